@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/**
+ * Everything a function needs from its environment, parsed once at cold start.
+ * In Lambda the endpoints are absent and the SDK uses AWS; locally they point
+ * at DynamoDB Local, s3rver and aws-ses-v2-local. Nothing else differs.
+ */
+const optionalUrl = z.string().url().optional();
+
+export const configSchema = z.object({
+  TABLE_NAME: z.string().min(1),
+  BUCKET_NAME: z.string().min(1),
+  SENDER_EMAIL: z.string().email(),
+  /** Base URL of the public API, used to build signing links in emails. */
+  PUBLIC_BASE_URL: z.string().url(),
+  /** Shown on every page and email a mayor reads. */
+  RECTORAT_CONTACT_EMAIL: z.string().email(),
+  AWS_REGION: z.string().min(1).default('eu-west-3'),
+  DYNAMODB_ENDPOINT: optionalUrl,
+  S3_ENDPOINT: optionalUrl,
+  SES_ENDPOINT: optionalUrl,
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const names = parsed.error.issues.map((issue) => `${issue.path.join('.')} (${issue.message})`);
+    throw new ConfigError(`Invalid or missing environment variables: ${names.join(', ')}`);
+  }
+  return parsed.data;
+}

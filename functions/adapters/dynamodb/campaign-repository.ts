@@ -1,0 +1,36 @@
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AppError } from '../../core/errors.ts';
+import type { Campaign } from '../../core/model.ts';
+import type { CampaignRepository } from '../../core/ports.ts';
+import { isConditionalCheckFailed } from './client.ts';
+import { campaignKey } from './keys.ts';
+
+export function createCampaignRepository(db: DynamoDBDocumentClient, tableName: string): CampaignRepository {
+  return {
+    async create(campaign) {
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...campaignKey(campaign.schoolYear), entity: 'campaign', ...campaign },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+        throw new AppError('ALREADY_EXISTS', `Une campagne existe déjà pour l'année scolaire ${campaign.schoolYear}.`, [
+          { field: 'schoolYear', message: `La campagne ${campaign.schoolYear} existe déjà.` },
+        ]);
+      }
+    },
+    async get(schoolYear) {
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: campaignKey(schoolYear), ConsistentRead: true }));
+      return Item ? toCampaign(Item) : undefined;
+    },
+  };
+}
+
+function toCampaign(item: Record<string, unknown>): Campaign {
+  const { pk: _pk, sk: _sk, entity: _entity, ...campaign } = item;
+  return campaign as unknown as Campaign;
+}

@@ -1,0 +1,277 @@
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { AppError } from '../../core/errors.ts';
+import type { Convention, ConventionEvent } from '../../core/model.ts';
+import type { ConventionRepository } from '../../core/ports.ts';
+import { cancellationReasons, isConditionalCheckFailed } from './client.ts';
+import {
+  communeGuardKey,
+  conventionIndexKeys,
+  conventionKey,
+  conventionsOfCampaignPk,
+  EVENT_PREFIX,
+  eventKey,
+  linkKey,
+  schoolGuardKey,
+  TABLE_GSI1,
+} from './keys.ts';
+
+type Item = Record<string, unknown>;
+
+function stripKeys<T>(item: Item): T {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, entity: _entity, ...rest } = item;
+  return rest as T;
+}
+
+export function createConventionRepository(db: DynamoDBDocumentClient, tableName: string): ConventionRepository {
+  const eventPut = (event: ConventionEvent) => ({
+    Put: {
+      TableName: tableName,
+      Item: { ...eventKey(event.conventionId, event.at, event.type), entity: 'event', ...event },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  });
+
+  /** Runs a transaction; false when a condition failed (someone else won), throws anything else. */
+  async function transact(items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>): Promise<boolean> {
+    try {
+      await db.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (error) {
+      if (cancellationReasons(error).includes('ConditionalCheckFailed')) return false;
+      throw error;
+    }
+  }
+
+  async function explainAddCollision(convention: Convention, reasons: string[]): Promise<AppError> {
+    if (reasons[1] === 'ConditionalCheckFailed') {
+      return new AppError('ALREADY_EXISTS', `La commune ${convention.commune.name} a déjà une convention pour ${convention.schoolYear}.`, [
+        { field: 'commune.siret', message: `Une convention existe déjà pour le SIRET ${convention.commune.siret} dans cette campagne.` },
+      ]);
+    }
+    const issues = [];
+    for (const [index, school] of convention.schools.entries()) {
+      if (reasons[index + 2] !== 'ConditionalCheckFailed') continue;
+      const { Item } = await db.send(
+        new GetCommand({ TableName: tableName, Key: schoolGuardKey(convention.schoolYear, school.uai) }),
+      );
+      const owner = typeof Item?.communeName === 'string' ? Item.communeName : 'une autre commune';
+      issues.push({
+        field: `schools.${index}.uai`,
+        message: `L'école ${school.uai} figure déjà dans la convention de la commune ${owner} pour ${convention.schoolYear}.`,
+      });
+    }
+    return new AppError('ALREADY_EXISTS', 'Une école figure déjà dans la convention d\'une autre commune.', issues);
+  }
+
+  return {
+    async add(convention, event) {
+      const { schoolYear, commune } = convention;
+      const guard = { conventionId: convention.id, communeName: commune.name, siret: commune.siret };
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: { ...conventionKey(convention.id), ...conventionIndexKeys(schoolYear, commune.siret), entity: 'convention', ...convention },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: { ...communeGuardKey(schoolYear, commune.siret), entity: 'commune-guard', ...guard },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              ...convention.schools.map((school) => ({
+                Put: {
+                  TableName: tableName,
+                  Item: { ...schoolGuardKey(schoolYear, school.uai), entity: 'school-guard', ...guard },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              })),
+              eventPut(event),
+            ],
+          }),
+        );
+      } catch (error) {
+        const reasons = cancellationReasons(error);
+        if (!reasons.includes('ConditionalCheckFailed')) throw error;
+        throw await explainAddCollision(convention, reasons);
+      }
+    },
+
+    async get(id) {
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: conventionKey(id), ConsistentRead: true }));
+      return Item ? stripKeys<Convention>(Item) : undefined;
+    },
+
+    async listByCampaign(schoolYear) {
+      const conventions: Convention[] = [];
+      let ExclusiveStartKey: Item | undefined;
+      do {
+        const page = await db.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: TABLE_GSI1,
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': conventionsOfCampaignPk(schoolYear) },
+            ExclusiveStartKey,
+          }),
+        );
+        conventions.push(...(page.Items ?? []).map((item) => stripKeys<Convention>(item)));
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return conventions;
+    },
+
+    async history(id) {
+      const events: ConventionEvent[] = [];
+      let ExclusiveStartKey: Item | undefined;
+      do {
+        const page = await db.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': conventionKey(id).pk, ':prefix': EVENT_PREFIX },
+            ConsistentRead: true,
+            ExclusiveStartKey,
+          }),
+        );
+        events.push(...(page.Items ?? []).map((item) => stripKeys<ConventionEvent>(item)));
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return events;
+    },
+
+    async findByLinkHash(hash) {
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: linkKey(hash), ConsistentRead: true }));
+      return Item ? { conventionId: String(Item.conventionId), expiresAt: String(Item.expiresAt) } : undefined;
+    },
+
+    async claimForSending(id, now, leaseUntil) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: conventionKey(id),
+            UpdateExpression: 'SET #status = :sending, sendingLeaseUntil = :lease',
+            ConditionExpression: '#status = :draft OR (#status = :sending AND sendingLeaseUntil < :now)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':sending': 'sending', ':draft': 'draft', ':lease': leaseUntil, ':now': now },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return false;
+        throw error;
+      }
+    },
+
+    async attachInvitation(id, document, link, previousLinkHash) {
+      const done = await transact([
+        {
+          Update: {
+            TableName: tableName,
+            Key: conventionKey(id),
+            UpdateExpression: 'SET #document = :document, #link = :link',
+            ConditionExpression: '#status = :sending',
+            ExpressionAttributeNames: { '#status': 'status', '#document': 'document', '#link': 'link' },
+            ExpressionAttributeValues: { ':sending': 'sending', ':document': document, ':link': link },
+          },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: { ...linkKey(link.hash), entity: 'link', conventionId: id, expiresAt: link.expiresAt },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        ...(previousLinkHash && previousLinkHash !== link.hash
+          ? [{ Delete: { TableName: tableName, Key: linkKey(previousLinkHash) } }]
+          : []),
+      ]);
+      if (!done) throw new AppError('CONFLICT', "La convention n'est plus en cours d'envoi.");
+    },
+
+    async markSent(id, event) {
+      const done = await transact([
+        {
+          Update: {
+            TableName: tableName,
+            Key: conventionKey(id),
+            UpdateExpression: 'SET #status = :sent, sentAt = :at REMOVE sendingLeaseUntil',
+            ConditionExpression: '#status = :sending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':sent': 'sent', ':sending': 'sending', ':at': event.at },
+          },
+        },
+        eventPut(event),
+      ]);
+      if (!done) throw new AppError('CONFLICT', "La convention n'est plus en cours d'envoi.");
+    },
+
+    async releaseSending(id, event) {
+      await transact([
+        {
+          Update: {
+            TableName: tableName,
+            Key: conventionKey(id),
+            UpdateExpression: 'SET #status = :draft REMOVE sendingLeaseUntil',
+            ConditionExpression: '#status = :sending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':draft': 'draft', ':sending': 'sending' },
+          },
+        },
+        eventPut(event),
+      ]);
+    },
+
+    async recordView(id, linkHash, event) {
+      return transact([
+        {
+          Update: {
+            TableName: tableName,
+            Key: conventionKey(id),
+            UpdateExpression: 'SET viewedAt = :at',
+            ConditionExpression: 'attribute_not_exists(viewedAt) AND #link.#hash = :hash',
+            ExpressionAttributeNames: { '#link': 'link', '#hash': 'hash' },
+            ExpressionAttributeValues: { ':at': event.at, ':hash': linkHash },
+          },
+        },
+        eventPut(event),
+      ]);
+    },
+
+    async recordSignature(id, linkHash, signature, signedDocument, event) {
+      return transact([
+        {
+          Update: {
+            TableName: tableName,
+            Key: conventionKey(id),
+            UpdateExpression: 'SET #status = :signed, signedAt = :at, signature = :signature, signedDocument = :document',
+            ConditionExpression: '#status = :sent AND #link.#hash = :hash',
+            ExpressionAttributeNames: { '#status': 'status', '#link': 'link', '#hash': 'hash' },
+            ExpressionAttributeValues: {
+              ':signed': 'signed',
+              ':sent': 'sent',
+              ':at': signature.signedAt,
+              ':signature': signature,
+              ':document': signedDocument,
+              ':hash': linkHash,
+            },
+          },
+        },
+        eventPut(event),
+      ]);
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * Every key of the single table, in one place. Items carry generic pk/sk and
+ * gsi1pk/gsi1sk attributes plus an `entity` type.
+ *
+ *   campaign        CAMPAIGN#<year>          CAMPAIGN
+ *   commune guard   CAMPAIGN#<year>          COMMUNE#<siret>     one convention per commune
+ *   school guard    CAMPAIGN#<year>          SCHOOL#<uai>        one commune per school
+ *   convention      CONVENTION#<id>          CONVENTION          gsi1: CAMPAIGN#<year>#CONVENTIONS / COMMUNE#<siret>
+ *   audit event     CONVENTION#<id>          EVENT#<iso>#<type>
+ *   signing link    LINK#<sha256>            LINK
+ */
+export const TABLE_GSI1 = 'gsi1';
+
+export type Entity = 'campaign' | 'commune-guard' | 'school-guard' | 'convention' | 'event' | 'link';
+
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+export const campaignKey = (schoolYear: string): ItemKey => ({ pk: `CAMPAIGN#${schoolYear}`, sk: 'CAMPAIGN' });
+
+export const communeGuardKey = (schoolYear: string, siret: string): ItemKey => ({
+  pk: `CAMPAIGN#${schoolYear}`,
+  sk: `COMMUNE#${siret}`,
+});
+
+export const schoolGuardKey = (schoolYear: string, uai: string): ItemKey => ({
+  pk: `CAMPAIGN#${schoolYear}`,
+  sk: `SCHOOL#${uai}`,
+});
+
+export const conventionKey = (id: string): ItemKey => ({ pk: `CONVENTION#${id}`, sk: 'CONVENTION' });
+
+export const conventionsOfCampaignPk = (schoolYear: string): string => `CAMPAIGN#${schoolYear}#CONVENTIONS`;
+
+export const conventionIndexKeys = (schoolYear: string, siret: string) => ({
+  gsi1pk: conventionsOfCampaignPk(schoolYear),
+  gsi1sk: `COMMUNE#${siret}`,
+});
+
+export const EVENT_PREFIX = 'EVENT#';
+
+export const eventKey = (conventionId: string, at: string, type: string): ItemKey => ({
+  pk: `CONVENTION#${conventionId}`,
+  sk: `${EVENT_PREFIX}${at}#${type}`,
+});
+
+export const linkKey = (hash: string): ItemKey => ({ pk: `LINK#${hash}`, sk: 'LINK' });

@@ -1,0 +1,17 @@
+import { randomUUID } from 'node:crypto';
+import { SendRawEmailCommand, SESClient } from '@aws-sdk/client-ses';
+import type { Mailer } from '../core/ports.ts';
+import { buildMimeMessage } from './mime.ts';
+
+export function createSesClient(options: { region: string; endpoint?: string | undefined }): SESClient {
+  return new SESClient({ region: options.region, ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
+}
+
+export function createSesMailer(ses: SESClient, from: string): Mailer {
+  return {
+    async send(email) {
+      const raw = buildMimeMessage({ ...email, from }, randomUUID());
+      await ses.send(new SendRawEmailCommand({ RawMessage: { Data: raw } }));
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import { deps } from '../adapters/composition.ts';
+import { addConvention } from '../core/add-convention.ts';
+import { newConventionSchema, parseInput, schoolYearSchema } from '../core/inputs.ts';
+import { jsonBody, pathParameter } from '../http/request.ts';
+import { adminRoute, json } from '../http/middleware.ts';
+
+const d = deps();
+
+/** POST /admin/campaigns/{schoolYear}/conventions */
+export const handler = adminRoute(async (event, admin) => {
+  const schoolYear = parseInput(schoolYearSchema, pathParameter(event, 'schoolYear'));
+  const convention = await addConvention(d, {
+    schoolYear,
+    convention: parseInput(newConventionSchema, jsonBody(event)),
+    actor: admin.actor,
+  });
+  const { id, status, amountCents, feeCents, schools } = convention;
+  return json(201, { id, status, amountCents, feeCents, schoolCount: schools.length, convention });
+});

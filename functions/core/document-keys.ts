@@ -1,0 +1,28 @@
+/** Where a convention's documents live in the bucket: named by campaign and commune. */
+import type { Convention } from './model.ts';
+
+function slug(name: string): string {
+  return name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/œ/gi, 'oe')
+    .replace(/æ/gi, 'ae')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+function folder(convention: Pick<Convention, 'schoolYear' | 'commune' | 'id'>): string {
+  const { schoolYear, commune, id } = convention;
+  return `campaigns/${schoolYear}/communes/${commune.siret}-${slug(commune.name)}/${id}`;
+}
+
+export const conventionDocumentKey = (convention: Pick<Convention, 'schoolYear' | 'commune' | 'id'>) =>
+  `${folder(convention)}/convention.pdf`;
+
+export const signedDocumentKey = (convention: Pick<Convention, 'schoolYear' | 'commune' | 'id'>) =>
+  `${folder(convention)}/convention-signee.pdf`;
+
+export function documentFileName(convention: Pick<Convention, 'schoolYear' | 'commune'>, signed: boolean): string {
+  return `convention-ent-ecole-${convention.schoolYear}-${slug(convention.commune.name)}${signed ? '-signee' : ''}.pdf`;
+}

@@ -1,0 +1,37 @@
+/**
+ * The one error vocabulary of Paraphe. The core throws AppError with a code;
+ * functions/http/errors.ts maps codes to HTTP statuses and renders them.
+ */
+export type ErrorCode =
+  | 'INVALID_INPUT'
+  | 'NOT_FOUND'
+  | 'ALREADY_EXISTS'
+  | 'CONFLICT'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'LINK_INVALID'
+  | 'ALREADY_SIGNED';
+
+/** A problem with one field of the input, in words a person can act on. */
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly issues: FieldIssue[];
+
+  constructor(code: ErrorCode, message: string, issues: FieldIssue[] = []) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.issues = issues;
+  }
+}
+
+export function invalidInput(issues: FieldIssue[], message = 'Certaines données sont invalides.'): AppError {
+  return new AppError('INVALID_INPUT', message, issues);
+}
+
+export const isAppError = (error: unknown): error is AppError => error instanceof AppError;

@@ -1,0 +1,102 @@
+/** The nouns of the domain, as Paraphe stores and returns them. */
+export type SchoolType = 'maternelle' | 'elementaire' | 'primaire';
+
+export interface School {
+  uai: string;
+  type: SchoolType;
+  name: string;
+}
+
+export interface Commune {
+  name: string;
+  siret: string;
+  address: string;
+}
+
+/** Who signs for a party: the mayor for the commune, the rectrice for the rectorat. */
+export interface Signatory {
+  name: string;
+  title: string;
+}
+
+export interface Mayor extends Signatory {
+  email: string;
+}
+
+export interface Campaign {
+  schoolYear: string;
+  /** Fee per school and per year, TTC, in integer cents. */
+  feeCents: number;
+  /** Plain date (Europe/Paris) the conventions of this campaign end. */
+  endDate: string;
+  issuePlace: string;
+  issueDate: string;
+  signatory: Signatory;
+  /** How long a signing link stays valid after it is sent. */
+  linkValidityDays: number;
+  /** School year of the convention text to use; the latest model when absent. */
+  model?: string;
+  createdAt: string;
+}
+
+export type ConventionStatus = 'draft' | 'sending' | 'sent' | 'signed';
+
+export interface StoredDocument {
+  key: string;
+  sha256: string;
+}
+
+export type SignerCapacity = 'maire' | 'delegation';
+
+export interface Signature {
+  signerName: string;
+  capacity: SignerCapacity;
+  delegateFunction?: string;
+  deliberation?: { number: string; date: string };
+  signedAt: string;
+  ip: string;
+  userAgent: string;
+}
+
+export interface SigningLink {
+  hash: string;
+  expiresAt: string;
+}
+
+export interface Convention {
+  id: string;
+  schoolYear: string;
+  commune: Commune;
+  mayor: Mayor;
+  schools: School[];
+  feeCents: number;
+  amountCents: number;
+  /** Plain date the convention ends (Art. 10), fixed when it is added. */
+  endDate: string;
+  status: ConventionStatus;
+  createdAt: string;
+  sentAt?: string;
+  viewedAt?: string;
+  signedAt?: string;
+  document?: StoredDocument;
+  signedDocument?: StoredDocument;
+  signature?: Signature;
+  link?: SigningLink;
+  /** While status is 'sending': until when the sender holds the convention. */
+  sendingLeaseUntil?: string;
+}
+
+export type ConventionEventType = 'created' | 'sent' | 'invitation_failed' | 'viewed' | 'signed';
+
+/** One line of a convention's append-only history. */
+export interface ConventionEvent {
+  conventionId: string;
+  at: string;
+  type: ConventionEventType;
+  actor: string;
+  ip?: string;
+  userAgent?: string;
+  sha256Before?: string;
+  sha256After?: string;
+  detail?: string;
+}

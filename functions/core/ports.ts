@@ -1,0 +1,83 @@
+/**
+ * What the core needs from the outside world. Adapters implement these; tests
+ * of the core pass plain objects.
+ */
+import type { Campaign, Convention, ConventionEvent, Signature, SigningLink, StoredDocument } from './model.ts';
+
+export interface CampaignRepository {
+  /** Throws ALREADY_EXISTS when the school year already has a campaign. */
+  create(campaign: Campaign): Promise<void>;
+  get(schoolYear: string): Promise<Campaign | undefined>;
+}
+
+export interface ConventionRepository {
+  /**
+   * Writes the convention, its creation event and the guards that keep one
+   * convention per commune and one commune per school in a campaign, in one
+   * transaction. Throws ALREADY_EXISTS naming the field that collides.
+   */
+  add(convention: Convention, event: ConventionEvent): Promise<void>;
+  get(id: string): Promise<Convention | undefined>;
+  listByCampaign(schoolYear: string): Promise<Convention[]>;
+  history(id: string): Promise<ConventionEvent[]>;
+  findByLinkHash(hash: string): Promise<{ conventionId: string; expiresAt: string } | undefined>;
+  /** draft, or sending with a lapsed lease, becomes sending until leaseUntil; false when another sender holds it. */
+  claimForSending(id: string, now: string, leaseUntil: string): Promise<boolean>;
+  /** Attaches the generated document and a new link (the previous link dies) while the convention is sending. */
+  attachInvitation(id: string, document: StoredDocument, link: SigningLink, previousLinkHash?: string): Promise<void>;
+  /** sending becomes sent, with its event. */
+  markSent(id: string, event: ConventionEvent): Promise<void>;
+  /** sending goes back to draft, with the reason as an event, so a later send retries it. */
+  releaseSending(id: string, event: ConventionEvent): Promise<void>;
+  /** Records the first opening of the current link; false when already recorded. */
+  recordView(id: string, linkHash: string, event: ConventionEvent): Promise<boolean>;
+  /** sent becomes signed through the given link, with its event; false when it is no longer sent through that link. */
+  recordSignature(
+    id: string,
+    linkHash: string,
+    signature: Signature,
+    signedDocument: StoredDocument,
+    event: ConventionEvent,
+  ): Promise<boolean>;
+}
+
+export interface DocumentStore {
+  put(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
+  get(key: string): Promise<Uint8Array | undefined>;
+}
+
+export interface EmailAttachment {
+  filename: string;
+  contentType: string;
+  content: Uint8Array;
+}
+
+export interface OutgoingEmail {
+  to: string[];
+  subject: string;
+  html: string;
+  text: string;
+  attachments?: EmailAttachment[];
+}
+
+export interface Mailer {
+  send(email: OutgoingEmail): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Everything a use case may need; each takes the subset it uses. */
+export interface Deps extends Clock {
+  newId(): string;
+  /** An opaque random token of at least 128 bits, URL-safe. */
+  newToken(): string;
+  campaigns: CampaignRepository;
+  conventions: ConventionRepository;
+  documents: DocumentStore;
+  mailer: Mailer;
+  /** Base URL of the public API, to build signing links. */
+  publicBaseUrl: string;
+  contactEmail: string;
+}

@@ -1,0 +1,106 @@
+/**
+ * The rectorat sends a campaign: every convention not yet sent gets its PDF
+ * into the document store and its mayor an email with a personal link.
+ *
+ * Each convention is claimed first (a conditional write with a lease), so two
+ * sends running at once never email a mayor twice; the email goes out before
+ * the convention is marked sent, so a failed email leaves it to the next send.
+ */
+import { createConventionRenderer, type ConventionRenderer } from '../../templates/convention/render-convention.ts';
+import { invitationEmail } from '../../templates/email/invitation.ts';
+import { conventionDocumentInput } from './convention-document.ts';
+import { sha256Hex } from './digest.ts';
+import { conventionDocumentKey } from './document-keys.ts';
+import { AppError } from './errors.ts';
+import type { Campaign, Convention } from './model.ts';
+import type { Deps } from './ports.ts';
+import { hashToken, linkExpiry, signingUrl } from './signing-link.ts';
+
+const SENDING_LEASE_MS = 5 * 60 * 1000;
+
+export interface SendReport {
+  sent: number;
+  failed: { conventionId: string; commune: string; reason: string }[];
+  skipped: number;
+}
+
+type SendDeps = Pick<Deps, 'now' | 'newToken' | 'campaigns' | 'conventions' | 'documents' | 'mailer' | 'publicBaseUrl' | 'contactEmail'>;
+
+function isDue(convention: Convention, now: Date): boolean {
+  if (convention.status === 'draft') return true;
+  return convention.status === 'sending' && Date.parse(convention.sendingLeaseUntil ?? '') < now.getTime();
+}
+
+export async function sendCampaign(deps: SendDeps, input: { schoolYear: string; actor: string }): Promise<SendReport> {
+  const campaign = await deps.campaigns.get(input.schoolYear);
+  if (!campaign) throw new AppError('NOT_FOUND', `Aucune campagne n'existe pour l'année scolaire ${input.schoolYear}.`);
+  const conventions = await deps.conventions.listByCampaign(campaign.schoolYear);
+  const report: SendReport = { sent: 0, failed: [], skipped: 0 };
+  const due = conventions.filter((convention) => isDue(convention, deps.now()));
+  report.skipped = conventions.length - due.length;
+  if (due.length === 0) return report;
+  const renderer = await createConventionRenderer(campaign.model ? { model: campaign.model } : {});
+  for (const convention of due) {
+    const outcome = await sendInvitation(deps, campaign, renderer, convention, input.actor);
+    if (outcome === 'sent') report.sent += 1;
+    else if (outcome === 'busy') report.skipped += 1;
+    else report.failed.push({ conventionId: convention.id, commune: convention.commune.name, reason: outcome.reason });
+  }
+  return report;
+}
+
+async function sendInvitation(
+  deps: SendDeps,
+  campaign: Campaign,
+  renderer: ConventionRenderer,
+  convention: Convention,
+  actor: string,
+): Promise<'sent' | 'busy' | { reason: string }> {
+  const now = deps.now();
+  const claimed = await deps.conventions.claimForSending(
+    convention.id,
+    now.toISOString(),
+    new Date(now.getTime() + SENDING_LEASE_MS).toISOString(),
+  );
+  if (!claimed) return 'busy';
+
+  const pdf = await renderer.render(conventionDocumentInput(campaign, convention));
+  const document = { key: conventionDocumentKey(convention), sha256: sha256Hex(pdf) };
+  await deps.documents.put(document.key, pdf, 'application/pdf');
+
+  const token = deps.newToken();
+  const link = { hash: hashToken(token), expiresAt: linkExpiry(now, campaign.linkValidityDays) };
+  await deps.conventions.attachInvitation(convention.id, document, link, convention.link?.hash);
+
+  try {
+    await deps.mailer.send({
+      to: [convention.mayor.email],
+      ...invitationEmail({
+        convention,
+        signingUrl: signingUrl(deps.publicBaseUrl, token),
+        linkExpiresAt: link.expiresAt,
+        contactEmail: deps.contactEmail,
+      }),
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.name : 'Erreur inconnue';
+    await deps.conventions.releaseSending(convention.id, {
+      conventionId: convention.id,
+      at: deps.now().toISOString(),
+      type: 'invitation_failed',
+      actor,
+      detail: `L'envoi du courriel a échoué (${reason}) ; il sera retenté au prochain envoi.`,
+    });
+    return { reason: `L'envoi du courriel a échoué (${reason}).` };
+  }
+
+  await deps.conventions.markSent(convention.id, {
+    conventionId: convention.id,
+    at: deps.now().toISOString(),
+    type: 'sent',
+    actor,
+    sha256After: document.sha256,
+    detail: `Invitation envoyée à ${convention.mayor.email}`,
+  });
+  return 'sent';
+}

@@ -1,0 +1,86 @@
+/**
+ * The mayor (or a delegate) signs. The signed PDF is the original plus a
+ * certificate page drawn from the recorded facts, so it can be rebuilt
+ * byte for byte. The state change and its audit event are one conditional
+ * transaction: of concurrent requests, exactly one wins; the others are told
+ * the convention is already signed.
+ */
+import { appendSignatureCertificate } from '../../templates/convention/signature-certificate.ts';
+import { signedEmail } from '../../templates/email/signed.ts';
+import { sha256Hex } from './digest.ts';
+import { documentFileName, signedDocumentKey } from './document-keys.ts';
+import { AppError } from './errors.ts';
+import type { SignatureForm } from './inputs.ts';
+import type { Convention, Signature } from './model.ts';
+import type { Deps } from './ports.ts';
+import { resolveSigningLink } from './signing-link.ts';
+
+export class AlreadySignedError extends AppError {
+  readonly convention: Convention;
+  constructor(convention: Convention) {
+    super('ALREADY_SIGNED', 'Cette convention est déjà signée.');
+    this.convention = convention;
+  }
+}
+
+type SignDeps = Pick<Deps, 'now' | 'conventions' | 'documents' | 'mailer' | 'contactEmail'>;
+
+export async function signConvention(
+  deps: SignDeps,
+  input: { token: string; form: SignatureForm; ip: string; userAgent: string },
+): Promise<Convention> {
+  const { convention, linkHash } = await resolveSigningLink(deps, input.token);
+  if (convention.status === 'signed') throw new AlreadySignedError(convention);
+  if (convention.status !== 'sent' || !convention.document) {
+    throw new AppError('LINK_INVALID', "Ce lien de signature n'est pas valide.");
+  }
+  const { form } = input;
+  const signature: Signature = {
+    signerName: form.signerName,
+    capacity: form.capacity,
+    ...(form.capacity === 'delegation' && form.delegateFunction ? { delegateFunction: form.delegateFunction } : {}),
+    ...(form.deliberationNumber
+      ? { deliberation: { number: form.deliberationNumber, date: form.deliberationDate ?? '' } }
+      : {}),
+    signedAt: deps.now().toISOString(),
+    ip: input.ip,
+    userAgent: input.userAgent,
+  };
+
+  const original = await deps.documents.get(convention.document.key);
+  if (!original) throw new Error(`Document missing for convention ${convention.id}`);
+  const signedPdf = await appendSignatureCertificate(original, {
+    conventionId: convention.id,
+    communeName: convention.commune.name,
+    schoolYear: convention.schoolYear,
+    ...signature,
+    documentSha256: convention.document.sha256,
+  });
+  const signedDocument = { key: signedDocumentKey(convention), sha256: sha256Hex(signedPdf) };
+
+  const won = await deps.conventions.recordSignature(convention.id, linkHash, signature, signedDocument, {
+    conventionId: convention.id,
+    at: signature.signedAt,
+    type: 'signed',
+    actor: signature.signerName,
+    ip: input.ip,
+    userAgent: input.userAgent,
+    sha256Before: convention.document.sha256,
+    sha256After: signedDocument.sha256,
+    detail: signature.capacity === 'maire' ? 'Signée par le maire' : `Signée par délégation du maire (${signature.delegateFunction})`,
+  });
+  if (!won) {
+    const current = await deps.conventions.get(convention.id);
+    if (current?.status === 'signed') throw new AlreadySignedError(current);
+    throw new AppError('CONFLICT', "La convention a changé pendant la signature : rouvrez le lien et signez à nouveau.");
+  }
+
+  await deps.documents.put(signedDocument.key, signedPdf, 'application/pdf');
+  const signed: Convention = { ...convention, status: 'signed', signedAt: signature.signedAt, signature, signedDocument };
+  await deps.mailer.send({
+    to: [convention.mayor.email],
+    ...signedEmail({ convention: signed, contactEmail: deps.contactEmail }),
+    attachments: [{ filename: documentFileName(convention, true), contentType: 'application/pdf', content: signedPdf }],
+  });
+  return signed;
+}

@@ -1,0 +1,38 @@
+import type { Convention } from './model.ts';
+import type { Deps } from './ports.ts';
+import { resolveSigningLink } from './signing-link.ts';
+
+/**
+ * The mayor opens the signing link. The first opening is recorded as
+ * "viewed"; nothing is signed.
+ */
+export async function viewConvention(
+  deps: Pick<Deps, 'now' | 'conventions'>,
+  input: { token: string; ip: string; userAgent: string },
+): Promise<Convention> {
+  const { convention, linkHash } = await resolveSigningLink(deps, input.token);
+  if (convention.status !== 'sent' || convention.viewedAt) return convention;
+  const at = deps.now().toISOString();
+  const recorded = await deps.conventions.recordView(convention.id, linkHash, {
+    conventionId: convention.id,
+    at,
+    type: 'viewed',
+    actor: 'lien de signature',
+    ip: input.ip,
+    userAgent: input.userAgent,
+    ...(convention.document ? { sha256Before: convention.document.sha256 } : {}),
+  });
+  return recorded ? { ...convention, viewedAt: at } : convention;
+}
+
+/** The PDF behind a link: the signed copy once signed, the original before. */
+export async function conventionPdf(
+  deps: Pick<Deps, 'now' | 'conventions' | 'documents'>,
+  token: string,
+): Promise<{ convention: Convention; pdf: Uint8Array; signed: boolean } | undefined> {
+  const { convention } = await resolveSigningLink(deps, token);
+  const stored = convention.signedDocument ?? convention.document;
+  if (!stored) return undefined;
+  const pdf = await deps.documents.get(stored.key);
+  return pdf ? { convention, pdf, signed: stored === convention.signedDocument } : undefined;
+}

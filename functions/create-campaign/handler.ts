@@ -1,0 +1,13 @@
+import { deps } from '../adapters/composition.ts';
+import { createCampaign } from '../core/create-campaign.ts';
+import { newCampaignSchema, parseInput } from '../core/inputs.ts';
+import { jsonBody } from '../http/request.ts';
+import { adminRoute, json } from '../http/middleware.ts';
+
+const d = deps();
+
+/** POST /admin/campaigns */
+export const handler = adminRoute(async (event) => {
+  const input = parseInput(newCampaignSchema, jsonBody(event));
+  return json(201, await createCampaign(d, input));
+});

@@ -1,0 +1,33 @@
+import { deps } from '../adapters/composition.ts';
+import { isAppError } from '../core/errors.ts';
+import { parseInput, signatureFormSchema } from '../core/inputs.ts';
+import { AlreadySignedError, signConvention } from '../core/sign-convention.ts';
+import { resolveSigningLink } from '../core/signing-link.ts';
+import { signedPage, signingPage } from '../../templates/pages/signing-page.ts';
+import { clientOf, formBody, pathParameter } from '../http/request.ts';
+import { html, pageRoute } from '../http/middleware.ts';
+import { signingErrorPage } from '../http/signing-errors.ts';
+
+const d = deps();
+const contactEmail = d.contactEmail;
+
+/** POST /sign/{token}: the signing form. Bad input shows the form again with the fields to fix. */
+export const handler = pageRoute(async (event) => {
+  const token = pathParameter(event, 'token');
+  const values = formBody(event);
+  try {
+    const form = parseInput(signatureFormSchema, values);
+    const convention = await signConvention(d, { token, form, ...clientOf(event) });
+    return html(200, signedPage({ convention, token, contactEmail, justSigned: true }));
+  } catch (error) {
+    if (error instanceof AlreadySignedError) {
+      return html(409, signedPage({ convention: error.convention, token, contactEmail, justSigned: false }));
+    }
+    if (isAppError(error) && error.code === 'INVALID_INPUT') {
+      const { convention } = await resolveSigningLink(d, token);
+      if (convention.status === 'signed') return html(409, signedPage({ convention, token, contactEmail, justSigned: false }));
+      return html(400, signingPage({ convention, token, contactEmail, issues: error.issues, values }));
+    }
+    throw error;
+  }
+}, signingErrorPage(contactEmail));

@@ -1,0 +1,34 @@
+import { deps } from '../adapters/composition.ts';
+import { documentFileName } from '../core/document-keys.ts';
+import { AppError } from '../core/errors.ts';
+import { conventionPdf, viewConvention } from '../core/view-convention.ts';
+import { signedPage, signingPage } from '../../templates/pages/signing-page.ts';
+import { clientOf, pathParameter } from '../http/request.ts';
+import { html, pageRoute } from '../http/middleware.ts';
+import { signingErrorPage } from '../http/signing-errors.ts';
+
+const d = deps();
+
+/** GET /sign/{token} (the page) and GET /sign/{token}/document (the PDF). */
+export const handler = pageRoute(async (event) => {
+  const token = pathParameter(event, 'token');
+  if (event.rawPath.endsWith('/document')) {
+    const found = await conventionPdf(d, token);
+    if (!found) throw new AppError('LINK_INVALID', 'Document introuvable.');
+    return {
+      statusCode: 200,
+      headers: {
+        'content-type': 'application/pdf',
+        'content-disposition': `inline; filename="${documentFileName(found.convention, found.signed)}"`,
+        'cache-control': 'no-store',
+      },
+      isBase64Encoded: true,
+      body: Buffer.from(found.pdf).toString('base64'),
+    };
+  }
+  const convention = await viewConvention(d, { token, ...clientOf(event) });
+  const contactEmail = d.contactEmail;
+  return convention.status === 'signed'
+    ? html(200, signedPage({ convention, token, contactEmail, justSigned: false }))
+    : html(200, signingPage({ convention, token, contactEmail }));
+}, signingErrorPage(d.contactEmail));

@@ -1,0 +1,85 @@
+/**
+ * The catalogue of Paraphe's functions: one entry per Lambda function, with the
+ * HTTP routes it answers and the schedule that fires it. The CDK stack and the
+ * local gateway/scheduler both read this list, so a route exists in one place.
+ */
+export type RouteAuth = 'admin' | 'public';
+
+export interface RouteSpec {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** API Gateway path with `{param}` placeholders. */
+  path: string;
+  auth: RouteAuth;
+}
+
+export interface ScheduleSpec {
+  /** EventBridge Scheduler cron expression, evaluated in Europe/Paris. */
+  cron: string;
+  description: string;
+}
+
+export interface FunctionSpec {
+  name: string;
+  /** Path of the handler module from the project root; it exports `handler`. */
+  entry: string;
+  routes: RouteSpec[];
+  schedule?: ScheduleSpec;
+  table: 'read' | 'readwrite';
+  bucket?: 'read' | 'readwrite';
+  sendsEmail?: boolean;
+  memoryMb?: number;
+  timeoutSeconds?: number;
+}
+
+export const SCHEDULE_TIME_ZONE = 'Europe/Paris';
+
+export const functionSpecs: readonly FunctionSpec[] = [
+  {
+    name: 'create-campaign',
+    entry: 'functions/create-campaign/handler.ts',
+    routes: [{ method: 'POST', path: '/admin/campaigns', auth: 'admin' }],
+    table: 'readwrite',
+  },
+  {
+    name: 'add-convention',
+    entry: 'functions/add-convention/handler.ts',
+    routes: [{ method: 'POST', path: '/admin/campaigns/{schoolYear}/conventions', auth: 'admin' }],
+    table: 'readwrite',
+  },
+  {
+    name: 'send-campaign',
+    entry: 'functions/send-campaign/handler.ts',
+    routes: [{ method: 'POST', path: '/admin/campaigns/{schoolYear}/send', auth: 'admin' }],
+    table: 'readwrite',
+    bucket: 'readwrite',
+    sendsEmail: true,
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+  },
+  {
+    name: 'get-convention',
+    entry: 'functions/get-convention/handler.ts',
+    routes: [{ method: 'GET', path: '/admin/conventions/{id}', auth: 'admin' }],
+    table: 'read',
+  },
+  {
+    name: 'signing-page',
+    entry: 'functions/signing-page/handler.ts',
+    routes: [
+      { method: 'GET', path: '/sign/{token}', auth: 'public' },
+      { method: 'GET', path: '/sign/{token}/document', auth: 'public' },
+    ],
+    table: 'readwrite',
+    bucket: 'read',
+  },
+  {
+    name: 'sign-convention',
+    entry: 'functions/sign-convention/handler.ts',
+    routes: [{ method: 'POST', path: '/sign/{token}', auth: 'public' }],
+    table: 'readwrite',
+    bucket: 'readwrite',
+    sendsEmail: true,
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+  },
+];

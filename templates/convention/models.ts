@@ -1,0 +1,74 @@
+/**
+ * Convention texts as data: one JSON file per school year in `models/`.
+ * A new school year's text is a new file; `chooseModel` picks the latest
+ * model not after the campaign's year, so a 2026-2027 campaign runs on the
+ * 2025-2026 text until a 2026-2027 file exists.
+ *
+ * Placeholders `{{name}}` are filled by the renderer. Items are either a
+ * justified paragraph (a plain string), a styled line, a bullet list, or the
+ * list of schools.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Align } from './pdf/layout.ts';
+
+export type ItemStyle = 'title' | 'heading' | 'subheading' | 'strong' | 'line' | 'body' | 'small';
+
+export type ModelItem =
+  | string
+  | { text: string; style?: ItemStyle; align?: Align; spaceBefore?: number; spaceAfter?: number }
+  | { bullets: string[] }
+  | { schools: true };
+
+export interface ConventionModel {
+  /** School year of the text, "2025-2026". */
+  model: string;
+  title: string;
+  /** Left part of every page's footer. */
+  footer: string;
+  /** First page: parties and preamble. */
+  front: ModelItem[];
+  /** Articles 1 to 11, in order. */
+  articles: ModelItem[];
+  /** "À {{issuePlace}}, le {{issueDate}}". */
+  issued: string;
+  /** One column of lines per signatory, the commune's first. */
+  signatures: string[][];
+}
+
+const MODELS_DIR = new URL('./models/', import.meta.url);
+
+let cached: ConventionModel[] | undefined;
+
+/** Every model shipped, oldest first. Reads the folder once (bundlers: swap this function). */
+export function loadConventionModels(): ConventionModel[] {
+  cached ??= readdirSync(MODELS_DIR)
+    .filter((file) => /^\d{4}-\d{4}\.json$/.test(file))
+    .sort()
+    .map((file) => JSON.parse(readFileSync(new URL(file, MODELS_DIR), 'utf8')) as ConventionModel);
+  return cached;
+}
+
+const startYear = (schoolYear: string): number => {
+  const match = /^(\d{4})-(\d{4})$/.exec(schoolYear);
+  if (!match || Number(match[2]) !== Number(match[1]) + 1) throw new Error(`année scolaire invalide : « ${schoolYear} »`);
+  return Number(match[1]);
+};
+
+/** The requested model, or the latest one whose year is not after `schoolYear`. */
+export function chooseModel(models: ConventionModel[], schoolYear: string, requested?: string): ConventionModel {
+  if (requested) {
+    const found = models.find((m) => m.model === requested);
+    if (!found) throw new Error(`modèle de convention inconnu : « ${requested} » (disponibles : ${models.map((m) => m.model).join(', ')})`);
+    return found;
+  }
+  const year = startYear(schoolYear);
+  const eligible = models.filter((m) => startYear(m.model) <= year);
+  const latest = eligible[eligible.length - 1];
+  if (!latest) throw new Error(`aucun modèle de convention pour l'année scolaire ${schoolYear}`);
+  return latest;
+}
+
+/** Every character a model's text may draw (for the font subset). */
+export function modelCharacters(model: ConventionModel): string {
+  return JSON.stringify(model);
+}

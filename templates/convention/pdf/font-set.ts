@@ -1,0 +1,103 @@
+/**
+ * Fonts subset once per campaign, installed in every document as-is.
+ *
+ * Subsetting DejaVu with fontkit costs ~100 ms; doing it per document caps a
+ * campaign at a few conventions per second. Instead the subset is computed
+ * once over a fixed repertoire (Latin-1, Latin Extended-A, French typography,
+ * ligatures) plus whatever the model text uses, and each document receives a
+ * copy of the already serialized font objects. Glyph ids are assigned in a
+ * fixed order (sorted repertoire first, extra characters after), so content
+ * streams encoded with one font set stay valid with any larger one.
+ */
+import { createHash } from 'node:crypto';
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDict, PDFDocument, PDFName, PDFObjectCopier, type PDFFont, type PDFRef } from 'pdf-lib';
+import { loadFontBytes } from '../../fonts/load-fonts.ts';
+
+export type FontKey = 'regular' | 'bold';
+
+export interface PreparedFont {
+  /** Resource name in every page: /F1 or /F2. */
+  resource: string;
+  /** char → 4-hex-digit glyph code in the subset. */
+  codes: Map<string, string>;
+  /** char → advance width in thousandths of an em. */
+  widths: Map<string, number>;
+  ref: PDFRef;
+}
+
+export interface FontSet {
+  regular: PreparedFont;
+  bold: PreparedFont;
+  /** Characters this set can draw. */
+  repertoire: Set<string>;
+  source: PDFDocument;
+}
+
+const RANGES: [number, number][] = [
+  [0x20, 0x7e], [0xa0, 0x17f], [0x2010, 0x2027], [0x2030, 0x203a], [0x202f, 0x202f],
+  [0x20ac, 0x20ac], [0x2116, 0x2116], [0x2122, 0x2122], [0x2212, 0x2212], [0xfb00, 0xfb06],
+];
+
+export const BASE_REPERTOIRE: readonly string[] = RANGES.flatMap(([from, to]) =>
+  Array.from({ length: to - from + 1 }, (_, i) => String.fromCodePoint(from + i)),
+);
+
+/** Drawn instead of a character DejaVu has no glyph for. */
+export const REPLACEMENT = '?';
+
+/** PDF subset tag ("ABCDEF+"): derived from the repertoire, so the same set gives the same bytes. */
+function subsetTag(characters: string[]): string {
+  const digest = createHash('sha256').update(characters.join('')).digest();
+  return Array.from(digest.subarray(0, 6), (byte) => String.fromCharCode(65 + (byte % 26))).join('');
+}
+
+async function prepareFont(
+  doc: PDFDocument, bytes: Uint8Array, resource: string, characters: string[],
+): Promise<{ font: PDFFont; prepared: PreparedFont }> {
+  const kit = fontkit.create(bytes as Buffer);
+  const customName = `${subsetTag(characters)}+${kit.postscriptName}`;
+  const font = await doc.embedFont(bytes, { subset: true, customName, features: { liga: false, kern: false } });
+  const codes = new Map<string, string>();
+  const widths = new Map<string, number>();
+  for (const ch of characters) {
+    const glyph = kit.glyphForCodePoint(ch.codePointAt(0)!);
+    if (!glyph || glyph.id === 0) continue;
+    codes.set(ch, font.encodeText(ch).toString().slice(1, -1));
+    widths.set(ch, (glyph.advanceWidth * 1000) / kit.unitsPerEm);
+  }
+  return { font, prepared: { resource, codes, widths, ref: font.ref } };
+}
+
+/** Subsets the two text fonts over the base repertoire plus `extra` characters. */
+export async function prepareFontSet(extra: Iterable<string> = []): Promise<FontSet> {
+  const base = new Set(BASE_REPERTOIRE);
+  const added = [...new Set(extra)].filter((ch) => !base.has(ch)).sort();
+  const characters = [...BASE_REPERTOIRE, ...added];
+  const source = await PDFDocument.create({ updateMetadata: false });
+  source.registerFontkit(fontkit);
+  const bytes = loadFontBytes();
+  const regular = await prepareFont(source, bytes.sans, 'F1', characters);
+  const bold = await prepareFont(source, bytes.sansBold, 'F2', characters);
+  await source.flush();
+  const repertoire = new Set([...regular.prepared.codes.keys()].filter((ch) => bold.prepared.codes.has(ch)));
+  return { regular: regular.prepared, bold: bold.prepared, repertoire, source };
+}
+
+/** Characters of `text` this set cannot draw yet (after NFC normalisation). */
+export function missingCharacters(fonts: FontSet, text: string): string[] {
+  const missing: string[] = [];
+  for (const ch of text.normalize('NFC')) if (!fonts.repertoire.has(ch) && ch !== '\n') missing.push(ch);
+  return missing;
+}
+
+/** Copies the serialized font objects into `doc`; returns the /Font resource dictionary. */
+export function installFontSet(doc: PDFDocument, fonts: FontSet): PDFDict {
+  const copier = PDFObjectCopier.for(fonts.source.context, doc.context);
+  const dict = doc.context.obj({}) as PDFDict;
+  for (const font of [fonts.regular, fonts.bold]) {
+    const copied = copier.copy(fonts.source.context.lookup(font.ref)!);
+    dict.set(PDFName.of(font.resource), doc.context.register(copied));
+  }
+  return dict;
+}

@@ -1,0 +1,192 @@
+/**
+ * Convention PDFs for a whole campaign. The expensive work (font subsets,
+ * layout and compression of the articles that are the same for every
+ * commune) happens once per renderer; each convention then lays out only its
+ * first page (parties, preamble) and its tail (schools, amount, end date,
+ * signatures), which continues on the last static page.
+ */
+import { departementOfUai, formatEuros, formatFrenchDate, parsePlainDate, typeset, NBSP } from '../format/french.ts';
+import { assemblePdf, compressContent } from './pdf/assemble.ts';
+import { missingCharacters, prepareFontSet, type FontSet } from './pdf/font-set.ts';
+import { isHeading, itemPlaceholders, itemsToBlocks, textBlock, fill, type Values } from './pdf/items.ts';
+import { flow, type Block } from './pdf/layout.ts';
+import { chooseModel, loadConventionModels, modelCharacters, type ConventionModel, type ModelItem } from './models.ts';
+
+export type SchoolType = 'maternelle' | 'elementaire' | 'primaire';
+
+export interface ConventionDocumentInput {
+  conventionId: string;
+  schoolYear: string;
+  /** Text model school year, e.g. "2023-2024"; default: latest model whose year <= schoolYear. */
+  model?: string;
+  feeCents: number;
+  amountCents: number;
+  endDate: string;
+  issuePlace: string;
+  issueDate: string;
+  rectorat: { name: string; title: string };
+  commune: { name: string; siret: string; address: string };
+  mayor: { name: string; title: string };
+  schools: { uai: string; type: SchoolType; name: string }[];
+}
+
+export interface ConventionRenderer { render(input: ConventionDocumentInput): Promise<Uint8Array> }
+
+const SCHOOL_TYPES: Record<SchoolType, string> = {
+  maternelle: 'ECOLE MATERNELLE PUBLIQUE',
+  elementaire: 'ECOLE ELEMENTAIRE PUBLIQUE',
+  primaire: 'ECOLE PRIMAIRE PUBLIQUE',
+};
+
+/** Placeholders that are the same for every commune of a campaign. */
+const CAMPAIGN_FIELDS = new Set(['schoolYear', 'fee']);
+
+/** Dates and amounts never break across lines. */
+const unbreakable = (text: string): string => text.replace(/ /g, NBSP);
+
+const upper = (text: string): string => text.normalize('NFC').toLocaleUpperCase('fr-FR');
+
+/** "LESPIGNAN - 34 - ECOLE MATERNELLE PUBLIQUE - 0341401N" (school name after the type when given). */
+export function schoolLine(communeName: string, school: ConventionDocumentInput['schools'][number]): string {
+  const type = SCHOOL_TYPES[school.type];
+  const name = school.name.trim();
+  return `${upper(communeName)} - ${departementOfUai(school.uai)} - ${type}${name ? ` ${name}` : ''} - ${school.uai}`;
+}
+
+export function conventionValues(input: ConventionDocumentInput): Values {
+  return {
+    schoolYear: input.schoolYear,
+    fee: formatEuros(input.feeCents),
+    count: String(input.schools.length),
+    amount: unbreakable(formatEuros(input.amountCents)),
+    endDate: unbreakable(formatFrenchDate(input.endDate)),
+    issuePlace: input.issuePlace,
+    issueDate: unbreakable(formatFrenchDate(input.issueDate)),
+    rectorName: input.rectorat.name,
+    rectorTitle: input.rectorat.title.replace(/\.\s*$/, ''),
+    COMMUNE: upper(input.commune.name),
+    communeName: input.commune.name,
+    siret: input.commune.siret,
+    address: input.commune.address,
+    mayorName: input.mayor.name,
+    MAYOR_TITLE: upper(input.mayor.title),
+    mayorTitle: input.mayor.title,
+  };
+}
+
+/** Articles before the first one naming a per-commune field; headings stay with what follows. */
+function splitArticles(articles: ModelItem[]): { fixed: ModelItem[]; variable: ModelItem[] } {
+  let cut = articles.findIndex((item) => itemPlaceholders(item).some((name) => !CAMPAIGN_FIELDS.has(name)));
+  if (cut < 0) cut = articles.length;
+  while (cut > 0 && isHeading(articles[cut - 1])) cut--;
+  return { fixed: articles.slice(0, cut), variable: articles.slice(cut) };
+}
+
+interface StaticPart { pages: Uint8Array[]; endY: number }
+
+function signatureBlocks(model: ConventionModel, values: Values): Block[] {
+  return [
+    textBlock(fill(model.issued, values), 'body', { align: 'left', spaceBefore: 10, keepWithNext: true }),
+    {
+      kind: 'columns',
+      spaceBefore: 8,
+      minHeight: 110,
+      columns: model.signatures.map((lines) =>
+        lines.map((line, i) => textBlock(fill(line, values), i === 0 ? 'strong' : 'body', { align: 'left', spaceAfter: 1 }))),
+    },
+  ];
+}
+
+function validate(input: ConventionDocumentInput): void {
+  parsePlainDate(input.endDate);
+  parsePlainDate(input.issueDate);
+  if (input.schools.length === 0) throw new Error(`convention ${input.conventionId} : aucune école`);
+  if (input.amountCents !== input.schools.length * input.feeCents) {
+    throw new Error(`convention ${input.conventionId} : le montant ${input.amountCents} ne vaut pas ${input.schools.length} × ${input.feeCents}`);
+  }
+}
+
+function inputText(input: ConventionDocumentInput): string {
+  return [input.issuePlace, input.rectorat.name, input.rectorat.title, input.commune.name, input.commune.siret,
+    input.commune.address, input.mayor.name, input.mayor.title, ...input.schools.flatMap((s) => [s.uai, s.name]),
+    upper(input.commune.name), upper(input.mayor.title)].join(' ');
+}
+
+export async function createConventionRenderer(options: { model?: string } = {}): Promise<ConventionRenderer> {
+  const models = loadConventionModels();
+  const baseFonts = await prepareFontSet(models.map(modelCharacters).join(''));
+  const extendedFonts = new Map<string, Promise<FontSet>>();
+  const staticParts = new Map<string, StaticPart>();
+
+  const fontsFor = (text: string): Promise<FontSet> => {
+    const missing = [...new Set(missingCharacters(baseFonts, text))].sort().join('');
+    if (missing === '') return Promise.resolve(baseFonts);
+    let fonts = extendedFonts.get(missing);
+    if (!fonts) {
+      if (extendedFonts.size > 32) extendedFonts.clear();
+      fonts = prepareFontSet([...models.map(modelCharacters).join(''), ...missing]);
+      extendedFonts.set(missing, fonts);
+    }
+    return fonts;
+  };
+
+  // Drawn with the base set: glyph codes of base characters are the same in every extended set.
+  const staticPart = (model: ConventionModel, fixed: ModelItem[], values: Values): StaticPart => {
+    const key = `${model.model}|${values.schoolYear}|${values.fee}`;
+    let part = staticParts.get(key);
+    if (!part) {
+      const laid = flow(baseFonts, itemsToBlocks(fixed, values));
+      part = { pages: laid.pages.map(compressContent), endY: laid.endY };
+      staticParts.set(key, part);
+    }
+    return part;
+  };
+
+  return {
+    async render(input) {
+      validate(input);
+      const model = chooseModel(models, input.schoolYear, input.model ?? options.model);
+      const values = conventionValues(input);
+      const fonts = await fontsFor(inputText(input));
+      const { fixed, variable } = splitArticles(model.articles);
+      const lines = input.schools.map((school) => schoolLine(input.commune.name, school));
+
+      const front = flow(fonts, itemsToBlocks(model.front, values));
+      const pages: { shared?: Uint8Array; own?: string }[] = front.pages.map((own) => ({ own }));
+      let startY = front.endY;
+      if (fixed.length > 0) {
+        const part = staticPart(model, fixed, values);
+        pages.push(...part.pages.map((shared) => ({ shared })));
+        startY = part.endY;
+      }
+      const tail = flow(fonts, [...itemsToBlocks(variable, values, lines), ...signatureBlocks(model, values)], startY);
+      const [first, ...rest] = tail.pages;
+      pages[pages.length - 1]!.own = (pages[pages.length - 1]!.own ?? '') + (first ?? '');
+      pages.push(...rest.map((own) => ({ own })));
+
+      const { year, month, day } = parsePlainDate(input.issueDate);
+      return assemblePdf(fonts, pages, {
+        title: `Convention ENT-École ${input.schoolYear} — Commune de ${input.commune.name}`,
+        author: 'Région académique Occitanie',
+        subject: `${model.title}, année scolaire ${input.schoolYear}, commune de ${input.commune.name} (SIRET ${input.commune.siret})`,
+        keywords: ['ENT-École', 'convention', input.schoolYear, input.conventionId, input.commune.siret],
+        date: new Date(Date.UTC(year, month - 1, day)),
+        footer: typeset(fill(model.footer, values)),
+      });
+    },
+  };
+}
+
+const renderers = new Map<string, Promise<ConventionRenderer>>();
+
+/** One-off rendering; keeps one renderer per requested model across calls. */
+export async function renderConventionPdf(input: ConventionDocumentInput): Promise<Uint8Array> {
+  const key = input.model ?? '';
+  let renderer = renderers.get(key);
+  if (!renderer) {
+    renderer = createConventionRenderer(input.model ? { model: input.model } : {});
+    renderers.set(key, renderer);
+    renderer.catch(() => renderers.delete(key));
+  }
+  return (await renderer).render(input);
+}

@@ -1,0 +1,110 @@
+/**
+ * Appends a "Certificat de signature" page to a rendered convention: who
+ * signed, in what capacity, under which délibération, when (Paris time),
+ * from where, and the SHA-256 of the original document. Deterministic: the
+ * same original and certificate give the same bytes (dates from `signedAt`).
+ */
+import { PDFArray, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
+import { formatFrenchDate, formatParisDateTime, typeset } from '../format/french.ts';
+import { compressContent, setMetadata } from './pdf/assemble.ts';
+import { installFontSet, prepareFontSet, type FontSet } from './pdf/font-set.ts';
+import { textBlock } from './pdf/items.ts';
+import { flow, MARGIN, PAGE, placeText, type Block } from './pdf/layout.ts';
+
+export interface SignatureCertificate {
+  conventionId: string;
+  communeName: string;
+  schoolYear: string;
+  signerName: string;
+  capacity: 'maire' | 'delegation';
+  /** When capacity is 'delegation', e.g. "Directeur Général des Services". */
+  delegateFunction?: string;
+  /** "2021/086", "2021-10-04". */
+  deliberation?: { number: string; date: string };
+  /** ISO-8601 UTC instant, printed in Europe/Paris time. */
+  signedAt: string;
+  ip: string;
+  userAgent: string;
+  /** Hash of the original PDF. */
+  documentSha256: string;
+}
+
+function capacityText(certificate: SignatureCertificate): string {
+  if (certificate.capacity === 'maire') return 'Maire';
+  const role = certificate.delegateFunction?.trim();
+  return `Pour le Maire et par délégation${role ? `, ${role}` : ''}`;
+}
+
+/** Label/value pairs printed on the page, in order. */
+export function certificateFacts(certificate: SignatureCertificate, originalPages: number): [string, string][] {
+  const facts: [string, string][] = [
+    ['Convention', certificate.conventionId],
+    ['Collectivité', `Commune de ${certificate.communeName}`],
+    ['Année scolaire', certificate.schoolYear],
+    ['Signataire', certificate.signerName],
+    ['Qualité', capacityText(certificate)],
+  ];
+  if (certificate.deliberation) {
+    facts.push(['Délibération du conseil municipal',
+      `N° ${certificate.deliberation.number} du ${formatFrenchDate(certificate.deliberation.date)}`]);
+  }
+  facts.push(
+    ['Date et heure de la signature', `${formatParisDateTime(certificate.signedAt)}, soit ${new Date(Date.parse(certificate.signedAt)).toISOString()} en temps universel`],
+    ['Adresse IP', certificate.ip],
+    ['Navigateur (user-agent)', certificate.userAgent],
+    ['Empreinte SHA-256 du document signé', certificate.documentSha256.toLowerCase()],
+    ['Pages du document signé', `${originalPages} (le présent certificat est la page ${originalPages + 1})`],
+  );
+  return facts;
+}
+
+let baseFonts: Promise<FontSet> | undefined;
+
+async function fontsFor(text: string): Promise<FontSet> {
+  baseFonts ??= prepareFontSet();
+  const base = await baseFonts;
+  const missing = [...new Set(text.normalize('NFC'))].filter((ch) => !base.repertoire.has(ch));
+  return missing.length === 0 ? base : prepareFontSet(missing);
+}
+
+export async function appendSignatureCertificate(original: Uint8Array, certificate: SignatureCertificate): Promise<Uint8Array> {
+  const doc = await PDFDocument.load(original, { updateMetadata: false });
+  const originalPages = doc.getPageCount();
+  const facts = certificateFacts(certificate, originalPages);
+  const intro = typeset(
+    `Ce certificat est joint à la convention ${certificate.conventionId} au moment de sa signature électronique par la collectivité. ` +
+    "L'empreinte SHA-256 ci-dessous identifie le document tel qu'il a été présenté au signataire : toute modification de ce document en change l'empreinte.",
+  );
+  const blocks: Block[] = [
+    textBlock('Certificat de signature', 'title', { spaceAfter: 4 }),
+    textBlock(`Convention de partenariat ENT-École — Année scolaire ${certificate.schoolYear}`, 'body', { align: 'center', spaceAfter: 16 }),
+    textBlock(intro, 'body', { spaceAfter: 12 }),
+    ...facts.flatMap(([label, value]): Block[] => [
+      textBlock(`${label} :`, 'strong', { keepWithNext: true, spaceBefore: 4 }),
+      textBlock(value, 'line', { indent: 16, spaceAfter: 4 }),
+    ]),
+  ];
+  const fonts = await fontsFor(JSON.stringify(facts) + intro);
+  const laid = flow(fonts, blocks);
+  const resources = doc.context.register(doc.context.obj({ Font: installFontSet(doc, fonts) }));
+  const footer = typeset(`Certificat de signature — convention ${certificate.conventionId}`);
+  laid.pages.forEach((ops) => {
+    const y = MARGIN.bottom - 34;
+    const content = `${ops}q 0.6 G 0.5 w ${MARGIN.left} ${y + 12} m ${PAGE.width - MARGIN.right} ${y + 12} l S Q\n0.25 g\n${placeText(fonts, 'regular', 8, footer, MARGIN.left, y)}0 g\n`;
+    const page = doc.addPage([PAGE.width, PAGE.height]);
+    const stream = doc.context.register(PDFRawStream.of(doc.context.obj({ Filter: 'FlateDecode' }), compressContent(content)));
+    page.node.set(PDFName.of('Resources'), resources);
+    page.node.set(PDFName.Contents, PDFArray.withContext(doc.context));
+    page.node.lookup(PDFName.Contents, PDFArray).push(stream);
+  });
+  const signedAt = new Date(Date.parse(certificate.signedAt));
+  setMetadata(doc, {
+    title: doc.getTitle() ?? `Convention ENT-École ${certificate.schoolYear} — Commune de ${certificate.communeName}`,
+    author: doc.getAuthor() ?? 'Région académique Occitanie',
+    subject: doc.getSubject() ?? `Convention ENT-École, commune de ${certificate.communeName}`,
+    keywords: [...(doc.getKeywords()?.split(' ') ?? []), 'signée'],
+    date: doc.getCreationDate() ?? signedAt,
+  });
+  doc.setModificationDate(signedAt);
+  return doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
+}

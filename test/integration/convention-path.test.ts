@@ -1,0 +1,86 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { PDFDocument } from 'pdf-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../functions/core/digest.ts';
+import { createS3Client } from '../../functions/adapters/s3-document-store.ts';
+import { LOCAL_CREDENTIALS } from '../../infra/local/resources.ts';
+import { campaign2026, lespignan } from '../fixtures/seed-communes.ts';
+import { mayorEmail, startTestStack, type TestStack } from '../support/stack.ts';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => stack?.close());
+
+const linkIn = (text: string | undefined) => /https?:\/\/\S+\/sign\/[A-Za-z0-9_-]+/.exec(text ?? '')?.[0];
+
+describe('one convention from campaign to signed PDF', () => {
+  it('is created, sent, viewed, signed and read back from S3, over HTTP on the real local servers', async () => {
+    // Prepare
+    const email = mayorEmail('lespignan');
+    const created = await stack.admin('POST', '/admin/campaigns', campaign2026);
+    expect(created.status).toBe(201);
+    const added = await stack.admin('POST', '/admin/campaigns/2026-2027/conventions', { ...lespignan, mayor: { ...lespignan.mayor, email } });
+    expect(added.status).toBe(201);
+    expect(added.json).toMatchObject({ status: 'draft', amountCents: 8000 });
+    const id: string = added.json.id;
+
+    // Act: the rectorat sends
+    const sent = await stack.admin('POST', '/admin/campaigns/2026-2027/send');
+    expect(sent.status).toBe(200);
+    expect(sent.json.sent).toBe(1);
+
+    // Assess: the invitation is in the inbox, in French, with a personal link
+    const [invitation, ...others] = await stack.inbox(email);
+    expect(others).toHaveLength(0);
+    expect(invitation!.subject).toBe('Convention ENT-École 2026-2027 à signer – commune de Lespignan');
+    expect(invitation!.body.text).toContain('80\u00a0€');
+    expect(invitation!.body.html).toContain('Lire et signer la convention');
+    const link = linkIn(invitation!.body.text)!;
+    expect(link.startsWith(stack.url)).toBe(true);
+    const path = new URL(link).pathname;
+
+    // The mayor opens the link: the page shows the commune, the schools, the amount and the end date
+    const pageResponse = await stack.request('GET', path, { token: null, headers: { 'user-agent': 'Mozilla/5.0 (Android) Test' } });
+    expect(pageResponse.status).toBe(200);
+    const page = await pageResponse.text();
+    for (const expected of ['Lespignan', '0341401N', '0341406U', '80\u00a0€', '5 septembre 2027', `${path}/document`]) {
+      expect(page).toContain(expected);
+    }
+    const original = new Uint8Array(await (await stack.request('GET', `${path}/document`, { token: null })).arrayBuffer());
+    expect(Buffer.from(original.subarray(0, 5)).toString()).toBe('%PDF-');
+
+    // The mayor signs
+    const signResponse = await stack.request('POST', path, {
+      token: null,
+      form: { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on' },
+    });
+    expect(signResponse.status).toBe(200);
+    expect(await signResponse.text()).toContain('Convention signée, merci');
+
+    // The signed copy is emailed to the mayor
+    const mails = await stack.inbox(email);
+    expect(mails).toHaveLength(2);
+    const confirmation = mails.find((mail) => mail.subject.includes('signée'))!;
+    expect(confirmation.attachments).toHaveLength(1);
+    expect(confirmation.attachments[0]!.contentType).toBe('application/pdf');
+
+    // The admin view shows the status and the dated history
+    const shown = await stack.admin('GET', `/admin/conventions/${id}`);
+    expect(shown.status).toBe(200);
+    expect(shown.json.status).toBe('signed');
+    expect(shown.json.history.map((event: { type: string }) => event.type)).toEqual(['created', 'sent', 'viewed', 'signed']);
+    for (const event of shown.json.history) expect(Date.parse(event.at)).not.toBeNaN();
+
+    // The signed PDF in S3 is the original plus a certificate page, and its hash is the one recorded
+    const s3 = createS3Client({ region: 'eu-west-3', endpoint: stack.settings.s3Endpoint, credentials: LOCAL_CREDENTIALS });
+    const object = await s3.send(new GetObjectCommand({ Bucket: stack.settings.bucketName, Key: shown.json.signedDocument.key }));
+    const signedPdf = await object.Body!.transformToByteArray();
+    expect(sha256Hex(signedPdf)).toBe(shown.json.signedDocument.sha256);
+    expect(sha256Hex(original)).toBe(shown.json.document.sha256);
+    const [originalDoc, signedDoc] = await Promise.all([PDFDocument.load(original), PDFDocument.load(signedPdf)]);
+    expect(signedDoc.getPageCount()).toBe(originalDoc.getPageCount() + 1);
+    expect(Buffer.from(confirmation.attachments[0]!.content, 'base64').equals(Buffer.from(signedPdf))).toBe(true);
+  });
+});

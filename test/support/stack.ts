@@ -1,0 +1,91 @@
+/**
+ * A private Paraphe for one test file: its own table and bucket on the shared
+ * local servers, the real handlers behind the local gateway, and helpers to
+ * call the API and read the inbox.
+ */
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { applyEnvironment, handlerEnvironment, type LocalStackSettings } from '../../infra/local/environment.ts';
+import { startGateway } from '../../infra/local/gateway.ts';
+import { signLocalToken } from '../../infra/local/jwt.ts';
+import { PROJECT_ROOT } from '../../infra/local/paths.ts';
+import { ensureBucket, ensureTable } from '../../infra/local/resources.ts';
+
+export interface SentEmail {
+  messageId: string;
+  from: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { html?: string; text?: string };
+  attachments: { content: string; contentType: string; filename?: string; size: number }[];
+  at: number;
+}
+
+export interface TestStack {
+  settings: LocalStackSettings;
+  url: string;
+  adminToken: string;
+  tokenWithRoles(roles: string[]): string;
+  request(method: string, path: string, options?: { body?: unknown; form?: Record<string, string>; token?: string | null; headers?: Record<string, string> }): Promise<Response>;
+  admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }>;
+  inbox(to: string): Promise<SentEmail[]>;
+  close(): Promise<void>;
+}
+
+export async function startTestStack(): Promise<TestStack> {
+  const servers = inject('servers');
+  const suffix = randomBytes(4).toString('hex');
+  const settings: LocalStackSettings = {
+    ...servers,
+    sesInboxUrl: servers.sesEndpoint,
+    gatewayUrl: '',
+    tableName: `paraphe-test-${suffix}`,
+    bucketName: `paraphe-test-${suffix}`,
+  };
+  await ensureTable(settings.dynamodbEndpoint, settings.tableName);
+  await ensureBucket(settings.s3Endpoint, settings.bucketName);
+  const jwtSecret = randomBytes(32).toString('hex');
+  const gateway = await startGateway({ root: PROJECT_ROOT, port: 0, jwtSecret });
+  settings.gatewayUrl = gateway.url;
+  // Handlers read their environment at first import, which happens at the first request.
+  applyEnvironment(handlerEnvironment(settings));
+
+  const tokenWithRoles = (roles: string[]) => signLocalToken(jwtSecret, { sub: 'test-admin', email: 'clerk@rectorat.example.org', roles }, new Date());
+  const adminToken = tokenWithRoles(['gestionnaire', 'signataire']);
+
+  const request: TestStack['request'] = async (method, path, options = {}) => {
+    const headers: Record<string, string> = { ...options.headers };
+    const token = options.token === undefined ? adminToken : options.token;
+    if (token) headers.authorization = `Bearer ${token}`;
+    let body: string | undefined;
+    if (options.form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(options.form).toString();
+    } else if (options.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    }
+    return fetch(`${gateway.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}), redirect: 'manual' });
+  };
+
+  return {
+    settings,
+    url: gateway.url,
+    adminToken,
+    tokenWithRoles,
+    request,
+    async admin(method, path, body) {
+      const response = await request(method, path, body === undefined ? {} : { body });
+      return { status: response.status, json: await response.json() };
+    },
+    async inbox(to) {
+      const response = await fetch(`${servers.sesEndpoint}/store`);
+      const { emails } = (await response.json()) as { emails: SentEmail[] };
+      return emails.filter((email) => email.destination.to.some((address) => address.includes(to)));
+    },
+    close: () => gateway.close(),
+  };
+}
+
+/** A unique, valid mayor address for one test, so parallel files never read each other's mail. */
+export const mayorEmail = (label: string) => `maire.${label}.${randomBytes(3).toString('hex')}@example.org`;
