@@ -8,7 +8,7 @@ const d = deps();
 
 /** POST /admin/campaigns/{schoolYear}/conventions */
 export const handler = adminRoute(async (event, admin) => {
-  const schoolYear = parseInput(schoolYearSchema, pathParameter(event, 'schoolYear'));
+  const schoolYear = parseInput(schoolYearSchema, pathParameter(event, 'schoolYear'), 'schoolYear');
   const convention = await addConvention(d, {
     schoolYear,
     convention: parseInput(newConventionSchema, jsonBody(event)),

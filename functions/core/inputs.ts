@@ -145,13 +145,13 @@ export const signatureFormSchema = z
   });
 export type SignatureForm = z.infer<typeof signatureFormSchema>;
 
-/** Parses input or throws INVALID_INPUT with one issue per field. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+/** Parses input or throws INVALID_INPUT with one issue per field; `field` names a lone value (a path parameter). */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, field?: string): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw invalidInput(
     result.error.issues.map((issue) => ({
-      field: issue.path.map(String).join('.') || '(corps de la requête)',
+      field: [field, ...issue.path.map(String)].filter(Boolean).join('.') || '(corps de la requête)',
       message: issue.message,
     })),
   );

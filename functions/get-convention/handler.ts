@@ -10,7 +10,7 @@ const conventionIdSchema = z.uuid({ error: "L'identifiant de convention doit êt
 
 /** GET /admin/conventions/{id}: the convention, its status and its dated history. */
 export const handler = adminRoute(async (event) => {
-  const id = parseInput(conventionIdSchema, pathParameter(event, 'id'));
+  const id = parseInput(conventionIdSchema, pathParameter(event, 'id'), 'id');
   const { convention, history } = await getConvention(d, id);
   const { link: _link, sendingLeaseUntil: _lease, ...shown } = convention;
   return json(200, { ...shown, history });

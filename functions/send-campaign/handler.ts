@@ -8,6 +8,6 @@ const d = deps();
 
 /** POST /admin/campaigns/{schoolYear}/send */
 export const handler = adminRoute(async (event, admin) => {
-  const schoolYear = parseInput(schoolYearSchema, pathParameter(event, 'schoolYear'));
+  const schoolYear = parseInput(schoolYearSchema, pathParameter(event, 'schoolYear'), 'schoolYear');
   return json(200, await sendCampaign(d, { schoolYear, actor: admin.actor }));
 });

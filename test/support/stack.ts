@@ -89,3 +89,20 @@ export async function startTestStack(): Promise<TestStack> {
 
 /** A unique, valid mayor address for one test, so parallel files never read each other's mail. */
 export const mayorEmail = (label: string) => `maire.${label}.${randomBytes(3).toString('hex')}@example.org`;
+
+/** Creates the campaign if needed, adds one convention, sends the campaign and returns the signing path from the email. */
+export async function sentConvention(
+  stack: TestStack,
+  campaign: { schoolYear: string },
+  convention: { mayor: { email: string } },
+): Promise<{ id: string; path: string; email: string }> {
+  const created = await stack.admin('POST', '/admin/campaigns', campaign);
+  if (created.status !== 201 && created.status !== 409) throw new Error(`campaign: ${JSON.stringify(created.json)}`);
+  const added = await stack.admin('POST', `/admin/campaigns/${campaign.schoolYear}/conventions`, convention);
+  if (added.status !== 201) throw new Error(`convention: ${JSON.stringify(added.json)}`);
+  await stack.admin('POST', `/admin/campaigns/${campaign.schoolYear}/send`);
+  const [invitation] = await stack.inbox(convention.mayor.email);
+  const link = /https?:\/\/\S+\/sign\/[A-Za-z0-9_-]+/.exec(invitation?.body.text ?? '')?.[0];
+  if (!link) throw new Error('no invitation link');
+  return { id: added.json.id, path: new URL(link).pathname, email: convention.mayor.email };
+}

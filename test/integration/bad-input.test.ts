@@ -1,0 +1,147 @@
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { functionSpecs } from '../../infra/functions.ts';
+import { LOCAL_CREDENTIALS } from '../../infra/local/resources.ts';
+import { campaign2026, leBoulou, lespignan } from '../fixtures/seed-communes.ts';
+import { mayorEmail, startTestStack, type TestStack } from '../support/stack.ts';
+
+let stack: TestStack;
+let db: DynamoDBClient;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  db = new DynamoDBClient({ region: 'eu-west-3', endpoint: stack.settings.dynamodbEndpoint, credentials: LOCAL_CREDENTIALS });
+  expect((await stack.admin('POST', '/admin/campaigns', campaign2026)).status).toBe(201);
+});
+afterAll(async () => stack?.close());
+
+async function itemCount(): Promise<number> {
+  const { Count } = await db.send(new ScanCommand({ TableName: stack.settings.tableName, Select: 'COUNT', ConsistentRead: true }));
+  return Count ?? 0;
+}
+
+/** Runs a request that must be refused, and checks that nothing was written. */
+async function refused(method: string, path: string, body?: unknown) {
+  const before = await itemCount();
+  const response = await stack.admin(method, path, body);
+  expect(await itemCount()).toBe(before);
+  return response;
+}
+
+const fields = (json: { error: { fields: { field: string }[] } }) => json.error.fields.map((issue) => issue.field);
+
+describe('every admin route refuses a caller without a valid bearer token', () => {
+  const adminRoutes = functionSpecs.flatMap((spec) => spec.routes.filter((route) => route.auth === 'admin'));
+
+  it.each(adminRoutes.map((route) => [route.method, route.path]))('%s %s answers 401 with no token and with a forged one', async (method, path) => {
+    const concrete = path.replace('{schoolYear}', '2026-2027').replace('{id}', '00000000-0000-4000-8000-000000000000');
+    const before = await itemCount();
+    const body = method === 'GET' ? {} : { body: {} };
+    expect((await stack.request(method, concrete, { token: null, ...body })).status).toBe(401);
+    const forged = `${stack.adminToken.slice(0, -4)}AAAA`;
+    expect((await stack.request(method, concrete, { token: forged, ...body })).status).toBe(401);
+    expect(await itemCount()).toBe(before);
+  });
+});
+
+describe('a campaign with bad input is refused, field by field, in French', () => {
+  it('names every missing field', async () => {
+    const { status, json } = await refused('POST', '/admin/campaigns', {});
+    expect(status).toBe(400);
+    expect(fields(json)).toEqual(expect.arrayContaining(['schoolYear', 'feeCents', 'endDate', 'issuePlace', 'issueDate', 'signatory']));
+    expect(json.error.fields[0].message).toMatch(/obligatoire/);
+  });
+
+  it('refuses a fee in euros with a decimal point', async () => {
+    const { status, json } = await refused('POST', '/admin/campaigns', { ...campaign2026, schoolYear: '2030-2031', feeCents: 40.5 });
+    expect(status).toBe(400);
+    expect(fields(json)).toEqual(['feeCents']);
+  });
+
+  it('refuses a school year that is not two consecutive years, and a date off the calendar', async () => {
+    const { status, json } = await refused('POST', '/admin/campaigns', { ...campaign2026, schoolYear: '2026-2028', endDate: '2027-02-30' });
+    expect(status).toBe(400);
+    expect(fields(json).sort()).toEqual(['endDate', 'schoolYear']);
+  });
+
+  it('refuses a body that is not JSON', async () => {
+    const response = await stack.request('POST', '/admin/campaigns', { body: '{"schoolYear":' });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toBeTruthy();
+  });
+
+  it('refuses a second campaign for the same school year with 409', async () => {
+    const { status, json } = await refused('POST', '/admin/campaigns', campaign2026);
+    expect(status).toBe(409);
+    expect(fields(json)).toEqual(['schoolYear']);
+  });
+});
+
+describe('a convention with bad input is refused and writes nothing', () => {
+  const path = '/admin/campaigns/2026-2027/conventions';
+  const good = () => ({ ...lespignan, mayor: { ...lespignan.mayor, email: mayorEmail('bad-input') } });
+
+  it('refuses a SIRET with a wrong check digit', async () => {
+    const { status, json } = await refused('POST', path, { ...good(), commune: { ...lespignan.commune, siret: '21340135900013' } });
+    expect(status).toBe(400);
+    expect(fields(json)).toEqual(['commune.siret']);
+  });
+
+  it('refuses a UAI whose check letter is wrong, and says which letter it should be', async () => {
+    const { status, json } = await refused('POST', path, { ...good(), schools: [{ uai: '0341401M', type: 'maternelle', name: '' }] });
+    expect(status).toBe(400);
+    expect(json.error.fields[0]).toEqual({ field: 'schools.0.uai', message: expect.stringContaining('devrait être N') });
+  });
+
+  it('refuses a school listed twice', async () => {
+    const school = { uai: '0341401N', type: 'maternelle', name: '' };
+    const { status, json } = await refused('POST', path, { ...good(), schools: [school, school] });
+    expect(status).toBe(400);
+    expect(fields(json)).toEqual(['schools.1.uai']);
+  });
+
+  it('refuses a malformed mayor email and an unknown school type', async () => {
+    const { status, json } = await refused('POST', path, {
+      ...good(),
+      mayor: { name: 'X', email: 'mairie-at-lespignan' },
+      schools: [{ uai: '0341401N', type: 'college', name: '' }],
+    });
+    expect(status).toBe(400);
+    expect(fields(json).sort()).toEqual(['mayor.email', 'schools.0.type']);
+  });
+
+  it('refuses a campaign that does not exist with 404, and a malformed school year with 400', async () => {
+    expect((await refused('POST', '/admin/campaigns/2040-2041/conventions', good())).status).toBe(404);
+    expect((await refused('POST', '/admin/campaigns/2026/conventions', good())).status).toBe(400);
+  });
+
+  it("refuses a school already in another commune's convention, naming that commune", async () => {
+    expect((await stack.admin('POST', path, good())).status).toBe(201);
+    const { status, json } = await refused('POST', path, {
+      ...leBoulou,
+      schools: [...leBoulou.schools, { uai: '0341406U', type: 'elementaire', name: '' }],
+    });
+    expect(status).toBe(409);
+    expect(json.error.fields).toEqual([{ field: 'schools.1.uai', message: expect.stringContaining('Lespignan') }]);
+  });
+
+  it('refuses a second convention for the same commune', async () => {
+    const { status, json } = await refused('POST', path, { ...good(), schools: [{ uai: '0340001S', type: 'primaire', name: '' }] });
+    expect(status).toBe(409);
+    expect(fields(json)).toEqual(['commune.siret']);
+  });
+});
+
+describe('sending and reading refuse what does not exist', () => {
+  it('answers 404 for a campaign that does not exist and 400 for a malformed year', async () => {
+    expect((await refused('POST', '/admin/campaigns/2040-2041/send')).status).toBe(404);
+    expect((await refused('POST', '/admin/campaigns/deux-mille/send')).status).toBe(400);
+  });
+
+  it('answers 400 for an id that is not a UUID and 404 for an unknown one', async () => {
+    const malformed = await stack.admin('GET', '/admin/conventions/abc');
+    expect(malformed.status).toBe(400);
+    expect(fields(malformed.json)).toEqual(['id']);
+    expect((await stack.admin('GET', '/admin/conventions/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+  });
+});

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { campaign2026, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
+import { mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => stack?.close());
+
+const withEmail = <T extends { mayor: object }>(fixture: T, label: string) => ({ ...fixture, mayor: { ...fixture.mayor, email: mayorEmail(label) } });
+const status = async (id: string) => (await stack.admin('GET', `/admin/conventions/${id}`)).json;
+
+describe('the signing link', () => {
+  it('gives the same neutral French page, with the rectorat contact, for a wrong or malformed token', async () => {
+    const wrong = await stack.request('GET', '/sign/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', { token: null });
+    const malformed = await stack.request('GET', '/sign/%3Cscript%3E', { token: null });
+    expect(wrong.status).toBe(404);
+    expect(malformed.status).toBe(404);
+    const [wrongPage, malformedPage] = [await wrong.text(), await malformed.text()];
+    expect(wrongPage).toBe(malformedPage);
+    expect(wrongPage).toContain("Ce lien n'est pas valide");
+    expect(wrongPage).toContain('ent-ecole@rectorat.example.org');
+    expect(wrongPage).not.toMatch(/Error|at \w+ \(/);
+  });
+
+  it('re-shows the form with the field to fix, in French, and signs nothing, when consent is missing', async () => {
+    const { id, path } = await sentConvention(stack, campaign2026, withEmail(leBoulou, 'consent'));
+    const response = await stack.request('POST', path, { token: null, form: { signerName: 'François COMES', capacity: 'maire' } });
+    expect(response.status).toBe(400);
+    const page = await response.text();
+    expect(page).toContain("Cochez la case « J'ai lu la convention et je la signe au nom de la commune »".replace(/'/g, '&#39;'));
+    expect(page).toContain('value="François COMES"');
+    const convention = await status(id);
+    expect(convention.status).toBe('sent');
+    expect(convention.history.map((event: { type: string }) => event.type)).not.toContain('signed');
+  });
+
+  it('asks a delegate for their function before signing', async () => {
+    const { id, path } = await sentConvention(stack, campaign2026, withEmail(lespignan, 'delegate'));
+    const refused = await stack.request('POST', path, { token: null, form: { signerName: 'Guillaume BENHAÏEM', capacity: 'delegation', consent: 'on' } });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('Indiquez votre fonction');
+    const signed = await stack.request('POST', path, {
+      token: null,
+      form: { signerName: 'Guillaume BENHAÏEM', capacity: 'delegation', delegateFunction: 'Directeur Général des Services', consent: 'on', deliberationNumber: '48/2023', deliberationDate: '2023-09-25' },
+    });
+    expect(signed.status).toBe(200);
+    const convention = await status(id);
+    expect(convention.signature).toMatchObject({
+      signerName: 'Guillaume BENHAÏEM',
+      capacity: 'delegation',
+      delegateFunction: 'Directeur Général des Services',
+      deliberation: { number: '48/2023', date: '2023-09-25' },
+    });
+  });
+});
+
+describe('signing happens exactly once', () => {
+  it('twenty simultaneous sign requests give one signature and one confirmation email; the others see "déjà signée"', async () => {
+    const { id, path, email } = await sentConvention(stack, campaign2026, withEmail(pezilla, 'race'));
+    const form = { signerName: 'Jean-Paul BILLES', capacity: 'maire', consent: 'on' };
+    const responses = await Promise.all(Array.from({ length: 20 }, () => stack.request('POST', path, { token: null, form })));
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((code) => code === 200)).toHaveLength(1);
+    expect(statuses.filter((code) => code === 409)).toHaveLength(19);
+    const pages = await Promise.all(responses.map((response) => response.text()));
+    expect(pages.filter((page) => page.includes('déjà signée'))).toHaveLength(19);
+
+    const convention = await status(id);
+    expect(convention.history.filter((event: { type: string }) => event.type === 'signed')).toHaveLength(1);
+    const confirmations = (await stack.inbox(email)).filter((mail) => mail.subject.includes('signée'));
+    expect(confirmations).toHaveLength(1);
+
+    // A later double submit changes nothing either.
+    expect((await stack.request('POST', path, { token: null, form })).status).toBe(409);
+    expect((await status(id)).signedAt).toBe(convention.signedAt);
+  });
+});
