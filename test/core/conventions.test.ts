@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { addConvention } from '../../functions/core/add-convention.ts';
+import { newConventionSchema, parseInput } from '../../functions/core/inputs.ts';
+import type { Campaign, Convention, ConventionEvent } from '../../functions/core/model.ts';
+import { hashToken, resolveSigningLink } from '../../functions/core/signing-link.ts';
+import { campaign2026, lespignan, pezilla } from '../fixtures/seed-communes.ts';
+
+const fixedNow = new Date('2026-11-20T09:00:00Z');
+const campaign: Campaign = { ...campaign2026, linkValidityDays: 60, createdAt: fixedNow.toISOString() };
+
+function memoryConventions() {
+  const stored = new Map<string, Convention>();
+  const events: ConventionEvent[] = [];
+  return {
+    stored,
+    events,
+    async add(convention: Convention, event: ConventionEvent) {
+      stored.set(convention.id, convention);
+      events.push(event);
+    },
+    async get(id: string) {
+      return stored.get(id);
+    },
+    async findByLinkHash(hash: string) {
+      const found = [...stored.values()].find((convention) => convention.link?.hash === hash);
+      return found ? { conventionId: found.id, expiresAt: found.link!.expiresAt } : undefined;
+    },
+  };
+}
+
+describe('adding a convention', () => {
+  it('costs the number of schools times the fee, in integer cents', async () => {
+    const conventions = memoryConventions();
+    const deps = {
+      now: () => fixedNow,
+      newId: () => 'c-1',
+      campaigns: { get: async () => campaign, create: async () => undefined },
+      conventions: conventions as never,
+    };
+    const convention = await addConvention(deps, { schoolYear: '2026-2027', convention: parseInput(newConventionSchema, pezilla), actor: 'clerk' });
+    expect(convention.amountCents).toBe(2 * 4000);
+    expect(convention.status).toBe('draft');
+    expect(convention.endDate).toBe('2027-09-05');
+    expect(conventions.events).toEqual([{ conventionId: 'c-1', at: fixedNow.toISOString(), type: 'created', actor: 'clerk' }]);
+  });
+
+  it('refuses a campaign that does not exist', async () => {
+    const deps = {
+      now: () => fixedNow,
+      newId: () => 'c-1',
+      campaigns: { get: async () => undefined, create: async () => undefined },
+      conventions: memoryConventions() as never,
+    };
+    await expect(addConvention(deps, { schoolYear: '2040-2041', convention: parseInput(newConventionSchema, lespignan), actor: 'clerk' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('a signing link', () => {
+  const token = 'A'.repeat(43);
+  const convention = (overrides: Partial<Convention>): Convention => ({
+    id: 'c-1',
+    schoolYear: '2026-2027',
+    commune: lespignan.commune,
+    mayor: lespignan.mayor,
+    schools: [],
+    feeCents: 4000,
+    amountCents: 0,
+    endDate: '2027-09-05',
+    status: 'sent',
+    createdAt: fixedNow.toISOString(),
+    link: { hash: hashToken(token), expiresAt: '2027-01-19T09:00:00.000Z' },
+    ...overrides,
+  });
+  const depsAt = (now: string, stored: Convention) => {
+    const conventions = memoryConventions();
+    conventions.stored.set(stored.id, stored);
+    return { now: () => new Date(now), conventions: conventions as never };
+  };
+
+  it('opens its convention until it expires', async () => {
+    const resolved = await resolveSigningLink(depsAt('2027-01-19T08:59:59Z', convention({})), token);
+    expect(resolved.convention.id).toBe('c-1');
+  });
+
+  it('is refused from the instant it expires', async () => {
+    await expect(resolveSigningLink(depsAt('2027-01-19T09:00:00Z', convention({})), token)).rejects.toMatchObject({ code: 'LINK_INVALID' });
+  });
+
+  it('is refused once a newer link replaced it', async () => {
+    const replaced = convention({ link: { hash: hashToken('B'.repeat(43)), expiresAt: '2027-01-19T09:00:00.000Z' } });
+    await expect(resolveSigningLink(depsAt('2026-12-01T00:00:00Z', replaced), token)).rejects.toMatchObject({ code: 'LINK_INVALID' });
+  });
+
+  it('is refused when it is not a token at all, without reading the table', async () => {
+    const deps = { now: () => fixedNow, conventions: { findByLinkHash: () => { throw new Error('must not read'); } } as never };
+    await expect(resolveSigningLink(deps, '../../etc/passwd')).rejects.toMatchObject({ code: 'LINK_INVALID' });
+  });
+});

@@ -1,0 +1,50 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { functionSpecs } from '../../infra/functions.ts';
+import { lambdaContext, loadHandler } from '../../infra/local/gateway.ts';
+import { PROJECT_ROOT } from '../../infra/local/paths.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => stack?.close());
+
+async function invoke(name: string) {
+  const spec = functionSpecs.find((candidate) => candidate.name === name)!;
+  const event = JSON.parse(readFileSync(join(PROJECT_ROOT, 'events', `${name}.json`), 'utf8')) as unknown;
+  const handler = await loadHandler(PROJECT_ROOT, spec);
+  return (await handler(event, lambdaContext(name))) as { statusCode: number; body: string };
+}
+
+describe('the sample events of events/ run the handlers directly, as `npm run invoke` does', () => {
+  it('create a campaign, add a convention and send it, in that order', async () => {
+    expect((await invoke('create-campaign')).statusCode).toBe(201);
+    const added = await invoke('add-convention');
+    expect(added.statusCode).toBe(201);
+    expect(JSON.parse(added.body)).toMatchObject({ amountCents: 8000, status: 'draft' });
+    const sent = await invoke('send-campaign');
+    expect(JSON.parse(sent.body)).toMatchObject({ sent: 1, failed: [] });
+  });
+
+  it('answer 404 for the sample convention id and the sample token, which name nothing', async () => {
+    expect((await invoke('get-convention')).statusCode).toBe(404);
+    const page = await invoke('signing-page');
+    expect(page.statusCode).toBe(404);
+    expect(page.body).toContain("Ce lien n'est pas valide");
+  });
+
+  it('answer the sample signature, a base64-encoded form post, with the neutral page for its unknown token', async () => {
+    const page = await invoke('sign-convention');
+    expect(page.statusCode).toBe(404);
+    expect(page.body).toContain("Ce lien n'est pas valide");
+  });
+
+  it('cover every function of the catalogue', () => {
+    for (const spec of functionSpecs) {
+      expect.soft(existsSync(join(PROJECT_ROOT, 'events', `${spec.name}.json`)), `events/${spec.name}.json`).toBe(true);
+    }
+  });
+});
