@@ -15,13 +15,13 @@ export function signedEmail({ convention, contactEmail }: { convention: Conventi
     `La convention ENT-École ${convention.schoolYear} de la commune de ${commune} a été signée par ${signer} le ${signedOn}.`,
     'Vous trouverez la copie signée en pièce jointe.',
     '',
-    `La rectrice va la contresigner ; la région académique émettra ensuite un titre de perception de ${formatEuros(convention.amountCents)} TTC.`,
+    `La rectrice va la contresigner ; la région académique émettra ensuite un titre de perception de ${formatEuros(convention.amountCents)} TTC.`,
     `La convention se termine le ${formatFrenchDate(convention.endDate)}.`,
     '',
-    `Une question ? Écrivez au rectorat : ${contactEmail}`,
+    `Une question ? Écrivez au rectorat : ${contactEmail}`,
   ].join('\n');
   const body = html`<p>Madame, Monsieur le Maire,</p>
 <p>La convention ENT-École ${convention.schoolYear} de la commune de <strong>${commune}</strong> a été signée par ${signer} le ${signedOn}. Vous trouverez la copie signée en pièce jointe.</p>
-<p>La rectrice va la contresigner ; la région académique émettra ensuite un titre de perception de <strong>${formatEuros(convention.amountCents)}</strong> TTC. La convention se termine le ${formatFrenchDate(convention.endDate)}.</p>`;
+<p>La rectrice va la contresigner ; la région académique émettra ensuite un titre de perception de <strong>${formatEuros(convention.amountCents)}</strong> TTC. La convention se termine le ${formatFrenchDate(convention.endDate)}.</p>`;
   return { subject, text, html: emailFrame(subject, body, contactEmail) };
 }

@@ -48,5 +48,5 @@ a{color:#000091}
 `;
 
 export function page(options: { title: string; body: SafeHtml; contactEmail: string }): string {
-  return `<!doctype html>${html`<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${options.title} – Paraphe</title><style>${raw(STYLE)}</style></head><body><header><p>Région académique Occitanie<br><small>Conventions ENT-École</small></p></header><main>${options.body}</main><footer>Une question ? Écrivez au rectorat : <a href="mailto:${options.contactEmail}">${options.contactEmail}</a>.</footer></body></html>`}`;
+  return `<!doctype html>${html`<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${options.title} – Paraphe</title><style>${raw(STYLE)}</style></head><body><header><p>Région académique Occitanie<br><small>Conventions ENT-École</small></p></header><main>${options.body}</main><footer>Une question ? Écrivez au rectorat : <a href="mailto:${options.contactEmail}">${options.contactEmail}</a>.</footer></body></html>`}`;
 }

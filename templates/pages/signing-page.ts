@@ -27,7 +27,7 @@ ${issues.length > 0 ? html`<div class="alert" role="alert"><p>La signature n'a p
 ${conventionSummary(convention)}
 <section><h2>Le document</h2>
 <p><a class="button secondary" href="/sign/${token}/document">Lire la convention (PDF)</a></p>
-<p>Empreinte SHA-256 du document : <span class="hash">${convention.document?.sha256 ?? ''}</span></p></section>
+<p>Empreinte SHA-256 du document : <span class="hash">${convention.document?.sha256 ?? ''}</span></p></section>
 <section><h2>Signer au nom de la commune</h2>
 <form method="post" action="/sign/${token}" novalidate>
 <label for="signerName">Votre nom complet</label>
@@ -38,7 +38,7 @@ ${fieldError('capacity')}
 <div class="choice"><input type="radio" id="capacity-maire" name="capacity" value="maire"${checked('capacity', 'maire')}><label for="capacity-maire">Maire</label></div>
 <div class="choice"><input type="radio" id="capacity-delegation" name="capacity" value="delegation"${checked('capacity', 'delegation')}><label for="capacity-delegation">Par délégation du maire</label></div>
 </fieldset>
-<label for="delegateFunction">Votre fonction, si vous signez par délégation (par exemple « Directeur Général des Services »)</label>
+<label for="delegateFunction">Votre fonction, si vous signez par délégation (par exemple « Directeur Général des Services »)</label>
 ${fieldError('delegateFunction')}
 <input type="text" id="delegateFunction" name="delegateFunction" value="${values.delegateFunction ?? ''}"${described('delegateFunction')}>
 <label for="deliberationNumber">Numéro de la délibération du conseil municipal (facultatif)</label>
@@ -63,10 +63,10 @@ export function signedPage(options: { convention: Convention; token: string; con
   const body = html`<h1>${justSigned ? 'Convention signée, merci' : 'Cette convention est déjà signée'}</h1>
 <div class="success" role="status"><p>La convention ENT-École ${convention.schoolYear} de la commune de ${convention.commune.name} a été signée${convention.signature ? ` par ${convention.signature.signerName}` : ''} le ${signedOn}.</p></div>
 ${conventionSummary(convention)}
-<section><h2>Et maintenant ?</h2>
-<p>La copie signée vous a été envoyée par courriel. La rectrice contresignera la convention ; la région académique émettra ensuite un titre de perception pour le montant indiqué. La convention prend fin le ${formatFrenchDate(convention.endDate)}.</p>
+<section><h2>Et maintenant ?</h2>
+<p>La copie signée vous a été envoyée par courriel. La rectrice contresignera la convention ; la région académique émettra ensuite un titre de perception pour le montant indiqué. La convention prend fin le ${formatFrenchDate(convention.endDate)}.</p>
 <p><a class="button" href="/sign/${token}/document">Télécharger la convention signée (PDF)</a></p>
-${convention.signedDocument ? html`<p>Empreinte SHA-256 du document signé : <span class="hash">${convention.signedDocument.sha256}</span></p>` : ''}
+${convention.signedDocument ? html`<p>Empreinte SHA-256 du document signé : <span class="hash">${convention.signedDocument.sha256}</span></p>` : ''}
 </section>`;
   return page({ title: 'Convention signée', body, contactEmail });
 }
@@ -75,13 +75,13 @@ ${convention.signedDocument ? html`<p>Empreinte SHA-256 du document signé : <sp
 export function invalidLinkPage(contactEmail: string): string {
   const body = html`<h1>Ce lien n'est pas valide</h1>
 <section><p>Le lien que vous avez suivi ne permet pas, ou plus, d'accéder à une convention. Il a peut-être expiré ou été remplacé par un lien plus récent.</p>
-<p>Pour recevoir un nouveau lien, écrivez au rectorat : <a href="mailto:${contactEmail}">${contactEmail}</a>, en indiquant le nom de votre commune.</p></section>`;
+<p>Pour recevoir un nouveau lien, écrivez au rectorat : <a href="mailto:${contactEmail}">${contactEmail}</a>, en indiquant le nom de votre commune.</p></section>`;
   return page({ title: 'Lien non valide', body, contactEmail });
 }
 
 export function unavailablePage(contactEmail: string): string {
   const body = html`<h1>Service momentanément indisponible</h1>
-<section><p>Une erreur est survenue de notre côté ; rien n'a été perdu. Réessayez dans quelques minutes.</p>
-<p>Si le problème persiste, écrivez au rectorat : <a href="mailto:${contactEmail}">${contactEmail}</a>.</p></section>`;
+<section><p>Une erreur est survenue de notre côté ; rien n'a été perdu. Réessayez dans quelques minutes.</p>
+<p>Si le problème persiste, écrivez au rectorat : <a href="mailto:${contactEmail}">${contactEmail}</a>.</p></section>`;
   return page({ title: 'Service indisponible', body, contactEmail });
 }
