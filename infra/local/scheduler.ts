@@ -24,20 +24,28 @@ export function toCronerPattern(expression: string): string {
   return [minute, hour, dayOfMonth.replace('?', '*'), month, weekday.replace('?', '*')].join(' ');
 }
 
+/** A schedule's cron, in Europe/Paris; `startAt` lets a test ask for the next run from any instant. */
+export function scheduleCron(spec: FunctionSpec, run?: () => Promise<void>): Cron {
+  const options = { timezone: SCHEDULE_TIME_ZONE, protect: true, paused: !run };
+  return run ? new Cron(toCronerPattern(spec.schedule!.cron), options, run) : new Cron(toCronerPattern(spec.schedule!.cron), options);
+}
+
+/** One firing: the function's handler with the event Scheduler would send for that instant. */
+export async function fireSchedule(root: string, spec: FunctionSpec, at: Date): Promise<unknown> {
+  const handler = await loadHandler(root, spec);
+  return handler(scheduledEvent(at, spec.name), lambdaContext(spec.name, spec.timeoutSeconds));
+}
+
 export function startScheduler(options: { root: string; specs?: readonly FunctionSpec[]; log: (line: string) => void }) {
   const scheduled = (options.specs ?? functionSpecs).filter((spec) => spec.schedule);
-  const jobs = scheduled.map(
-    (spec) =>
-      new Cron(toCronerPattern(spec.schedule!.cron), { timezone: SCHEDULE_TIME_ZONE, protect: true }, async () => {
-        const handler = await loadHandler(options.root, spec);
-        const now = new Date();
-        try {
-          const result = await handler(scheduledEvent(now, spec.name), lambdaContext(spec.name, spec.timeoutSeconds));
-          options.log(`${spec.name} ran: ${JSON.stringify(result)}`);
-        } catch (error) {
-          options.log(`${spec.name} failed: ${error instanceof Error ? error.stack : String(error)}`);
-        }
-      }),
+  const jobs = scheduled.map((spec) =>
+    scheduleCron(spec, async () => {
+      try {
+        options.log(`${spec.name} ran: ${JSON.stringify(await fireSchedule(options.root, spec, new Date()))}`);
+      } catch (error) {
+        options.log(`${spec.name} failed: ${error instanceof Error ? error.stack : String(error)}`);
+      }
+    }),
   );
   return {
     describe: () =>
