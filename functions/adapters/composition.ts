@@ -8,7 +8,9 @@ import { loadConfig, type Config } from './config.ts';
 import { createCampaignRepository } from './dynamodb/campaign-repository.ts';
 import { createDocumentClient } from './dynamodb/client.ts';
 import { createConventionRepository } from './dynamodb/convention-repository.ts';
+import { createPdfSealer } from './pdf-sealer.ts';
 import { createS3Client, createS3DocumentStore } from './s3-document-store.ts';
+import { identityFromFile, identityFromSecret } from './sealing-identity.ts';
 import { createSesClient, createSesMailer } from './ses-mailer.ts';
 
 export function composeDeps(config: Config): Deps {
@@ -25,6 +27,11 @@ export function composeDeps(config: Config): Deps {
     conventions: createConventionRepository(db, config.TABLE_NAME),
     documents: createS3DocumentStore(s3, config.BUCKET_NAME),
     mailer: createSesMailer(ses, config.SENDER_EMAIL),
+    sealer: createPdfSealer(
+      config.SEALING_SECRET_ID
+        ? identityFromSecret(region, config.SEALING_SECRET_ID)
+        : identityFromFile(config.SEALING_P12_PATH!, config.SEALING_P12_PASSPHRASE),
+    ),
     publicBaseUrl: config.PUBLIC_BASE_URL,
     contactEmail: config.RECTORAT_CONTACT_EMAIL,
   };

@@ -16,12 +16,18 @@ export const configSchema = z.object({
   /** Shown on every page and email a mayor reads. */
   RECTORAT_CONTACT_EMAIL: z.string().email(),
   AWS_REGION: z.string().min(1).default('eu-west-3'),
+  /** The sealing certificate: a Secrets Manager secret in AWS, or a PKCS#12 file locally. */
+  SEALING_SECRET_ID: z.string().min(1).optional(),
+  SEALING_P12_PATH: z.string().min(1).optional(),
+  SEALING_P12_PASSPHRASE: z.string().default(''),
   DYNAMODB_ENDPOINT: optionalUrl,
   S3_ENDPOINT: optionalUrl,
   SES_ENDPOINT: optionalUrl,
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+const sealingRequired = (config: Config) => Boolean(config.SEALING_SECRET_ID ?? config.SEALING_P12_PATH);
 
 export class ConfigError extends Error {}
 
@@ -30,6 +36,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!parsed.success) {
     const names = parsed.error.issues.map((issue) => `${issue.path.join('.')} (${issue.message})`);
     throw new ConfigError(`Invalid or missing environment variables: ${names.join(', ')}`);
+  }
+  if (!sealingRequired(parsed.data)) {
+    throw new ConfigError('Invalid or missing environment variables: SEALING_SECRET_ID or SEALING_P12_PATH (the sealing certificate)');
   }
   return parsed.data;
 }

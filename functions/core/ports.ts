@@ -64,6 +64,19 @@ export interface Mailer {
   send(email: OutgoingEmail): Promise<void>;
 }
 
+export interface SealInfo {
+  reason: string;
+  location: string;
+  contactInfo: string;
+  /** The instant sealed into the signature; the recorded one, so a seal can be made again byte for byte. */
+  signingTime: Date;
+}
+
+/** Applies the platform's PAdES seal over a whole PDF. */
+export interface PdfSealer {
+  seal(pdf: Uint8Array, info: SealInfo): Promise<Uint8Array>;
+}
+
 export interface Clock {
   now(): Date;
 }
@@ -77,6 +90,7 @@ export interface Deps extends Clock {
   conventions: ConventionRepository;
   documents: DocumentStore;
   mailer: Mailer;
+  sealer: PdfSealer;
   /** Base URL of the public API, to build signing links. */
   publicBaseUrl: string;
   contactEmail: string;

@@ -1,7 +1,7 @@
 /**
  * The mayor (or a delegate) signs. The signed PDF is the original plus a
- * certificate page drawn from the recorded facts, so it can be rebuilt
- * byte for byte. The state change and its audit event are one conditional
+ * certificate page drawn from the recorded facts, under the platform's PAdES
+ * seal dated with the recorded instant, so it can be rebuilt byte for byte. The state change and its audit event are one conditional
  * transaction: of concurrent requests, exactly one wins; the others are told
  * the convention is already signed.
  */
@@ -23,7 +23,7 @@ export class AlreadySignedError extends AppError {
   }
 }
 
-type SignDeps = Pick<Deps, 'now' | 'conventions' | 'documents' | 'mailer' | 'contactEmail'>;
+type SignDeps = Pick<Deps, 'now' | 'conventions' | 'documents' | 'mailer' | 'sealer' | 'contactEmail'>;
 
 export async function signConvention(
   deps: SignDeps,
@@ -49,12 +49,18 @@ export async function signConvention(
 
   const original = await deps.documents.get(convention.document.key);
   if (!original) throw new Error(`Document missing for convention ${convention.id}`);
-  const signedPdf = await appendSignatureCertificate(original, {
+  const certified = await appendSignatureCertificate(original, {
     conventionId: convention.id,
     communeName: convention.commune.name,
     schoolYear: convention.schoolYear,
     ...signature,
     documentSha256: convention.document.sha256,
+  });
+  const signedPdf = await deps.sealer.seal(certified, {
+    reason: `Convention ENT-École ${convention.schoolYear} signée pour la commune de ${convention.commune.name}`,
+    location: convention.commune.name,
+    contactInfo: deps.contactEmail,
+    signingTime: new Date(signature.signedAt),
   });
   const signedDocument = { key: signedDocumentKey(convention), sha256: sha256Hex(signedPdf) };
 

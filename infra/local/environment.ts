@@ -1,3 +1,5 @@
+import { LOCAL_SEALING_PASSPHRASE } from './sealing-certificate.ts';
+
 /** The environment the handlers get locally: the Lambda one, plus endpoints of the local servers. */
 export interface LocalStackSettings {
   dynamodbEndpoint: string;
@@ -7,6 +9,7 @@ export interface LocalStackSettings {
   tableName: string;
   bucketName: string;
   sesInboxUrl: string;
+  sealingP12Path: string;
 }
 
 export const LOCAL_SENDER = 'conventions-ent@paraphe.example.org';
@@ -25,6 +28,8 @@ export function handlerEnvironment(settings: LocalStackSettings): Record<string,
     DYNAMODB_ENDPOINT: settings.dynamodbEndpoint,
     S3_ENDPOINT: settings.s3Endpoint,
     SES_ENDPOINT: settings.sesEndpoint,
+    SEALING_P12_PATH: settings.sealingP12Path,
+    SEALING_P12_PASSPHRASE: LOCAL_SEALING_PASSPHRASE,
   };
 }
 

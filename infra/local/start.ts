@@ -10,6 +10,7 @@ import { ensureJwtSecret } from './jwt.ts';
 import { JWT_SECRET_FILE, LOCAL_DIR, PROJECT_ROOT, STACK_FILE } from './paths.ts';
 import { ensureBucket, ensureTable } from './resources.ts';
 import { startScheduler } from './scheduler.ts';
+import { ensureSealingP12 } from './sealing-certificate.ts';
 import { JavaMissingError, startServers } from './servers.ts';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -38,7 +39,9 @@ async function main(): Promise<void> {
     gatewayUrl: `http://127.0.0.1:${port}`,
     tableName: 'paraphe-local',
     bucketName: 'paraphe-local-documents',
+    sealingP12Path: join(LOCAL_DIR, 'sealing.p12'),
   };
+  ensureSealingP12(settings.sealingP12Path, new Date());
   await ensureTable(settings.dynamodbEndpoint, settings.tableName);
   await ensureBucket(settings.s3Endpoint, settings.bucketName);
   applyEnvironment(handlerEnvironment(settings));

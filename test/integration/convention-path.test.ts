@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,5 +86,12 @@ describe('one convention from campaign to signed PDF', () => {
     const [originalDoc, signedDoc] = await Promise.all([PDFDocument.load(original), PDFDocument.load(signedPdf)]);
     expect(signedDoc.getPageCount()).toBe(originalDoc.getPageCount() + 1);
     expect(Buffer.from(confirmation.attachments[0]!.content, 'base64').equals(Buffer.from(signedPdf))).toBe(true);
+
+    // It carries the platform's PAdES seal over the whole file
+    const file = join(mkdtempSync(join(tmpdir(), 'paraphe-e2e-')), 'signed.pdf');
+    writeFileSync(file, signedPdf);
+    const report = spawnSync('pdfsig', [file], { encoding: 'utf8' }).stdout;
+    expect(report).toContain('Signature is Valid');
+    expect(report).toContain('Total document signed');
   });
 });

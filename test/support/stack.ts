@@ -4,7 +4,11 @@
  * call the API and read the inbox.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inject } from 'vitest';
+import { ensureSealingP12 } from '../../infra/local/sealing-certificate.ts';
 import { applyEnvironment, handlerEnvironment, type LocalStackSettings } from '../../infra/local/environment.ts';
 import { startGateway } from '../../infra/local/gateway.ts';
 import { signLocalToken } from '../../infra/local/jwt.ts';
@@ -41,7 +45,9 @@ export async function startTestStack(): Promise<TestStack> {
     gatewayUrl: '',
     tableName: `paraphe-test-${suffix}`,
     bucketName: `paraphe-test-${suffix}`,
+    sealingP12Path: join(mkdtempSync(join(tmpdir(), 'paraphe-seal-')), 'sealing.p12'),
   };
+  ensureSealingP12(settings.sealingP12Path, new Date());
   await ensureTable(settings.dynamodbEndpoint, settings.tableName);
   await ensureBucket(settings.s3Endpoint, settings.bucketName);
   const jwtSecret = randomBytes(32).toString('hex');
