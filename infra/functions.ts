@@ -27,6 +27,8 @@ export interface FunctionSpec {
   table: 'read' | 'readwrite';
   bucket?: 'read' | 'readwrite';
   sendsEmail?: boolean;
+  /** Reads the sealing certificate (Secrets Manager in AWS). */
+  sealsDocuments?: boolean;
   memoryMb?: number;
   timeoutSeconds?: number;
 }
@@ -79,7 +81,15 @@ export const functionSpecs: readonly FunctionSpec[] = [
     table: 'readwrite',
     bucket: 'readwrite',
     sendsEmail: true,
+    sealsDocuments: true,
     memoryMb: 1024,
     timeoutSeconds: 29,
+  },
+  {
+    name: 'decline-convention',
+    entry: 'functions/decline-convention/handler.ts',
+    routes: [{ method: 'POST', path: '/sign/{token}/decline', auth: 'public' }],
+    table: 'readwrite',
+    sendsEmail: true,
   },
 ];

@@ -156,3 +156,13 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, field
     })),
   );
 }
+
+export const declineFormSchema = z.object({
+  declinedBy: text('Votre nom complet'),
+  reason: z
+    .string({ error: 'Indiquez la raison du refus, pour que le rectorat puisse vous répondre.' })
+    .trim()
+    .min(5, { error: 'Indiquez la raison du refus (quelques mots au moins), pour que le rectorat puisse vous répondre.' })
+    .max(2000, { error: 'La raison du refus ne doit pas dépasser 2 000 caractères.' }),
+});
+export type DeclineForm = z.infer<typeof declineFormSchema>;

@@ -39,7 +39,7 @@ export interface Campaign {
   createdAt: string;
 }
 
-export type ConventionStatus = 'draft' | 'sending' | 'sent' | 'signed';
+export type ConventionStatus = 'draft' | 'sending' | 'sent' | 'signed' | 'declined';
 
 export interface StoredDocument {
   key: string;
@@ -54,6 +54,15 @@ export interface Signature {
   delegateFunction?: string;
   deliberation?: { number: string; date: string };
   signedAt: string;
+  ip: string;
+  userAgent: string;
+}
+
+/** A mayor's refusal to sign, with the reason the rectorat reads. */
+export interface Decline {
+  reason: string;
+  declinedBy: string;
+  declinedAt: string;
   ip: string;
   userAgent: string;
 }
@@ -81,12 +90,13 @@ export interface Convention {
   document?: StoredDocument;
   signedDocument?: StoredDocument;
   signature?: Signature;
+  decline?: Decline;
   link?: SigningLink;
   /** While status is 'sending': until when the sender holds the convention. */
   sendingLeaseUntil?: string;
 }
 
-export type ConventionEventType = 'created' | 'sent' | 'invitation_failed' | 'viewed' | 'signed';
+export type ConventionEventType = 'created' | 'sent' | 'invitation_failed' | 'viewed' | 'signed' | 'declined';
 
 /** One line of a convention's append-only history. */
 export interface ConventionEvent {

@@ -9,19 +9,12 @@ import { appendSignatureCertificate } from '../../templates/convention/signature
 import { signedEmail } from '../../templates/email/signed.ts';
 import { sha256Hex } from './digest.ts';
 import { documentFileName, signedDocumentKey } from './document-keys.ts';
+import { settledError } from './convention-errors.ts';
 import { AppError } from './errors.ts';
 import type { SignatureForm } from './inputs.ts';
 import type { Convention, Signature } from './model.ts';
 import type { Deps } from './ports.ts';
 import { resolveSigningLink } from './signing-link.ts';
-
-export class AlreadySignedError extends AppError {
-  readonly convention: Convention;
-  constructor(convention: Convention) {
-    super('ALREADY_SIGNED', 'Cette convention est déjà signée.');
-    this.convention = convention;
-  }
-}
 
 type SignDeps = Pick<Deps, 'now' | 'conventions' | 'documents' | 'mailer' | 'sealer' | 'contactEmail'>;
 
@@ -30,7 +23,8 @@ export async function signConvention(
   input: { token: string; form: SignatureForm; ip: string; userAgent: string },
 ): Promise<Convention> {
   const { convention, linkHash } = await resolveSigningLink(deps, input.token);
-  if (convention.status === 'signed') throw new AlreadySignedError(convention);
+  const settled = settledError(convention);
+  if (settled) throw settled;
   if (convention.status !== 'sent' || !convention.document) {
     throw new AppError('LINK_INVALID', "Ce lien de signature n'est pas valide.");
   }
@@ -76,9 +70,8 @@ export async function signConvention(
     detail: signature.capacity === 'maire' ? 'Signée par le maire' : `Signée par délégation du maire (${signature.delegateFunction})`,
   });
   if (!won) {
-    const current = await deps.conventions.get(convention.id);
-    if (current?.status === 'signed') throw new AlreadySignedError(current);
-    throw new AppError('CONFLICT', "La convention a changé pendant la signature : rouvrez le lien et signez à nouveau.");
+    throw settledError(await deps.conventions.get(convention.id)) ??
+      new AppError('CONFLICT', "La convention a changé pendant la signature : rouvrez le lien et signez à nouveau.");
   }
 
   await deps.documents.put(signedDocument.key, signedPdf, 'application/pdf');

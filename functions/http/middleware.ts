@@ -83,12 +83,12 @@ export function adminRoute(
 /** An HTML route for mayors: errors become pages in French, never a stack trace. */
 export function pageRoute(
   handle: (event: APIGatewayProxyEventV2) => Promise<Result>,
-  renderError: (error: unknown) => Result,
+  renderError: (error: unknown, event: APIGatewayProxyEventV2) => Result,
 ) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
     .handler(handle)
     .onError(async (request) => {
-      const result = renderError(request.error);
+      const result = renderError(request.error, request.event);
       if ((result.statusCode ?? 500) >= 500) logFailure(request.error, request.event);
       request.response = result;
     });

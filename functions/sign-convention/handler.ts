@@ -1,7 +1,8 @@
 import { deps } from '../adapters/composition.ts';
+import { settledError } from '../core/convention-errors.ts';
 import { isAppError } from '../core/errors.ts';
 import { parseInput, signatureFormSchema } from '../core/inputs.ts';
-import { AlreadySignedError, signConvention } from '../core/sign-convention.ts';
+import { signConvention } from '../core/sign-convention.ts';
 import { resolveSigningLink } from '../core/signing-link.ts';
 import { signedPage, signingPage } from '../../templates/pages/signing-page.ts';
 import { clientOf, formBody, pathParameter } from '../http/request.ts';
@@ -20,14 +21,10 @@ export const handler = pageRoute(async (event) => {
     const convention = await signConvention(d, { token, form, ...clientOf(event) });
     return html(200, signedPage({ convention, token, contactEmail, justSigned: true }));
   } catch (error) {
-    if (error instanceof AlreadySignedError) {
-      return html(409, signedPage({ convention: error.convention, token, contactEmail, justSigned: false }));
-    }
-    if (isAppError(error) && error.code === 'INVALID_INPUT') {
-      const { convention } = await resolveSigningLink(d, token);
-      if (convention.status === 'signed') return html(409, signedPage({ convention, token, contactEmail, justSigned: false }));
-      return html(400, signingPage({ convention, token, contactEmail, issues: error.issues, values }));
-    }
-    throw error;
+    if (!isAppError(error) || error.code !== 'INVALID_INPUT') throw error;
+    const { convention } = await resolveSigningLink(d, token);
+    const settled = settledError(convention);
+    if (settled) throw settled;
+    return html(400, signingPage({ convention, token, contactEmail, issues: error.issues, values }));
   }
 }, signingErrorPage(contactEmail));

@@ -2,7 +2,7 @@ import { deps } from '../adapters/composition.ts';
 import { documentFileName } from '../core/document-keys.ts';
 import { AppError } from '../core/errors.ts';
 import { conventionPdf, viewConvention } from '../core/view-convention.ts';
-import { signedPage, signingPage } from '../../templates/pages/signing-page.ts';
+import { declinedPage, signedPage, signingPage } from '../../templates/pages/signing-page.ts';
 import { clientOf, pathParameter } from '../http/request.ts';
 import { html, pageRoute } from '../http/middleware.ts';
 import { signingErrorPage } from '../http/signing-errors.ts';
@@ -28,7 +28,7 @@ export const handler = pageRoute(async (event) => {
   }
   const convention = await viewConvention(d, { token, ...clientOf(event) });
   const contactEmail = d.contactEmail;
-  return convention.status === 'signed'
-    ? html(200, signedPage({ convention, token, contactEmail, justSigned: false }))
-    : html(200, signingPage({ convention, token, contactEmail }));
+  if (convention.status === 'signed') return html(200, signedPage({ convention, token, contactEmail, justSigned: false }));
+  if (convention.status === 'declined') return html(200, declinedPage({ convention, contactEmail, justDeclined: false }));
+  return html(200, signingPage({ convention, token, contactEmail }));
 }, signingErrorPage(d.contactEmail));

@@ -35,7 +35,7 @@ h1{font-size:1.5rem;line-height:1.25;margin:.5rem 0 1rem}h2{font-size:1.15rem;ma
 dl{margin:0}dt{font-weight:700}dd{margin:0 0 .5rem}
 ul{padding-left:1.25rem}
 label{display:block;font-weight:700;margin:.75rem 0 .25rem}
-input[type=text],input[type=date]{width:100%;box-sizing:border-box;padding:.6rem;font-size:1rem;border:0;border-bottom:2px solid #3a3a3a;background:#eee}
+input[type=text],input[type=date],textarea{width:100%;box-sizing:border-box;padding:.6rem;font-size:1rem;border:0;border-bottom:2px solid #3a3a3a;background:#eee}
 fieldset{border:0;padding:0;margin:.75rem 0}legend{font-weight:700}
 .choice{display:flex;gap:.5rem;align-items:flex-start;margin:.4rem 0}.choice input{width:1.25rem;height:1.25rem;margin-top:.15rem}.choice label{font-weight:400;margin:0}
 button,.button{display:inline-block;background:#000091;color:#fff;border:0;padding:.75rem 1.25rem;font-size:1rem;text-decoration:none;cursor:pointer;margin-top:1rem}
@@ -45,6 +45,7 @@ button,.button{display:inline-block;background:#000091;color:#fff;border:0;paddi
 .hash{font-family:monospace;word-break:break-all;font-size:.85rem}
 footer{max-width:42rem;margin:0 auto;padding:1rem;color:#3a3a3a;font-size:.875rem}
 a{color:#000091}
+summary{cursor:pointer;color:#000091;font-weight:700}
 `;
 
 export function page(options: { title: string; body: SafeHtml; contactEmail: string }): string {

@@ -11,9 +11,17 @@ export interface SigningPageInput {
   contactEmail: string;
   issues?: FieldIssue[];
   values?: Record<string, string>;
+  /** The issues belong to the decline form. */
+  declining?: boolean;
 }
 
-export function signingPage({ convention, token, contactEmail, issues = [], values = {} }: SigningPageInput): string {
+export function signingPage({ convention, token, contactEmail, issues = [], values = {}, declining = false }: SigningPageInput): string {
+  const declineIssues = declining ? issues : [];
+  const declineError = (field: string) => {
+    const message = declineIssues.find((issue) => issue.field === field)?.message;
+    return message ? html`<p class="error">${message}</p>` : '';
+  };
+  if (declining) issues = [];
   const errorOf = (field: string) => issues.find((issue) => issue.field === field)?.message;
   const fieldError = (field: string) => {
     const message = errorOf(field);
@@ -23,6 +31,7 @@ export function signingPage({ convention, token, contactEmail, issues = [], valu
   const checked = (field: string, value: string) => (values[field] === value ? raw(' checked') : '');
   const expires = convention.link ? formatParisDateTime(convention.link.expiresAt) : '';
   const body = html`<h1>Convention ENT-École ${convention.schoolYear} à signer</h1>
+${declineIssues.length > 0 ? html`<div class="alert" role="alert"><p>Le refus n'a pas été enregistré : complétez le formulaire en bas de page.</p></div>` : ''}
 ${issues.length > 0 ? html`<div class="alert" role="alert"><p>La signature n'a pas été enregistrée : corrigez ${issues.length > 1 ? 'les points signalés' : 'le point signalé'} ci-dessous.</p></div>` : ''}
 ${conventionSummary(convention)}
 <section><h2>Le document</h2>
@@ -52,8 +61,29 @@ ${fieldError('consent')}
 <button type="submit">Signer la convention</button>
 </form>
 ${expires ? html`<p>Ce lien est valable jusqu'au ${expires}.</p>` : ''}
-</section>`;
+</section>
+<section><details${declineIssues.length ? raw(' open') : ''}><summary>Vous ne souhaitez pas signer ?</summary>
+<form method="post" action="/sign/${token}/decline" novalidate>
+<p>Indiquez pourquoi : le rectorat lira votre réponse et pourra vous recontacter.</p>
+<label for="declinedBy">Votre nom complet</label>
+${declineError('declinedBy')}
+<input type="text" id="declinedBy" name="declinedBy" autocomplete="name" value="${values.declinedBy ?? ''}">
+<label for="reason">Raison du refus</label>
+${declineError('reason')}
+<textarea id="reason" name="reason" rows="4">${values.reason ?? ''}</textarea>
+<button type="submit" class="secondary">Refuser de signer</button>
+</form></details></section>`;
   return page({ title: `Convention ${convention.schoolYear} – ${convention.commune.name}`, body, contactEmail });
+}
+
+/** After a refusal: what was recorded, and how to change one's mind. */
+export function declinedPage(options: { convention: Convention; contactEmail: string; justDeclined: boolean }): string {
+  const { convention, contactEmail, justDeclined } = options;
+  const when = convention.decline ? formatParisDateTime(convention.decline.declinedAt) : '';
+  const body = html`<h1>${justDeclined ? 'Votre refus est enregistré' : 'Le refus de cette convention est déjà enregistré'}</h1>
+<div class="alert" role="status"><p>La commune de ${convention.commune.name} a refusé de signer la convention ENT-École ${convention.schoolYear} le ${when}${convention.decline ? `, pour la raison suivante : « ${convention.decline.reason} »` : ''}.</p></div>
+<section><p>Le rectorat en est informé. Si vous changez d'avis, écrivez-lui pour recevoir un nouveau lien : <a href="mailto:${contactEmail}">${contactEmail}</a>.</p></section>`;
+  return page({ title: 'Refus enregistré', body, contactEmail });
 }
 
 /** After signing, and on every later visit of the link: the signed copy to download. */

@@ -42,6 +42,10 @@ describe('the sample events of events/ run the handlers directly, as `npm run in
     expect(page.body).toContain("Ce lien n'est pas valide");
   });
 
+  it('answer the sample refusal with the neutral page for its unknown token', async () => {
+    expect((await invoke('decline-convention')).statusCode).toBe(404);
+  });
+
   it('cover every function of the catalogue', () => {
     for (const spec of functionSpecs) {
       expect.soft(existsSync(join(PROJECT_ROOT, 'events', `${spec.name}.json`)), `events/${spec.name}.json`).toBe(true);

@@ -77,3 +77,30 @@ describe('signing happens exactly once', () => {
     expect((await status(id)).signedAt).toBe(convention.signedAt);
   });
 });
+
+describe('declining', () => {
+  it('records the reason for the rectorat, acknowledges it to the mayor, and then refuses a signature', async () => {
+    const { id, path, email } = await sentConvention(stack, { ...campaign2026, schoolYear: '2027-2028' }, withEmail(leBoulou, 'decline'));
+    const empty = await stack.request('POST', `${path}/decline`, { token: null, form: { declinedBy: 'François COMES', reason: '' } });
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toContain('Indiquez la raison du refus');
+    expect((await status(id)).status).toBe('sent');
+
+    const reason = "Le conseil municipal n'a pas encore délibéré.";
+    const declined = await stack.request('POST', `${path}/decline`, { token: null, form: { declinedBy: 'François COMES', reason } });
+    expect(declined.status).toBe(200);
+    expect(await declined.text()).toContain('Votre refus est enregistré');
+
+    const convention = await status(id);
+    expect(convention.status).toBe('declined');
+    expect(convention.decline).toMatchObject({ reason, declinedBy: 'François COMES' });
+    expect(convention.history.at(-1)).toMatchObject({ type: 'declined', detail: reason, actor: 'François COMES' });
+    const acknowledgement = (await stack.inbox(email)).find((mail) => mail.subject.startsWith('Refus'));
+    expect(acknowledgement?.body.text).toContain(reason);
+
+    const lateSignature = await stack.request('POST', path, { token: null, form: { signerName: 'François COMES', capacity: 'maire', consent: 'on' } });
+    expect(lateSignature.status).toBe(409);
+    expect(await lateSignature.text()).toContain('Le refus de cette convention est déjà enregistré');
+    expect((await status(id)).status).toBe('declined');
+  });
+});

@@ -273,5 +273,21 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
         eventPut(event),
       ]);
     },
+
+    async recordDecline(id, linkHash, decline, event) {
+      return transact([
+        {
+          Update: {
+            TableName: tableName,
+            Key: conventionKey(id),
+            UpdateExpression: 'SET #status = :declined, #decline = :decline',
+            ConditionExpression: '#status = :sent AND #link.#hash = :hash',
+            ExpressionAttributeNames: { '#status': 'status', '#decline': 'decline', '#link': 'link', '#hash': 'hash' },
+            ExpressionAttributeValues: { ':declined': 'declined', ':sent': 'sent', ':decline': decline, ':hash': linkHash },
+          },
+        },
+        eventPut(event),
+      ]);
+    },
   };
 }

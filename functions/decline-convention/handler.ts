@@ -1,0 +1,29 @@
+import { deps } from '../adapters/composition.ts';
+import { settledError } from '../core/convention-errors.ts';
+import { declineConvention } from '../core/decline-convention.ts';
+import { isAppError } from '../core/errors.ts';
+import { declineFormSchema, parseInput } from '../core/inputs.ts';
+import { resolveSigningLink } from '../core/signing-link.ts';
+import { declinedPage, signingPage } from '../../templates/pages/signing-page.ts';
+import { clientOf, formBody, pathParameter } from '../http/request.ts';
+import { html, pageRoute } from '../http/middleware.ts';
+import { signingErrorPage } from '../http/signing-errors.ts';
+
+const d = deps();
+const contactEmail = d.contactEmail;
+
+/** POST /sign/{token}/decline: the mayor declines, with a reason. */
+export const handler = pageRoute(async (event) => {
+  const token = pathParameter(event, 'token');
+  const values = formBody(event);
+  try {
+    const convention = await declineConvention(d, { token, form: parseInput(declineFormSchema, values), ...clientOf(event) });
+    return html(200, declinedPage({ convention, contactEmail, justDeclined: true }));
+  } catch (error) {
+    if (!isAppError(error) || error.code !== 'INVALID_INPUT') throw error;
+    const { convention } = await resolveSigningLink(d, token);
+    const settled = settledError(convention);
+    if (settled) throw settled;
+    return html(400, signingPage({ convention, token, contactEmail, issues: error.issues, values, declining: true }));
+  }
+}, signingErrorPage(contactEmail));
