@@ -61,7 +61,10 @@ export const functionSpecs: readonly FunctionSpec[] = [
   {
     name: 'get-convention',
     entry: 'functions/get-convention/handler.ts',
-    routes: [{ method: 'GET', path: '/admin/conventions/{id}', auth: 'admin' }],
+    routes: [
+      { method: 'GET', path: '/admin/conventions/{id}', auth: 'admin' },
+      { method: 'GET', path: '/admin/conventions/{id}/audit.json', auth: 'admin' },
+    ],
     table: 'read',
   },
   {

@@ -3,16 +3,20 @@
  * catalogue on its cron, in Europe/Paris, with the event Scheduler sends
  * (the scheduled time, from which the function reads "today").
  */
+import { randomUUID } from 'node:crypto';
 import { Cron } from 'croner';
 import { functionSpecs, SCHEDULE_TIME_ZONE, type FunctionSpec } from '../functions.ts';
 import { lambdaContext, loadHandler } from './gateway.ts';
 
-/** The event a schedule delivers; infra/stateless-stack.ts sets the same input. */
+/** The event a schedule delivers: the same shape as the input infra/stateless-stack.ts gives EventBridge Scheduler. */
 export const scheduledEvent = (scheduledTime: Date, name: string) => ({
-  source: 'paraphe.scheduler',
+  version: '0',
+  id: randomUUID(),
   'detail-type': 'Scheduled Event',
-  schedule: name,
-  scheduledTime: scheduledTime.toISOString(),
+  source: 'aws.scheduler',
+  time: scheduledTime.toISOString(),
+  resources: [`arn:aws:scheduler:eu-west-3:000000000000:schedule/default/${name}`],
+  detail: { name, attempt: 1 },
 });
 
 /** "cron(0 9 ? * MON-FRI *)" → "0 9 * * MON-FRI": EventBridge's six fields to croner's five. */

@@ -31,7 +31,7 @@ describe('the local scheduler', () => {
 
   it('hands the function the scheduled time, from which it reads "today"', async () => {
     const at = new Date('2026-10-13T07:00:00Z');
-    const result = (await fireSchedule(PROJECT_ROOT, weekdayMorning, at)) as { received: { scheduledTime: string } };
-    expect(result.received.scheduledTime).toBe('2026-10-13T07:00:00.000Z');
+    const result = (await fireSchedule(PROJECT_ROOT, weekdayMorning, at)) as { received: { time: string; 'detail-type': string } };
+    expect(result.received).toMatchObject({ time: '2026-10-13T07:00:00.000Z', 'detail-type': 'Scheduled Event' });
   });
 });

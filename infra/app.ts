@@ -1,0 +1,138 @@
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { z } from 'zod';
+import type { FunctionSpec } from './functions.ts';
+import { ParapheNagChecks } from './nag.ts';
+import { StatefulStack } from './stateful-stack.ts';
+import { StatelessStack } from './stateless-stack.ts';
+
+/**
+ * Every setting is read from CDK context (`cdk deploy -c senderEmail=…` or
+ * cdk.json) first, then from the environment variable, then the default.
+ * Defaults are placeholders good for synth and a dev account; the stage
+ * `prod` refuses them (see `PLACEHOLDER_SETTINGS`).
+ */
+const SETTINGS = {
+  stage: { env: 'PARAPHE_STAGE', default: 'dev' },
+  region: { env: 'PARAPHE_REGION', default: 'eu-west-3' },
+  senderEmail: { env: 'PARAPHE_SENDER_EMAIL', default: 'ne-pas-repondre@paraphe.example.org' },
+  rectoratContactEmail: { env: 'PARAPHE_RECTORAT_CONTACT_EMAIL', default: 'ent-ecole@example.org' },
+  oidcIssuer: { env: 'PARAPHE_OIDC_ISSUER', default: 'https://login.example.org/realms/paraphe' },
+  oidcAudience: { env: 'PARAPHE_OIDC_AUDIENCE', default: 'paraphe-admin' },
+  objectLockRetentionDays: { env: 'PARAPHE_OBJECT_LOCK_RETENTION_DAYS', default: '3650' },
+  apiDomainName: { env: 'PARAPHE_API_DOMAIN_NAME', default: undefined },
+  apiCertificateArn: { env: 'PARAPHE_API_CERTIFICATE_ARN', default: undefined },
+  alarmEmail: { env: 'PARAPHE_ALARM_EMAIL', default: undefined },
+} as const satisfies Record<string, { env: string; default: string | undefined }>;
+
+type SettingName = keyof typeof SETTINGS;
+
+const PLACEHOLDER_SETTINGS: readonly SettingName[] = ['senderEmail', 'rectoratContactEmail', 'oidcIssuer', 'oidcAudience'];
+
+const settingsSchema = z
+  .object({
+    stage: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, 'lowercase letters, digits and dashes'),
+    region: z.string().min(1),
+    senderEmail: z.email(),
+    rectoratContactEmail: z.email(),
+    oidcIssuer: z.url({ protocol: /^https$/ }),
+    oidcAudience: z
+      .string()
+      .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
+      .pipe(z.array(z.string()).min(1)),
+    objectLockRetentionDays: z.coerce.number().int().min(1).max(36_500),
+    apiDomainName: z.string().min(1).optional(),
+    apiCertificateArn: z.string().startsWith('arn:').optional(),
+    alarmEmail: z.email().optional(),
+  })
+  .refine((s) => (s.apiDomainName === undefined) === (s.apiCertificateArn === undefined), {
+    message: 'apiDomainName and apiCertificateArn go together',
+    path: ['apiDomainName'],
+  });
+
+export type ParapheSettings = z.infer<typeof settingsSchema>;
+
+/** Reads and validates the settings; fails naming every bad or missing one. */
+export function readSettings(
+  context: (key: string) => unknown,
+  env: Record<string, string | undefined> = process.env,
+): ParapheSettings {
+  const raw: Record<string, unknown> = {};
+  const defaulted: SettingName[] = [];
+  for (const [name, setting] of Object.entries(SETTINGS) as [SettingName, (typeof SETTINGS)[SettingName]][]) {
+    const fromContext = context(name);
+    const value = fromContext !== undefined ? String(fromContext) : (env[setting.env] ?? setting.default);
+    if (fromContext === undefined && env[setting.env] === undefined) defaulted.push(name);
+    if (value !== undefined && value !== '') raw[name] = value;
+  }
+  const parsed = settingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${describe(issue.path.join('.'))}: ${issue.message}`);
+    throw new Error(`Invalid Paraphe settings: ${problems.join('; ')}`);
+  }
+  const placeholders = PLACEHOLDER_SETTINGS.filter((name) => defaulted.includes(name));
+  if (parsed.data.stage === 'prod' && placeholders.length > 0) {
+    throw new Error(`Stage prod needs real values, not placeholders, for: ${placeholders.map(describe).join(', ')}`);
+  }
+  return parsed.data;
+}
+
+function describe(name: string): string {
+  const setting = SETTINGS[name as SettingName];
+  return setting ? `${name} (context ${name} or ${setting.env})` : name;
+}
+
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface ParapheStacks {
+  stateful: StatefulStack;
+  stateless: StatelessStack;
+}
+
+/** Builds both stacks of one stage into `app`, with the AwsSolutions checks on. */
+export function createParaphe(
+  app: App,
+  settings: ParapheSettings,
+  options: { functions?: readonly FunctionSpec[]; projectRoot?: string } = {},
+): ParapheStacks {
+  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: settings.region };
+  const prefix = `Paraphe-${settings.stage}`;
+  const mailDomain = settings.senderEmail.split('@')[1] ?? settings.senderEmail;
+
+  const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
+    env,
+    description: 'Paraphe: table, documents bucket, SES identity (retained)',
+    terminationProtection: settings.stage === 'prod',
+    mailDomain,
+    objectLockRetentionDays: settings.objectLockRetentionDays,
+  });
+  const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
+    env,
+    description: 'Paraphe: functions, HTTP API, schedules, alarms',
+    stateful: stateful.resources,
+    projectRoot: options.projectRoot ?? PROJECT_ROOT,
+    functions: options.functions,
+    senderEmail: settings.senderEmail,
+    rectoratContactEmail: settings.rectoratContactEmail,
+    adminAuth: { issuer: settings.oidcIssuer, audience: settings.oidcAudience },
+    customDomain:
+      settings.apiDomainName && settings.apiCertificateArn
+        ? { domainName: settings.apiDomainName, certificateArn: settings.apiCertificateArn }
+        : undefined,
+    alarmEmail: settings.alarmEmail,
+  });
+
+  Tags.of(app).add('project', 'paraphe');
+  Tags.of(app).add('stage', settings.stage);
+  Validations.of(app).addPlugins(new ParapheNagChecks(app));
+  return { stateful, stateless };
+}
+
+function main(): void {
+  const app = new App();
+  createParaphe(app, readSettings((key) => app.node.tryGetContext(key)));
+}
+
+const invokedPath = process.argv[1] ? path.resolve(process.argv[1]) : '';
+if (invokedPath === fileURLToPath(import.meta.url)) main();

@@ -1,0 +1,298 @@
+import { CfnOutput, Duration, Stack, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { functionSpecs, SCHEDULE_TIME_ZONE, type FunctionSpec, type RouteSpec } from './functions.ts';
+import { acknowledgeWildcardResource } from './nag.ts';
+import { ParapheFunction } from './paraphe-function.ts';
+import type { StatefulResources } from './stateful-stack.ts';
+
+export interface AdminAuthSettings {
+  /** OIDC issuer URL of the rectorat's identity provider (the JWT `iss`). */
+  issuer: string;
+  /** Accepted JWT audiences (`aud`, or `client_id` for access tokens). */
+  audience: readonly string[];
+}
+
+export interface CustomDomainSettings {
+  domainName: string;
+  /** ACM certificate for domainName, in the stack's region. */
+  certificateArn: string;
+}
+
+export interface StatelessStackProps extends StackProps {
+  stateful: StatefulResources;
+  projectRoot: string;
+  senderEmail: string;
+  rectoratContactEmail: string;
+  adminAuth: AdminAuthSettings;
+  /** Serve the API on this domain; PUBLIC_BASE_URL follows. Default: the execute-api URL. */
+  customDomain?: CustomDomainSettings;
+  /** Subscribed to the alarm topic when given. */
+  alarmEmail?: string;
+  /** The catalogue; defaults to infra/functions.ts. Tests pass their own. */
+  functions?: readonly FunctionSpec[];
+  throttle?: apigw.ThrottleSettings;
+}
+
+/** HTTP API fields logged per request; the route key, never the path (it carries signing tokens). */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    requestTime: '$context.requestTime',
+    routeKey: '$context.routeKey',
+    status: '$context.status',
+    sourceIp: '$context.identity.sourceIp',
+    userAgent: '$context.identity.userAgent',
+    responseLength: '$context.responseLength',
+    responseLatency: '$context.responseLatency',
+    integrationError: '$context.integrationErrorMessage',
+    authorizerError: '$context.authorizer.error',
+  }),
+);
+
+/**
+ * Everything that can be replaced at will: one function per catalogue entry,
+ * the HTTP API with a route per catalogue route, the schedules, the alarms.
+ */
+export class StatelessStack extends Stack {
+  readonly functions = new Map<string, ParapheFunction>();
+  readonly api: apigw.HttpApi;
+  readonly publicBaseUrl: string;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const specs = props.functions ?? functionSpecs;
+    const { stateful } = props;
+
+    this.api = new apigw.HttpApi(this, 'Api', {
+      description: 'Paraphe: conventions ENT-École',
+      createDefaultStage: false,
+    });
+    const domain = props.customDomain && this.createDomain(props.customDomain);
+    this.createDefaultStage(domain, props.throttle);
+    this.publicBaseUrl = props.customDomain ? `https://${props.customDomain.domainName}` : this.api.apiEndpoint;
+
+    const adminAuthorizer = new HttpJwtAuthorizer('AdminJwt', props.adminAuth.issuer, {
+      jwtAudience: [...props.adminAuth.audience],
+    });
+    const scheduledRunsDlq = specs.some((spec) => spec.schedule) ? this.createScheduledRunsDlq() : undefined;
+
+    for (const spec of specs) {
+      const fn = new ParapheFunction(this, toPascal(spec.name), {
+        spec,
+        projectRoot: props.projectRoot,
+        table: stateful.table,
+        bucket: stateful.documentsBucket,
+        sendingIdentity: stateful.sendingIdentity,
+        sealingSecret: stateful.sealingSecret,
+        environment: {
+          TABLE_NAME: stateful.table.table.tableName,
+          BUCKET_NAME: stateful.documentsBucket.bucketName,
+          SENDER_EMAIL: props.senderEmail,
+          PUBLIC_BASE_URL: this.publicBaseUrl,
+          RECTORAT_CONTACT_EMAIL: props.rectoratContactEmail,
+          // Every function: the config requires it even where nothing is sealed.
+          SEALING_SECRET_ID: stateful.sealingSecret.secretArn,
+        },
+      });
+      this.functions.set(spec.name, fn);
+      this.addRoutes(fn, spec.routes, adminAuthorizer);
+      if (spec.schedule && scheduledRunsDlq) this.addSchedule(fn, spec, scheduledRunsDlq);
+    }
+
+    this.createAlarms(scheduledRunsDlq, props.alarmEmail);
+    new CfnOutput(this, 'PublicBaseUrl', { value: this.publicBaseUrl });
+  }
+
+  private createDomain(settings: CustomDomainSettings): apigw.DomainName {
+    const domain = new apigw.DomainName(this, 'Domain', {
+      domainName: settings.domainName,
+      certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', settings.certificateArn),
+    });
+    // The CNAME (or alias) target to publish for domainName.
+    new CfnOutput(this, 'ApiDomainTarget', { value: domain.regionalDomainName });
+    return domain;
+  }
+
+  private createDefaultStage(domain: apigw.DomainName | undefined, throttle?: apigw.ThrottleSettings): void {
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_YEAR });
+    new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      // A few thousand communes sign once a year; this leaves room for a
+      // campaign launch while capping what a runaway client can cost.
+      throttle: throttle ?? { rateLimit: 25, burstLimit: 50 },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        format: ACCESS_LOG_FORMAT,
+      },
+      ...(domain ? { domainMapping: { domainName: domain } } : {}),
+    });
+  }
+
+  private addRoutes(fn: ParapheFunction, routes: readonly RouteSpec[], adminAuthorizer: HttpJwtAuthorizer): void {
+    if (routes.length === 0) return;
+    const integration = new HttpLambdaIntegration(`${fn.node.id}Integration`, fn.function);
+    for (const route of routes) {
+      const [created] = this.api.addRoutes({
+        path: route.path,
+        methods: [apigw.HttpMethod[route.method]],
+        integration,
+        authorizer: route.auth === 'admin' ? adminAuthorizer : new apigw.HttpNoneAuthorizer(),
+      });
+      if (route.auth === 'public' && created) {
+        Validations.of(created).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'Public signing route: mayors have no account; the function authorises the request with the unguessable, expiring signing token in the path.',
+        });
+      }
+    }
+  }
+
+  /**
+   * The queue receives both the schedules' undeliverable invocations and, since
+   * Scheduler invokes Lambda asynchronously, the runs that still fail after
+   * Lambda's own retries.
+   */
+  private createScheduledRunsDlq(): sqs.Queue {
+    const queue = new sqs.Queue(this, 'ScheduledRunsDlq', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the schedules and of the scheduled functions.',
+    });
+    return queue;
+  }
+
+  private addSchedule(fn: ParapheFunction, spec: FunctionSpec, dlq: sqs.Queue): void {
+    const schedule = spec.schedule;
+    if (!schedule) return;
+    fn.function.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new SqsDestination(dlq),
+    });
+    // Our own role so it is named, scoped to this account's schedules, and its
+    // one wildcard (the function's versions, `<arn>:*`) can be acknowledged.
+    const role = new iam.Role(this, `${fn.node.id}ScheduleRole`, {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    });
+    acknowledgeWildcardResource(
+      role,
+      `${fn.function.functionArn}:*`,
+      'The Scheduler Lambda target grants invoke on the function and its qualified versions (<arn>:*); nothing else.',
+    );
+    new scheduler.Schedule(this, `${fn.node.id}Schedule`, {
+      description: schedule.description,
+      schedule: scheduler.ScheduleExpression.expression(
+        toCronExpression(schedule.cron),
+        TimeZone.of(SCHEDULE_TIME_ZONE),
+      ),
+      target: new LambdaInvoke(fn.function, {
+        role,
+        deadLetterQueue: dlq,
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(6),
+        // Shaped like an EventBridge "Scheduled Event" so handlers read the
+        // planned instant from `time`, not from the clock.
+        input: scheduler.ScheduleTargetInput.fromObject({
+          version: '0',
+          id: scheduler.ContextAttribute.executionId,
+          'detail-type': 'Scheduled Event',
+          source: 'aws.scheduler',
+          time: scheduler.ContextAttribute.scheduledTime,
+          resources: [scheduler.ContextAttribute.scheduleArn],
+          detail: { name: spec.name, attempt: scheduler.ContextAttribute.attemptNumber },
+        }),
+      }),
+    });
+  }
+
+  private createAlarms(dlq: sqs.Queue | undefined, alarmEmail: string | undefined): void {
+    const topic = new sns.Topic(this, 'AlarmTopic', { enforceSSL: true });
+    Validations.of(topic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'Alarm notifications carry alarm names and states only, no personal data; CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed SNS key.',
+    });
+    if (alarmEmail) topic.addSubscription(new subscriptions.EmailSubscription(alarmEmail));
+    const action = new cwActions.SnsAction(topic);
+
+    const alarms: cloudwatch.Alarm[] = [];
+    for (const [name, fn] of this.functions) {
+      alarms.push(
+        fn.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }).createAlarm(
+          this,
+          `${fn.node.id}ErrorsAlarm`,
+          {
+            alarmDescription: `Paraphe ${name}: the function failed at least once in 5 minutes.`,
+            threshold: 1,
+            evaluationPeriods: 1,
+            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          },
+        ),
+      );
+    }
+    if (dlq) {
+      alarms.push(
+        dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }).createAlarm(this, 'DlqDepthAlarm', {
+          alarmDescription: 'Paraphe: a scheduled run (reminders, digest) failed for good and waits in the DLQ.',
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+    alarms.push(
+      this.api.metricServerError({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }).createAlarm(
+        this,
+        'Api5xxAlarm',
+        {
+          alarmDescription: 'Paraphe API answered 5xx at least 5 times in 5 minutes.',
+          threshold: 5,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        },
+      ),
+    );
+    for (const alarm of alarms) alarm.addAlarmAction(action);
+  }
+}
+
+/** The catalogue writes the six cron fields; Scheduler wants them inside `cron(...)`. */
+export function toCronExpression(cron: string): string {
+  const trimmed = cron.trim();
+  return trimmed.startsWith('cron(') ? trimmed : `cron(${trimmed})`;
+}
+
+function toPascal(name: string): string {
+  return name
+    .split(/[^a-zA-Z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+}

@@ -1,0 +1,153 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { functionSpecs } from '../../infra/functions.ts';
+import { toCronExpression } from '../../infra/stateless-stack.ts';
+import { buildTestParaphe, logicalIdOf, scheduledSpec } from './support.ts';
+
+const { statelessTemplate: template, specs } = buildTestParaphe();
+const routes = specs.flatMap((spec) => spec.routes.map((route) => ({ ...route, name: spec.name })));
+
+describe('the HTTP API', () => {
+  it('has one route per catalogue route, admin ones behind the JWT authorizer and public ones open', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length);
+    for (const route of routes) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `${route.method} ${route.path}`,
+        AuthorizationType: route.auth === 'admin' ? 'JWT' : 'NONE',
+        ...(route.auth === 'admin' ? { AuthorizerId: Match.anyValue() } : { AuthorizerId: Match.absent() }),
+      });
+    }
+  });
+
+  it('sends each route to the function that declares it', () => {
+    for (const route of routes) {
+      const fnId = logicalIdOf(template, 'AWS::Lambda::Function', { Description: `Paraphe ${route.name}` });
+      const integrations = template.findResources('AWS::ApiGatewayV2::Integration', {
+        Properties: { IntegrationUri: { 'Fn::GetAtt': [fnId, 'Arn'] } },
+      });
+      const integrationIds = Object.keys(integrations);
+      expect(integrationIds).toHaveLength(1);
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `${route.method} ${route.path}`,
+        Target: { 'Fn::Join': ['', ['integrations/', { Ref: integrationIds[0] }]] },
+      });
+    }
+  });
+
+  it('checks admin tokens against the configured OIDC issuer and audience', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Issuer: 'https://login.example.org/realms/paraphe', Audience: ['paraphe-admin'] },
+    });
+  });
+
+  it('throttles the default stage and writes access logs without the request path', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 25, ThrottlingBurstLimit: 50 },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('routeKey') },
+    });
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
+    expect(stage.Properties.AccessLogSettings.Format).not.toContain('$context.path');
+  });
+
+  it('gives the functions the API URL as PUBLIC_BASE_URL when no custom domain is set', () => {
+    const apiId = Object.keys(template.findResources('AWS::ApiGatewayV2::Api'))[0];
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ PUBLIC_BASE_URL: { 'Fn::GetAtt': [apiId, 'ApiEndpoint'] } }) },
+    });
+  });
+
+  it('serves a custom domain, and uses it as PUBLIC_BASE_URL, when one is set', () => {
+    const { statelessTemplate } = buildTestParaphe({
+      settings: {
+        apiDomainName: 'paraphe.example.org',
+        apiCertificateArn: 'arn:aws:acm:eu-west-3:111111111111:certificate/00000000-0000-0000-0000-000000000000',
+      },
+    });
+    statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::DomainName', { DomainName: 'paraphe.example.org' });
+    statelessTemplate.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
+    statelessTemplate.allResourcesProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ PUBLIC_BASE_URL: 'https://paraphe.example.org' }) },
+    });
+  });
+});
+
+describe('schedules', () => {
+  it('exist only for entries with a schedule', () => {
+    template.resourceCountIs('AWS::Scheduler::Schedule', specs.filter((s) => s.schedule).length);
+  });
+
+  describe('with a scheduled entry in the catalogue', () => {
+    const { statelessTemplate: scheduled } = buildTestParaphe({ functions: [...functionSpecs, scheduledSpec] });
+    const fnId = logicalIdOf(scheduled, 'AWS::Lambda::Function', { Description: `Paraphe ${scheduledSpec.name}` });
+    const dlqId = Object.keys(scheduled.findResources('AWS::SQS::Queue'))[0];
+
+    it('fires it at its cron in Europe/Paris, with retries and the dead-letter queue', () => {
+      scheduled.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'cron(0 8 * * ? *)',
+        ScheduleExpressionTimezone: 'Europe/Paris',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: {
+          Arn: { 'Fn::GetAtt': [fnId, 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 21600 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlqId, 'Arn'] } },
+        },
+      });
+    });
+
+    it('passes the scheduled time as `time`, so a run can be replayed for a given day', () => {
+      const schedule = Object.values(scheduled.findResources('AWS::Scheduler::Schedule'))[0]!;
+      const input = JSON.parse(schedule.Properties.Target.Input as string);
+      expect(input).toMatchObject({ 'detail-type': 'Scheduled Event', time: '<aws.scheduler.scheduled-time>' });
+    });
+
+    it('sends the runs that fail after Lambda retries to the same dead-letter queue', () => {
+      scheduled.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: fnId },
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlqId, 'Arn'] } } },
+      });
+    });
+
+    it('alarms as soon as a message waits in the dead-letter queue', () => {
+      scheduled.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    });
+  });
+
+  it('accepts the six cron fields bare or already wrapped', () => {
+    expect(toCronExpression('0 8 * * ? *')).toBe('cron(0 8 * * ? *)');
+    expect(toCronExpression('cron(0 8 * * ? *)')).toBe('cron(0 8 * * ? *)');
+  });
+});
+
+describe('alarms', () => {
+  it('watch the errors of every function and notify the alarm topic', () => {
+    for (const spec of specs) {
+      const fnId = logicalIdOf(template, 'AWS::Lambda::Function', { Description: `Paraphe ${spec.name}` });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: fnId } }],
+        Threshold: 1,
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmTopic') }],
+      });
+    }
+  });
+
+  it('email the alarm address when one is set', () => {
+    const { statelessTemplate } = buildTestParaphe({ settings: { alarmEmail: 'exploitation@example.org' } });
+    statelessTemplate.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'exploitation@example.org',
+    });
+  });
+});
