@@ -8,12 +8,13 @@ import { loadConfig, type Config } from './config.ts';
 import { createCampaignRepository } from './dynamodb/campaign-repository.ts';
 import { createDocumentClient } from './dynamodb/client.ts';
 import { createConventionRepository } from './dynamodb/convention-repository.ts';
-import { createPdfSealer } from './pdf-sealer.ts';
 import { createS3Client, createS3DocumentStore } from './s3-document-store.ts';
-import { identityFromFile, identityFromSecret } from './sealing-identity.ts';
 import { createSesClient, createSesMailer } from './ses-mailer.ts';
 
-export function composeDeps(config: Config): Deps {
+/** Everything but the sealer, which only the sealing functions load (functions/adapters/sealing.ts): it weighs. */
+export type BaseDeps = Omit<Deps, 'sealer'>;
+
+export function composeDeps(config: Config): BaseDeps {
   const region = config.AWS_REGION;
   const db = createDocumentClient({ region, endpoint: config.DYNAMODB_ENDPOINT });
   const s3 = createS3Client({ region, endpoint: config.S3_ENDPOINT });
@@ -27,20 +28,15 @@ export function composeDeps(config: Config): Deps {
     conventions: createConventionRepository(db, config.TABLE_NAME),
     documents: createS3DocumentStore(s3, config.BUCKET_NAME),
     mailer: createSesMailer(ses, config.SENDER_EMAIL),
-    sealer: createPdfSealer(
-      config.SEALING_SECRET_ID
-        ? identityFromSecret(region, config.SEALING_SECRET_ID)
-        : identityFromFile(config.SEALING_P12_PATH!, config.SEALING_P12_PASSPHRASE),
-    ),
     publicBaseUrl: config.PUBLIC_BASE_URL,
     contactEmail: config.RECTORAT_CONTACT_EMAIL,
   };
 }
 
-let cached: Deps | undefined;
+let cached: BaseDeps | undefined;
 
-/** The process's dependencies, from process.env, parsed on first use (cold start). */
-export function deps(): Deps {
+/** The process's dependencies, from process.env, parsed once (handlers call it at cold start). */
+export function deps(): BaseDeps {
   cached ??= composeDeps(loadConfig(process.env));
   return cached;
 }

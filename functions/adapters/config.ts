@@ -27,8 +27,6 @@ export const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
-const sealingRequired = (config: Config) => Boolean(config.SEALING_SECRET_ID ?? config.SEALING_P12_PATH);
-
 export class ConfigError extends Error {}
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
@@ -36,9 +34,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!parsed.success) {
     const names = parsed.error.issues.map((issue) => `${issue.path.join('.')} (${issue.message})`);
     throw new ConfigError(`Invalid or missing environment variables: ${names.join(', ')}`);
-  }
-  if (!sealingRequired(parsed.data)) {
-    throw new ConfigError('Invalid or missing environment variables: SEALING_SECRET_ID or SEALING_P12_PATH (the sealing certificate)');
   }
   return parsed.data;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { deps } from '../adapters/composition.ts';
-import { getConvention } from '../core/get-convention.ts';
+import { auditExport, getConvention } from '../core/get-convention.ts';
 import { parseInput } from '../core/inputs.ts';
 import { pathParameter } from '../http/request.ts';
 import { adminRoute, json } from '../http/middleware.ts';
@@ -8,10 +8,18 @@ import { adminRoute, json } from '../http/middleware.ts';
 const d = deps();
 const conventionIdSchema = z.uuid({ error: "L'identifiant de convention doit être un UUID." });
 
-/** GET /admin/conventions/{id}: the convention, its status and its dated history. */
+/**
+ * GET /admin/conventions/{id}: the convention, its status and its dated history.
+ * GET /admin/conventions/{id}/audit.json: the audit trail as a file to keep.
+ */
 export const handler = adminRoute(async (event) => {
   const id = parseInput(conventionIdSchema, pathParameter(event, 'id'), 'id');
-  const { convention, history } = await getConvention(d, id);
-  const { link: _link, sendingLeaseUntil: _lease, ...shown } = convention;
-  return json(200, { ...shown, history });
+  const found = await getConvention(d, id);
+  if (event.rawPath.endsWith('/audit.json')) {
+    const response = json(200, auditExport(found, d.now()));
+    response.headers = { ...response.headers, 'content-disposition': `attachment; filename="audit-convention-${id}.json"` };
+    return response;
+  }
+  const { link: _link, sendingLeaseUntil: _lease, ...shown } = found.convention;
+  return json(200, { ...shown, history: found.history });
 });

@@ -1,4 +1,5 @@
 import { deps } from '../adapters/composition.ts';
+import { sealer } from '../adapters/sealing.ts';
 import { settledError } from '../core/convention-errors.ts';
 import { isAppError } from '../core/errors.ts';
 import { parseInput, signatureFormSchema } from '../core/inputs.ts';
@@ -9,7 +10,7 @@ import { clientOf, formBody, pathParameter } from '../http/request.ts';
 import { html, pageRoute } from '../http/middleware.ts';
 import { signingErrorPage } from '../http/signing-errors.ts';
 
-const d = deps();
+const d = { ...deps(), sealer: sealer() };
 const contactEmail = d.contactEmail;
 
 /** POST /sign/{token}: the signing form. Bad input shows the form again with the fields to fix. */

@@ -1,0 +1,20 @@
+/**
+ * The sealer, for the functions that seal PDFs only: it brings node-forge and
+ * the signing libraries, which the other functions need not carry.
+ */
+import type { PdfSealer } from '../core/ports.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { createPdfSealer } from './pdf-sealer.ts';
+import { identityFromFile, identityFromSecret } from './sealing-identity.ts';
+
+export function sealer(): PdfSealer {
+  const config = loadConfig(process.env);
+  if (!config.SEALING_SECRET_ID && !config.SEALING_P12_PATH) {
+    throw new ConfigError('Invalid or missing environment variables: SEALING_SECRET_ID or SEALING_P12_PATH (the sealing certificate)');
+  }
+  return createPdfSealer(
+    config.SEALING_SECRET_ID
+      ? identityFromSecret(config.AWS_REGION, config.SEALING_SECRET_ID)
+      : identityFromFile(config.SEALING_P12_PATH!, config.SEALING_P12_PASSPHRASE),
+  );
+}
