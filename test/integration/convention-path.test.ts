@@ -58,6 +58,7 @@ describe('one convention from campaign to signed PDF', () => {
     // The mayor signs
     const signResponse = await stack.request('POST', path, {
       token: null,
+      headers: { 'user-agent': 'Mozilla/5.0 (Linux; Android 14) Mairie' },
       form: { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on' },
     });
     expect(signResponse.status).toBe(200);
@@ -76,6 +77,21 @@ describe('one convention from campaign to signed PDF', () => {
     expect(shown.json.status).toBe('signed');
     expect(shown.json.history.map((event: { type: string }) => event.type)).toEqual(['created', 'sent', 'viewed', 'signed']);
     for (const event of shown.json.history) expect(Date.parse(event.at)).not.toBeNaN();
+    const signedEvent = shown.json.history.at(-1);
+    expect(signedEvent).toMatchObject({
+      actor: 'Jean François GUIBBERT',
+      userAgent: 'Mozilla/5.0 (Linux; Android 14) Mairie',
+      ip: '127.0.0.1',
+      sha256Before: shown.json.document.sha256,
+      sha256After: shown.json.signedDocument.sha256,
+    });
+
+    // The audit trail exports as a JSON file
+    const audit = await stack.request('GET', `/admin/conventions/${id}/audit.json`);
+    expect(audit.headers.get('content-disposition')).toContain(`audit-convention-${id}.json`);
+    const trail = (await audit.json()) as { convention: { id: string }; events: unknown[] };
+    expect(trail.convention.id).toBe(id);
+    expect(trail.events).toEqual(shown.json.history);
 
     // The signed PDF in S3 is the original plus a certificate page, and its hash is the one recorded
     const s3 = createS3Client({ region: 'eu-west-3', endpoint: stack.settings.s3Endpoint, credentials: LOCAL_CREDENTIALS });
