@@ -17,7 +17,9 @@ export type ModelItem =
   | string
   | { text: string; style?: ItemStyle; align?: Align; spaceBefore?: number; spaceAfter?: number }
   | { bullets: string[] }
-  | { schools: true };
+  | { schools: true }
+  /** A named list of lines given by the renderer (the avenant's old and new lists). */
+  | { list: string };
 
 export interface ConventionModel {
   /** School year of the text, "2025-2026". */

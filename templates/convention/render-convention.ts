@@ -6,10 +6,10 @@
  * signatures), which continues on the last static page.
  */
 import { departementOfUai, formatEuros, formatFrenchDate, parsePlainDate, typeset, NBSP } from '../format/french.ts';
-import { assemblePdf, compressContent } from './pdf/assemble.ts';
+import { assemblePdf, compressContent, type PageContent } from './pdf/assemble.ts';
 import { missingCharacters, prepareFontSet, type FontSet } from './pdf/font-set.ts';
 import { isHeading, itemPlaceholders, itemsToBlocks, textBlock, fill, type Values } from './pdf/items.ts';
-import { flow, type Block } from './pdf/layout.ts';
+import { flow, type Block, type FixedBlock } from './pdf/layout.ts';
 import { chooseModel, loadConventionModels, modelCharacters, type ConventionModel, type ModelItem } from './models.ts';
 
 export type SchoolType = 'maternelle' | 'elementaire' | 'primaire';
@@ -74,17 +74,49 @@ export function conventionValues(input: ConventionDocumentInput): Values {
   };
 }
 
+const isCampaignItem = (item: ModelItem): boolean => itemPlaceholders(item).every((name) => CAMPAIGN_FIELDS.has(name));
+
 /** Articles before the first one naming a per-commune field; headings stay with what follows. */
 function splitArticles(articles: ModelItem[]): { fixed: ModelItem[]; variable: ModelItem[] } {
-  let cut = articles.findIndex((item) => itemPlaceholders(item).some((name) => !CAMPAIGN_FIELDS.has(name)));
+  let cut = articles.findIndex((item) => !isCampaignItem(item));
   if (cut < 0) cut = articles.length;
   while (cut > 0 && isHeading(articles[cut - 1])) cut--;
   return { fixed: articles.slice(0, cut), variable: articles.slice(cut) };
 }
 
+/**
+ * Items → blocks, where each run of items that are the same for the whole
+ * campaign becomes one FixedBlock, laid out and compressed once (`cache`).
+ * A run's trailing headings stay outside, with the text they introduce.
+ */
+function segmentedBlocks(items: ModelItem[], values: Values, lines: string[], cache: Map<string, FixedBlock>, key: string): Block[] {
+  const blocks: Block[] = [];
+  let index = 0;
+  while (index < items.length) {
+    let end = index;
+    while (end < items.length && isCampaignItem(items[end]!)) end++;
+    let fixedEnd = end;
+    if (end < items.length) while (fixedEnd > index && isHeading(items[fixedEnd - 1])) fixedEnd--;
+    if (fixedEnd > index) {
+      const id = `${key}|${index}`;
+      let fixed = cache.get(id);
+      if (!fixed) {
+        fixed = { kind: 'fixed', blocks: itemsToBlocks(items.slice(index, fixedEnd), values) };
+        cache.set(id, fixed);
+      }
+      blocks.push(fixed);
+    }
+    let next = end;
+    while (next < items.length && !isCampaignItem(items[next]!)) next++;
+    blocks.push(...itemsToBlocks(items.slice(fixedEnd, next), values, lines));
+    index = next;
+  }
+  return blocks;
+}
+
 interface StaticPart { pages: Uint8Array[]; endY: number }
 
-function signatureBlocks(model: ConventionModel, values: Values): Block[] {
+export function signatureBlocks(model: ConventionModel, values: Values): Block[] {
   return [
     textBlock(fill(model.issued, values), 'body', { align: 'left', spaceBefore: 10, keepWithNext: true }),
     {
@@ -117,6 +149,7 @@ export async function createConventionRenderer(options: { model?: string } = {})
   const baseFonts = await prepareFontSet(models.map(modelCharacters).join(''));
   const extendedFonts = new Map<string, Promise<FontSet>>();
   const staticParts = new Map<string, StaticPart>();
+  const fixedBlocks = new Map<string, FixedBlock>();
 
   const fontsFor = (text: string): Promise<FontSet> => {
     const missing = [...new Set(missingCharacters(baseFonts, text))].sort().join('');
@@ -131,12 +164,12 @@ export async function createConventionRenderer(options: { model?: string } = {})
   };
 
   // Drawn with the base set: glyph codes of base characters are the same in every extended set.
-  const staticPart = (model: ConventionModel, fixed: ModelItem[], values: Values): StaticPart => {
-    const key = `${model.model}|${values.schoolYear}|${values.fee}`;
+  const staticPart = (model: ConventionModel, fixed: ModelItem[], values: Values, key: string): StaticPart => {
     let part = staticParts.get(key);
     if (!part) {
       const laid = flow(baseFonts, itemsToBlocks(fixed, values));
-      part = { pages: laid.pages.map(compressContent), endY: laid.endY };
+      const ops = laid.pages.map((parts) => parts.filter((p): p is string => typeof p === 'string').join(''));
+      part = { pages: ops.map((page) => compressContent(page)), endY: laid.endY };
       staticParts.set(key, part);
     }
     return part;
@@ -147,22 +180,24 @@ export async function createConventionRenderer(options: { model?: string } = {})
       validate(input);
       const model = chooseModel(models, input.schoolYear, input.model ?? options.model);
       const values = conventionValues(input);
+      const key = `${model.model}|${values.schoolYear}|${values.fee}`;
       const fonts = await fontsFor(inputText(input));
       const { fixed, variable } = splitArticles(model.articles);
       const lines = input.schools.map((school) => schoolLine(input.commune.name, school));
 
-      const front = flow(fonts, itemsToBlocks(model.front, values));
-      const pages: { shared?: Uint8Array; own?: string }[] = front.pages.map((own) => ({ own }));
+      const front = flow(fonts, segmentedBlocks(model.front, values, lines, fixedBlocks, `${key}|front`));
+      const pages: PageContent[] = front.pages;
       let startY = front.endY;
       if (fixed.length > 0) {
-        const part = staticPart(model, fixed, values);
-        pages.push(...part.pages.map((shared) => ({ shared })));
+        const part = staticPart(model, fixed, values, key);
+        pages.push(...part.pages.map((shared) => [shared]));
         startY = part.endY;
       }
-      const tail = flow(fonts, [...itemsToBlocks(variable, values, lines), ...signatureBlocks(model, values)], startY);
+      const tailBlocks = [...segmentedBlocks(variable, values, lines, fixedBlocks, `${key}|tail`), ...signatureBlocks(model, values)];
+      const tail = flow(fonts, tailBlocks, startY);
       const [first, ...rest] = tail.pages;
-      pages[pages.length - 1]!.own = (pages[pages.length - 1]!.own ?? '') + (first ?? '');
-      pages.push(...rest.map((own) => ({ own })));
+      pages[pages.length - 1]!.push(...(first ?? []));
+      pages.push(...rest);
 
       const { year, month, day } = parsePlainDate(input.issueDate);
       return assemblePdf(fonts, pages, {

@@ -58,6 +58,8 @@ export function certificateFacts(certificate: SignatureCertificate, originalPage
   return facts;
 }
 
+const VERBATIM = new Set(['Convention', 'Adresse IP', 'Navigateur (user-agent)', 'Empreinte SHA-256 du document signé']);
+
 let baseFonts: Promise<FontSet> | undefined;
 
 async function fontsFor(text: string): Promise<FontSet> {
@@ -81,14 +83,15 @@ export async function appendSignatureCertificate(original: Uint8Array, certifica
     textBlock(intro, 'body', { spaceAfter: 12 }),
     ...facts.flatMap(([label, value]): Block[] => [
       textBlock(`${label} :`, 'strong', { keepWithNext: true, spaceBefore: 4 }),
-      textBlock(value, 'line', { indent: 16, spaceAfter: 4 }),
+      textBlock(value, 'line', { indent: 16, spaceAfter: 4 }, VERBATIM.has(label)),
     ]),
   ];
   const fonts = await fontsFor(JSON.stringify(facts) + intro);
   const laid = flow(fonts, blocks);
   const resources = doc.context.register(doc.context.obj({ Font: installFontSet(doc, fonts) }));
   const footer = typeset(`Certificat de signature — convention ${certificate.conventionId}`);
-  laid.pages.forEach((ops) => {
+  laid.pages.forEach((parts) => {
+    const ops = parts.filter((part): part is string => typeof part === 'string').join('');
     const y = MARGIN.bottom - 34;
     const content = `${ops}q 0.6 G 0.5 w ${MARGIN.left} ${y + 12} m ${PAGE.width - MARGIN.right} ${y + 12} l S Q\n0.25 g\n${placeText(fonts, 'regular', 8, footer, MARGIN.left, y)}0 g\n`;
     const page = doc.addPage([PAGE.width, PAGE.height]);

@@ -1,20 +1,17 @@
 /**
- * Turns laid-out pages into PDF bytes with pdf-lib. Pages may share a
+ * Turns laid-out pages into PDF bytes (PdfWriter; pdf-lib only for metadata of loaded documents). Pages may share a
  * pre-compressed content stream (the static articles, compressed once per
  * campaign) and add their own; every page gets a footer with "n/N".
  * Deterministic: dates come from the caller, no ids, no clock.
  */
 import { deflateSync } from 'node:zlib';
-import { PDFArray, PDFDocument, PDFName, PDFRawStream, type PDFRef } from 'pdf-lib';
-import { installFontSet, type FontSet } from './font-set.ts';
-import { MARGIN, PAGE, placeText } from './layout.ts';
+import type { PDFDocument } from 'pdf-lib';
+import type { FontSet } from './font-set.ts';
+import { MARGIN, PAGE, placeText, type Part } from './layout.ts';
+import { PdfWriter, pdfDate, pdfText } from './writer.ts';
 
-export interface PageContent {
-  /** A FlateDecode-compressed content stream shared by many documents. */
-  shared?: Uint8Array;
-  /** Operators drawn by this document only. */
-  own?: string;
-}
+/** A page's content, in drawing order: own operators, shared fixed blocks, precompressed streams. */
+export type PageContent = (Part | Uint8Array)[];
 
 export interface DocumentMeta {
   title: string;
@@ -29,14 +26,9 @@ export interface DocumentMeta {
 
 const encoder = new TextEncoder();
 
-/** Compresses a content stream once, to be shared through `PageContent.shared`. */
-export function compressContent(ops: string): Uint8Array {
-  return deflateSync(encoder.encode(ops));
-}
-
-function streamRef(doc: PDFDocument, bytes: Uint8Array, compressed: boolean): PDFRef {
-  const dict = doc.context.obj(compressed ? { Filter: 'FlateDecode' } : {});
-  return doc.context.register(PDFRawStream.of(dict, bytes));
+/** Deflates a content stream: hard (9) when shared by a campaign, fast (1) for one document. */
+export function compressContent(ops: string, level = 9): Uint8Array {
+  return deflateSync(encoder.encode(ops), { level });
 }
 
 function footerOps(fonts: FontSet, footer: string, index: number, count: number): string {
@@ -63,19 +55,45 @@ export function setMetadata(doc: PDFDocument, meta: Omit<DocumentMeta, 'footer'>
 }
 
 export async function assemblePdf(fonts: FontSet, pages: PageContent[], meta: DocumentMeta): Promise<Uint8Array> {
-  const doc = await PDFDocument.create({ updateMetadata: false });
-  setMetadata(doc, meta);
-  const resources = doc.context.register(doc.context.obj({ Font: installFontSet(doc, fonts) }));
+  const writer = new PdfWriter();
+  const [catalog, tree, info] = [writer.reserve(), writer.reserve(), writer.reserve()];
+  writer.putSerialized(fonts.serialized.bytes, fonts.serialized.objects, fonts.serialized.digest);
+  const resources = writer.reserve();
+  writer.put(resources, `<< /Font ${fonts.serialized.resources} /ProcSet [/PDF /Text] >>`);
+  const kids: number[] = [];
   pages.forEach((content, index) => {
-    const page = doc.addPage([PAGE.width, PAGE.height]);
-    const streams: PDFRef[] = [];
-    if (content.shared) streams.push(streamRef(doc, content.shared, true));
-    const own = (content.own ?? '') + footerOps(fonts, meta.footer, index, pages.length);
-    streams.push(streamRef(doc, compressContent(own), true));
-    page.node.set(PDFName.of('Resources'), resources);
-    page.node.set(PDFName.Contents, PDFArray.withContext(doc.context));
-    const array = page.node.lookup(PDFName.Contents, PDFArray);
-    for (const ref of streams) array.push(ref);
+    const page = writer.reserve();
+    kids.push(page);
+    const streams: number[] = [];
+    const putCompressed = (bytes: Uint8Array): void => {
+      const number = writer.reserve();
+      writer.putStream(number, '/Filter /FlateDecode', bytes);
+      streams.push(number);
+    };
+    // Deflating a few hundred bytes costs more (zlib set-up) than it saves.
+    const putOwn = (ops: string): void => {
+      const number = writer.reserve();
+      if (ops.length < 1024) writer.putStream(number, '', ops);
+      else writer.putStream(number, '/Filter /FlateDecode', compressContent(ops, 1));
+      streams.push(number);
+    };
+    let own = '';
+    for (const part of content) {
+      if (typeof part === 'string') { own += part; continue; }
+      const shared = part instanceof Uint8Array ? part : (part.shared.shared!.compressed ??= compressContent(part.shared.shared!.ops));
+      const moved = !(part instanceof Uint8Array) && part.dy !== 0;
+      own += moved ? `q 1 0 0 1 0 ${(part as { dy: number }).dy.toFixed(2)} cm\n` : '';
+      if (own !== '') putOwn(own);
+      putCompressed(shared);
+      own = moved ? 'Q\n' : '';
+    }
+    putOwn(own + footerOps(fonts, meta.footer, index, pages.length));
+    writer.put(page, `<< /Type /Page /Parent ${tree} 0 R /MediaBox [0 0 ${PAGE.width} ${PAGE.height}] /Resources ${resources} 0 R /Contents [${streams.map((n) => `${n} 0 R`).join(' ')}] >>`);
   });
-  return doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
+  writer.put(tree, `<< /Type /Pages /Kids [${kids.map((n) => `${n} 0 R`).join(' ')}] /Count ${kids.length} >>`);
+  writer.put(catalog, `<< /Type /Catalog /Pages ${tree} 0 R /Lang (fr-FR) /ViewerPreferences << /DisplayDocTitle true >> >>`);
+  const date = pdfDate(meta.date);
+  writer.put(info, `<< /Title ${pdfText(meta.title)} /Author ${pdfText(meta.author)} /Subject ${pdfText(meta.subject)} ` +
+    `/Keywords ${pdfText(meta.keywords.join(' '))} /Creator (Paraphe) /Producer (Paraphe) /CreationDate ${date} /ModDate ${date} >>`);
+  return writer.finish(catalog, info);
 }

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import fontkit from '@pdf-lib/fontkit';
-import { PDFDict, PDFDocument, PDFName, PDFObjectCopier, type PDFFont, type PDFRef } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFObjectCopier, PDFRef, PDFStream, type PDFFont, type PDFObject } from 'pdf-lib';
 import { loadFontBytes } from '../../fonts/load-fonts.ts';
 
 export type FontKey = 'regular' | 'bold';
@@ -23,6 +23,9 @@ export interface PreparedFont {
   codes: Map<string, string>;
   /** char → advance width in thousandths of an em. */
   widths: Map<string, number>;
+  /** The same two, indexed by UTF-16 code unit, for the layout's inner loops (undefined/NaN: no glyph). */
+  codeTable: (string | undefined)[];
+  widthTable: Float64Array;
   ref: PDFRef;
 }
 
@@ -32,7 +35,21 @@ export interface FontSet {
   /** Characters this set can draw. */
   repertoire: Set<string>;
   source: PDFDocument;
+  /** The font objects as bytes, numbered from FIRST_FONT_OBJECT, for `PdfWriter.putSerialized`. */
+  serialized: SerializedFonts;
 }
+
+export interface SerializedFonts {
+  bytes: Uint8Array;
+  objects: { number: number; offset: number }[];
+  /** The /Font resource dictionary: "<< /F1 4 0 R /F2 9 0 R >>". */
+  resources: string;
+  /** SHA-256 of `bytes`, for the document /ID. */
+  digest: string;
+}
+
+/** Objects 1-3 are the catalog, the page tree and the Info dictionary. */
+export const FIRST_FONT_OBJECT = 4;
 
 const RANGES: [number, number][] = [
   [0x20, 0x7e], [0xa0, 0x17f], [0x2010, 0x2027], [0x2030, 0x203a], [0x202f, 0x202f],
@@ -66,7 +83,14 @@ async function prepareFont(
     codes.set(ch, font.encodeText(ch).toString().slice(1, -1));
     widths.set(ch, (glyph.advanceWidth * 1000) / kit.unitsPerEm);
   }
-  return { font, prepared: { resource, codes, widths, ref: font.ref } };
+  const codeTable: (string | undefined)[] = new Array(0x10000).fill(undefined);
+  const widthTable = new Float64Array(0x10000).fill(Number.NaN);
+  for (const [ch, code] of codes) {
+    if (ch.length !== 1) continue;
+    codeTable[ch.charCodeAt(0)] = code;
+    widthTable[ch.charCodeAt(0)] = widths.get(ch)!;
+  }
+  return { font, prepared: { resource, codes, widths, codeTable, widthTable, ref: font.ref } };
 }
 
 /** Subsets the two text fonts over the base repertoire plus `extra` characters. */
@@ -81,7 +105,56 @@ export async function prepareFontSet(extra: Iterable<string> = []): Promise<Font
   const bold = await prepareFont(source, bytes.sansBold, 'F2', characters);
   await source.flush();
   const repertoire = new Set([...regular.prepared.codes.keys()].filter((ch) => bold.prepared.codes.has(ch)));
-  return { regular: regular.prepared, bold: bold.prepared, repertoire, source };
+  const serialized = serializeFonts(source, [regular.prepared, bold.prepared]);
+  return { regular: regular.prepared, bold: bold.prepared, repertoire, source, serialized };
+}
+
+/** Serializes the objects reachable from the fonts once, renumbered from FIRST_FONT_OBJECT. */
+function serializeFonts(source: PDFDocument, fonts: PreparedFont[]): SerializedFonts {
+  const numbers = new Map<string, number>();
+  const order: PDFRef[] = [];
+  const visit = (object: PDFObject | undefined): void => {
+    if (object instanceof PDFRef) {
+      if (numbers.has(object.tag)) return;
+      numbers.set(object.tag, FIRST_FONT_OBJECT + order.length);
+      order.push(object);
+      visit(source.context.lookup(object));
+    } else if (object instanceof PDFDict) {
+      for (const [, value] of object.entries()) visit(value);
+    } else if (object instanceof PDFArray) {
+      for (const value of object.asArray()) visit(value);
+    } else if (object instanceof PDFStream) {
+      visit(object.dict);
+    }
+  };
+  for (const font of fonts) visit(font.ref);
+  const renumber = (text: string): string =>
+    text.replace(/(\d+) (\d+) R/g, (whole, n: string, g: string) => `${numbers.get(`${n} ${g} R`) ?? whole} 0 R`);
+  const chunks: Buffer[] = [];
+  const objects: { number: number; offset: number }[] = [];
+  let length = 0;
+  for (const ref of order) {
+    const object = source.context.lookup(ref)!;
+    const number = numbers.get(ref.tag)!;
+    let body: Buffer;
+    if (object instanceof PDFStream) {
+      object.sizeInBytes(); // sets /Length
+      const contents = (object as unknown as { getContents(): Uint8Array }).getContents();
+      body = Buffer.concat([
+        Buffer.from(`${number} 0 obj\n${renumber(object.dict.toString())}\nstream\n`, 'latin1'),
+        contents,
+        Buffer.from('\nendstream\nendobj\n', 'latin1'),
+      ]);
+    } else {
+      body = Buffer.from(`${number} 0 obj\n${renumber(object.toString())}\nendobj\n`, 'latin1');
+    }
+    objects.push({ number, offset: length });
+    chunks.push(body);
+    length += body.length;
+  }
+  const resources = `<< ${fonts.map((f) => `/${f.resource} ${numbers.get(f.ref.tag)} 0 R`).join(' ')} >>`;
+  const bytes = Buffer.concat(chunks);
+  return { bytes, objects, resources, digest: createHash('sha256').update(bytes).digest('hex') };
 }
 
 /** Characters of `text` this set cannot draw yet (after NFC normalisation). */

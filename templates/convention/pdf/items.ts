@@ -28,7 +28,7 @@ export function itemPlaceholders(item: ModelItem): string[] {
   if (typeof item === 'string') return placeholdersOf(item);
   if ('text' in item) return placeholdersOf(item.text);
   if ('bullets' in item) return item.bullets.flatMap(placeholdersOf);
-  return ['schools'];
+  return ['list' in item ? item.list : 'schools'];
 }
 
 export function isHeading(item: ModelItem | undefined): boolean {
@@ -45,24 +45,34 @@ const STYLES: Record<string, Partial<TextBlock>> = {
   small: { font: 'regular', size: 9, align: 'justify', spaceAfter: 2 },
 };
 
-export function textBlock(text: string, style: keyof typeof STYLES = 'body', extra: Partial<TextBlock> = {}): TextBlock {
-  return { kind: 'text', ...STYLES[style], ...extra, text: typeset(text) };
+/** `verbatim` skips French typography (IP addresses, user agents, hashes). */
+export function textBlock(text: string, style: keyof typeof STYLES = 'body', extra: Partial<TextBlock> = {}, verbatim = false): TextBlock {
+  return { kind: 'text', ...STYLES[style], ...extra, text: verbatim ? text.normalize('NFC') : typeset(text) };
 }
 
-/** `schoolLines` replaces a `{ schools: true }` item, one line per school. */
-export function itemsToBlocks(items: ModelItem[], values: Values, schoolLines: string[] = []): Block[] {
-  return items.flatMap((item): Block[] => {
+/**
+ * `schoolLines` replaces a `{ schools: true }` item, one line per school;
+ * `lists` the `{ list: name }` items.
+ */
+export function itemsToBlocks(items: ModelItem[], values: Values, schoolLines: string[] = [], lists: Record<string, string[]> = {}): Block[] {
+  return items.flatMap((item, index): Block[] => {
     if (typeof item === 'string') return [textBlock(fill(item, values))];
     if ('text' in item) {
       const { text, style, ...rest } = item;
       const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
-      return [textBlock(fill(text, values), style ?? 'body', defined)];
+      // A label introducing a list ("Liste des écoles :") stays on the page of its first line.
+      const next = items[index + 1];
+      const introducesList = typeof next === 'object' && ('schools' in next || 'list' in next);
+      return [textBlock(fill(text, values), style ?? 'body', introducesList ? { ...defined, keepWithNext: true } : defined)];
     }
     if ('bullets' in item) {
       return item.bullets.map((b, i) =>
         textBlock(fill(b, values), 'body', { indent: 16, bullet: '–', spaceAfter: i === item.bullets.length - 1 ? 5 : 2 }));
     }
-    return schoolLines.map((line, i) =>
-      textBlock(line, 'body', { align: 'left', indent: 16, bullet: '–', spaceAfter: i === schoolLines.length - 1 ? 5 : 1 }));
+    const lines = 'list' in item ? lists[item.list] : schoolLines;
+    if (!lines) throw new Error(`liste inconnue dans le modèle : ${JSON.stringify(item)}`);
+    if (lines.length === 0) return [textBlock('(aucune)', 'body', { align: 'left', indent: 16, spaceAfter: 5 })];
+    return lines.map((line, i) =>
+      textBlock(line, 'body', { align: 'left', indent: 16, bullet: '–', spaceAfter: i === lines.length - 1 ? 5 : 1 }));
   });
 }

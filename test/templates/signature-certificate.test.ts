@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { renderConventionPdf } from '../../templates/convention/render-convention.ts';
+import { appendSignatureCertificate, type SignatureCertificate } from '../../templates/convention/signature-certificate.ts';
+import { lespignan2025 } from './fixtures.ts';
+import { normalize, pdfFonts, pdfInfo, pdfText, qpdfCheck, savePdf } from './read-pdf.ts';
+
+async function signed(overrides: Partial<SignatureCertificate> = {}): Promise<{ original: Uint8Array; certificate: SignatureCertificate; bytes: Uint8Array }> {
+  const original = await renderConventionPdf(lespignan2025);
+  const certificate: SignatureCertificate = {
+    conventionId: lespignan2025.conventionId,
+    communeName: 'Lespignan',
+    schoolYear: '2025-2026',
+    signerName: 'Jean François GUIBBERT',
+    capacity: 'maire',
+    deliberation: { number: '2025/048', date: '2025-06-16' },
+    signedAt: '2025-11-23T09:05:00Z',
+    ip: '203.0.113.7',
+    userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:115.0) Gecko/20100101 Firefox/115.0',
+    documentSha256: createHash('sha256').update(original).digest('hex'),
+    ...overrides,
+  };
+  return { original, certificate, bytes: await appendSignatureCertificate(original, certificate) };
+}
+
+describe('signature certificate page', () => {
+  it('adds one page listing who signed, in what capacity, when in Paris time, from where, and the hash', async () => {
+    const { original, certificate, bytes } = await signed();
+    const before = Number(pdfInfo(savePdf(original)).Pages);
+    const file = savePdf(bytes, 'signed');
+    const pages = Number(pdfInfo(file).Pages);
+    expect(pages).toBe(before + 1);
+    const text = normalize(pdfText(file, pages));
+    expect(text).toContain('Certificat de signature');
+    expect(text).toContain('Convention : conv-2025-2026-21340135900012');
+    expect(text).toContain('Collectivité : Commune de Lespignan');
+    expect(text).toContain('Signataire : Jean François GUIBBERT');
+    expect(text).toContain('Qualité : Maire');
+    expect(text).toContain('Délibération du conseil municipal : N° 2025/048 du 16 juin 2025');
+    expect(text).toContain('23 novembre 2025 à 10 h 05 (heure de Paris)');
+    expect(text).toContain('Adresse IP : 203.0.113.7');
+    expect(text).toContain(certificate.userAgent);
+    expect(text).toContain(certificate.documentSha256);
+    expect(normalize(pdfText(file, 1))).toContain('COMMUNE DE LESPIGNAN');
+  });
+
+  it('prints summer instants at UTC+2 and a delegate with their function', async () => {
+    const { bytes } = await signed({ signedAt: '2026-07-01T21:30:00Z', capacity: 'delegation', signerName: 'Guillaume BENHAÏEM', delegateFunction: 'Directeur Général des Services' });
+    const file = savePdf(bytes);
+    const text = normalize(pdfText(file, Number(pdfInfo(file).Pages)));
+    expect(text).toContain('1 juillet 2026 à 23 h 30 (heure de Paris)'.replace('1 juillet', '1er juillet'));
+    expect(text).toContain('Qualité : Pour le Maire et par délégation, Directeur Général des Services');
+  });
+
+  it('is deterministic, valid, embedded, and dated from signedAt', async () => {
+    const first = await signed();
+    const second = await signed();
+    expect(Buffer.compare(Buffer.from(first.bytes), Buffer.from(second.bytes))).toBe(0);
+    const file = savePdf(first.bytes);
+    expect(qpdfCheck(file).ok).toBe(true);
+    expect(pdfFonts(file).every((f) => f.embedded)).toBe(true);
+    expect(pdfInfo(file).ModDate).toMatch(/Nov 23 09:05:00 2025 UTC/);
+    expect(pdfInfo(file).Title).toBe('Convention ENT-École 2025-2026 — Commune de Lespignan');
+  });
+});
