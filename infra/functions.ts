@@ -89,6 +89,17 @@ export const functionSpecs: readonly FunctionSpec[] = [
     timeoutSeconds: 29,
   },
   {
+    name: 'countersign-convention',
+    entry: 'functions/countersign-convention/handler.ts',
+    routes: [{ method: 'POST', path: '/admin/conventions/{id}/countersign', auth: 'admin' }],
+    table: 'readwrite',
+    bucket: 'readwrite',
+    sendsEmail: true,
+    sealsDocuments: true,
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+  },
+  {
     name: 'decline-convention',
     entry: 'functions/decline-convention/handler.ts',
     routes: [{ method: 'POST', path: '/sign/{token}/decline', auth: 'public' }],

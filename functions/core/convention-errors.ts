@@ -20,7 +20,7 @@ export class AlreadyDeclinedError extends AppError {
 
 /** Where a convention that can no longer be signed or declined stands. */
 export function settledError(convention: Convention | undefined): AppError | undefined {
-  if (convention?.status === 'signed') return new AlreadySignedError(convention);
+  if (convention?.status === 'signed' || convention?.status === 'executed') return new AlreadySignedError(convention);
   if (convention?.status === 'declined') return new AlreadyDeclinedError(convention);
   return undefined;
 }

@@ -23,6 +23,14 @@ export const conventionDocumentKey = (convention: Pick<Convention, 'schoolYear' 
 export const signedDocumentKey = (convention: Pick<Convention, 'schoolYear' | 'commune' | 'id'>) =>
   `${folder(convention)}/convention-signee.pdf`;
 
-export function documentFileName(convention: Pick<Convention, 'schoolYear' | 'commune'>, signed: boolean): string {
-  return `convention-ent-ecole-${convention.schoolYear}-${slug(convention.commune.name)}${signed ? '-signee' : ''}.pdf`;
+export const executedDocumentKey = (convention: Pick<Convention, 'schoolYear' | 'commune' | 'id'>) =>
+  `${folder(convention)}/convention-executoire.pdf`;
+
+const SUFFIX = { original: '', signed: '-signee', executed: '-executoire' } as const;
+
+export function documentFileName(
+  convention: Pick<Convention, 'schoolYear' | 'commune'>,
+  version: keyof typeof SUFFIX,
+): string {
+  return `convention-ent-ecole-${convention.schoolYear}-${slug(convention.commune.name)}${SUFFIX[version]}.pdf`;
 }

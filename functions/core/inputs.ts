@@ -58,6 +58,8 @@ export const emailSchema = z
   .toLowerCase()
   .pipe(z.email({ error: "L'adresse électronique n'est pas valide (par exemple mairie@commune.fr)." }));
 
+export const conventionIdSchema = z.uuid({ error: "L'identifiant de convention doit être un UUID." });
+
 export const signatorySchema = z.object({
   name: text('Le nom du signataire'),
   title: text('La qualité du signataire', 300),

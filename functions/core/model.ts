@@ -39,7 +39,8 @@ export interface Campaign {
   createdAt: string;
 }
 
-export type ConventionStatus = 'draft' | 'sending' | 'sent' | 'signed' | 'declined';
+/** 'executed': countersigned by the rectorat, the convention is exécutoire. */
+export type ConventionStatus = 'draft' | 'sending' | 'sent' | 'signed' | 'declined' | 'executed';
 
 export interface StoredDocument {
   key: string;
@@ -54,6 +55,18 @@ export interface Signature {
   delegateFunction?: string;
   deliberation?: { number: string; date: string };
   signedAt: string;
+  ip: string;
+  userAgent: string;
+}
+
+/** The rectorat's countersignature: the campaign's signatory or a named delegate. */
+export interface Countersignature {
+  signerName: string;
+  signerTitle: string;
+  byDelegation: boolean;
+  countersignedAt: string;
+  /** Who clicked, from the admin token. */
+  actor: string;
   ip: string;
   userAgent: string;
 }
@@ -90,13 +103,17 @@ export interface Convention {
   document?: StoredDocument;
   signedDocument?: StoredDocument;
   signature?: Signature;
+  countersignature?: Countersignature;
+  /** The final document: original, both certificates, sealed. */
+  executedDocument?: StoredDocument;
+  executedAt?: string;
   decline?: Decline;
   link?: SigningLink;
   /** While status is 'sending': until when the sender holds the convention. */
   sendingLeaseUntil?: string;
 }
 
-export type ConventionEventType = 'created' | 'sent' | 'invitation_failed' | 'viewed' | 'signed' | 'declined';
+export type ConventionEventType = 'created' | 'sent' | 'invitation_failed' | 'viewed' | 'signed' | 'declined' | 'countersigned';
 
 /** One line of a convention's append-only history. */
 export interface ConventionEvent {

@@ -2,7 +2,7 @@
  * What the core needs from the outside world. Adapters implement these; tests
  * of the core pass plain objects.
  */
-import type { Campaign, Convention, ConventionEvent, Decline, Signature, SigningLink, StoredDocument } from './model.ts';
+import type { Campaign, Convention, ConventionEvent, Countersignature, Decline, Signature, SigningLink, StoredDocument } from './model.ts';
 
 export interface CampaignRepository {
   /** Throws ALREADY_EXISTS when the school year already has a campaign. */
@@ -41,6 +41,8 @@ export interface ConventionRepository {
   ): Promise<boolean>;
   /** sent becomes declined through the given link, with its event; false when it is no longer sent through that link. */
   recordDecline(id: string, linkHash: string, decline: Decline, event: ConventionEvent): Promise<boolean>;
+  /** signed becomes executed, with the final document and its event; false when it is no longer signed. */
+  recordCountersignature(id: string, countersignature: Countersignature, document: StoredDocument, event: ConventionEvent): Promise<boolean>;
 }
 
 export interface DocumentStore {

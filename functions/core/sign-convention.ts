@@ -5,10 +5,10 @@
  * transaction: of concurrent requests, exactly one wins; the others are told
  * the convention is already signed.
  */
-import { appendSignatureCertificate } from '../../templates/convention/signature-certificate.ts';
 import { signedEmail } from '../../templates/email/signed.ts';
 import { sha256Hex } from './digest.ts';
 import { documentFileName, signedDocumentKey } from './document-keys.ts';
+import { certifyOriginal } from './certificates.ts';
 import { settledError } from './convention-errors.ts';
 import { AppError } from './errors.ts';
 import type { SignatureForm } from './inputs.ts';
@@ -43,13 +43,7 @@ export async function signConvention(
 
   const original = await deps.documents.get(convention.document.key);
   if (!original) throw new Error(`Document missing for convention ${convention.id}`);
-  const certified = await appendSignatureCertificate(original, {
-    conventionId: convention.id,
-    communeName: convention.commune.name,
-    schoolYear: convention.schoolYear,
-    ...signature,
-    documentSha256: convention.document.sha256,
-  });
+  const certified = await certifyOriginal(original, convention, signature, convention.document.sha256);
   const signedPdf = await deps.sealer.seal(certified, {
     reason: `Convention ENT-École ${convention.schoolYear} signée pour la commune de ${convention.commune.name}`,
     location: convention.commune.name,
@@ -79,7 +73,7 @@ export async function signConvention(
   await deps.mailer.send({
     to: [convention.mayor.email],
     ...signedEmail({ convention: signed, contactEmail: deps.contactEmail }),
-    attachments: [{ filename: documentFileName(convention, true), contentType: 'application/pdf', content: signedPdf }],
+    attachments: [{ filename: documentFileName(convention, 'signed'), contentType: 'application/pdf', content: signedPdf }],
   });
   return signed;
 }

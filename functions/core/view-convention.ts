@@ -25,14 +25,18 @@ export async function viewConvention(
   return recorded ? { ...convention, viewedAt: at } : convention;
 }
 
-/** The PDF behind a link: the signed copy once signed, the original before. */
+/** The PDF behind a link: the executed copy once countersigned, the signed copy once signed, the original before. */
 export async function conventionPdf(
   deps: Pick<Deps, 'now' | 'conventions' | 'documents'>,
   token: string,
-): Promise<{ convention: Convention; pdf: Uint8Array; signed: boolean } | undefined> {
+): Promise<{ convention: Convention; pdf: Uint8Array; version: 'original' | 'signed' | 'executed' } | undefined> {
   const { convention } = await resolveSigningLink(deps, token);
-  const stored = convention.signedDocument ?? convention.document;
+  const [version, stored] = convention.executedDocument
+    ? (['executed', convention.executedDocument] as const)
+    : convention.signedDocument
+      ? (['signed', convention.signedDocument] as const)
+      : (['original', convention.document] as const);
   if (!stored) return undefined;
   const pdf = await deps.documents.get(stored.key);
-  return pdf ? { convention, pdf, signed: stored === convention.signedDocument } : undefined;
+  return pdf ? { convention, pdf, version } : undefined;
 }

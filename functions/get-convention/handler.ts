@@ -1,12 +1,10 @@
-import { z } from 'zod';
 import { deps } from '../adapters/composition.ts';
 import { auditExport, getConvention } from '../core/get-convention.ts';
-import { parseInput } from '../core/inputs.ts';
+import { conventionIdSchema, parseInput } from '../core/inputs.ts';
 import { pathParameter } from '../http/request.ts';
 import { adminRoute, json } from '../http/middleware.ts';
 
 const d = deps();
-const conventionIdSchema = z.uuid({ error: "L'identifiant de convention doit être un UUID." });
 
 /**
  * GET /admin/conventions/{id}: the convention, its status and its dated history.

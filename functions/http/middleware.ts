@@ -67,12 +67,27 @@ function adminOf(event: APIGatewayProxyEventV2WithJWTAuthorizer): Admin {
   };
 }
 
-/** A JSON route of the rectorat: the caller must carry the JWT authorizer's claims. */
+/**
+ * The two roles of the rectorat: "gestionnaire" does everything but
+ * countersigning, which is the "signataire"'s.
+ */
+export type AdminRole = 'gestionnaire' | 'signataire';
+
+const ROLE_LABEL: Record<AdminRole, string> = { gestionnaire: 'gestionnaire', signataire: 'signataire (contresignature)' };
+
+/** A JSON route of the rectorat: the caller must carry the JWT authorizer's claims, with the route's role. */
 export function adminRoute(
   handle: (event: APIGatewayProxyEventV2WithJWTAuthorizer, admin: Admin) => Promise<Result>,
+  options: { role: AdminRole } = { role: 'gestionnaire' },
 ) {
   return middy<APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2>()
-    .handler(async (event) => handle(event, adminOf(event)))
+    .handler(async (event) => {
+      const admin = adminOf(event);
+      if (!admin.roles.includes(options.role)) {
+        throw new AppError('FORBIDDEN', `Cette action demande le rôle ${ROLE_LABEL[options.role]}, que votre compte n'a pas.`);
+      }
+      return handle(event, admin);
+    })
     .onError(async (request) => {
       const { statusCode, body } = describeError(request.error);
       if (statusCode >= 500) logFailure(request.error, request.event);

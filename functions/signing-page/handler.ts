@@ -19,7 +19,7 @@ export const handler = pageRoute(async (event) => {
       statusCode: 200,
       headers: {
         'content-type': 'application/pdf',
-        'content-disposition': `inline; filename="${documentFileName(found.convention, found.signed)}"`,
+        'content-disposition': `inline; filename="${documentFileName(found.convention, found.version)}"`,
         'cache-control': 'no-store',
       },
       isBase64Encoded: true,
@@ -28,7 +28,7 @@ export const handler = pageRoute(async (event) => {
   }
   const convention = await viewConvention(d, { token, ...clientOf(event) });
   const contactEmail = d.contactEmail;
-  if (convention.status === 'signed') return html(200, signedPage({ convention, token, contactEmail, justSigned: false }));
+  if (convention.status === 'signed' || convention.status === 'executed') return html(200, signedPage({ convention, token, contactEmail, justSigned: false }));
   if (convention.status === 'declined') return html(200, declinedPage({ convention, contactEmail, justDeclined: false }));
   return html(200, signingPage({ convention, token, contactEmail }));
 }, signingErrorPage(d.contactEmail));

@@ -71,14 +71,91 @@ async function fontsFor(text: string): Promise<FontSet> {
 
 export async function appendSignatureCertificate(original: Uint8Array, certificate: SignatureCertificate): Promise<Uint8Array> {
   const doc = await PDFDocument.load(original, { updateMetadata: false });
-  const originalPages = doc.getPageCount();
-  const facts = certificateFacts(certificate, originalPages);
   const intro = typeset(
     `Ce certificat est joint à la convention ${certificate.conventionId} au moment de sa signature électronique par la collectivité. ` +
     "L'empreinte SHA-256 ci-dessous identifie le document tel qu'il a été présenté au signataire : toute modification de ce document en change l'empreinte.",
   );
+  return appendCertificatePage(doc, {
+    title: 'Certificat de signature',
+    schoolYear: certificate.schoolYear,
+    communeName: certificate.communeName,
+    intro,
+    facts: certificateFacts(certificate, doc.getPageCount()),
+    footer: `Certificat de signature — convention ${certificate.conventionId}`,
+    at: certificate.signedAt,
+    keyword: 'signée',
+  });
+}
+
+/** The rectorat's countersignature, after the collectivité's. */
+export interface CountersignatureCertificate {
+  conventionId: string;
+  communeName: string;
+  schoolYear: string;
+  signerName: string;
+  /** The signer's title, e.g. "Rectrice de la région académique Occitanie". */
+  signerTitle: string;
+  /** When a delegate countersigns for the rectrice: "Pour la rectrice et par délégation". */
+  byDelegation: boolean;
+  countersignedAt: string;
+  ip: string;
+  userAgent: string;
+  /** Hash of the copy signed by the collectivité. */
+  signedDocumentSha256: string;
+}
+
+export function countersignatureFacts(certificate: CountersignatureCertificate): [string, string][] {
+  return [
+    ['Convention', certificate.conventionId],
+    ['Collectivité', `Commune de ${certificate.communeName}`],
+    ['Année scolaire', certificate.schoolYear],
+    ['Contresignataire', certificate.signerName],
+    ['Qualité', certificate.byDelegation ? `Pour la rectrice et par délégation, ${certificate.signerTitle}` : certificate.signerTitle],
+    ['Date et heure de la contresignature', `${formatParisDateTime(certificate.countersignedAt)}, soit ${new Date(Date.parse(certificate.countersignedAt)).toISOString()} en temps universel`],
+    ['Adresse IP', certificate.ip],
+    ['Navigateur (user-agent)', certificate.userAgent],
+    ['Empreinte SHA-256 du document signé', certificate.signedDocumentSha256.toLowerCase()],
+  ];
+}
+
+/** Appends the countersignature page to the original plus its signature certificate: the convention becomes exécutoire. */
+export async function appendCountersignatureCertificate(
+  certified: Uint8Array,
+  certificate: CountersignatureCertificate,
+): Promise<Uint8Array> {
+  const doc = await PDFDocument.load(certified, { updateMetadata: false });
+  const intro = typeset(
+    `Ce certificat est joint à la convention ${certificate.conventionId} au moment de sa contresignature par la région académique, ` +
+    "après sa signature par la collectivité. La convention est dès lors exécutoire.",
+  );
+  return appendCertificatePage(doc, {
+    title: 'Certificat de contresignature',
+    schoolYear: certificate.schoolYear,
+    communeName: certificate.communeName,
+    intro,
+    facts: countersignatureFacts(certificate),
+    footer: `Certificat de contresignature — convention ${certificate.conventionId}`,
+    at: certificate.countersignedAt,
+    keyword: 'exécutoire',
+  });
+}
+
+interface CertificatePage {
+  title: string;
+  schoolYear: string;
+  communeName: string;
+  intro: string;
+  facts: [string, string][];
+  footer: string;
+  /** The recorded instant: the metadata dates come from it, so the bytes are stable. */
+  at: string;
+  keyword: string;
+}
+
+async function appendCertificatePage(doc: PDFDocument, certificate: CertificatePage): Promise<Uint8Array> {
+  const { facts, intro } = certificate;
   const blocks: Block[] = [
-    textBlock('Certificat de signature', 'title', { spaceAfter: 4 }),
+    textBlock(certificate.title, 'title', { spaceAfter: 4 }),
     textBlock(`Convention de partenariat ENT-École — Année scolaire ${certificate.schoolYear}`, 'body', { align: 'center', spaceAfter: 16 }),
     textBlock(intro, 'body', { spaceAfter: 12 }),
     ...facts.flatMap(([label, value]): Block[] => [
@@ -89,7 +166,7 @@ export async function appendSignatureCertificate(original: Uint8Array, certifica
   const fonts = await fontsFor(JSON.stringify(facts) + intro);
   const laid = flow(fonts, blocks);
   const resources = doc.context.register(doc.context.obj({ Font: installFontSet(doc, fonts) }));
-  const footer = typeset(`Certificat de signature — convention ${certificate.conventionId}`);
+  const footer = typeset(certificate.footer);
   laid.pages.forEach((parts) => {
     const ops = parts.filter((part): part is string => typeof part === 'string').join('');
     const y = MARGIN.bottom - 34;
@@ -100,14 +177,14 @@ export async function appendSignatureCertificate(original: Uint8Array, certifica
     page.node.set(PDFName.Contents, PDFArray.withContext(doc.context));
     page.node.lookup(PDFName.Contents, PDFArray).push(stream);
   });
-  const signedAt = new Date(Date.parse(certificate.signedAt));
+  const at = new Date(Date.parse(certificate.at));
   setMetadata(doc, {
     title: doc.getTitle() ?? `Convention ENT-École ${certificate.schoolYear} — Commune de ${certificate.communeName}`,
     author: doc.getAuthor() ?? 'Région académique Occitanie',
     subject: doc.getSubject() ?? `Convention ENT-École, commune de ${certificate.communeName}`,
-    keywords: [...(doc.getKeywords()?.split(' ') ?? []), 'signée'],
-    date: doc.getCreationDate() ?? signedAt,
+    keywords: [...(doc.getKeywords()?.split(' ') ?? []), certificate.keyword],
+    date: doc.getCreationDate() ?? at,
   });
-  doc.setModificationDate(signedAt);
+  doc.setModificationDate(at);
   return doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
 }

@@ -94,8 +94,11 @@ export function signedPage(options: { convention: Convention; token: string; con
 <div class="success" role="status"><p>La convention ENT-École ${convention.schoolYear} de la commune de ${convention.commune.name} a été signée${convention.signature ? ` par ${convention.signature.signerName}` : ''} le ${signedOn}.</p></div>
 ${conventionSummary(convention)}
 <section><h2>Et maintenant ?</h2>
-<p>La copie signée vous a été envoyée par courriel. La rectrice contresignera la convention ; la région académique émettra ensuite un titre de perception pour le montant indiqué. La convention prend fin le ${formatFrenchDate(convention.endDate)}.</p>
-<p><a class="button" href="/sign/${token}/document">Télécharger la convention signée (PDF)</a></p>
+${convention.status === 'executed'
+    ? html`<p>La rectrice a contresigné la convention le ${formatParisDateTime(convention.executedAt ?? '')} : elle est exécutoire. La région académique émettra un titre de perception pour le montant indiqué. La convention prend fin le ${formatFrenchDate(convention.endDate)}.</p>
+<p><a class="button" href="/sign/${token}/document">Télécharger la convention exécutoire (PDF)</a></p>`
+    : html`<p>La copie signée vous a été envoyée par courriel. La rectrice contresignera la convention ; la région académique émettra ensuite un titre de perception pour le montant indiqué. La convention prend fin le ${formatFrenchDate(convention.endDate)}.</p>
+<p><a class="button" href="/sign/${token}/document">Télécharger la convention signée (PDF)</a></p>`}
 ${convention.signedDocument ? html`<p>Empreinte SHA-256 du document signé : <span class="hash">${convention.signedDocument.sha256}</span></p>` : ''}
 </section>`;
   return page({ title: 'Convention signée', body, contactEmail });

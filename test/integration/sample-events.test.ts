@@ -46,6 +46,10 @@ describe('the sample events of events/ run the handlers directly, as `npm run in
     expect((await invoke('decline-convention')).statusCode).toBe(404);
   });
 
+  it('answer the sample countersignature with 404 for its unknown convention', async () => {
+    expect((await invoke('countersign-convention')).statusCode).toBe(404);
+  });
+
   it('cover every function of the catalogue', () => {
     for (const spec of functionSpecs) {
       expect.soft(existsSync(join(PROJECT_ROOT, 'events', `${spec.name}.json`)), `events/${spec.name}.json`).toBe(true);

@@ -274,6 +274,28 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
       ]);
     },
 
+    async recordCountersignature(id, countersignature, document, event) {
+      return transact([
+        {
+          Update: {
+            TableName: tableName,
+            Key: conventionKey(id),
+            UpdateExpression: 'SET #status = :executed, executedAt = :at, countersignature = :countersignature, executedDocument = :document',
+            ConditionExpression: '#status = :signed',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':executed': 'executed',
+              ':signed': 'signed',
+              ':at': countersignature.countersignedAt,
+              ':countersignature': countersignature,
+              ':document': document,
+            },
+          },
+        },
+        eventPut(event),
+      ]);
+    },
+
     async recordDecline(id, linkHash, decline, event) {
       return transact([
         {
