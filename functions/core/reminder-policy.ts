@@ -149,19 +149,19 @@ export function nextDueDate(planned: readonly PlannedReminder[], after: string):
 }
 
 /** One email for one mayor on one day. */
-export interface ReminderMessage {
+export interface ReminderMessage<R extends PlannedReminder = PlannedReminder> {
   sendDate: string;
   /** Each kind once, most important first: the first one gives the subject. */
   kinds: ReminderKind[];
   /** Every reminder the email stands for, most important first. */
-  reminders: PlannedReminder[];
+  reminders: R[];
 }
 
 /**
  * Never two emails to one mayor on one day: what is due for them (from one
  * convention or several, so R may carry a conventionId) becomes one message.
  */
-export function mergeForOneEmail<R extends PlannedReminder>(due: readonly R[]): (ReminderMessage & { reminders: R[] }) | undefined {
+export function mergeForOneEmail<R extends PlannedReminder>(due: readonly R[]): ReminderMessage<R> | undefined {
   const [first] = due;
   if (first === undefined) return undefined;
   if (due.some((reminder) => reminder.sendDate !== first.sendDate)) {
