@@ -24,7 +24,8 @@ export interface FunctionSpec {
   entry: string;
   routes: RouteSpec[];
   schedule?: ScheduleSpec;
-  table: 'read' | 'readwrite';
+  /** Access to the table; absent for a function that never reads it. */
+  table?: 'read' | 'readwrite';
   bucket?: 'read' | 'readwrite';
   sendsEmail?: boolean;
   /** Reads the sealing certificate (Secrets Manager in AWS). */
@@ -105,5 +106,10 @@ export const functionSpecs: readonly FunctionSpec[] = [
     routes: [{ method: 'POST', path: '/sign/{token}/decline', auth: 'public' }],
     table: 'readwrite',
     sendsEmail: true,
+  },
+  {
+    name: 'static-assets',
+    entry: 'functions/static-assets/handler.ts',
+    routes: [{ method: 'GET', path: '/dsfr/{version}/{file+}', auth: 'public' }],
   },
 ];

@@ -55,6 +55,10 @@ export const RUNTIME_ASSETS: readonly { from: string; files: string; to: string 
   { from: 'templates/fonts', files: '*.ttf', to: '.' },
   { from: 'templates/fonts', files: 'LICENSE-DejaVu.txt', to: '.' },
   { from: 'templates/convention/models', files: '*.json', to: 'models' },
+  // The French State's design system, served by the static-assets function (templates/pages/dsfr-assets.ts).
+  { from: 'node_modules/@gouvfr/dsfr/dist', files: 'dsfr.min.css', to: 'dsfr' },
+  { from: 'node_modules/@gouvfr/dsfr/dist/fonts', files: 'Marianne-*.woff2', to: 'dsfr/fonts' },
+  { from: 'node_modules/@gouvfr/dsfr/dist/favicon', files: '*', to: 'dsfr/favicon' },
 ];
 
 function copyRuntimeAssets(inputDir: string, outputDir: string): string[] {
@@ -146,14 +150,14 @@ export class ParapheFunction extends Construct {
       reason: 'The project targets Node.js 22 (nodejs22.x) on purpose: the code, its types and the local stack are built and tested on Node 22; moving to a newer runtime is a deliberate, tested change.',
     });
 
-    this.grantTable(props.table, spec.table);
+    if (spec.table) this.grantTable(props.table, spec.table);
     if (spec.bucket) this.grantBucket(props.bucket, spec.bucket);
     if (spec.sendsEmail) this.grantSendEmail(props.sendingIdentity);
     if (sealsDocuments(spec)) props.sealingSecret.grantRead(this.role);
   }
 
   /** Item-level actions on the table and its named indexes; no wildcard ARNs. */
-  private grantTable(table: TableRef, access: FunctionSpec['table']): void {
+  private grantTable(table: TableRef, access: NonNullable<FunctionSpec['table']>): void {
     const read = [
       'dynamodb:GetItem',
       'dynamodb:BatchGetItem',

@@ -26,7 +26,8 @@ function compile(specs: readonly FunctionSpec[]): CompiledRoute[] {
   return specs.flatMap((spec) =>
     spec.routes.map((route) => {
       const params: string[] = [];
-      const source = route.path.replace(/\{(\w+)\}/g, (_match, name: string) => (params.push(name), '([^/]+)'));
+      // {name} is one path segment; {name+} (greedy, as in API Gateway) the rest of the path.
+      const source = route.path.replace(/\{(\w+)(\+?)\}/g, (_match, name: string, greedy: string) => (params.push(name), greedy ? '(.+)' : '([^/]+)'));
       return { spec, route, params, pattern: new RegExp(`^${source}$`) };
     }),
   );

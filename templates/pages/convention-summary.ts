@@ -7,13 +7,15 @@ const TYPE_LABEL = { maternelle: 'École maternelle publique', elementaire: 'Éc
 /** What the mayor signs for: commune, schools, amount, end date. */
 export function conventionSummary(convention: Convention): SafeHtml {
   const count = convention.schools.length;
-  return html`<section><h2>Commune de ${convention.commune.name}</h2><dl>
-<dt>Année scolaire</dt><dd>${convention.schoolYear}</dd>
-<dt>SIRET</dt><dd>${convention.commune.siret}</dd>
-<dt>Écoles inscrites (${count})</dt><dd><ul>${convention.schools.map(
-    (school) => html`<li>${TYPE_LABEL[school.type]}${school.name ? ` ${school.name}` : ''} (${departementOfUai(school.uai)}) – ${school.uai}</li>`,
+  return html`<div class="fr-card fr-mb-3w"><div class="fr-card__body"><div class="fr-card__content">
+<h2 class="fr-card__title">Commune de ${convention.commune.name}</h2>
+<dl class="fr-card__desc">
+<dt class="fr-text--bold">Année scolaire</dt><dd>${convention.schoolYear}</dd>
+<dt class="fr-text--bold">SIRET</dt><dd>${convention.commune.siret}</dd>
+<dt class="fr-text--bold">Écoles inscrites (${count})</dt><dd><ul>${convention.schools.map(
+    (school) => html`<li>${TYPE_LABEL[school.type]}${school.name ? ` ${school.name}` : ''}, département ${departementOfUai(school.uai)} – UAI ${school.uai}</li>`,
   )}</ul></dd>
-<dt>Montant</dt><dd>${count} × ${formatEuros(convention.feeCents)} = <strong>${formatEuros(convention.amountCents)}</strong> TTC pour l'année scolaire</dd>
-<dt>Fin de la convention</dt><dd>${formatFrenchDate(convention.endDate)}</dd>
-</dl></section>`;
+<dt class="fr-text--bold">Montant</dt><dd>${count} × ${formatEuros(convention.feeCents)} = <strong>${formatEuros(convention.amountCents)}</strong> TTC pour l'année scolaire</dd>
+<dt class="fr-text--bold">Fin de la convention</dt><dd>${formatFrenchDate(convention.endDate)}</dd>
+</dl></div></div></div>`;
 }

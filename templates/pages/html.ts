@@ -1,4 +1,6 @@
 /** Escaping and the page frame shared by every page a mayor sees. */
+import { DSFR_BASE_PATH } from './dsfr-assets.ts';
+
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 export const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (char) => ESCAPES[char]!);
@@ -25,29 +27,20 @@ export function html(strings: TemplateStringsArray, ...values: Interpolation[]):
   return raw(strings.reduce((out, part, index) => out + part + (index < values.length ? render(values[index]!) : ''), ''));
 }
 
-const STYLE = `
-body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#161616;background:#f6f6f6;line-height:1.5;font-size:1rem}
-header{background:#fff;border-bottom:4px solid #000091;padding:.75rem 1rem}
-header p{margin:0;font-weight:700}header small{font-weight:400;color:#3a3a3a}
-main{max-width:42rem;margin:0 auto;padding:1rem}
-section{background:#fff;border:1px solid #ddd;padding:1rem;margin:0 0 1rem}
-h1{font-size:1.5rem;line-height:1.25;margin:.5rem 0 1rem}h2{font-size:1.15rem;margin:0 0 .5rem}
-dl{margin:0}dt{font-weight:700}dd{margin:0 0 .5rem}
-ul{padding-left:1.25rem}
-label{display:block;font-weight:700;margin:.75rem 0 .25rem}
-input[type=text],input[type=date],textarea{width:100%;box-sizing:border-box;padding:.6rem;font-size:1rem;border:0;border-bottom:2px solid #3a3a3a;background:#eee}
-fieldset{border:0;padding:0;margin:.75rem 0}legend{font-weight:700}
-.choice{display:flex;gap:.5rem;align-items:flex-start;margin:.4rem 0}.choice input{width:1.25rem;height:1.25rem;margin-top:.15rem}.choice label{font-weight:400;margin:0}
-button,.button{display:inline-block;background:#000091;color:#fff;border:0;padding:.75rem 1.25rem;font-size:1rem;text-decoration:none;cursor:pointer;margin-top:1rem}
-.secondary{background:#fff;color:#000091;border:1px solid #000091}
-.error{color:#ce0500;font-weight:700}.alert{border-left:4px solid #ce0500;padding:.5rem 1rem;background:#fff}
-.success{border-left:4px solid #18753c;padding:.5rem 1rem;background:#fff}
-.hash{font-family:monospace;word-break:break-all;font-size:.85rem}
-footer{max-width:42rem;margin:0 auto;padding:1rem;color:#3a3a3a;font-size:.875rem}
-a{color:#000091}
-summary{cursor:pointer;color:#000091;font-weight:700}
-`;
+const STYLE = '.paraphe-hash{font-family:monospace;word-break:break-all;font-size:.875rem}';
 
+/**
+ * The frame of every page a mayor sees, in the French State's design system
+ * (served by Paraphe: see dsfr-assets.ts). No script: everything works
+ * without JavaScript.
+ */
 export function page(options: { title: string; body: SafeHtml; contactEmail: string }): string {
-  return `<!doctype html>${html`<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${options.title} – Paraphe</title><style>${raw(STYLE)}</style></head><body><header><p>Région académique Occitanie<br><small>Conventions ENT-École</small></p></header><main>${options.body}</main><footer>Une question ? Écrivez au rectorat : <a href="mailto:${options.contactEmail}">${options.contactEmail}</a>.</footer></body></html>`}`;
+  const dsfr = DSFR_BASE_PATH;
+  return `<!doctype html>${html`<html lang="fr" data-fr-scheme="light"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="format-detection" content="telephone=no"><title>${options.title} – Conventions ENT-École</title>
+<link rel="stylesheet" href="${dsfr}/dsfr.min.css"><link rel="icon" href="${dsfr}/favicon/favicon.svg" type="image/svg+xml"><style>${raw(STYLE)}</style></head>
+<body><div class="fr-skiplinks"><nav class="fr-container" role="navigation" aria-label="Accès rapide"><ul class="fr-skiplinks__list"><li><a class="fr-link" href="#contenu">Contenu</a></li></ul></nav></div>
+<header role="banner" class="fr-header"><div class="fr-header__body"><div class="fr-container"><div class="fr-header__body-row"><div class="fr-header__brand"><div class="fr-header__brand-top"><div class="fr-header__logo"><p class="fr-logo">Région<br>académique<br>Occitanie</p></div></div><div class="fr-header__service"><p class="fr-header__service-title">Conventions ENT-École</p><p class="fr-header__service-tagline">Signature des conventions de partenariat avec les communes</p></div></div></div></div></div></header>
+<main role="main" id="contenu" class="fr-container fr-py-4w">${options.body}</main>
+<footer class="fr-footer" role="contentinfo"><div class="fr-container"><div class="fr-footer__body"><div class="fr-footer__content"><p class="fr-footer__content-desc">Une question\u00a0? Écrivez au rectorat\u00a0: <a href="mailto:${options.contactEmail}">${options.contactEmail}</a>.</p></div></div></div></footer>
+</body></html>`}`;
 }

@@ -50,6 +50,16 @@ describe('the sample events of events/ run the handlers directly, as `npm run in
     expect((await invoke('countersign-convention')).statusCode).toBe(404);
   });
 
+  it("serve the design system's stylesheet from the sample event, and nothing outside its list", async () => {
+    const css = await invoke('static-assets');
+    expect(css.statusCode).toBe(200);
+    expect(Buffer.from(css.body, 'base64').toString('utf8')).toContain('.fr-btn');
+    const spec = functionSpecs.find((candidate) => candidate.name === 'static-assets')!;
+    const handler = await loadHandler(PROJECT_ROOT, spec);
+    const outside = (await handler({ pathParameters: { version: '1.14.4', file: '../../package.json' } }, lambdaContext('static-assets'))) as { statusCode: number };
+    expect(outside.statusCode).toBe(404);
+  });
+
   it('cover every function of the catalogue', () => {
     for (const spec of functionSpecs) {
       expect.soft(existsSync(join(PROJECT_ROOT, 'events', `${spec.name}.json`)), `events/${spec.name}.json`).toBe(true);
