@@ -101,6 +101,13 @@ export const functionSpecs: readonly FunctionSpec[] = [
     timeoutSeconds: 29,
   },
   {
+    name: 'resend-link',
+    entry: 'functions/resend-link/handler.ts',
+    routes: [{ method: 'POST', path: '/admin/conventions/{id}/resend', auth: 'admin' }],
+    table: 'readwrite',
+    sendsEmail: true,
+  },
+  {
     name: 'decline-convention',
     entry: 'functions/decline-convention/handler.ts',
     routes: [{ method: 'POST', path: '/sign/{token}/decline', auth: 'public' }],

@@ -113,7 +113,7 @@ export interface Convention {
   sendingLeaseUntil?: string;
 }
 
-export type ConventionEventType = 'created' | 'sent' | 'invitation_failed' | 'viewed' | 'signed' | 'declined' | 'countersigned';
+export type ConventionEventType = 'created' | 'sent' | 'invitation_failed' | 'viewed' | 'signed' | 'declined' | 'countersigned' | 'link_resent';
 
 /** One line of a convention's append-only history. */
 export interface ConventionEvent {

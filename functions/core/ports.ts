@@ -41,6 +41,11 @@ export interface ConventionRepository {
   ): Promise<boolean>;
   /** sent becomes declined through the given link, with its event; false when it is no longer sent through that link. */
   recordDecline(id: string, linkHash: string, decline: Decline, event: ConventionEvent): Promise<boolean>;
+  /**
+   * While the convention is sent through `previousHash`, its link becomes `link` (the previous one dies), with
+   * its event, and optionally a new mayor's email; false when the convention changed meanwhile.
+   */
+  replaceLink(id: string, previousHash: string, link: SigningLink, event: ConventionEvent, mayorEmail?: string): Promise<boolean>;
   /** signed becomes executed, with the final document and its event; false when it is no longer signed. */
   recordCountersignature(id: string, countersignature: Countersignature, document: StoredDocument, event: ConventionEvent): Promise<boolean>;
 }

@@ -19,7 +19,8 @@ export const handler = pageRoute(async (event) => {
       statusCode: 200,
       headers: {
         'content-type': 'application/pdf',
-        'content-disposition': `inline; filename="${documentFileName(found.convention, found.version)}"`,
+        // ?telecharger=1 downloads the file; otherwise the browser shows it.
+        'content-disposition': `${event.queryStringParameters?.telecharger ? 'attachment' : 'inline'}; filename="${documentFileName(found.convention, found.version)}"`,
         'cache-control': 'no-store',
       },
       isBase64Encoded: true,

@@ -53,7 +53,7 @@ ${signIssues.length > 0 ? html`<div class="fr-alert fr-alert--error fr-mb-3w" ro
 ${declineIssues.length > 0 ? html`<div class="fr-alert fr-alert--error fr-mb-3w" role="alert"><h2 class="fr-alert__title">Le refus n'a pas été enregistré</h2><p>Complétez le formulaire en bas de page.</p></div>` : ''}
 ${conventionSummary(convention)}
 <section class="fr-mb-4w" aria-labelledby="document-title"><h2 id="document-title">Le document</h2>
-<p><a class="fr-btn fr-btn--secondary" href="/sign/${token}/document">Lire la convention (PDF)</a></p>
+<ul class="fr-btns-group fr-btns-group--inline-md"><li><a class="fr-btn fr-btn--secondary" href="/sign/${token}/document">Lire la convention (PDF)</a></li><li><a class="fr-btn fr-btn--tertiary" href="/sign/${token}/document?telecharger=1" download>Télécharger la convention (PDF)</a></li></ul>
 <p class="fr-text--sm">Empreinte SHA-256 du document\u00a0: <span class="paraphe-hash">${convention.document?.sha256 ?? ''}</span></p></section>
 <section class="fr-mb-4w" aria-labelledby="sign-title"><h2 id="sign-title">Signer au nom de la commune</h2>
 <form method="post" action="/sign/${token}" novalidate>

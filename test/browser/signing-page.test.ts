@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The signing page in a real browser (Debian's Chromium driven by
  * playwright-core): no JavaScript needed, usable at 360 px, no serious or

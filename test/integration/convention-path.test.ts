@@ -53,6 +53,8 @@ describe('one convention from campaign to signed PDF', () => {
       expect(page).toContain(expected);
     }
     const original = new Uint8Array(await (await stack.request('GET', `${path}/document`, { token: null })).arrayBuffer());
+    const download = await stack.request('GET', `${path}/document?telecharger=1`, { token: null });
+    expect(download.headers.get('content-disposition')).toMatch(/^attachment; filename="convention-ent-ecole-2026-2027-lespignan\.pdf"$/);
     expect(Buffer.from(original.subarray(0, 5)).toString()).toBe('%PDF-');
 
     // The mayor signs

@@ -60,6 +60,10 @@ describe('the sample events of events/ run the handlers directly, as `npm run in
     expect(outside.statusCode).toBe(404);
   });
 
+  it('answer the sample resend with 404 for its unknown convention', async () => {
+    expect((await invoke('resend-link')).statusCode).toBe(404);
+  });
+
   it('cover every function of the catalogue', () => {
     for (const spec of functionSpecs) {
       expect.soft(existsSync(join(PROJECT_ROOT, 'events', `${spec.name}.json`)), `events/${spec.name}.json`).toBe(true);

@@ -104,3 +104,32 @@ describe('declining', () => {
     expect((await status(id)).status).toBe('declined');
   });
 });
+
+describe('a new link', () => {
+  it('kills the old one, which then gets the neutral page, and can go to a corrected address', async () => {
+    const { id, path: oldPath } = await sentConvention(stack, { ...campaign2026, schoolYear: '2028-2029' }, withEmail(lespignan, 'resend'));
+    const newEmail = mayorEmail('resend-dgs');
+    const resent = await stack.admin('POST', `/admin/conventions/${id}/resend`, { mayorEmail: newEmail });
+    expect(resent.status).toBe(200);
+    expect(resent.json.mayorEmail).toBe(newEmail);
+
+    const oldPage = await stack.request('GET', oldPath, { token: null });
+    expect(oldPage.status).toBe(404);
+    expect(await oldPage.text()).toContain("Ce lien n'est pas valide");
+
+    const [invitation] = await stack.inbox(newEmail);
+    const newPath = new URL(/https?:\/\/\S+\/sign\/[A-Za-z0-9_-]+/.exec(invitation!.body.text ?? '')![0]).pathname;
+    expect(newPath).not.toBe(oldPath);
+    expect((await stack.request('GET', newPath, { token: null })).status).toBe(200);
+    const convention = await status(id);
+    expect(convention.mayor.email).toBe(newEmail);
+    expect(convention.history.map((event: { type: string }) => event.type)).toContain('link_resent');
+  });
+
+  it('is refused for a convention already signed', async () => {
+    const { id, path } = await sentConvention(stack, { ...campaign2026, schoolYear: '2029-2030' }, withEmail(pezilla, 'resend-signed'));
+    await stack.request('POST', path, { token: null, form: { signerName: 'Jean-Paul BILLES', capacity: 'maire', consent: 'on' } });
+    const refused = await stack.admin('POST', `/admin/conventions/${id}/resend`);
+    expect(refused.status).toBe(409);
+  });
+});

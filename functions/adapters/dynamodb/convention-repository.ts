@@ -274,6 +274,35 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
       ]);
     },
 
+    async replaceLink(id, previousHash, link, event, mayorEmail) {
+      return transact([
+        {
+          Update: {
+            TableName: tableName,
+            Key: conventionKey(id),
+            UpdateExpression: mayorEmail ? 'SET #link = :link, mayor.email = :email' : 'SET #link = :link',
+            ConditionExpression: '#status = :sent AND #link.#hash = :previous',
+            ExpressionAttributeNames: { '#status': 'status', '#link': 'link', '#hash': 'hash' },
+            ExpressionAttributeValues: {
+              ':sent': 'sent',
+              ':link': link,
+              ':previous': previousHash,
+              ...(mayorEmail ? { ':email': mayorEmail } : {}),
+            },
+          },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: { ...linkKey(link.hash), entity: 'link', conventionId: id, expiresAt: link.expiresAt },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        { Delete: { TableName: tableName, Key: linkKey(previousHash) } },
+        eventPut(event),
+      ]);
+    },
+
     async recordCountersignature(id, countersignature, document, event) {
       return transact([
         {
