@@ -119,4 +119,14 @@ export const functionSpecs: readonly FunctionSpec[] = [
     entry: 'functions/static-assets/handler.ts',
     routes: [{ method: 'GET', path: '/dsfr/{version}/{file+}', auth: 'public' }],
   },
+  {
+    name: 'send-reminders',
+    entry: 'functions/send-reminders/handler.ts',
+    routes: [],
+    schedule: { cron: 'cron(0 9 ? * MON-FRI *)', description: 'Reminders of the day, on working days at 09:00 Paris' },
+    table: 'readwrite',
+    sendsEmail: true,
+    memoryMb: 512,
+    timeoutSeconds: 300,
+  },
 ];

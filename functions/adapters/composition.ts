@@ -8,6 +8,7 @@ import { loadConfig, type Config } from './config.ts';
 import { createCampaignRepository } from './dynamodb/campaign-repository.ts';
 import { createDocumentClient } from './dynamodb/client.ts';
 import { createConventionRepository } from './dynamodb/convention-repository.ts';
+import { createReminderRepository } from './dynamodb/reminder-repository.ts';
 import { createS3Client, createS3DocumentStore } from './s3-document-store.ts';
 import { createSesClient, createSesMailer } from './ses-mailer.ts';
 
@@ -26,6 +27,7 @@ export function composeDeps(config: Config): BaseDeps {
     newToken: () => randomBytes(32).toString('base64url'),
     campaigns: createCampaignRepository(db, config.TABLE_NAME),
     conventions: createConventionRepository(db, config.TABLE_NAME),
+    reminders: createReminderRepository(db, config.TABLE_NAME),
     documents: createS3DocumentStore(s3, config.BUCKET_NAME),
     mailer: createSesMailer(ses, config.SENDER_EMAIL),
     publicBaseUrl: config.PUBLIC_BASE_URL,

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { invalidInput } from './errors.ts';
 import { isValidSchoolYear, isValidSiret, isValidUai, uaiCheckLetter } from './identifiers.ts';
+import { reminderPolicySchema } from './reminder-policy.ts';
 
 const required = (what: string) => ({
   error: (issue: { input: unknown }) =>
@@ -78,6 +79,7 @@ export const newCampaignSchema = z.object({
   signatory: signatorySchema,
   linkValidityDays: z.number().int().min(1).max(365).default(60),
   model: schoolYearSchema.optional(),
+  reminderPolicy: reminderPolicySchema.optional(),
 }, { error: 'Le corps de la requête doit être un objet JSON décrivant la campagne.' });
 export type NewCampaign = z.infer<typeof newCampaignSchema>;
 

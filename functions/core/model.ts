@@ -1,4 +1,6 @@
 /** The nouns of the domain, as Paraphe stores and returns them. */
+import type { ReminderPolicy } from './reminder-policy.ts';
+
 export type SchoolType = 'maternelle' | 'elementaire' | 'primaire';
 
 export interface School {
@@ -36,11 +38,13 @@ export interface Campaign {
   linkValidityDays: number;
   /** School year of the convention text to use; the latest model when absent. */
   model?: string;
+  /** When reminders go out; the defaults of DEFAULT_REMINDER_POLICY when absent. */
+  reminderPolicy?: ReminderPolicy;
   createdAt: string;
 }
 
 /** 'executed': countersigned by the rectorat, the convention is exécutoire. */
-export type ConventionStatus = 'draft' | 'sending' | 'sent' | 'signed' | 'declined' | 'executed';
+export type ConventionStatus = 'draft' | 'sending' | 'sent' | 'signed' | 'declined' | 'executed' | 'expired';
 
 export interface StoredDocument {
   key: string;
@@ -113,7 +117,7 @@ export interface Convention {
   sendingLeaseUntil?: string;
 }
 
-export type ConventionEventType = 'created' | 'sent' | 'invitation_failed' | 'viewed' | 'signed' | 'declined' | 'countersigned' | 'link_resent';
+export type ConventionEventType = 'created' | 'sent' | 'invitation_failed' | 'viewed' | 'signed' | 'declined' | 'countersigned' | 'link_resent' | 'reminded' | 'reminder_failed' | 'expired';
 
 /** One line of a convention's append-only history. */
 export interface ConventionEvent {

@@ -25,8 +25,8 @@ export interface ConventionRepository {
   claimForSending(id: string, now: string, leaseUntil: string): Promise<boolean>;
   /** Attaches the generated document and a new link (the previous link dies) while the convention is sending. */
   attachInvitation(id: string, document: StoredDocument, link: SigningLink, previousLinkHash?: string): Promise<void>;
-  /** sending becomes sent, with its event. */
-  markSent(id: string, event: ConventionEvent): Promise<void>;
+  /** sending becomes sent, with its event and, in the same transaction, the day its first reminder falls due. */
+  markSent(id: string, event: ConventionEvent, reminderDue: string | undefined): Promise<void>;
   /** sending goes back to draft, with the reason as an event, so a later send retries it. */
   releaseSending(id: string, event: ConventionEvent): Promise<void>;
   /** Records the first opening of the current link; false when already recorded. */
@@ -48,6 +48,25 @@ export interface ConventionRepository {
   replaceLink(id: string, previousHash: string, link: SigningLink, event: ConventionEvent, mayorEmail?: string): Promise<boolean>;
   /** signed becomes executed, with the final document and its event; false when it is no longer signed. */
   recordCountersignature(id: string, countersignature: Countersignature, document: StoredDocument, event: ConventionEvent): Promise<boolean>;
+}
+
+/** Where the reminder sweep finds what is due, and how it makes sure each reminder goes out once. */
+export interface ReminderRepository {
+  /** The conventions whose next reminder falls on or before `today`, read through the due-date index, never a scan. */
+  listDue(today: string): Promise<{ conventionId: string; dueDate: string }[]>;
+  /** Sets the next due day, or removes the convention from the index when nothing is left. */
+  reschedule(conventionId: string, dueDate: string | undefined): Promise<void>;
+  /**
+   * Writes the idempotency keys of one email conditionally: false when one of them was already sent
+   * (or is being sent by another sweep), so a second run of the day sends nothing.
+   */
+  claim(keys: string[], at: string): Promise<boolean>;
+  /** The email went out: the keys are final, and each convention's history says so. */
+  confirm(keys: string[], events: ConventionEvent[]): Promise<void>;
+  /** The email failed: the keys go, so a later run sends it. */
+  release(keys: string[]): Promise<void>;
+  /** The convention reached its end date; false when it was already expired. */
+  expire(conventionId: string, event: ConventionEvent): Promise<boolean>;
 }
 
 export interface DocumentStore {
@@ -97,6 +116,7 @@ export interface Deps extends Clock {
   newToken(): string;
   campaigns: CampaignRepository;
   conventions: ConventionRepository;
+  reminders: ReminderRepository;
   documents: DocumentStore;
   mailer: Mailer;
   sealer: PdfSealer;

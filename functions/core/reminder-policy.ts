@@ -11,7 +11,7 @@
  *   is not told about a window that closed before it was invited).
  * - Unsigned reminders only while the status is 'sent', and none on or after
  *   the convention's end date.
- * - Avenant notices for 'sent', 'signed' and 'countersigned'; not for
+ * - Avenant notices for 'sent', 'signed' and 'executed'; not for
  *   'declined' (no convention to amend). The window is that of the
  *   convention's own school year, plus any later one that closes on or before
  *   its end date (only the multi-year conventions of the 2017 model have one).
@@ -74,7 +74,7 @@ export interface PlannedReminder {
 }
 
 export type ReminderConventionStatus =
-  | 'draft' | 'sending' | 'sent' | 'signed' | 'declined' | 'cancelled' | 'expired' | 'countersigned';
+  | 'draft' | 'sending' | 'sent' | 'signed' | 'declined' | 'cancelled' | 'expired' | 'executed';
 
 export interface PlanRemindersInput {
   policy: ReminderPolicy;
@@ -86,8 +86,8 @@ export interface PlanRemindersInput {
   endDate: string;
 }
 
-const GETS_AVENANT_NOTICES: ReadonlySet<ReminderConventionStatus> = new Set(['sent', 'signed', 'countersigned']);
-const GETS_END_DATE_NOTICES: ReadonlySet<ReminderConventionStatus> = new Set(['sent', 'signed', 'countersigned', 'declined']);
+const GETS_AVENANT_NOTICES: ReadonlySet<ReminderConventionStatus> = new Set(['sent', 'signed', 'executed']);
+const GETS_END_DATE_NOTICES: ReadonlySet<ReminderConventionStatus> = new Set(['sent', 'signed', 'executed', 'declined']);
 
 function planned(kind: ReminderKind, nominalDate: string, sequence: number): PlannedReminder {
   return { kind, nominalDate, sendDate: nextWorkingDay(nominalDate), sequence };

@@ -14,6 +14,7 @@ import { conventionDocumentKey } from './document-keys.ts';
 import { AppError } from './errors.ts';
 import type { Campaign, Convention } from './model.ts';
 import type { Deps } from './ports.ts';
+import { firstWakeUp } from './reminder-schedule.ts';
 import { hashToken, linkExpiry, signingUrl } from './signing-link.ts';
 
 const SENDING_LEASE_MS = 5 * 60 * 1000;
@@ -94,13 +95,11 @@ async function sendInvitation(
     return { reason: `L'envoi du courriel a échoué (${reason}).` };
   }
 
-  await deps.conventions.markSent(convention.id, {
-    conventionId: convention.id,
-    at: deps.now().toISOString(),
-    type: 'sent',
-    actor,
-    sha256After: document.sha256,
-    detail: `Invitation envoyée à ${convention.mayor.email}`,
-  });
+  const sentAt = deps.now().toISOString();
+  await deps.conventions.markSent(
+    convention.id,
+    { conventionId: convention.id, at: sentAt, type: 'sent', actor, sha256After: document.sha256, detail: `Invitation envoyée à ${convention.mayor.email}` },
+    firstWakeUp(campaign, convention, sentAt),
+  );
   return 'sent';
 }

@@ -40,5 +40,7 @@ export async function resolveSigningLink(deps: Pick<Deps, 'now' | 'conventions'>
   const convention = await deps.conventions.get(link.conventionId);
   if (!convention?.link || !sameHash(convention.link.hash, linkHash)) throw invalidLink();
   if (deps.now().getTime() >= Date.parse(convention.link.expiresAt)) throw invalidLink();
+  // Past its end date a convention is expired, and so is every link to it.
+  if (convention.status === 'expired') throw invalidLink();
   return { convention, linkHash };
 }

@@ -86,6 +86,10 @@ describe('a signing link', () => {
     await expect(resolveSigningLink(depsAt('2027-01-19T09:00:00Z', convention({})), token)).rejects.toMatchObject({ code: 'LINK_INVALID' });
   });
 
+  it('is refused once its convention has expired', async () => {
+    await expect(resolveSigningLink(depsAt('2026-12-01T00:00:00Z', convention({ status: 'expired' })), token)).rejects.toMatchObject({ code: 'LINK_INVALID' });
+  });
+
   it('is refused once a newer link replaced it', async () => {
     const replaced = convention({ link: { hash: hashToken('B'.repeat(43)), expiresAt: '2027-01-19T09:00:00.000Z' } });
     await expect(resolveSigningLink(depsAt('2026-12-01T00:00:00Z', replaced), token)).rejects.toMatchObject({ code: 'LINK_INVALID' });

@@ -50,7 +50,7 @@ describe('unsigned reminders', () => {
     expect(first?.nominalDate).toBe('2026-09-24');
   });
 
-  it.each(['signed', 'countersigned', 'declined', 'cancelled', 'expired'] as const)('do not exist once the convention is %s', (status) => {
+  it.each(['signed', 'executed', 'declined', 'cancelled', 'expired'] as const)('do not exist once the convention is %s', (status) => {
     expect(ofKind(planReminders(convention2026({ status, sentAt: '2026-11-20T09:00:00Z' })), 'unsigned')).toEqual([]);
   });
 

@@ -44,7 +44,7 @@ export function buildTestParaphe(
 
 /** A scheduled entry, as the reminder and digest functions will be declared. */
 export const scheduledSpec: FunctionSpec = {
-  name: 'send-reminders',
+  name: 'extra-schedule',
   entry: 'functions/send-reminders/handler.ts',
   routes: [],
   schedule: { cron: '0 8 * * ? *', description: 'Relances avant le 15 octobre et avant les échéances' },

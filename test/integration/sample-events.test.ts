@@ -64,6 +64,11 @@ describe('the sample events of events/ run the handlers directly, as `npm run in
     expect((await invoke('resend-link')).statusCode).toBe(404);
   });
 
+  it('replay the reminder sweep of 13 October 2026 from its scheduled event', async () => {
+    const report = (await invoke('send-reminders')) as unknown as { today: string };
+    expect(report.today).toBe('2026-10-13');
+  });
+
   it('cover every function of the catalogue', () => {
     for (const spec of functionSpecs) {
       expect.soft(existsSync(join(PROJECT_ROOT, 'events', `${spec.name}.json`)), `events/${spec.name}.json`).toBe(true);

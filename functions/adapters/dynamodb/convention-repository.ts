@@ -17,6 +17,8 @@ import {
   EVENT_PREFIX,
   eventKey,
   linkKey,
+  reminderDueIndexKeys,
+  reminderDueKey,
   schoolGuardKey,
   TABLE_GSI1,
 } from './keys.ts';
@@ -202,8 +204,11 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
       if (!done) throw new AppError('CONFLICT', "La convention n'est plus en cours d'envoi.");
     },
 
-    async markSent(id, event) {
+    async markSent(id, event, reminderDue) {
       const done = await transact([
+        ...(reminderDue
+          ? [{ Put: { TableName: tableName, Item: { ...reminderDueKey(id), ...reminderDueIndexKeys(id, reminderDue), entity: 'reminder-due', conventionId: id, dueDate: reminderDue } } }]
+          : []),
         {
           Update: {
             TableName: tableName,
@@ -281,10 +286,14 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
             TableName: tableName,
             Key: conventionKey(id),
             UpdateExpression: mayorEmail ? 'SET #link = :link, mayor.email = :email' : 'SET #link = :link',
-            ConditionExpression: '#status = :sent AND #link.#hash = :previous',
+            // Any convention a mayor can still open: reminders carry a fresh link to signed ones too.
+            ConditionExpression: '#status IN (:sent, :signed, :executed, :declined) AND #link.#hash = :previous',
             ExpressionAttributeNames: { '#status': 'status', '#link': 'link', '#hash': 'hash' },
             ExpressionAttributeValues: {
               ':sent': 'sent',
+              ':signed': 'signed',
+              ':executed': 'executed',
+              ':declined': 'declined',
               ':link': link,
               ':previous': previousHash,
               ...(mayorEmail ? { ':email': mayorEmail } : {}),

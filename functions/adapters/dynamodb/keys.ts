@@ -8,6 +8,8 @@
  *   convention      CONVENTION#<id>          CONVENTION          gsi1: CAMPAIGN#<year>#CONVENTIONS / COMMUNE#<siret>
  *   audit event     CONVENTION#<id>          EVENT#<iso>#<type>
  *   signing link    LINK#<sha256>            LINK
+ *   reminder due    CONVENTION#<id>          REMINDER            gsi1: REMINDERS_DUE / <dueDate>#<id>  (sparse: only conventions with a reminder ahead)
+ *   reminder sent   CONVENTION#<id>          SENT#<kind>#<date>  the idempotency key of one reminder
  */
 export const TABLE_GSI1 = 'gsi1';
 
@@ -47,3 +49,18 @@ export const eventKey = (conventionId: string, at: string, type: string): ItemKe
 });
 
 export const linkKey = (hash: string): ItemKey => ({ pk: `LINK#${hash}`, sk: 'LINK' });
+
+export const reminderDueKey = (conventionId: string): ItemKey => ({ pk: `CONVENTION#${conventionId}`, sk: 'REMINDER' });
+
+export const REMINDERS_DUE_PK = 'REMINDERS_DUE';
+
+export const reminderDueIndexKeys = (conventionId: string, dueDate: string) => ({
+  gsi1pk: REMINDERS_DUE_PK,
+  gsi1sk: `${dueDate}#${conventionId}`,
+});
+
+/** From the core's idempotency key "reminder#<id>#<kind>#<date>". */
+export function reminderSentKey(idempotencyKey: string): ItemKey {
+  const [, conventionId, kind, date] = idempotencyKey.split('#');
+  return { pk: `CONVENTION#${conventionId}`, sk: `SENT#${kind}#${date}` };
+}

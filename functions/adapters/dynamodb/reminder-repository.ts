@@ -1,0 +1,121 @@
+import { DeleteCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ReminderRepository } from '../../core/ports.ts';
+import { cancellationReasons } from './client.ts';
+import { conventionKey, eventKey, REMINDERS_DUE_PK, reminderDueIndexKeys, reminderDueKey, reminderSentKey, TABLE_GSI1 } from './keys.ts';
+
+/** A claim older than this is a sweep that died between claiming and sending: it may be taken again. */
+const STALE_CLAIM_MS = 15 * 60 * 1000;
+
+export function createReminderRepository(db: DynamoDBDocumentClient, tableName: string): ReminderRepository {
+  return {
+    async listDue(today) {
+      const due: { conventionId: string; dueDate: string }[] = [];
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: TABLE_GSI1,
+            KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :upTo',
+            ExpressionAttributeValues: { ':pk': REMINDERS_DUE_PK, ':upTo': `${today}#\uffff` },
+            ExclusiveStartKey,
+          }),
+        );
+        for (const item of page.Items ?? []) due.push({ conventionId: String(item.conventionId), dueDate: String(item.dueDate) });
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return due;
+    },
+
+    async reschedule(conventionId, dueDate) {
+      if (dueDate === undefined) {
+        await db.send(new DeleteCommand({ TableName: tableName, Key: reminderDueKey(conventionId) }));
+        return;
+      }
+      await db.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...reminderDueKey(conventionId), ...reminderDueIndexKeys(conventionId, dueDate), entity: 'reminder-due', conventionId, dueDate },
+        }),
+      );
+    },
+
+    async claim(keys, at) {
+      const staleBefore = new Date(Date.parse(at) - STALE_CLAIM_MS).toISOString();
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: keys.map((key) => ({
+              Put: {
+                TableName: tableName,
+                Item: { ...reminderSentKey(key), entity: 'reminder-sent', key, state: 'sending', claimedAt: at },
+                ConditionExpression: 'attribute_not_exists(pk) OR (#state = :sending AND claimedAt < :stale)',
+                ExpressionAttributeNames: { '#state': 'state' },
+                ExpressionAttributeValues: { ':sending': 'sending', ':stale': staleBefore },
+              },
+            })),
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (cancellationReasons(error).includes('ConditionalCheckFailed')) return false;
+        throw error;
+      }
+    },
+
+    async confirm(keys, events) {
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            ...keys.map((key) => ({
+              Update: {
+                TableName: tableName,
+                Key: reminderSentKey(key),
+                UpdateExpression: 'SET #state = :sent',
+                ExpressionAttributeNames: { '#state': 'state' },
+                ExpressionAttributeValues: { ':sent': 'sent' },
+              },
+            })),
+            ...events.map((event) => ({
+              Put: { TableName: tableName, Item: { ...eventKey(event.conventionId, event.at, event.type), entity: 'event', ...event } },
+            })),
+          ],
+        }),
+      );
+    },
+
+    async release(keys) {
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: keys.map((key) => ({ Delete: { TableName: tableName, Key: reminderSentKey(key) } })),
+        }),
+      );
+    },
+
+    async expire(conventionId, event) {
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: conventionKey(conventionId),
+                  UpdateExpression: 'SET #status = :expired, expiredAt = :at',
+                  ConditionExpression: '#status IN (:sent, :signed, :executed, :declined)',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':expired': 'expired', ':at': event.at, ':sent': 'sent', ':signed': 'signed', ':executed': 'executed', ':declined': 'declined' },
+                },
+              },
+              { Put: { TableName: tableName, Item: { ...eventKey(conventionId, event.at, event.type), entity: 'event', ...event } } },
+            ],
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (cancellationReasons(error).includes('ConditionalCheckFailed')) return false;
+        throw error;
+      }
+    },
+  };
+}

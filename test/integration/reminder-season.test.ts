@@ -1,0 +1,173 @@
+/**
+ * Issue 5's season, replayed day by day against the local stack: invitations
+ * in June, the avenant window in September and October, the end-date notices
+ * of the following summer and the expiry. The use cases that read the clock
+ * run with a fixed one; the sweep is the real handler, fed the scheduled
+ * event of each working day at 09:00 Paris.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeDeps } from '../../functions/adapters/composition.ts';
+import { loadConfig } from '../../functions/adapters/config.ts';
+import { sealer } from '../../functions/adapters/sealing.ts';
+import { addConvention } from '../../functions/core/add-convention.ts';
+import { addDays, dayOfWeek, parisMidnightUtc } from '../../functions/core/calendar.ts';
+import { createCampaign } from '../../functions/core/create-campaign.ts';
+import { declineConvention } from '../../functions/core/decline-convention.ts';
+import { uaiCheckLetter } from '../../functions/core/identifiers.ts';
+import { newCampaignSchema, newConventionSchema, parseInput } from '../../functions/core/inputs.ts';
+import type { Deps } from '../../functions/core/ports.ts';
+import { sendCampaign } from '../../functions/core/send-campaign.ts';
+import { sendReminders } from '../../functions/core/send-reminders.ts';
+import { signConvention } from '../../functions/core/sign-convention.ts';
+import { functionSpecs } from '../../infra/functions.ts';
+import { fireSchedule } from '../../infra/local/scheduler.ts';
+import { PROJECT_ROOT } from '../../infra/local/paths.ts';
+import { campaign2026, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
+import { mayorEmail, startTestStack, type SentEmail, type TestStack } from '../support/stack.ts';
+
+let stack: TestStack;
+let clock = new Date('2026-06-15T08:00:00Z');
+let deps: Deps;
+
+/** A SIRET with a valid Luhn key from its first 13 digits. */
+function siret(first13: string): string {
+  for (let key = 0; key < 10; key += 1) {
+    const candidate = `${first13}${key}`;
+    let sum = 0;
+    for (let i = 0; i < 14; i += 1) {
+      let digit = Number(candidate[13 - i]);
+      if (i % 2 === 1) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
+      sum += digit;
+    }
+    if (sum % 10 === 0) return candidate;
+  }
+  throw new Error('unreachable');
+}
+const uai = (digits: string) => `${digits}${uaiCheckLetter(digits)}`;
+
+const mayors = { a: mayorEmail('season-a'), b: mayorEmail('season-b'), c: mayorEmail('season-c'), d: mayorEmail('season-d') };
+const castelnaudary = {
+  commune: { name: 'Castelnaudary', siret: siret('2111007600001'), address: 'Place de la République, 11400 CASTELNAUDARY' },
+  mayor: { name: 'Patrick MAUGARD', title: 'Maire', email: mayors.d },
+  schools: [{ uai: uai('0110001'), type: 'elementaire', name: 'JEAN JAURES' }],
+};
+
+const isReminder = (mail: SentEmail) => /^(Rappel|Avenant|Votre convention ENT-École se termine)/.test(mail.subject);
+const sweepSpec = functionSpecs.find((spec) => spec.name === 'send-reminders')!;
+const nineInParis = (day: string) => new Date(Date.parse(parisMidnightUtc(day)) + 9 * 3600 * 1000);
+
+/** Reminder emails received per mayor per sweep day. */
+const received: Record<string, Record<string, string[]>> = { a: {}, b: {}, c: {}, d: {} };
+const seen = new Set<string>();
+
+async function collect(day: string) {
+  for (const [label, address] of Object.entries(mayors)) {
+    for (const mail of (await stack.inbox(address)).filter(isReminder)) {
+      if (seen.has(mail.messageId)) continue;
+      seen.add(mail.messageId);
+      (received[label]![day] ??= []).push(mail.subject);
+    }
+  }
+}
+
+async function sweep(day: string) {
+  const report = await fireSchedule(PROJECT_ROOT, sweepSpec, nineInParis(day));
+  await collect(day);
+  return report as { read: number; emails: number; alreadySent: number };
+}
+
+async function linkOf(address: string): Promise<string> {
+  const mails = await stack.inbox(address);
+  return /\/sign\/([A-Za-z0-9_-]+)/.exec(mails.at(-1)!.body.text ?? '')![1]!;
+}
+
+const client = { ip: '192.0.2.1', userAgent: 'Mozilla/5.0 test' };
+const days = (list: Record<string, string[]>) => Object.keys(list).sort();
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  const config = loadConfig(process.env);
+  deps = { ...composeDeps(config), sealer: sealer(), now: () => clock };
+}, 120_000);
+afterAll(async () => stack?.close());
+
+describe('a season of reminders, day by day', () => {
+  it('sends every reminder on its working day, once, merged per mayor, through a throttled day, and expires at the end date', async () => {
+    // June 2026: the campaign is sent; Pézilla declines, Lespignan signs, Le Boulou never does.
+    await createCampaign(deps, parseInput(newCampaignSchema, { ...campaign2026, issueDate: '2026-06-12' }));
+    for (const [fixture, address] of [[lespignan, mayors.a], [leBoulou, mayors.b], [pezilla, mayors.c]] as const) {
+      await addConvention(deps, { schoolYear: '2026-2027', convention: parseInput(newConventionSchema, { ...fixture, mayor: { ...fixture.mayor, email: address } }), actor: 'test' });
+    }
+    expect((await sendCampaign(deps, { schoolYear: '2026-2027', actor: 'test' })).sent).toBe(3);
+
+    const runs: Record<string, { read: number; emails: number }> = {};
+    let throttledOnce = false;
+    for (let day = '2026-06-16'; day <= '2027-09-10'; day = addDays(day, 1)) {
+      clock = nineInParis(day);
+      if (day === '2026-06-20') {
+        await declineConvention(deps, { token: await linkOf(mayors.c), form: { declinedBy: 'Jean-Paul BILLES', reason: 'Le conseil municipal a voté contre.' }, ...client });
+      }
+      if (day === '2026-06-30') {
+        await signConvention(deps, { token: await linkOf(mayors.a), form: { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on' }, ...client });
+      }
+      if (day === '2026-09-24') {
+        // A late commune, sent in September: its first reminder meets the avenant notice of 1 October.
+        await addConvention(deps, { schoolYear: '2026-2027', convention: parseInput(newConventionSchema, castelnaudary), actor: 'test' });
+        await sendCampaign(deps, { schoolYear: '2026-2027', actor: 'test' });
+      }
+      if (dayOfWeek(day) > 5) continue; // the schedule fires MON-FRI
+      if (day === '2026-07-06' && !throttledOnce) {
+        // SES throttles this morning: the run reports the failure and keeps the reminder for its retry.
+        throttledOnce = true;
+        const throttling = Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+        const failing = await sendReminders({ ...deps, mailer: { send: async () => { throw throttling; } } }, { today: day, at: nineInParis(day).toISOString() });
+        expect(failing.failed).toBe(1);
+        await collect(day);
+        expect(received.b![day]).toBeUndefined();
+      }
+      runs[day] = await sweep(day);
+      if (day === '2026-10-01') {
+        // The same day again: nothing is due any more.
+        expect((await sweep(day)).emails).toBe(0);
+        // And again as if the first run had died after sending, before moving the due dates: the idempotency keys hold.
+        for (const convention of await deps.conventions.listByCampaign('2026-2027')) await deps.reminders.reschedule(convention.id, day);
+        const replay = await sweep(day);
+        expect(replay.emails).toBe(0);
+        expect(replay.alreadySent).toBe(3);
+      }
+    }
+
+    // Lespignan signed on 30 June: two unsigned reminders, then the avenant window and the end date.
+    expect(days(received.a!)).toEqual(['2026-06-22', '2026-06-29', '2026-09-01', '2026-10-01', '2026-10-08', '2026-10-13', '2027-07-07', '2027-08-06', '2027-08-30']);
+    // Le Boulou never signed: six unsigned reminders at most, 6 July sent by the retry the same day.
+    expect(days(received.b!)).toEqual([
+      '2026-06-22', '2026-06-29', '2026-07-06', '2026-07-13', '2026-07-20', '2026-07-27',
+      '2026-09-01', '2026-10-01', '2026-10-08', '2026-10-13',
+      '2027-07-07', '2027-08-06', '2027-08-30',
+    ]);
+    // Pézilla declined: no signature or avenant reminder, but told how the next convention will come.
+    expect(days(received.c!)).toEqual(['2027-07-07', '2027-08-06', '2027-08-30']);
+    // Castelnaudary, sent on 24 September: unsigned reminders merged with the avenant notices of 1 and 8 October.
+    expect(days(received.d!)).toEqual([
+      '2026-10-01', '2026-10-08', '2026-10-13', '2026-10-15', '2026-10-22', '2026-10-29', '2026-11-05',
+      '2027-07-07', '2027-08-06', '2027-08-30',
+    ]);
+    // Never two emails to one mayor on one day.
+    for (const perDay of Object.values(received)) for (const subjects of Object.values(perDay)) expect(subjects).toHaveLength(1);
+    expect(received.d!['2026-10-01']![0]).toMatch(/^Rappel\s.* \(et 1 autre\(s\) information\(s\)\)$/);
+    // The end date (Sunday 5 September 2027) is caught on Monday: every convention is expired.
+    const conventions = await deps.conventions.listByCampaign('2026-2027');
+    expect(conventions.map((convention) => convention.status).sort()).toEqual(['expired', 'expired', 'expired', 'expired']);
+    // The sweep reads only what is due: on a quiet day it reads nothing.
+    expect(runs['2026-12-01']!.read).toBe(0);
+  }, 300_000);
+
+  it('gives each reminder the deadline as a calendar event', async () => {
+    const [avenantNotice] = (await stack.inbox(mayors.a)).filter((mail) => mail.subject.startsWith('Avenant'));
+    const ics = avenantNotice!.attachments.find((attachment) => attachment.contentType.startsWith('text/calendar'));
+    const calendar = Buffer.from(ics!.content, 'base64').toString('utf8');
+    expect(calendar).toContain('DTSTART;VALUE=DATE:20261015');
+    expect(calendar).toContain('BEGIN:VEVENT');
+    expect(avenantNotice!.body.text).toContain('une hausse est refusée');
+  });
+});
