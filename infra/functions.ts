@@ -18,12 +18,20 @@ export interface ScheduleSpec {
   description: string;
 }
 
+/** An EventBridge rule on the default bus that invokes the function. */
+export interface EventRuleSpec {
+  source: string[];
+  detailType: string[];
+  description: string;
+}
+
 export interface FunctionSpec {
   name: string;
   /** Path of the handler module from the project root; it exports `handler`. */
   entry: string;
   routes: RouteSpec[];
   schedule?: ScheduleSpec;
+  eventRule?: EventRuleSpec;
   /** Access to the table; absent for a function that never reads it. */
   table?: 'read' | 'readwrite';
   bucket?: 'read' | 'readwrite';
@@ -128,5 +136,16 @@ export const functionSpecs: readonly FunctionSpec[] = [
     sendsEmail: true,
     memoryMb: 512,
     timeoutSeconds: 300,
+  },
+  {
+    name: 'ses-events',
+    entry: 'functions/ses-events/handler.ts',
+    routes: [],
+    eventRule: {
+      source: ['aws.ses'],
+      detailType: ['Email Bounced', 'Email Complaint Received'],
+      description: "Bounces and complaints of the configuration set: the address is marked undeliverable",
+    },
+    table: 'readwrite',
   },
 ];

@@ -15,6 +15,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import { functionSpecs, SCHEDULE_TIME_ZONE, type FunctionSpec, type RouteSpec } from './functions.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
 import { ParapheFunction } from './paraphe-function.ts';
@@ -89,7 +91,7 @@ export class StatelessStack extends Stack {
     const adminAuthorizer = new HttpJwtAuthorizer('AdminJwt', props.adminAuth.issuer, {
       jwtAudience: [...props.adminAuth.audience],
     });
-    const scheduledRunsDlq = specs.some((spec) => spec.schedule) ? this.createScheduledRunsDlq() : undefined;
+    const scheduledRunsDlq = specs.some((spec) => spec.schedule || spec.eventRule) ? this.createScheduledRunsDlq() : undefined;
 
     for (const spec of specs) {
       const fn = new ParapheFunction(this, toPascal(spec.name), {
@@ -112,6 +114,7 @@ export class StatelessStack extends Stack {
       this.functions.set(spec.name, fn);
       this.addRoutes(fn, spec.routes, adminAuthorizer);
       if (spec.schedule && scheduledRunsDlq) this.addSchedule(fn, spec, scheduledRunsDlq);
+      if (spec.eventRule && scheduledRunsDlq) this.addEventRule(fn, spec, scheduledRunsDlq);
     }
 
     this.createAlarms(scheduledRunsDlq, props.alarmEmail);
@@ -226,6 +229,16 @@ export class StatelessStack extends Stack {
           detail: { name: spec.name, attempt: scheduler.ContextAttribute.attemptNumber },
         }),
       }),
+    });
+  }
+
+  /** An EventBridge rule on the default bus (where the SES configuration set publishes), with retries and the same DLQ. */
+  private addEventRule(fn: ParapheFunction, spec: FunctionSpec, dlq: sqs.Queue): void {
+    const rule = spec.eventRule!;
+    new events.Rule(this, `${fn.node.id}Rule`, {
+      description: rule.description,
+      eventPattern: { source: rule.source, detailType: rule.detailType },
+      targets: [new eventTargets.LambdaFunction(fn.function, { deadLetterQueue: dlq, retryAttempts: 3, maxEventAge: Duration.hours(6) })],
     });
   }
 

@@ -9,8 +9,10 @@ import { createCampaignRepository } from './dynamodb/campaign-repository.ts';
 import { createDocumentClient } from './dynamodb/client.ts';
 import { createConventionRepository } from './dynamodb/convention-repository.ts';
 import { createReminderRepository } from './dynamodb/reminder-repository.ts';
+import { createUndeliverableRepository } from './dynamodb/undeliverable-repository.ts';
 import { createS3Client, createS3DocumentStore } from './s3-document-store.ts';
 import { createSesClient, createSesMailer } from './ses-mailer.ts';
+import { createSuppressingMailer } from './suppressing-mailer.ts';
 
 /** Everything but the sealer, which only the sealing functions load (functions/adapters/sealing.ts): it weighs. */
 export type BaseDeps = Omit<Deps, 'sealer'>;
@@ -20,6 +22,7 @@ export function composeDeps(config: Config): BaseDeps {
   const db = createDocumentClient({ region, endpoint: config.DYNAMODB_ENDPOINT });
   const s3 = createS3Client({ region, endpoint: config.S3_ENDPOINT });
   const ses = createSesClient({ region, endpoint: config.SES_ENDPOINT });
+  const undeliverable = createUndeliverableRepository(db, config.TABLE_NAME);
   return {
     now: () => new Date(),
     newId: () => randomUUID(),
@@ -28,8 +31,9 @@ export function composeDeps(config: Config): BaseDeps {
     campaigns: createCampaignRepository(db, config.TABLE_NAME),
     conventions: createConventionRepository(db, config.TABLE_NAME),
     reminders: createReminderRepository(db, config.TABLE_NAME),
+    undeliverable,
     documents: createS3DocumentStore(s3, config.BUCKET_NAME),
-    mailer: createSesMailer(ses, config.SENDER_EMAIL),
+    mailer: createSuppressingMailer(createSesMailer(ses, config.SENDER_EMAIL), undeliverable),
     publicBaseUrl: config.PUBLIC_BASE_URL,
     contactEmail: config.RECTORAT_CONTACT_EMAIL,
   };

@@ -69,6 +69,22 @@ export interface ReminderRepository {
   expire(conventionId: string, event: ConventionEvent): Promise<boolean>;
 }
 
+export interface UndeliverableAddress {
+  address: string;
+  reason: 'bounce' | 'complaint';
+  detail: string;
+  at: string;
+}
+
+/** The addresses SES reported as bouncing or complaining: Paraphe stops emailing them. */
+export interface UndeliverableAddresses {
+  mark(entry: UndeliverableAddress): Promise<void>;
+  /** Which of these addresses are undeliverable. */
+  among(addresses: string[]): Promise<Set<string>>;
+  /** Marked since an instant, for the rectorat's digest. */
+  since(instant: string): Promise<UndeliverableAddress[]>;
+}
+
 export interface DocumentStore {
   put(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
   get(key: string): Promise<Uint8Array | undefined>;
@@ -117,6 +133,7 @@ export interface Deps extends Clock {
   campaigns: CampaignRepository;
   conventions: ConventionRepository;
   reminders: ReminderRepository;
+  undeliverable: UndeliverableAddresses;
   documents: DocumentStore;
   mailer: Mailer;
   sealer: PdfSealer;

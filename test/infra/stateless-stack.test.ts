@@ -151,3 +151,14 @@ describe('alarms', () => {
     });
   });
 });
+
+describe('SES bounces and complaints', () => {
+  it('reach the ses-events function through an EventBridge rule on the default bus, with retries and the dead-letter queue', () => {
+    const spec = specs.find((candidate) => candidate.eventRule)!;
+    const fnId = logicalIdOf(template, 'AWS::Lambda::Function', { Description: `Paraphe ${spec.name}` });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.ses'], 'detail-type': ['Email Bounced', 'Email Complaint Received'] },
+      Targets: [{ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 3 }, DeadLetterConfig: { Arn: {} } }],
+    });
+  });
+});

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionSpecs } from '../../infra/functions.ts';
 import { lambdaContext, loadHandler } from '../../infra/local/gateway.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
+import { campaign2026, leBoulou } from '../fixtures/seed-communes.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
@@ -73,5 +74,27 @@ describe('the sample events of events/ run the handlers directly, as `npm run in
     for (const spec of functionSpecs) {
       expect.soft(existsSync(join(PROJECT_ROOT, 'events', `${spec.name}.json`)), `events/${spec.name}.json`).toBe(true);
     }
+  });
+});
+
+describe('a bounce reported by SES', () => {
+  it('marks the address undeliverable, and Paraphe stops emailing it', async () => {
+    const bounced = 'ancienne.adresse@mairie.example.org';
+    expect(await invoke('ses-events')).toEqual({ marked: 1 });
+    // A convention whose mayor has that address: the invitation is not sent to it.
+    const created = await stack.admin('POST', '/admin/campaigns', { ...campaign2026, schoolYear: '2032-2033' });
+    expect(created.status).toBe(201);
+    const added = await stack.admin('POST', '/admin/campaigns/2032-2033/conventions', { ...leBoulou, mayor: { ...leBoulou.mayor, email: bounced } });
+    expect(added.status).toBe(201);
+    await stack.admin('POST', '/admin/campaigns/2032-2033/send');
+    expect(await stack.inbox(bounced)).toEqual([]);
+  });
+
+  it('leaves an address alone after a transient bounce', async () => {
+    const event = JSON.parse(readFileSync(join(PROJECT_ROOT, 'events', 'ses-events.json'), 'utf8'));
+    event.detail.bounce.bounceType = 'Transient';
+    const spec = functionSpecs.find((candidate) => candidate.name === 'ses-events')!;
+    const handler = await loadHandler(PROJECT_ROOT, spec);
+    expect(await handler(event, lambdaContext('ses-events'))).toEqual({ marked: 0 });
   });
 });

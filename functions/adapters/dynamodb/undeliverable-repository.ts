@@ -1,0 +1,53 @@
+import { BatchGetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { UndeliverableAddress, UndeliverableAddresses } from '../../core/ports.ts';
+import { TABLE_GSI1, UNDELIVERABLE_PK, undeliverableKey } from './keys.ts';
+
+export function createUndeliverableRepository(db: DynamoDBDocumentClient, tableName: string): UndeliverableAddresses {
+  return {
+    async mark(entry) {
+      const address = entry.address.toLowerCase();
+      await db.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...undeliverableKey(address), gsi1pk: UNDELIVERABLE_PK, gsi1sk: `${entry.at}#${address}`, entity: 'undeliverable', ...entry, address },
+        }),
+      );
+    },
+
+    async among(addresses) {
+      const unique = [...new Set(addresses.map((address) => address.toLowerCase()))];
+      const found = new Set<string>();
+      for (let start = 0; start < unique.length; start += 100) {
+        const keys: Record<string, unknown>[] = unique.slice(start, start + 100).map((address) => ({ ...undeliverableKey(address) }));
+        let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [tableName]: { Keys: keys } };
+        while (request && Object.keys(request).length > 0) {
+          const page = await db.send(new BatchGetCommand({ RequestItems: request }));
+          for (const item of page.Responses?.[tableName] ?? []) found.add(String(item.address));
+          request = page.UnprocessedKeys as typeof request;
+        }
+      }
+      return found;
+    },
+
+    async since(instant) {
+      const entries: UndeliverableAddress[] = [];
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: TABLE_GSI1,
+            KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk >= :since',
+            ExpressionAttributeValues: { ':pk': UNDELIVERABLE_PK, ':since': instant },
+            ExclusiveStartKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          entries.push({ address: String(item.address), reason: item.reason as UndeliverableAddress['reason'], detail: String(item.detail), at: String(item.at) });
+        }
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return entries;
+    },
+  };
+}
