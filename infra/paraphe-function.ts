@@ -55,6 +55,7 @@ export const RUNTIME_ASSETS: readonly { from: string; files: string; to: string 
   { from: 'templates/fonts', files: '*.ttf', to: '.' },
   { from: 'templates/fonts', files: 'LICENSE-DejaVu.txt', to: '.' },
   { from: 'templates/convention/models', files: '*.json', to: 'models' },
+  { from: 'templates/avenant', files: 'avenant-text.json', to: '.' },
   // The French State's design system, served by the static-assets function (templates/pages/dsfr-assets.ts).
   { from: 'node_modules/@gouvfr/dsfr/dist', files: 'dsfr.min.css', to: 'dsfr' },
   { from: 'node_modules/@gouvfr/dsfr/dist/fonts', files: 'Marianne-*.woff2', to: 'dsfr/fonts' },

@@ -5,6 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Deps } from '../core/ports.ts';
 import { loadConfig, type Config } from './config.ts';
+import { createAvenantRepository } from './dynamodb/avenant-repository.ts';
 import { createCampaignRepository } from './dynamodb/campaign-repository.ts';
 import { createDocumentClient } from './dynamodb/client.ts';
 import { createConventionRepository } from './dynamodb/convention-repository.ts';
@@ -31,6 +32,7 @@ export function composeDeps(config: Config): BaseDeps {
     campaigns: createCampaignRepository(db, config.TABLE_NAME),
     conventions: createConventionRepository(db, config.TABLE_NAME),
     reminders: createReminderRepository(db, config.TABLE_NAME),
+    avenants: createAvenantRepository(db, config.TABLE_NAME),
     undeliverable,
     documents: createS3DocumentStore(s3, config.BUCKET_NAME),
     mailer: createSuppressingMailer(createSesMailer(ses, config.SENDER_EMAIL), undeliverable),

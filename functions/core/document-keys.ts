@@ -26,6 +26,12 @@ export const signedDocumentKey = (convention: Pick<Convention, 'schoolYear' | 'c
 export const executedDocumentKey = (convention: Pick<Convention, 'schoolYear' | 'commune' | 'id'>) =>
   `${folder(convention)}/convention-executoire.pdf`;
 
+export const avenantDocumentKey = (convention: Pick<Convention, 'schoolYear' | 'commune' | 'id'>, avenantId: string) =>
+  `${folder(convention)}/avenants/${avenantId}.pdf`;
+
+export const signedAvenantDocumentKey = (convention: Pick<Convention, 'schoolYear' | 'commune' | 'id'>, avenantId: string) =>
+  `${folder(convention)}/avenants/${avenantId}-signe.pdf`;
+
 const SUFFIX = { original: '', signed: '-signee', executed: '-executoire' } as const;
 
 export function documentFileName(

@@ -91,18 +91,7 @@ export const schoolSchema = z.object({
   name: z.string().trim().max(200, { error: "Le nom de l'école ne doit pas dépasser 200 caractères." }).default(''),
 });
 
-export const newConventionSchema = z.object({
-  commune: z.object({
-    name: text('Le nom de la commune'),
-    siret: siretSchema,
-    address: text("L'adresse de la commune", 300),
-  }, { error: 'La commune est obligatoire.' }),
-  mayor: z.object({
-    name: text('Le nom du maire'),
-    title: text('La qualité du maire').default('Maire'),
-    email: emailSchema,
-  }, { error: 'Le maire est obligatoire.' }),
-  schools: z
+export const schoolListSchema = z
     .array(schoolSchema, { error: 'La liste des écoles est obligatoire.' })
     .min(1, { error: 'Une convention porte sur au moins une école.' })
     .max(96, { error: "Une convention ne peut pas porter sur plus de 96 écoles : pour une commune plus grande, contactez l'équipe Paraphe." })
@@ -118,7 +107,20 @@ export const newConventionSchema = z.object({
           });
         } else seen.set(school.uai, index);
       });
-    }),
+    });
+
+export const newConventionSchema = z.object({
+  commune: z.object({
+    name: text('Le nom de la commune'),
+    siret: siretSchema,
+    address: text("L'adresse de la commune", 300),
+  }, { error: 'La commune est obligatoire.' }),
+  mayor: z.object({
+    name: text('Le nom du maire'),
+    title: text('La qualité du maire').default('Maire'),
+    email: emailSchema,
+  }, { error: 'Le maire est obligatoire.' }),
+  schools: schoolListSchema,
 }, { error: 'Le corps de la requête doit être un objet JSON décrivant la convention.' });
 export type NewConvention = z.infer<typeof newConventionSchema>;
 
@@ -170,3 +172,24 @@ export const declineFormSchema = z.object({
     .max(2000, { error: 'La raison du refus ne doit pas dépasser 2 000 caractères.' }),
 });
 export type DeclineForm = z.infer<typeof declineFormSchema>;
+
+/**
+ * A list of schools typed by a mayor, one per line: "UAI ; type ; nom"
+ * (type: maternelle, élémentaire or primaire; the name may be left out).
+ */
+export function schoolsFromLines(text: string): unknown[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .map((line) => {
+      const [uai = '', type = '', ...name] = line.split(/[;,]/).map((cell) => cell.trim());
+      const normalized = type.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+      return { uai, type: normalized, name: name.join(', ') };
+    });
+}
+
+export const avenantRequestSchema = z.object(
+  { schools: schoolListSchema },
+  { error: 'Le corps de la requête doit être un objet JSON avec la nouvelle liste des écoles (« schools »).' },
+);

@@ -1,4 +1,5 @@
 /** The nouns of the domain, as Paraphe stores and returns them. */
+import type { AvenantOutcome } from './avenant-rules.ts';
 import type { ReminderPolicy } from './reminder-policy.ts';
 
 export type SchoolType = 'maternelle' | 'elementaire' | 'primaire';
@@ -112,12 +113,16 @@ export interface Convention {
   executedDocument?: StoredDocument;
   executedAt?: string;
   decline?: Decline;
+  /** Signed avenants, oldest first: each changed the list and the amount above. */
+  avenants?: { id: string; signedAt: string; effect: string }[];
+  /** The count that sets the fee of the following school years, once an avenant changed it. */
+  followingYearsSchoolCount?: number;
   link?: SigningLink;
   /** While status is 'sending': until when the sender holds the convention. */
   sendingLeaseUntil?: string;
 }
 
-export type ConventionEventType = 'created' | 'sent' | 'invitation_failed' | 'viewed' | 'signed' | 'declined' | 'countersigned' | 'link_resent' | 'reminded' | 'reminder_failed' | 'expired';
+export type ConventionEventType = 'created' | 'sent' | 'invitation_failed' | 'viewed' | 'signed' | 'declined' | 'countersigned' | 'link_resent' | 'reminded' | 'reminder_failed' | 'expired' | 'avenant_requested' | 'avenant_signed';
 
 /** One line of a convention's append-only history. */
 export interface ConventionEvent {
@@ -130,4 +135,27 @@ export interface ConventionEvent {
   sha256Before?: string;
   sha256After?: string;
   detail?: string;
+}
+
+export type AvenantStatus = 'sent' | 'signed';
+
+/** A change of the list of schools of a signed convention, signed by the mayor like a convention. */
+export interface Avenant {
+  id: string;
+  conventionId: string;
+  schoolYear: string;
+  requestedBy: 'maire' | 'rectorat';
+  actor: string;
+  previousSchools: School[];
+  schools: School[];
+  feeCents: number;
+  warnings: string[];
+  status: AvenantStatus;
+  createdAt: string;
+  document: StoredDocument;
+  link: SigningLink;
+  signature?: Signature;
+  signedAt?: string;
+  signedDocument?: StoredDocument;
+  outcome?: AvenantOutcome;
 }

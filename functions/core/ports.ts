@@ -2,7 +2,8 @@
  * What the core needs from the outside world. Adapters implement these; tests
  * of the core pass plain objects.
  */
-import type { Campaign, Convention, ConventionEvent, Countersignature, Decline, Signature, SigningLink, StoredDocument } from './model.ts';
+import type { AvenantOutcome } from './avenant-rules.ts';
+import type { Avenant, Campaign, Convention, ConventionEvent, Countersignature, Decline, Signature, SigningLink, StoredDocument } from './model.ts';
 
 export interface CampaignRepository {
   /** Throws ALREADY_EXISTS when the school year already has a campaign. */
@@ -20,7 +21,9 @@ export interface ConventionRepository {
   get(id: string): Promise<Convention | undefined>;
   listByCampaign(schoolYear: string): Promise<Convention[]>;
   history(id: string): Promise<ConventionEvent[]>;
-  findByLinkHash(hash: string): Promise<{ conventionId: string; expiresAt: string } | undefined>;
+  findByLinkHash(hash: string): Promise<{ conventionId: string; expiresAt: string; avenantId?: string } | undefined>;
+  /** Which of these schools already belong to a commune's convention of the campaign, and to which. */
+  schoolOwners(schoolYear: string, uais: string[]): Promise<Map<string, { siret: string; communeName: string }>>;
   /** draft, or sending with a lapsed lease, becomes sending until leaseUntil; false when another sender holds it. */
   claimForSending(id: string, now: string, leaseUntil: string): Promise<boolean>;
   /** Attaches the generated document and a new link (the previous link dies) while the convention is sending. */
@@ -48,6 +51,26 @@ export interface ConventionRepository {
   replaceLink(id: string, previousHash: string, link: SigningLink, event: ConventionEvent, mayorEmail?: string): Promise<boolean>;
   /** signed becomes executed, with the final document and its event; false when it is no longer signed. */
   recordCountersignature(id: string, countersignature: Countersignature, document: StoredDocument, event: ConventionEvent): Promise<boolean>;
+}
+
+export interface AvenantRepository {
+  /** Writes the avenant, its link and the convention's event, while the convention is signed or executed. */
+  create(avenant: Avenant, event: ConventionEvent): Promise<void>;
+  get(conventionId: string, avenantId: string): Promise<Avenant | undefined>;
+  /**
+   * The avenant becomes signed through its link, the convention takes its new list and amount, the
+   * school guards follow (added schools claimed, removed ones released), with the event; one transaction.
+   * False when the avenant is no longer waiting through that link, or a school was taken meanwhile.
+   */
+  recordSignature(input: {
+    avenant: Avenant;
+    linkHash: string;
+    signature: Signature;
+    signedDocument: StoredDocument;
+    outcome: AvenantOutcome;
+    convention: Convention;
+    event: ConventionEvent;
+  }): Promise<boolean>;
 }
 
 /** Where the reminder sweep finds what is due, and how it makes sure each reminder goes out once. */
@@ -133,6 +156,7 @@ export interface Deps extends Clock {
   campaigns: CampaignRepository;
   conventions: ConventionRepository;
   reminders: ReminderRepository;
+  avenants: AvenantRepository;
   undeliverable: UndeliverableAddresses;
   documents: DocumentStore;
   mailer: Mailer;

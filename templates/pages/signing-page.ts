@@ -2,6 +2,7 @@
 import type { FieldIssue } from '../../functions/core/errors.ts';
 import type { Convention } from '../../functions/core/model.ts';
 import { formatFrenchDate, formatParisDateTime } from '../format/french.ts';
+import { avenantRequestForm } from './avenant-page.ts';
 import { conventionSummary } from './convention-summary.ts';
 import { html, page, raw, type SafeHtml } from './html.ts';
 
@@ -16,7 +17,7 @@ export interface SigningPageInput {
 }
 
 /** A DSFR text input with its label, hint and error message. */
-function inputGroup(options: {
+export function inputGroup(options: {
   id: string;
   label: string;
   hint?: string;
@@ -84,7 +85,14 @@ ${inputGroup({ id: 'reason', label: 'Raison du refus', value: values.reason, err
 }
 
 /** After signing, and on every later visit of the link: the signed (or executed) copy to download. */
-export function signedPage(options: { convention: Convention; token: string; contactEmail: string; justSigned: boolean }): string {
+export function signedPage(options: {
+  convention: Convention;
+  token: string;
+  contactEmail: string;
+  justSigned: boolean;
+  avenantIssues?: FieldIssue[];
+  avenantValue?: string;
+}): string {
   const { convention, token, contactEmail, justSigned } = options;
   const signedOn = convention.signedAt ? formatParisDateTime(convention.signedAt) : '';
   const executed = convention.status === 'executed';
@@ -97,7 +105,8 @@ ${executed
     : html`<p>La copie signée vous a été envoyée par courriel. La rectrice contresignera la convention\u00a0; la région académique émettra ensuite un titre de perception pour le montant indiqué. La convention prend fin le ${formatFrenchDate(convention.endDate)}.</p>`}
 <p><a class="fr-btn" href="/sign/${token}/document">${executed ? 'Télécharger la convention exécutoire (PDF)' : 'Télécharger la convention signée (PDF)'}</a></p>
 ${convention.signedDocument ? html`<p class="fr-text--sm">Empreinte SHA-256 du document signé\u00a0: <span class="paraphe-hash">${convention.signedDocument.sha256}</span></p>` : ''}
-</section>`;
+</section>
+${avenantRequestForm(convention, token, options.avenantIssues, options.avenantValue)}`;
   return page({ title: 'Convention signée', body, contactEmail });
 }
 

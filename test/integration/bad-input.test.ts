@@ -64,6 +64,12 @@ describe('a campaign with bad input is refused, field by field, in French', () =
     expect(fields(json).sort()).toEqual(['endDate', 'schoolYear']);
   });
 
+  it('refuses a school year for which no convention text exists, naming the texts there are', async () => {
+    const { status, json } = await refused('POST', '/admin/campaigns', { ...campaign2026, schoolYear: '2010-2011', endDate: '2011-09-05' });
+    expect(status).toBe(400);
+    expect(json.error.fields[0]).toEqual({ field: 'schoolYear', message: expect.stringContaining('2023-2024') });
+  });
+
   it('refuses a body that is not JSON', async () => {
     const response = await stack.request('POST', '/admin/campaigns', { body: '{"schoolYear":' });
     expect(response.status).toBe(400);

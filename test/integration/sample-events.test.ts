@@ -70,6 +70,15 @@ describe('the sample events of events/ run the handlers directly, as `npm run in
     expect(report.today).toBe('2026-10-13');
   });
 
+  it('answer the sample avenant events with 404: they name no convention and no link', async () => {
+    expect((await invoke('request-avenant')).statusCode).toBe(404);
+    for (const name of ['mayor-avenant', 'avenant-page', 'sign-avenant']) {
+      const page = await invoke(name);
+      expect(page.statusCode, name).toBe(404);
+      expect(page.body).toContain("Ce lien n'est pas valide");
+    }
+  });
+
   it('cover every function of the catalogue', () => {
     for (const spec of functionSpecs) {
       expect.soft(existsSync(join(PROJECT_ROOT, 'events', `${spec.name}.json`)), `events/${spec.name}.json`).toBe(true);

@@ -1,4 +1,5 @@
 import {
+  BatchGetCommand,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
@@ -156,7 +157,30 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
 
     async findByLinkHash(hash) {
       const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: linkKey(hash), ConsistentRead: true }));
-      return Item ? { conventionId: String(Item.conventionId), expiresAt: String(Item.expiresAt) } : undefined;
+      if (!Item) return undefined;
+      return {
+        conventionId: String(Item.conventionId),
+        expiresAt: String(Item.expiresAt),
+        ...(typeof Item.avenantId === 'string' ? { avenantId: Item.avenantId } : {}),
+      };
+    },
+
+    async schoolOwners(schoolYear, uais) {
+      const owners = new Map<string, { siret: string; communeName: string }>();
+      const unique = [...new Set(uais)];
+      for (let start = 0; start < unique.length; start += 100) {
+        let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+          [tableName]: { Keys: unique.slice(start, start + 100).map((uai) => ({ ...schoolGuardKey(schoolYear, uai) })) },
+        };
+        while (request && Object.keys(request).length > 0) {
+          const page = await db.send(new BatchGetCommand({ RequestItems: request, }));
+          for (const item of page.Responses?.[tableName] ?? []) {
+            owners.set(String(item.sk).replace('SCHOOL#', ''), { siret: String(item.siret), communeName: String(item.communeName) });
+          }
+          request = page.UnprocessedKeys as typeof request;
+        }
+      }
+      return owners;
     },
 
     async claimForSending(id, now, leaseUntil) {

@@ -10,6 +10,7 @@
  *   signing link    LINK#<sha256>            LINK
  *   reminder due    CONVENTION#<id>          REMINDER            gsi1: REMINDERS_DUE / <dueDate>#<id>  (sparse: only conventions with a reminder ahead)
  *   reminder sent   CONVENTION#<id>          SENT#<kind>#<date>  the idempotency key of one reminder
+ *   avenant         CONVENTION#<id>          AVENANT#<avenantId>
  *   undeliverable   EMAIL#<address>          UNDELIVERABLE       gsi1: UNDELIVERABLE / <at>#<address>
  */
 export const TABLE_GSI1 = 'gsi1';
@@ -69,3 +70,5 @@ export function reminderSentKey(idempotencyKey: string): ItemKey {
 export const undeliverableKey = (address: string): ItemKey => ({ pk: `EMAIL#${address.toLowerCase()}`, sk: 'UNDELIVERABLE' });
 
 export const UNDELIVERABLE_PK = 'UNDELIVERABLE';
+
+export const avenantKey = (conventionId: string, avenantId: string): ItemKey => ({ pk: `CONVENTION#${conventionId}`, sk: `AVENANT#${avenantId}` });

@@ -1,0 +1,30 @@
+import { deps } from '../adapters/composition.ts';
+import { parisDateOf } from '../core/calendar.ts';
+import { AppError } from '../core/errors.ts';
+import { resolveAvenantLink } from '../core/signing-link.ts';
+import { avenantPage, avenantSignedPage } from '../../templates/pages/avenant-page.ts';
+import { pathParameter } from '../http/request.ts';
+import { html, pageRoute } from '../http/middleware.ts';
+import { signingErrorPage } from '../http/signing-errors.ts';
+
+const d = deps();
+
+/** GET /avenant/{token} (the page) and GET /avenant/{token}/document (the PDF, signed once signed). */
+export const handler = pageRoute(async (event) => {
+  const token = pathParameter(event, 'token');
+  const { convention, avenant } = await resolveAvenantLink(d, token);
+  if (event.rawPath.endsWith('/document')) {
+    const stored = avenant.signedDocument ?? avenant.document;
+    const pdf = await d.documents.get(stored.key);
+    if (!pdf) throw new AppError('LINK_INVALID', 'Document introuvable.');
+    const name = `avenant-ent-ecole-${avenant.schoolYear}-${avenant.id.slice(0, 8)}${avenant.signedDocument ? '-signe' : ''}.pdf`;
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'application/pdf', 'content-disposition': `inline; filename="${name}"`, 'cache-control': 'no-store' },
+      isBase64Encoded: true,
+      body: Buffer.from(pdf).toString('base64'),
+    };
+  }
+  if (avenant.status === 'signed') return html(200, avenantSignedPage({ convention, avenant, token, contactEmail: d.contactEmail, justSigned: false }));
+  return html(200, avenantPage({ convention, avenant, token, contactEmail: d.contactEmail, today: parisDateOf(d.now()) }));
+}, signingErrorPage(d.contactEmail));

@@ -1,0 +1,107 @@
+/**
+ * The mayor signs an avenant. The rules of the 15 October deadline apply by
+ * the Paris day of this signature (when the signed avenant reaches the
+ * rectorat). The signed avenant is the avenant document, a certificate page
+ * and the platform's seal; the convention's list, amount and history change
+ * in the same transaction as the avenant's status.
+ */
+import { appendSignatureCertificate } from '../../templates/convention/signature-certificate.ts';
+import { signedAvenantEmail } from '../../templates/email/avenant.ts';
+import { avenantOutcome, avenantTiming } from './avenant-rules.ts';
+import { avenantWindow } from './calendar.ts';
+import { sha256Hex } from './digest.ts';
+import { signedAvenantDocumentKey } from './document-keys.ts';
+import { AppError } from './errors.ts';
+import { formatFrenchDate } from '../../templates/format/french.ts';
+import type { SignatureForm } from './inputs.ts';
+import type { Avenant, Convention, Signature } from './model.ts';
+import type { Deps } from './ports.ts';
+import { resolveAvenantLink } from './signing-link.ts';
+
+export class AvenantAlreadySignedError extends AppError {
+  constructor(readonly convention: Convention, readonly avenant: Avenant) {
+    super('ALREADY_SIGNED', 'Cet avenant est déjà signé.');
+  }
+}
+
+type SignAvenantDeps = Pick<Deps, 'now' | 'conventions' | 'avenants' | 'documents' | 'mailer' | 'sealer' | 'contactEmail'>;
+
+export async function signAvenant(
+  deps: SignAvenantDeps,
+  input: { token: string; form: SignatureForm; ip: string; userAgent: string },
+): Promise<{ convention: Convention; avenant: Avenant }> {
+  const { convention, avenant, linkHash } = await resolveAvenantLink(deps, input.token);
+  if (avenant.status === 'signed') throw new AvenantAlreadySignedError(convention, avenant);
+  const signedAt = deps.now().toISOString();
+  const timing = avenantTiming(signedAt, avenant.schoolYear);
+  if (timing === 'before-window') {
+    throw new AppError('CONFLICT', `La période des avenants s'ouvre le ${formatFrenchDate(avenantWindow(avenant.schoolYear).opens)} : vous pourrez signer cet avenant à partir de cette date.`);
+  }
+  // Against the convention's list as it is now: another avenant may have been signed since this one was drawn up.
+  const outcome = avenantOutcome({ previous: convention.schools, requested: avenant.schools, feeCents: avenant.feeCents, timing, schoolYear: avenant.schoolYear });
+  const { form } = input;
+  const signature: Signature = {
+    signerName: form.signerName,
+    capacity: form.capacity,
+    ...(form.capacity === 'delegation' && form.delegateFunction ? { delegateFunction: form.delegateFunction } : {}),
+    ...(form.deliberationNumber ? { deliberation: { number: form.deliberationNumber, date: form.deliberationDate ?? '' } } : {}),
+    signedAt,
+    ip: input.ip,
+    userAgent: input.userAgent,
+  };
+  const original = await deps.documents.get(avenant.document.key);
+  if (!original) throw new Error(`Document missing for avenant ${avenant.id}`);
+  const certified = await appendSignatureCertificate(original, {
+    conventionId: `${convention.id}, avenant ${avenant.id}`,
+    communeName: convention.commune.name,
+    schoolYear: avenant.schoolYear,
+    ...signature,
+    documentSha256: avenant.document.sha256,
+  });
+  const sealed = await deps.sealer.seal(certified, {
+    reason: `Avenant à la convention ENT-École ${avenant.schoolYear} signé pour la commune de ${convention.commune.name}`,
+    location: convention.commune.name,
+    contactInfo: deps.contactEmail,
+    signingTime: new Date(signedAt),
+  });
+  const signedDocument = { key: signedAvenantDocumentKey(convention, avenant.id), sha256: sha256Hex(sealed) };
+  const updated: Convention = {
+    ...convention,
+    schools: outcome.schools,
+    amountCents: outcome.amountCents,
+    followingYearsSchoolCount: outcome.followingYearsCount,
+    avenants: [...(convention.avenants ?? []), { id: avenant.id, signedAt, effect: outcome.effect }],
+  };
+  const won = await deps.avenants.recordSignature({
+    avenant,
+    linkHash,
+    signature,
+    signedDocument,
+    outcome,
+    convention,
+    event: {
+      conventionId: convention.id,
+      at: signedAt,
+      type: 'avenant_signed',
+      actor: signature.signerName,
+      ip: input.ip,
+      userAgent: input.userAgent,
+      sha256Before: avenant.document.sha256,
+      sha256After: signedDocument.sha256,
+      detail: outcome.effect,
+    },
+  });
+  if (!won) {
+    const current = await deps.avenants.get(convention.id, avenant.id);
+    if (current?.status === 'signed') throw new AvenantAlreadySignedError(convention, current);
+    throw new AppError('CONFLICT', "Une école de l'avenant vient d'être inscrite par une autre commune, ou la convention a changé : contactez le rectorat.");
+  }
+  await deps.documents.put(signedDocument.key, sealed, 'application/pdf');
+  const signedAvenant: Avenant = { ...avenant, status: 'signed', signedAt, signature, signedDocument, outcome };
+  await deps.mailer.send({
+    to: [convention.mayor.email],
+    ...signedAvenantEmail({ convention: updated, avenant: signedAvenant, contactEmail: deps.contactEmail }),
+    attachments: [{ filename: `avenant-ent-ecole-${avenant.schoolYear}-${avenant.id.slice(0, 8)}-signe.pdf`, contentType: 'application/pdf', content: sealed }],
+  });
+  return { convention: updated, avenant: signedAvenant };
+}

@@ -1,0 +1,27 @@
+import { deps } from '../adapters/composition.ts';
+import { isAppError } from '../core/errors.ts';
+import { parseInput, schoolListSchema, schoolsFromLines } from '../core/inputs.ts';
+import { requestAvenant } from '../core/request-avenant.ts';
+import { resolveSigningLink } from '../core/signing-link.ts';
+import { signedPage } from '../../templates/pages/signing-page.ts';
+import { formBody, pathParameter } from '../http/request.ts';
+import { html, pageRoute } from '../http/middleware.ts';
+import { signingErrorPage } from '../http/signing-errors.ts';
+
+const d = deps();
+
+/** POST /sign/{token}/avenant: from the signed convention's page, the mayor asks for a new list; then signs it. */
+export const handler = pageRoute(async (event) => {
+  const token = pathParameter(event, 'token');
+  const { convention } = await resolveSigningLink(d, token);
+  const text = formBody(event).schools ?? '';
+  try {
+    const schools = parseInput(schoolListSchema, schoolsFromLines(text), 'schools');
+    const { token: avenantToken } = await requestAvenant(d, { convention, schools, requestedBy: 'maire', actor: convention.mayor.name });
+    return { statusCode: 303, headers: { location: `/avenant/${avenantToken}`, 'cache-control': 'no-store' }, body: '' };
+  } catch (error) {
+    if (!isAppError(error) || (error.code !== 'INVALID_INPUT' && error.code !== 'ALREADY_EXISTS')) throw error;
+    const issues = error.issues.length ? error.issues : [{ field: 'schools', message: error.message }];
+    return html(400, signedPage({ convention, token, contactEmail: d.contactEmail, justSigned: false, avenantIssues: issues, avenantValue: text }));
+  }
+}, signingErrorPage(d.contactEmail));

@@ -1,0 +1,19 @@
+import { deps } from '../adapters/composition.ts';
+import { AppError } from '../core/errors.ts';
+import { avenantRequestSchema, conventionIdSchema, parseInput } from '../core/inputs.ts';
+import { requestAvenant } from '../core/request-avenant.ts';
+import { jsonBody, pathParameter } from '../http/request.ts';
+import { adminRoute, json } from '../http/middleware.ts';
+
+const d = deps();
+
+/** POST /admin/conventions/{id}/avenants: the rectorat prepares an avenant; the mayor receives it to sign. */
+export const handler = adminRoute(async (event, admin) => {
+  const id = parseInput(conventionIdSchema, pathParameter(event, 'id'), 'id');
+  const { schools } = parseInput(avenantRequestSchema, jsonBody(event));
+  const convention = await d.conventions.get(id);
+  if (!convention) throw new AppError('NOT_FOUND', `Aucune convention ne porte l'identifiant ${id}.`);
+  const { avenant } = await requestAvenant(d, { convention, schools, requestedBy: 'rectorat', actor: admin.actor });
+  const { link: _link, ...shown } = avenant;
+  return json(201, shown);
+});

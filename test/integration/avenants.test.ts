@@ -1,0 +1,155 @@
+/**
+ * Avenants end to end. Over HTTP with school years whose window is past or
+ * far ahead, so the wall clock never changes the rule (2023-2024 to
+ * 2025-2026 are late for good, 2090-2091 not open yet); in the window through the use cases with a fixed clock at
+ * the edges, on the same real local servers.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeDeps } from '../../functions/adapters/composition.ts';
+import { loadConfig } from '../../functions/adapters/config.ts';
+import { sealer } from '../../functions/adapters/sealing.ts';
+import { addConvention } from '../../functions/core/add-convention.ts';
+import { createCampaign } from '../../functions/core/create-campaign.ts';
+import { newCampaignSchema, newConventionSchema, parseInput } from '../../functions/core/inputs.ts';
+import type { Deps } from '../../functions/core/ports.ts';
+import { requestAvenant } from '../../functions/core/request-avenant.ts';
+import { sendCampaign } from '../../functions/core/send-campaign.ts';
+import { signAvenant } from '../../functions/core/sign-avenant.ts';
+import { signConvention } from '../../functions/core/sign-convention.ts';
+import { campaign2026, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
+import { mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => stack?.close());
+
+const withEmail = <T extends { mayor: object }>(fixture: T, label: string) => ({ ...fixture, mayor: { ...fixture.mayor, email: mayorEmail(label) } });
+const form = { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on' };
+const nouvelle = { uai: '0340001S', type: 'primaire', name: 'NOUVELLE ECOLE' };
+
+async function signedOverHttp(schoolYear: string, fixture: typeof lespignan, label: string) {
+  const campaign = { ...campaign2026, schoolYear, endDate: `${Number(schoolYear.slice(5))}-09-05`, issueDate: `${schoolYear.slice(0, 4)}-06-01` };
+  const sent = await sentConvention(stack, campaign, withEmail(fixture, label));
+  expect((await stack.request('POST', sent.path, { token: null, form })).status).toBe(200);
+  return sent;
+}
+
+describe('an avenant asked by the mayor from the signed convention page', () => {
+  it('is drawn up, signed late (after 15 October): the new school is refused and the amount unchanged', async () => {
+    const { id, path } = await signedOverHttp('2023-2024', lespignan, 'avenant-late');
+    const page = await (await stack.request('GET', path, { token: null })).text();
+    expect(page).toContain('Modifier la liste des écoles (avenant)');
+
+    const asked = await stack.request('POST', `${path}/avenant`, {
+      token: null,
+      form: { schools: '0341401N ; maternelle\n0341406U ; élémentaire\n0340001S ; primaire ; NOUVELLE ECOLE' },
+    });
+    expect(asked.status).toBe(303);
+    const avenantPath = asked.headers.get('location')!;
+    expect(avenantPath).toMatch(/^\/avenant\/[A-Za-z0-9_-]{43}$/);
+
+    const avenantPage = await (await stack.request('GET', avenantPath, { token: null })).text();
+    expect(avenantPage).toContain('Attention');
+    expect(avenantPage).toContain('une hausse du nombre d’écoles est refusée');
+    expect(avenantPage).toContain('0340001S');
+
+    const signed = await stack.request('POST', avenantPath, { token: null, form });
+    expect(signed.status).toBe(200);
+    expect(await signed.text()).toContain('Avenant signé, merci');
+
+    const convention = (await stack.admin('GET', `/admin/conventions/${id}`)).json;
+    expect(convention.schools.map((school: { uai: string }) => school.uai)).toEqual(['0341401N', '0341406U']);
+    expect(convention.amountCents).toBe(8000);
+    expect(convention.avenants[0].effect).toContain('refusée');
+    expect(convention.history.map((event: { type: string }) => event.type)).toEqual(expect.arrayContaining(['avenant_requested', 'avenant_signed']));
+
+    const pdf = Buffer.from(await (await stack.request('GET', `${avenantPath}/document`, { token: null })).arrayBuffer());
+    const file = join(mkdtempSync(join(tmpdir(), 'paraphe-avenant-')), 'avenant.pdf');
+    writeFileSync(file, pdf);
+    expect(spawnSync('pdfsig', [file], { encoding: 'utf8' }).stdout).toContain('Signature is Valid');
+    expect(spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout).toContain('Certificat de signature');
+  });
+
+  it('refuses a list with a school twice or a wrong UAI, and keeps the mayor on the page with the reason', async () => {
+    const { path } = await signedOverHttp('2024-2025', lespignan, 'avenant-bad');
+    const response = await stack.request('POST', `${path}/avenant`, { token: null, form: { schools: '0341401N ; maternelle\n0341401N ; maternelle\n0341406X ; primaire' } });
+    expect(response.status).toBe(400);
+    const page = await response.text();
+    expect(page).toMatch(/figure deux fois|devrait être/);
+  });
+});
+
+describe('an avenant prepared by the rectorat', () => {
+  it("is refused when a school belongs to another commune's convention, naming that commune", async () => {
+    const { id } = await signedOverHttp('2025-2026', leBoulou, 'avenant-owner');
+    await signedOverHttp('2025-2026', lespignan, 'avenant-owner-2');
+    const refused = await stack.admin('POST', `/admin/conventions/${id}/avenants`, { schools: [...leBoulou.schools, { uai: '0341401N', type: 'maternelle', name: '' }] });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.fields[0].message).toContain('Lespignan');
+  });
+
+  it('reaches the mayor by email with a link, and cannot be signed before 1 September', async () => {
+    const { id, email } = await signedOverHttp('2090-2091', pezilla, 'avenant-early');
+    const created = await stack.admin('POST', `/admin/conventions/${id}/avenants`, { schools: [pezilla.schools[0]] });
+    expect(created.status).toBe(201);
+    const mail = (await stack.inbox(email)).find((candidate) => candidate.subject.startsWith('Avenant'))!;
+    const avenantPath = new URL(/https?:\/\/\S+\/avenant\/[A-Za-z0-9_-]+/.exec(mail.body.text ?? '')![0]).pathname;
+    const early = await stack.request('POST', avenantPath, { token: null, form: { ...form, signerName: 'Jean-Paul BILLES' } });
+    expect(early.status).toBe(409);
+    expect(await early.text()).toContain("La période des avenants s&#39;ouvre le 1er septembre 2090");
+    expect((await stack.admin('GET', `/admin/conventions/${id}`)).json.schools).toHaveLength(2);
+  });
+});
+
+describe('in the window, through the use cases with a fixed clock', () => {
+  let clock = new Date('2026-06-15T08:00:00Z');
+  let deps: Deps;
+  const client = { ip: '192.0.2.1', userAgent: 'test' };
+
+  async function signedConvention(fixture: typeof lespignan, label: string) {
+    clock = new Date('2026-06-15T08:00:00Z');
+    const email = mayorEmail(label);
+    const convention = await addConvention(deps, { schoolYear: '2026-2027', convention: parseInput(newConventionSchema, { ...fixture, mayor: { ...fixture.mayor, email } }), actor: 'test' });
+    await sendCampaign(deps, { schoolYear: '2026-2027', actor: 'test' });
+    const token = /\/sign\/([A-Za-z0-9_-]+)/.exec((await stack.inbox(email)).at(-1)!.body.text ?? '')![1]!;
+    await signConvention(deps, { token, form: { signerName: fixture.mayor.name, capacity: 'maire', consent: 'on' }, ...client });
+    return (await deps.conventions.get(convention.id))!;
+  }
+
+  beforeAll(async () => {
+    deps = { ...composeDeps(loadConfig(process.env)), sealer: sealer(), now: () => clock };
+    await createCampaign(deps, parseInput(newCampaignSchema, { ...campaign2026, issueDate: '2026-06-12' }));
+  });
+
+  it('15 October at 23:59 Paris: the new list and its amount are the convention\'s, and the new school is taken', async () => {
+    const convention = await signedConvention(lespignan, 'window-in');
+    const requested = parseInput(newConventionSchema, { ...lespignan, schools: [...lespignan.schools, nouvelle] }).schools;
+    clock = new Date('2026-10-15T21:59:00Z'); // 23:59 summer time
+    const { token } = await requestAvenant(deps, { convention, schools: requested, requestedBy: 'maire', actor: 'maire' });
+    const { convention: after } = await signAvenant(deps, { token, form: { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on' }, ...client });
+    expect(after.schools.map((school) => school.uai)).toEqual(['0341401N', '0341406U', '0340001S']);
+    const stored = (await deps.conventions.get(convention.id))!;
+    expect(stored.amountCents).toBe(12000);
+    expect(stored.followingYearsSchoolCount).toBe(3);
+    expect((await deps.conventions.schoolOwners('2026-2027', ['0340001S'])).get('0340001S')?.communeName).toBe('Lespignan');
+  });
+
+  it('16 October at 00:00 Paris: a decrease is billed at the previous count', async () => {
+    const convention = await signedConvention(pezilla, 'window-late');
+    clock = new Date('2026-10-15T22:00:00Z'); // 00:00 on the 16th, summer time
+    const { token } = await requestAvenant(deps, { convention, schools: [convention.schools[0]!], requestedBy: 'rectorat', actor: 'clerk' });
+    await signAvenant(deps, { token, form: { signerName: 'Jean-Paul BILLES', capacity: 'maire', consent: 'on' }, ...client });
+    const stored = (await deps.conventions.get(convention.id))!;
+    expect(stored.schools).toHaveLength(1);
+    expect(stored.amountCents).toBe(8000);
+    expect(stored.followingYearsSchoolCount).toBe(1);
+    // The school that left is free for another commune.
+    expect((await deps.conventions.schoolOwners('2026-2027', [convention.schools[1]!.uai])).size).toBe(0);
+  });
+});
