@@ -188,4 +188,15 @@ export const functionSpecs: readonly FunctionSpec[] = [
     memoryMb: 1024,
     timeoutSeconds: 29,
   },
+  {
+    name: 'countersign-avenant',
+    entry: 'functions/countersign-avenant/handler.ts',
+    routes: [{ method: 'POST', path: '/admin/conventions/{id}/avenants/{avenantId}/countersign', auth: 'admin' }],
+    table: 'readwrite',
+    bucket: 'readwrite',
+    sendsEmail: true,
+    sealsDocuments: true,
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+  },
 ];

@@ -6,7 +6,7 @@
  */
 import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
 import { P12Signer } from '@signpdf/signer-p12';
-import signpdf from '@signpdf/signpdf';
+import { SignPdf } from '@signpdf/signpdf';
 import { SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import { PDFDocument } from 'pdf-lib';
 import type { PdfSealer } from '../core/ports.ts';
@@ -42,7 +42,7 @@ export function createPdfSealer(loadIdentity: () => Promise<SealingIdentity>): P
         appName: 'Paraphe',
       });
       const prepared = await document.save({ useObjectStreams: false });
-      const sealed = await signpdf.sign(Buffer.from(prepared), await newSigner(), info.signingTime);
+      const sealed = await new SignPdf().sign(Buffer.from(prepared), await newSigner(), info.signingTime);
       return new Uint8Array(sealed);
     },
   };

@@ -14,7 +14,7 @@ export const handler = pageRoute(async (event) => {
   const token = pathParameter(event, 'token');
   const { convention, avenant } = await resolveAvenantLink(d, token);
   if (event.rawPath.endsWith('/document')) {
-    const stored = avenant.signedDocument ?? avenant.document;
+    const stored = avenant.executedDocument ?? avenant.signedDocument ?? avenant.document;
     const pdf = await d.documents.get(stored.key);
     if (!pdf) throw new AppError('LINK_INVALID', 'Document introuvable.');
     const name = `avenant-ent-ecole-${avenant.schoolYear}-${avenant.id.slice(0, 8)}${avenant.signedDocument ? '-signe' : ''}.pdf`;
@@ -25,6 +25,6 @@ export const handler = pageRoute(async (event) => {
       body: Buffer.from(pdf).toString('base64'),
     };
   }
-  if (avenant.status === 'signed') return html(200, avenantSignedPage({ convention, avenant, token, contactEmail: d.contactEmail, justSigned: false }));
+  if (avenant.status === 'signed' || avenant.status === 'executed') return html(200, avenantSignedPage({ convention, avenant, token, contactEmail: d.contactEmail, justSigned: false }));
   return html(200, avenantPage({ convention, avenant, token, contactEmail: d.contactEmail, today: parisDateOf(d.now()) }));
 }, signingErrorPage(d.contactEmail));

@@ -5,13 +5,12 @@
  * certificate under one seal; both parties receive it. One conditional
  * transaction with its audit event, so it happens once.
  */
-import { appendCountersignatureCertificate } from '../../templates/convention/signature-certificate.ts';
 import { executedEmail } from '../../templates/email/executed.ts';
-import { certifyOriginal } from './certificates.ts';
+import { countersignatureBy, countersignedPdf } from './certificates.ts';
 import { sha256Hex } from './digest.ts';
 import { documentFileName, executedDocumentKey } from './document-keys.ts';
 import { AppError } from './errors.ts';
-import type { Convention, Countersignature } from './model.ts';
+import type { Convention } from './model.ts';
 import type { Deps } from './ports.ts';
 
 export interface CountersignInput {
@@ -40,31 +39,13 @@ export async function countersignConvention(deps: CountersignDeps, input: Counte
   if (!campaign) throw new Error(`Campaign ${convention.schoolYear} missing for convention ${convention.id}`);
 
   const signer = input.delegate ?? campaign.signatory;
-  const countersignature: Countersignature = {
-    signerName: signer.name,
-    signerTitle: signer.title,
-    byDelegation: input.delegate !== undefined,
-    countersignedAt: deps.now().toISOString(),
-    actor: input.actor,
-    ip: input.ip,
-    userAgent: input.userAgent,
-  };
-  const original = await deps.documents.get(convention.document.key);
-  if (!original) throw new Error(`Document missing for convention ${convention.id}`);
-  const certified = await certifyOriginal(original, convention, convention.signature, convention.document.sha256);
-  const final = await appendCountersignatureCertificate(certified, {
-    conventionId: convention.id,
-    communeName: convention.commune.name,
-    schoolYear: convention.schoolYear,
-    ...countersignature,
-    signedDocumentSha256: convention.signedDocument.sha256,
-  });
-  const sealed = await deps.sealer.seal(final, {
-    reason: `Convention ENT-École ${convention.schoolYear} de la commune de ${convention.commune.name} contresignée : exécutoire`,
-    location: campaign.issuePlace,
-    contactInfo: deps.contactEmail,
-    signingTime: new Date(countersignature.countersignedAt),
-  });
+  const countersignature = countersignatureBy(signer, input.delegate !== undefined, deps.now(), input);
+  const sealed = await countersignedPdf(
+    deps,
+    { convention, reference: convention.id, original: convention.document, signature: convention.signature, signedDocument: convention.signedDocument },
+    countersignature,
+    { reason: `Convention ENT-École ${convention.schoolYear} de la commune de ${convention.commune.name} contresignée : exécutoire`, location: campaign.issuePlace },
+  );
   const executedDocument = { key: executedDocumentKey(convention), sha256: sha256Hex(sealed) };
 
   const won = await deps.conventions.recordCountersignature(convention.id, countersignature, executedDocument, {

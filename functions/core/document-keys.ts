@@ -32,6 +32,9 @@ export const avenantDocumentKey = (convention: Pick<Convention, 'schoolYear' | '
 export const signedAvenantDocumentKey = (convention: Pick<Convention, 'schoolYear' | 'commune' | 'id'>, avenantId: string) =>
   `${folder(convention)}/avenants/${avenantId}-signe.pdf`;
 
+export const executedAvenantDocumentKey = (convention: Pick<Convention, 'schoolYear' | 'commune' | 'id'>, avenantId: string) =>
+  `${folder(convention)}/avenants/${avenantId}-executoire.pdf`;
+
 const SUFFIX = { original: '', signed: '-signee', executed: '-executoire' } as const;
 
 export function documentFileName(

@@ -122,7 +122,7 @@ export interface Convention {
   sendingLeaseUntil?: string;
 }
 
-export type ConventionEventType = 'created' | 'sent' | 'invitation_failed' | 'viewed' | 'signed' | 'declined' | 'countersigned' | 'link_resent' | 'reminded' | 'reminder_failed' | 'expired' | 'avenant_requested' | 'avenant_signed';
+export type ConventionEventType = 'created' | 'sent' | 'invitation_failed' | 'viewed' | 'signed' | 'declined' | 'countersigned' | 'link_resent' | 'reminded' | 'reminder_failed' | 'expired' | 'avenant_requested' | 'avenant_signed' | 'avenant_countersigned';
 
 /** One line of a convention's append-only history. */
 export interface ConventionEvent {
@@ -137,7 +137,7 @@ export interface ConventionEvent {
   detail?: string;
 }
 
-export type AvenantStatus = 'sent' | 'signed';
+export type AvenantStatus = 'sent' | 'signed' | 'executed';
 
 /** A change of the list of schools of a signed convention, signed by the mayor like a convention. */
 export interface Avenant {
@@ -158,4 +158,7 @@ export interface Avenant {
   signedAt?: string;
   signedDocument?: StoredDocument;
   outcome?: AvenantOutcome;
+  countersignature?: Countersignature;
+  executedAt?: string;
+  executedDocument?: StoredDocument;
 }

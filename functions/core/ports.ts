@@ -71,6 +71,8 @@ export interface AvenantRepository {
     convention: Convention;
     event: ConventionEvent;
   }): Promise<boolean>;
+  /** signed becomes executed, with the final document and the convention's event; false when no longer signed. */
+  recordCountersignature(avenant: Avenant, countersignature: Countersignature, document: StoredDocument, event: ConventionEvent): Promise<boolean>;
 }
 
 /** Where the reminder sweep finds what is due, and how it makes sure each reminder goes out once. */

@@ -5,7 +5,7 @@
  * and the platform's seal; the convention's list, amount and history change
  * in the same transaction as the avenant's status.
  */
-import { appendSignatureCertificate } from '../../templates/convention/signature-certificate.ts';
+import { certifyOriginal } from './certificates.ts';
 import { signedAvenantEmail } from '../../templates/email/avenant.ts';
 import { avenantOutcome, avenantTiming } from './avenant-rules.ts';
 import { avenantWindow } from './calendar.ts';
@@ -31,7 +31,7 @@ export async function signAvenant(
   input: { token: string; form: SignatureForm; ip: string; userAgent: string },
 ): Promise<{ convention: Convention; avenant: Avenant }> {
   const { convention, avenant, linkHash } = await resolveAvenantLink(deps, input.token);
-  if (avenant.status === 'signed') throw new AvenantAlreadySignedError(convention, avenant);
+  if (avenant.status !== 'sent') throw new AvenantAlreadySignedError(convention, avenant);
   const signedAt = deps.now().toISOString();
   const timing = avenantTiming(signedAt, avenant.schoolYear);
   if (timing === 'before-window') {
@@ -51,13 +51,7 @@ export async function signAvenant(
   };
   const original = await deps.documents.get(avenant.document.key);
   if (!original) throw new Error(`Document missing for avenant ${avenant.id}`);
-  const certified = await appendSignatureCertificate(original, {
-    conventionId: `${convention.id}, avenant ${avenant.id}`,
-    communeName: convention.commune.name,
-    schoolYear: avenant.schoolYear,
-    ...signature,
-    documentSha256: avenant.document.sha256,
-  });
+  const certified = await certifyOriginal(original, convention, signature, avenant.document.sha256, `${convention.id}, avenant ${avenant.id}`);
   const sealed = await deps.sealer.seal(certified, {
     reason: `Avenant à la convention ENT-École ${avenant.schoolYear} signé pour la commune de ${convention.commune.name}`,
     location: convention.commune.name,
@@ -93,7 +87,7 @@ export async function signAvenant(
   });
   if (!won) {
     const current = await deps.avenants.get(convention.id, avenant.id);
-    if (current?.status === 'signed') throw new AvenantAlreadySignedError(convention, current);
+    if (current && current.status !== 'sent') throw new AvenantAlreadySignedError(convention, current);
     throw new AppError('CONFLICT', "Une école de l'avenant vient d'être inscrite par une autre commune, ou la convention a changé : contactez le rectorat.");
   }
   await deps.documents.put(signedDocument.key, sealed, 'application/pdf');

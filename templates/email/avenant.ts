@@ -36,3 +36,12 @@ export function signedAvenantEmail(input: { convention: Convention; avenant: Ave
   const body = html`<p>Madame, Monsieur le Maire,</p><p>${typeset(`L'avenant à la convention de la commune de ${convention.commune.name} est signé ; vous le trouverez en pièce jointe.`)}</p><p>${effect}</p><p>${typeset(`Montant pour ${avenant.schoolYear} : ${formatEuros(convention.amountCents)} TTC.`)}</p>`;
   return { subject, text, html: emailFrame(subject, body, input.contactEmail) };
 }
+
+export function executedAvenantEmail(input: { convention: Convention; avenant: Avenant; contactEmail: string }) {
+  const { convention, avenant } = input;
+  const subject = typeset(`Avenant à la convention ENT-École ${avenant.schoolYear} contresigné – commune de ${convention.commune.name}`);
+  const line = typeset(`La rectrice a contresigné l'avenant à la convention de la commune de ${convention.commune.name} ; il est exécutoire. Vous le trouverez en pièce jointe.`);
+  const text = ['Madame, Monsieur le Maire,', '', line, typeset(avenant.outcome?.effect ?? ''), '', `Une question ? Écrivez au rectorat : ${input.contactEmail}`].join('\n');
+  const body = html`<p>Madame, Monsieur le Maire,</p><p>${line}</p><p>${typeset(avenant.outcome?.effect ?? '')}</p>`;
+  return { subject, text, html: emailFrame(subject, body, input.contactEmail) };
+}

@@ -60,3 +60,12 @@ describe('the platform seal', () => {
     expect(Buffer.from(await sealedConvention()).equals(Buffer.from(await sealedConvention()))).toBe(true);
   });
 });
+
+describe('the seal outside vitest', () => {
+  it('works under plain Node ESM, as npm start and the Lambda bundles load it', () => {
+    const script = join(import.meta.dirname, '..', 'fixtures', 'scripts', 'seal-under-node.ts');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8' });
+    expect(run.stderr).not.toContain('is not a function');
+    expect(run.stdout).toBe('%PDF-1.7 sealed');
+  });
+});

@@ -74,6 +74,18 @@ describe('an avenant asked by the mayor from the signed convention page', () => 
     writeFileSync(file, pdf);
     expect(spawnSync('pdfsig', [file], { encoding: 'utf8' }).stdout).toContain('Signature is Valid');
     expect(spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout).toContain('Certificat de signature');
+
+    // The rectorat countersigns it, as a convention: both parties get the final avenant.
+    const avenantId = convention.avenants[0].id;
+    const countersigned = await stack.request('POST', `/admin/conventions/${id}/avenants/${avenantId}/countersign`, { token: stack.tokenWithRoles(['signataire']) });
+    expect(countersigned.status).toBe(200);
+    expect(((await countersigned.json()) as { status: string }).status).toBe('executed');
+    const final = Buffer.from(await (await stack.request('GET', `${avenantPath}/document`, { token: null })).arrayBuffer());
+    writeFileSync(file, final);
+    expect(spawnSync('pdfsig', [file], { encoding: 'utf8' }).stdout).toContain('Signature is Valid');
+    expect(spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout).toContain('Certificat de contresignature');
+    const again = await stack.request('POST', `/admin/conventions/${id}/avenants/${avenantId}/countersign`, { token: stack.tokenWithRoles(['signataire']) });
+    expect(again.status).toBe(409);
   });
 
   it('refuses a list with a school twice or a wrong UAI, and keeps the mayor on the page with the reason', async () => {

@@ -72,6 +72,7 @@ describe('the sample events of events/ run the handlers directly, as `npm run in
 
   it('answer the sample avenant events with 404: they name no convention and no link', async () => {
     expect((await invoke('request-avenant')).statusCode).toBe(404);
+    expect((await invoke('countersign-avenant')).statusCode).toBe(404);
     for (const name of ['mayor-avenant', 'avenant-page', 'sign-avenant']) {
       const page = await invoke(name);
       expect(page.statusCode, name).toBe(404);

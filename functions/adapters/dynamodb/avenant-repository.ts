@@ -56,6 +56,22 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
       return avenant as unknown as Avenant;
     },
 
+    async recordCountersignature(avenant, countersignature, document, event) {
+      return transact([
+        {
+          Update: {
+            TableName: tableName,
+            Key: avenantKey(avenant.conventionId, avenant.id),
+            UpdateExpression: 'SET #status = :executed, executedAt = :at, countersignature = :countersignature, executedDocument = :document',
+            ConditionExpression: '#status = :signed',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':executed': 'executed', ':signed': 'signed', ':at': countersignature.countersignedAt, ':countersignature': countersignature, ':document': document },
+          },
+        },
+        { Put: { TableName: tableName, Item: { ...eventKey(event.conventionId, event.at, event.type), entity: 'event', ...event } } },
+      ]);
+    },
+
     async recordSignature({ avenant, linkHash, signature, signedDocument, outcome, convention, event }) {
       const { schoolYear, commune } = convention;
       const activated = new Set(outcome.schools.map((school) => school.uai));

@@ -1,0 +1,125 @@
+/**
+ * What the finance service needs to issue the titres de perception: one line
+ * per executed convention, exact to the cent, as a CSV a French Excel opens
+ * by double-click (UTF-8 with BOM, « ; », CRLF, decimal comma).
+ *
+ * - Executed conventions only, and those executed before reaching their end
+ *   date (status 'expired' with a countersignature): the export of a past
+ *   year still lists what was invoiced.
+ * - The school count is the count billed: after an avenant sent late, a
+ *   decrease is billed at last year's count (DOMAIN.md), so the list of
+ *   schools can be shorter than what amountCents pays for; count × fee =
+ *   amount on every line.
+ * - The SIRET is written ="21340135900012": as a bare number Excel shows
+ *   2,13401E+13 and a copied cell loses the digits; the formula form shows and
+ *   copies the 14 digits.
+ * - Text cells starting with = + - @ get a leading apostrophe, so a commune
+ *   name from an import cannot run as a formula (CSV injection).
+ */
+import type { Convention } from './model.ts';
+import { parisDateOf } from './calendar.ts';
+import { academieOf, departementOf } from './campaign-stats.ts';
+import { formatShortDate } from '../../templates/format/french.ts';
+
+/** Integer cents → "80,00", "2700,00", "-12,50": French Excel reads it as a number; no thousands separator. */
+export function formatCsvAmount(cents: number): string {
+  if (!Number.isSafeInteger(cents)) throw new Error(`montant en centimes attendu : ${cents}`);
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  return `${sign}${Math.trunc(abs / 100)},${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** A cell whose text must not be read as a formula or a number. */
+export class CsvFormula {
+  constructor(readonly value: string) {}
+}
+
+/** ="…": Excel keeps the digits as text (SIRET, INSEE). */
+export const excelText = (value: string) => new CsvFormula(`="${value.replace(/"/g, '""')}"`);
+
+export type CsvCell = string | number | CsvFormula;
+
+function csvCell(cell: CsvCell): string {
+  if (cell instanceof CsvFormula) return `"${cell.value.replace(/"/g, '""')}"`;
+  let text = String(cell);
+  if (typeof cell === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[;"\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Rows → the bytes of a CSV for French Excel: BOM, « ; », CRLF, quoted where needed. */
+export function excelCsv(rows: readonly (readonly CsvCell[])[]): Uint8Array {
+  return new TextEncoder().encode(`\ufeff${rows.map((row) => row.map(csvCell).join(';')).join('\r\n')}\r\n`);
+}
+
+/** A UTC instant → "28/05/2025", the day it was in Paris. */
+const parisShortDate = (instant: string | undefined) => (instant ? formatShortDate(parisDateOf(instant)) : '');
+
+export const BILLING_HEADER = [
+  'Commune',
+  'SIRET',
+  'Département',
+  'Académie',
+  'Année scolaire',
+  "Nombre d'écoles",
+  'Participation par école (€)',
+  'Montant (€)',
+  'Date de signature (commune)',
+  'Date de contresignature (rectorat)',
+  'Avenant (effet)',
+] as const;
+
+export function isBillable(convention: Convention): boolean {
+  return convention.status === 'executed' || (convention.status === 'expired' && convention.countersignature !== undefined);
+}
+
+/** The count amountCents pays for; the list's length when the amount is not a whole number of fees. */
+export function billedSchoolCount(convention: Convention): number {
+  const { amountCents, feeCents } = convention;
+  return feeCents > 0 && amountCents % feeCents === 0 ? amountCents / feeCents : convention.schools.length;
+}
+
+/** The avenants' effects: the caller's text when given, else those the convention records. */
+function avenantEffect(convention: Convention, effects: ReadonlyMap<string, string> | undefined): string {
+  const given = effects?.get(convention.id);
+  if (given !== undefined) return given;
+  // Read structurally: the field comes with the avenants and may be absent from older records.
+  const recorded = (convention as { avenants?: { effect?: string }[] }).avenants ?? [];
+  return recorded.map((avenant) => avenant.effect ?? '').filter(Boolean).join(' / ');
+}
+
+/** billing.csv of a campaign: sorted by département then commune, and a Total line. */
+export function billingCsv(conventions: readonly Convention[], avenantEffects?: ReadonlyMap<string, string>): Uint8Array {
+  const lines = conventions
+    .filter(isBillable)
+    .map((convention) => ({ convention, departement: departementOf(convention) }))
+    .sort(
+      (a, b) =>
+        a.departement.localeCompare(b.departement, 'fr', { numeric: true }) ||
+        a.convention.commune.name.localeCompare(b.convention.commune.name, 'fr', { sensitivity: 'base' }) ||
+        a.convention.commune.siret.localeCompare(b.convention.commune.siret),
+    );
+  let schools = 0;
+  let amountCents = 0;
+  const rows: CsvCell[][] = lines.map(({ convention, departement }) => {
+    const count = billedSchoolCount(convention);
+    schools += count;
+    amountCents += convention.amountCents;
+    return [
+      convention.commune.name,
+      excelText(convention.commune.siret),
+      departement,
+      academieOf(departement) ?? '',
+      convention.schoolYear,
+      count,
+      formatCsvAmount(convention.feeCents),
+      formatCsvAmount(convention.amountCents),
+      parisShortDate(convention.signature?.signedAt ?? convention.signedAt),
+      parisShortDate(convention.countersignature?.countersignedAt ?? convention.executedAt),
+      avenantEffect(convention, avenantEffects),
+    ];
+  });
+  return excelCsv([[...BILLING_HEADER], ...rows, ['Total', '', '', '', '', schools, '', formatCsvAmount(amountCents), '', '', '']]);
+}
+
+/** "facturation-ent-ecole-2025-2026.csv". */
+export const billingCsvFilename = (schoolYear: string) => `facturation-ent-ecole-${schoolYear}.csv`;

@@ -1,0 +1,193 @@
+/**
+ * The rectorat's daily digest, on working days at 08:00 Paris: what happened
+ * the day before (signatures, declines with their reasons, addresses that
+ * bounced), what falls due in the next 14 days, and where the campaign
+ * stands, by status, by département and by académie, with the amounts. HTML,
+ * plain text, and the day's lines as a CSV for Excel.
+ *
+ * A quiet day (no signature, no decline, no bounce) still sends a short
+ * digest, its subject saying « rien de nouveau »: when a digest that always
+ * comes does not come, the rectorat knows something is wrong, whereas
+ * silence on quiet days would make a broken sender look like a calm
+ * campaign. It is one email a working day, easy to filter on its subject, and
+ * it still carries the totals and what falls due. The CSV is attached only
+ * when it has lines: an empty spreadsheet is noise.
+ */
+import type { UndeliverableAddress } from '../../functions/core/ports.ts';
+import type { Convention, ConventionStatus } from '../../functions/core/model.ts';
+import { dayOfWeek, parisDateOf } from '../../functions/core/calendar.ts';
+import { departementOf, type CampaignStats } from '../../functions/core/campaign-stats.ts';
+import { excelCsv, excelText, formatCsvAmount, type CsvCell } from '../../functions/core/billing-csv.ts';
+import { formatEuros, formatFrenchDate, formatParisDateTime, formatShortDate, typeset } from '../format/french.ts';
+import { html, raw } from '../pages/html.ts';
+import { emailFrame } from './frame.ts';
+
+export interface DueSoon {
+  convention: Convention;
+  kind: string;
+  date: string;
+}
+
+export interface DigestInput {
+  /** The (last) day the digest covers, 'YYYY-MM-DD' in Paris: yesterday. */
+  day: string;
+  /** The first day covered when it is more than one (a Monday covers the weekend); `day` by default. */
+  from?: string;
+  signed: Convention[];
+  declined: Convention[];
+  undeliverable: UndeliverableAddress[];
+  dueSoon: DueSoon[];
+  stats: CampaignStats;
+  contactEmail: string;
+}
+
+export interface DigestAttachment {
+  filename: string;
+  contentType: 'text/csv; charset=utf-8';
+  content: Uint8Array;
+}
+
+export interface DigestEmail {
+  subject: string;
+  text: string;
+  html: string;
+  attachments: DigestAttachment[];
+  /** Nothing was signed, declined or bounced. */
+  quiet: boolean;
+}
+
+const WEEKDAYS = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];
+const longDate = (date: string) => `${WEEKDAYS[dayOfWeek(date) - 1]} ${formatFrenchDate(date)}`;
+
+/** Each status as the rectorat says it: singular (0 and 1, as French counts) and plural. */
+export const STATUS_LABELS: Record<ConventionStatus, [string, string]> = {
+  draft: ['à envoyer', 'à envoyer'],
+  sending: ["en cours d'envoi", "en cours d'envoi"],
+  sent: ['envoyée (signature attendue)', 'envoyées (signature attendue)'],
+  signed: ['signée par la commune (à contresigner)', 'signées par la commune (à contresigner)'],
+  declined: ['refusée', 'refusées'],
+  executed: ['exécutoire', 'exécutoires'],
+  expired: ['échue', 'échues'],
+};
+
+const KIND_LABELS: Record<string, string> = {
+  unsigned: 'relance : convention non signée',
+  'link-expiry': 'fin de validité du lien de signature',
+  'end-date': 'fin de la convention',
+  'avenant-window-open': 'ouverture de la période des avenants',
+  'avenant-deadline': 'date limite des avenants',
+};
+const kindLabel = (kind: string) => KIND_LABELS[kind] ?? kind;
+
+const plural = (count: number, one: string, many: string) => `${count} ${count < 2 ? one : many}`;
+const commune = (convention: Convention) => `${convention.commune.name} (${departementOf(convention)})`;
+const schoolsAndAmount = (convention: Convention) => `${plural(convention.schools.length, 'école', 'écoles')}, ${formatEuros(convention.amountCents)}`;
+
+function signedLine(convention: Convention): string {
+  const signature = convention.signature;
+  const at = signature?.signedAt ?? convention.signedAt;
+  const who = signature ? ` par ${signature.signerName} (${signature.capacity === 'delegation' ? `par délégation, ${signature.delegateFunction ?? ''}` : 'maire'})` : '';
+  const deliberation = signature?.deliberation ? `, délibération n° ${signature.deliberation.number} du ${formatFrenchDate(signature.deliberation.date)}` : '';
+  return `${commune(convention)} – ${schoolsAndAmount(convention)} – signée${at ? ` le ${formatParisDateTime(at)}` : ''}${who}${deliberation}`;
+}
+
+function declinedLine(convention: Convention): string {
+  const decline = convention.decline;
+  const when = decline ? ` le ${formatParisDateTime(decline.declinedAt)}` : '';
+  return `${commune(convention)} – refusée${when} par ${decline?.declinedBy ?? 'la commune'} : « ${decline?.reason ?? ''} »`;
+}
+
+const undeliverableWhat = (entry: UndeliverableAddress) => (entry.reason === 'bounce' ? 'adresse rejetée' : 'courriel signalé comme indésirable');
+const undeliverableLine = (entry: UndeliverableAddress) => `${entry.address} – ${undeliverableWhat(entry)} le ${formatParisDateTime(entry.at)} : ${entry.detail}`;
+const dueLine = (due: DueSoon) => `${formatFrenchDate(due.date)} – ${commune(due.convention)} – ${kindLabel(due.kind)}`;
+
+function statusSummary(stats: CampaignStats): string[] {
+  return (Object.keys(STATUS_LABELS) as ConventionStatus[]).filter((status) => stats.byStatus[status] > 0).map((status) => plural(stats.byStatus[status], ...STATUS_LABELS[status]));
+}
+
+function csvLines(input: DigestInput): CsvCell[][] {
+  const conventionCells = (convention: Convention): CsvCell[] => [
+    convention.commune.name,
+    excelText(convention.commune.siret),
+    departementOf(convention),
+    convention.schools.length,
+    formatCsvAmount(convention.amountCents),
+    convention.mayor.email,
+  ];
+  const shortDate = (instant: string | undefined) => (instant ? formatShortDate(parisDateOf(instant)) : '');
+  return [
+    ['Rubrique', 'Date', 'Commune', 'SIRET', 'Département', "Nombre d'écoles", 'Montant (€)', 'Adresse', 'Détail'],
+    ...input.signed.map((c) => ['Signature', shortDate(c.signature?.signedAt ?? c.signedAt), ...conventionCells(c), c.signature?.signerName ?? '']),
+    ...input.declined.map((c) => ['Refus', shortDate(c.decline?.declinedAt), ...conventionCells(c), c.decline?.reason ?? '']),
+    ...input.undeliverable.map((u) => ['Adresse en échec', shortDate(u.at), '', '', '', '', '', u.address, `${undeliverableWhat(u)} : ${u.detail}`]),
+    ...input.dueSoon.map((d) => ['Échéance', formatShortDate(d.date), ...conventionCells(d.convention), kindLabel(d.kind)]),
+  ];
+}
+
+export function digestEmail(input: DigestInput): DigestEmail {
+  const { stats } = input;
+  const from = input.from ?? input.day;
+  const period = from === input.day ? `le ${longDate(input.day)}` : `du ${longDate(from)} au ${longDate(input.day)}`;
+  const quiet = input.signed.length + input.declined.length + input.undeliverable.length === 0;
+  const dueSoon = [...input.dueSoon].sort((a, b) => a.date.localeCompare(b.date) || a.convention.commune.name.localeCompare(b.convention.commune.name, 'fr'));
+  const news = [
+    input.signed.length ? plural(input.signed.length, 'signature', 'signatures') : '',
+    input.declined.length ? plural(input.declined.length, 'refus', 'refus') : '',
+    input.undeliverable.length ? plural(input.undeliverable.length, 'adresse en échec', 'adresses en échec') : '',
+  ].filter(Boolean);
+  const subject = typeset(`Conventions ENT-École, synthèse du ${formatFrenchDate(input.day)} : ${quiet ? 'rien de nouveau' : news.join(', ')}`);
+
+  const sections: { title: string; lines: string[]; empty?: string }[] = quiet
+    ? []
+    : [
+        { title: `Signatures (${input.signed.length})`, lines: input.signed.map(signedLine) },
+        { title: `Refus (${input.declined.length})`, lines: input.declined.map(declinedLine) },
+        { title: `Adresses en échec (${input.undeliverable.length})`, lines: input.undeliverable.map(undeliverableLine) },
+      ].filter((section) => section.lines.length > 0);
+  sections.push({ title: 'Échéances des 14 prochains jours', lines: dueSoon.map(dueLine), empty: 'Aucune échéance dans les 14 prochains jours.' });
+  const intro = quiet
+    ? `Rien de nouveau ${period} : aucune signature, aucun refus, aucune adresse en échec. Paraphe fonctionne ; voici où en est la campagne.`
+    : `Voici ce qui s'est passé ${period} sur les conventions ENT-École.`;
+  const totals = [
+    `${plural(stats.conventions, 'convention', 'conventions')}, ${plural(stats.schools, 'école', 'écoles')} : ${statusSummary(stats).join(', ') || 'aucune convention'}.`,
+    `Montant attendu : ${formatEuros(stats.expectedCents)} ; montant signé : ${formatEuros(stats.signedCents)}.`,
+  ].map(typeset);
+  const areaLine = (name: string, area: CampaignStats['byAcademie'][number] | CampaignStats['byDepartement'][number]) =>
+    typeset(`${name} : ${plural(area.signedConventions, 'signée', 'signées')} sur ${area.conventions}, ${formatEuros(area.signedCents)} signés sur ${formatEuros(area.expectedCents)} attendus`);
+  // Each académie, then its départements: the order a reader of the rectorat scans.
+  const departementsOf = (academie: string) => stats.byDepartement.filter((area) => (area.academie ?? 'Hors Occitanie') === academie);
+  const areas = stats.byAcademie.flatMap((academie) => [
+    `- ${areaLine(`Académie de ${academie.academie}`, academie)}`,
+    ...departementsOf(academie.academie).map((area) => `  - ${areaLine(`Département ${area.departement || 'inconnu'}`, area)}`),
+  ]);
+
+  const text = [
+    'Bonjour,',
+    '',
+    typeset(intro),
+    '',
+    ...sections.flatMap((section) => [`== ${typeset(section.title)}`, ...(section.lines.length ? section.lines.map((line) => `- ${typeset(line)}`) : [section.empty ?? '']), '']),
+    '== Où en est la campagne',
+    ...totals,
+    ...areas,
+    '',
+    ...(quiet && dueSoon.length === 0 ? [] : ['Le détail de ces lignes est dans le fichier CSV joint (à ouvrir avec Excel).', '']),
+  ].join('\n');
+
+  const cell = 'style="padding:4px 8px;border-bottom:1px solid #ddd;text-align:left"';
+  const body = html`<p>Bonjour,</p><p>${typeset(intro)}</p>
+${sections.map((section) => html`<h2 style="font-size:18px">${typeset(section.title)}</h2>${section.lines.length ? html`<ul>${section.lines.map((line) => html`<li>${typeset(line)}</li>`)}</ul>` : html`<p>${section.empty}</p>`}`)}
+<h2 style="font-size:18px">Où en est la campagne</h2>${totals.map((line) => html`<p>${line}</p>`)}
+<table style="border-collapse:collapse;font-size:14px"><thead><tr><th ${raw(cell)}>Département</th><th ${raw(cell)}>Académie</th><th ${raw(cell)}>Signées</th><th ${raw(cell)}>Conventions</th><th ${raw(cell)}>Signé</th><th ${raw(cell)}>Attendu</th></tr></thead><tbody>
+${stats.byAcademie.map((academie) => html`${departementsOf(academie.academie).map((area) => html`<tr><td ${raw(cell)}>${area.departement}</td><td ${raw(cell)}>${academie.academie}</td><td ${raw(cell)}>${area.signedConventions}</td><td ${raw(cell)}>${area.conventions}</td><td ${raw(cell)}>${formatEuros(area.signedCents)}</td><td ${raw(cell)}>${formatEuros(area.expectedCents)}</td></tr>`)}<tr><th ${raw(cell)} colspan="2">Académie de ${academie.academie}</th><th ${raw(cell)}>${academie.signedConventions}</th><th ${raw(cell)}>${academie.conventions}</th><th ${raw(cell)}>${formatEuros(academie.signedCents)}</th><th ${raw(cell)}>${formatEuros(academie.expectedCents)}</th></tr>`)}
+</tbody></table>`;
+
+  const lines = csvLines({ ...input, dueSoon });
+  return {
+    subject,
+    text,
+    html: emailFrame(subject, body, input.contactEmail),
+    attachments: lines.length > 1 ? [{ filename: `synthese-ent-ecole-${input.day}.csv`, contentType: 'text/csv; charset=utf-8', content: excelCsv(lines) }] : [],
+    quiet,
+  };
+}
