@@ -18,6 +18,8 @@ const SETTINGS = {
   region: { env: 'PARAPHE_REGION', default: 'eu-west-3' },
   senderEmail: { env: 'PARAPHE_SENDER_EMAIL', default: 'ne-pas-repondre@paraphe.example.org' },
   rectoratContactEmail: { env: 'PARAPHE_RECTORAT_CONTACT_EMAIL', default: 'ent-ecole@example.org' },
+  /** Who receives the daily digest, comma-separated: the contact address when absent. */
+  rectoratDigestEmails: { env: 'PARAPHE_RECTORAT_DIGEST_EMAILS', default: undefined },
   oidcIssuer: { env: 'PARAPHE_OIDC_ISSUER', default: 'https://login.example.org/realms/paraphe' },
   oidcAudience: { env: 'PARAPHE_OIDC_AUDIENCE', default: 'paraphe-admin' },
   objectLockRetentionDays: { env: 'PARAPHE_OBJECT_LOCK_RETENTION_DAYS', default: '3650' },
@@ -36,6 +38,7 @@ const settingsSchema = z
     region: z.string().min(1),
     senderEmail: z.email(),
     rectoratContactEmail: z.email(),
+    rectoratDigestEmails: z.string().min(3).optional(),
     oidcIssuer: z.url({ protocol: /^https$/ }),
     oidcAudience: z
       .string()
@@ -115,6 +118,7 @@ export function createParaphe(
     functions: options.functions,
     senderEmail: settings.senderEmail,
     rectoratContactEmail: settings.rectoratContactEmail,
+    rectoratDigestEmails: settings.rectoratDigestEmails ?? settings.rectoratContactEmail,
     adminAuth: { issuer: settings.oidcIssuer, audience: settings.oidcAudience },
     customDomain:
       settings.apiDomainName && settings.apiCertificateArn

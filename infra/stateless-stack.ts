@@ -40,6 +40,7 @@ export interface StatelessStackProps extends StackProps {
   projectRoot: string;
   senderEmail: string;
   rectoratContactEmail: string;
+  rectoratDigestEmails?: string;
   adminAuth: AdminAuthSettings;
   /** Serve the API on this domain; PUBLIC_BASE_URL follows. Default: the execute-api URL. */
   customDomain?: CustomDomainSettings;
@@ -107,6 +108,7 @@ export class StatelessStack extends Stack {
           SENDER_EMAIL: props.senderEmail,
           PUBLIC_BASE_URL: this.publicBaseUrl,
           RECTORAT_CONTACT_EMAIL: props.rectoratContactEmail,
+          RECTORAT_DIGEST_EMAILS: props.rectoratDigestEmails ?? props.rectoratContactEmail,
           // Every function: the config requires it even where nothing is sealed.
           SEALING_SECRET_ID: stateful.sealingSecret.secretArn,
         },

@@ -15,6 +15,12 @@ export const configSchema = z.object({
   PUBLIC_BASE_URL: z.string().url(),
   /** Shown on every page and email a mayor reads. */
   RECTORAT_CONTACT_EMAIL: z.string().email(),
+  /** Who receives the daily digest, comma-separated; the contact address when absent. */
+  RECTORAT_DIGEST_EMAILS: z
+    .string()
+    .transform((value) => value.split(',').map((address) => address.trim()).filter(Boolean))
+    .pipe(z.array(z.string().email()).min(1))
+    .optional(),
   AWS_REGION: z.string().min(1).default('eu-west-3'),
   /** The sealing certificate: a Secrets Manager secret in AWS, or a PKCS#12 file locally. */
   SEALING_SECRET_ID: z.string().min(1).optional(),

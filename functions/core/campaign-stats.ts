@@ -32,7 +32,7 @@ export function departementOf(convention: Convention): string {
   return first ? departementOfUai(first.uai) : '';
 }
 
-export const CONVENTION_STATUSES: readonly ConventionStatus[] = ['draft', 'sending', 'sent', 'signed', 'declined', 'executed', 'expired'];
+export const CONVENTION_STATUSES: readonly ConventionStatus[] = ['draft', 'sending', 'sent', 'signed', 'declined', 'executed', 'expired', 'cancelled'];
 
 /** The commune has signed: still so once the rectorat countersigned or the end date passed. */
 export function isSignedByCommune(convention: Convention): boolean {
@@ -41,7 +41,7 @@ export function isSignedByCommune(convention: Convention): boolean {
 
 /** Counts towards what the campaign expects to bill. */
 export function isExpected(convention: Convention): boolean {
-  if (convention.status === 'declined') return false;
+  if (convention.status === 'declined' || convention.status === 'cancelled') return false;
   if (convention.status === 'expired') return isSignedByCommune(convention);
   return true;
 }

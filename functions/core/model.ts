@@ -45,7 +45,7 @@ export interface Campaign {
 }
 
 /** 'executed': countersigned by the rectorat, the convention is exécutoire. */
-export type ConventionStatus = 'draft' | 'sending' | 'sent' | 'signed' | 'declined' | 'executed' | 'expired';
+export type ConventionStatus = 'draft' | 'sending' | 'sent' | 'signed' | 'declined' | 'executed' | 'expired' | 'cancelled';
 
 export interface StoredDocument {
   key: string;
@@ -122,7 +122,7 @@ export interface Convention {
   sendingLeaseUntil?: string;
 }
 
-export type ConventionEventType = 'created' | 'sent' | 'invitation_failed' | 'viewed' | 'signed' | 'declined' | 'countersigned' | 'link_resent' | 'reminded' | 'reminder_failed' | 'expired' | 'avenant_requested' | 'avenant_signed' | 'avenant_countersigned';
+export type ConventionEventType = 'created' | 'sent' | 'invitation_failed' | 'viewed' | 'signed' | 'declined' | 'countersigned' | 'link_resent' | 'reminded' | 'reminder_failed' | 'expired' | 'avenant_requested' | 'avenant_signed' | 'avenant_countersigned' | 'cancelled';
 
 /** One line of a convention's append-only history. */
 export interface ConventionEvent {

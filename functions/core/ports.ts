@@ -9,6 +9,8 @@ export interface CampaignRepository {
   /** Throws ALREADY_EXISTS when the school year already has a campaign. */
   create(campaign: Campaign): Promise<void>;
   get(schoolYear: string): Promise<Campaign | undefined>;
+  /** Every campaign, oldest first (a handful: one per school year). */
+  list(): Promise<Campaign[]>;
 }
 
 export interface ConventionRepository {
@@ -22,6 +24,10 @@ export interface ConventionRepository {
   listByCampaign(schoolYear: string): Promise<Convention[]>;
   history(id: string): Promise<ConventionEvent[]>;
   findByLinkHash(hash: string): Promise<{ conventionId: string; expiresAt: string; avenantId?: string } | undefined>;
+  /** The commune's convention in the campaign, if it has one. */
+  findByCommune(schoolYear: string, siret: string): Promise<Convention | undefined>;
+  /** A draft, sent or declined convention is cancelled: its link dies, its schools are freed; false when it was signed meanwhile. */
+  cancel(convention: Convention, event: ConventionEvent): Promise<boolean>;
   /** Which of these schools already belong to a commune's convention of the campaign, and to which. */
   schoolOwners(schoolYear: string, uais: string[]): Promise<Map<string, { siret: string; communeName: string }>>;
   /** draft, or sending with a lapsed lease, becomes sending until leaseUntil; false when another sender holds it. */

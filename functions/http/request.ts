@@ -7,6 +7,14 @@ export function rawBody(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64En
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
 }
 
+/** The body as bytes: a CSV in Windows-1252 must reach the parser as it was sent. */
+export function bodyBytes(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>): Uint8Array {
+  if (!event.body) {
+    throw invalidInput([{ field: '(corps de la requête)', message: 'Le corps de la requête est vide : envoyez le fichier CSV.' }]);
+  }
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+}
+
 const header = (event: Pick<APIGatewayProxyEventV2, 'headers'>, name: string): string =>
   event.headers?.[name] ?? event.headers?.[name.toLowerCase()] ?? '';
 

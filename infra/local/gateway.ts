@@ -20,7 +20,8 @@ interface CompiledRoute {
   params: string[];
 }
 
-const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript))/;
+// JSON passes as text; any other body (forms, CSV files, whatever their charset) as base64, bytes intact.
+const TEXT_TYPES = /^application\/json/;
 
 function compile(specs: readonly FunctionSpec[]): CompiledRoute[] {
   return specs.flatMap((spec) =>

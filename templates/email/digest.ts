@@ -68,6 +68,7 @@ export const STATUS_LABELS: Record<ConventionStatus, [string, string]> = {
   declined: ['refusée', 'refusées'],
   executed: ['exécutoire', 'exécutoires'],
   expired: ['échue', 'échues'],
+  cancelled: ['annulée', 'annulées'],
 };
 
 const KIND_LABELS: Record<string, string> = {

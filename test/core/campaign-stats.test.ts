@@ -35,7 +35,7 @@ describe('campaign statistics', () => {
   it('counts conventions and schools by status', () => {
     expect(stats.conventions).toBe(7);
     expect(stats.schools).toBe(10);
-    expect(stats.byStatus).toEqual({ draft: 1, sending: 0, sent: 1, signed: 1, declined: 1, executed: 1, expired: 2 });
+    expect(stats.byStatus).toEqual({ draft: 1, sending: 0, sent: 1, signed: 1, declined: 1, executed: 1, expired: 2, cancelled: 0 });
     expect(stats.signedConventions).toBe(3);
   });
 

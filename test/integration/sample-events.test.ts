@@ -80,6 +80,17 @@ describe('the sample events of events/ run the handlers directly, as `npm run in
     }
   });
 
+  it('import the sample CSV into the sample campaign, then report its stats; cancel nothing that does not exist', async () => {
+    const imported = await invoke('import-campaign');
+    expect(imported.statusCode).toBe(200);
+    expect(JSON.parse(imported.body).rejected.length).toBeGreaterThan(0);
+    const stats = await invoke('campaign-reports');
+    expect(JSON.parse(stats.body).conventions).toBeGreaterThan(0);
+    expect((await invoke('cancel-convention')).statusCode).toBe(404);
+    const digest = (await invoke('send-digest')) as unknown as { today: string; sent: boolean };
+    expect(digest).toMatchObject({ today: '2026-10-13', sent: true });
+  });
+
   it('cover every function of the catalogue', () => {
     for (const spec of functionSpecs) {
       expect.soft(existsSync(join(PROJECT_ROOT, 'events', `${spec.name}.json`)), `events/${spec.name}.json`).toBe(true);

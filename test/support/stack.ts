@@ -63,10 +63,13 @@ export async function startTestStack(): Promise<TestStack> {
     const headers: Record<string, string> = { ...options.headers };
     const token = options.token === undefined ? adminToken : options.token;
     if (token) headers.authorization = `Bearer ${token}`;
-    let body: string | undefined;
+    let body: string | Blob | undefined;
     if (options.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(options.form).toString();
+    } else if (options.body instanceof Uint8Array) {
+      headers['content-type'] ??= 'application/octet-stream';
+      body = new Blob([Buffer.from(options.body)]);
     } else if (options.body !== undefined) {
       headers['content-type'] = 'application/json';
       body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);

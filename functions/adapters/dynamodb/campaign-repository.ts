@@ -1,9 +1,9 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../core/errors.ts';
 import type { Campaign } from '../../core/model.ts';
 import type { CampaignRepository } from '../../core/ports.ts';
 import { isConditionalCheckFailed } from './client.ts';
-import { campaignKey } from './keys.ts';
+import { CAMPAIGNS_PK, campaignKey, TABLE_GSI1 } from './keys.ts';
 
 export function createCampaignRepository(db: DynamoDBDocumentClient, tableName: string): CampaignRepository {
   return {
@@ -12,7 +12,7 @@ export function createCampaignRepository(db: DynamoDBDocumentClient, tableName: 
         await db.send(
           new PutCommand({
             TableName: tableName,
-            Item: { ...campaignKey(campaign.schoolYear), entity: 'campaign', ...campaign },
+            Item: { ...campaignKey(campaign.schoolYear), gsi1pk: CAMPAIGNS_PK, gsi1sk: campaign.schoolYear, entity: 'campaign', ...campaign },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
@@ -23,6 +23,18 @@ export function createCampaignRepository(db: DynamoDBDocumentClient, tableName: 
         ]);
       }
     },
+    async list() {
+      const campaigns: Campaign[] = [];
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(
+          new QueryCommand({ TableName: tableName, IndexName: TABLE_GSI1, KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': CAMPAIGNS_PK }, ExclusiveStartKey }),
+        );
+        campaigns.push(...(page.Items ?? []).map(toCampaign));
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return campaigns;
+    },
     async get(schoolYear) {
       const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: campaignKey(schoolYear), ConsistentRead: true }));
       return Item ? toCampaign(Item) : undefined;
@@ -31,6 +43,6 @@ export function createCampaignRepository(db: DynamoDBDocumentClient, tableName: 
 }
 
 function toCampaign(item: Record<string, unknown>): Campaign {
-  const { pk: _pk, sk: _sk, entity: _entity, ...campaign } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, entity: _entity, ...campaign } = item;
   return campaign as unknown as Campaign;
 }

@@ -165,6 +165,34 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
       };
     },
 
+    async findByCommune(schoolYear, siret) {
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: communeGuardKey(schoolYear, siret), ConsistentRead: true }));
+      if (!Item) return undefined;
+      const { Item: convention } = await db.send(new GetCommand({ TableName: tableName, Key: conventionKey(String(Item.conventionId)), ConsistentRead: true }));
+      return convention ? stripKeys<Convention>(convention) : undefined;
+    },
+
+    async cancel(convention, event) {
+      return transact([
+        {
+          Update: {
+            TableName: tableName,
+            Key: conventionKey(convention.id),
+            UpdateExpression: 'SET #status = :cancelled, cancelledAt = :at REMOVE #link, sendingLeaseUntil',
+            ConditionExpression: '#status IN (:draft, :sent, :declined)',
+            ExpressionAttributeNames: { '#status': 'status', '#link': 'link' },
+            ExpressionAttributeValues: { ':cancelled': 'cancelled', ':at': event.at, ':draft': 'draft', ':sent': 'sent', ':declined': 'declined' },
+          },
+        },
+        ...(convention.link ? [{ Delete: { TableName: tableName, Key: linkKey(convention.link.hash) } }] : []),
+        // The commune and its schools are free again: a new convention can be added for them.
+        { Delete: { TableName: tableName, Key: communeGuardKey(convention.schoolYear, convention.commune.siret) } },
+        ...convention.schools.map((school) => ({ Delete: { TableName: tableName, Key: schoolGuardKey(convention.schoolYear, school.uai) } })),
+        { Delete: { TableName: tableName, Key: reminderDueKey(convention.id) } },
+        eventPut(event),
+      ]);
+    },
+
     async schoolOwners(schoolYear, uais) {
       const owners = new Map<string, { siret: string; communeName: string }>();
       const unique = [...new Set(uais)];

@@ -2,7 +2,7 @@
  * Every key of the single table, in one place. Items carry generic pk/sk and
  * gsi1pk/gsi1sk attributes plus an `entity` type.
  *
- *   campaign        CAMPAIGN#<year>          CAMPAIGN
+ *   campaign        CAMPAIGN#<year>          CAMPAIGN            gsi1: CAMPAIGNS / <year>
  *   commune guard   CAMPAIGN#<year>          COMMUNE#<siret>     one convention per commune
  *   school guard    CAMPAIGN#<year>          SCHOOL#<uai>        one commune per school
  *   convention      CONVENTION#<id>          CONVENTION          gsi1: CAMPAIGN#<year>#CONVENTIONS / COMMUNE#<siret>
@@ -72,3 +72,5 @@ export const undeliverableKey = (address: string): ItemKey => ({ pk: `EMAIL#${ad
 export const UNDELIVERABLE_PK = 'UNDELIVERABLE';
 
 export const avenantKey = (conventionId: string, avenantId: string): ItemKey => ({ pk: `CONVENTION#${conventionId}`, sk: `AVENANT#${avenantId}` });
+
+export const CAMPAIGNS_PK = 'CAMPAIGNS';

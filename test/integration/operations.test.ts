@@ -1,0 +1,109 @@
+/**
+ * The rectorat's operations over HTTP: import a campaign from a spreadsheet
+ * (both encodings), follow it, cancel, invoice, and the daily digest.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeDeps } from '../../functions/adapters/composition.ts';
+import { loadConfig } from '../../functions/adapters/config.ts';
+import { addDays, nextWorkingDay, parisDateOf } from '../../functions/core/calendar.ts';
+import { planImportFile } from '../../functions/core/import/import-rows.ts';
+import { sendDigest } from '../../functions/core/send-digest.ts';
+import { PROJECT_ROOT } from '../../infra/local/paths.ts';
+import { campaign2026 } from '../fixtures/seed-communes.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+
+const utf8 = readFileSync(join(PROJECT_ROOT, 'test/fixtures/import/communes-2025-2026-utf8.csv'));
+const cp1252 = readFileSync(join(PROJECT_ROOT, 'test/fixtures/import/communes-2025-2026-cp1252.csv'));
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+  for (const schoolYear of ['2025-2026', '2024-2025']) {
+    const created = await stack.admin('POST', '/admin/campaigns', { ...campaign2026, schoolYear, endDate: `${schoolYear.slice(5)}-09-05`, issueDate: `${schoolYear.slice(0, 4)}-05-28` });
+    expect(created.status).toBe(201);
+  }
+});
+afterAll(async () => stack?.close());
+
+async function importFile(schoolYear: string, bytes: Buffer) {
+  const response = await stack.request('POST', `/admin/campaigns/${schoolYear}/imports`, { headers: { 'content-type': 'text/csv' }, body: bytes });
+  return { status: response.status, json: (await response.json()) as { imported: number; unchanged: number; rejected: { line: number; reason: string }[] } };
+}
+
+describe('importing a campaign from a spreadsheet', () => {
+  it('imports the good communes and reports every refused row with its line and reason, in UTF-8 and in Windows-1252', async () => {
+    const expected = planImportFile(utf8);
+    const first = await importFile('2025-2026', utf8);
+    expect(first.status).toBe(200);
+    expect(first.json.imported).toBe(expected.communes.length);
+    expect(first.json.rejected).toEqual(expected.rejected);
+
+    const excel = await importFile('2024-2025', cp1252);
+    expect(excel.json.imported).toBe(expected.communes.length);
+    expect(excel.json.rejected.map((row) => row.line).length).toBe(expected.rejected.length);
+  });
+
+  it('changes nothing when the same file is imported again', async () => {
+    const before = (await stack.admin('GET', '/admin/campaigns/2025-2026/stats')).json.conventions;
+    const again = await importFile('2025-2026', utf8);
+    expect(again.json.imported).toBe(0);
+    expect(again.json.unchanged).toBe(before);
+    expect((await stack.admin('GET', '/admin/campaigns/2025-2026/stats')).json.conventions).toBe(before);
+  });
+});
+
+describe('following a campaign', () => {
+  it('lists conventions by département and by text, a page at a time, with stats by académie', async () => {
+    const inPyrenees = (await stack.admin('GET', '/admin/campaigns/2025-2026/conventions?departement=66')).json;
+    expect(inPyrenees.items.length).toBeGreaterThan(0);
+    for (const item of inPyrenees.items) expect(['Le Boulou', 'Pézilla-la-Rivière', 'Céret', 'Perpignan']).toContain(item.commune.name);
+    const search = (await stack.admin('GET', '/admin/campaigns/2025-2026/conventions?q=lespignan')).json;
+    expect(search.items.map((item: { commune: { name: string } }) => item.commune.name)).toEqual(['Lespignan']);
+    const page = (await stack.admin('GET', '/admin/campaigns/2025-2026/conventions?limit=1')).json;
+    expect(page.items).toHaveLength(1);
+    expect(page.nextCursor).toBe(1);
+    const stats = (await stack.admin('GET', '/admin/campaigns/2025-2026/stats')).json;
+    expect(stats.byAcademie.map((row: { academie: string }) => row.academie)).toContain('Montpellier');
+    expect(stats.expectedCents % 4000).toBe(0);
+    const badFilter = await stack.admin('GET', '/admin/campaigns/2025-2026/conventions?status=perdue');
+    expect(badFilter.status).toBe(400);
+  });
+
+  it('cancels a convention not yet signed, once', async () => {
+    const { items } = (await stack.admin('GET', '/admin/campaigns/2024-2025/conventions?q=lespignan')).json;
+    const cancelled = await stack.admin('POST', `/admin/conventions/${items[0].id}/cancel`, { reason: 'Import en double.' });
+    expect(cancelled.json).toEqual({ id: items[0].id, status: 'cancelled' });
+    expect((await stack.admin('POST', `/admin/conventions/${items[0].id}/cancel`, { reason: 'Encore.' })).status).toBe(409);
+    expect((await stack.admin('POST', `/admin/conventions/${items[0].id}/cancel`, {})).status).toBe(400);
+  });
+});
+
+describe('invoicing and the digest', () => {
+  it('bills an executed convention exactly, in a CSV that opens in Excel, and the next digest tells its signature', async () => {
+    await stack.admin('POST', '/admin/campaigns/2025-2026/send');
+    const { items } = (await stack.admin('GET', '/admin/campaigns/2025-2026/conventions?q=lespignan')).json;
+    const [invitation] = await stack.inbox('maire.lespignan@example.org');
+    const path = new URL(/https?:\/\/\S+\/sign\/[A-Za-z0-9_-]+/.exec(invitation!.body.text ?? '')![0]).pathname;
+    expect((await stack.request('POST', path, { token: null, form: { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on' } })).status).toBe(200);
+    expect((await stack.request('POST', `/admin/conventions/${items[0].id}/countersign`, { token: stack.tokenWithRoles(['signataire']) })).status).toBe(200);
+
+    const billing = await stack.request('GET', '/admin/campaigns/2025-2026/billing.csv');
+    expect(billing.headers.get('content-disposition')).toContain('facturation-ent-ecole-2025-2026.csv');
+    const bytes = Buffer.from(await billing.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.toString('utf8').slice(1).split('\r\n');
+    expect(lines[0]).toContain('Commune;');
+    expect(lines.find((line) => line.startsWith('Lespignan;'))).toContain(';80,00;');
+
+    const deps = composeDeps(loadConfig(process.env));
+    const today = nextWorkingDay(addDays(parisDateOf(new Date()), 1));
+    const report = await sendDigest(deps, { today, at: new Date().toISOString(), recipients: ['digest.ops@rectorat.example.org'] });
+    expect(report, JSON.stringify(report)).toMatchObject({ sent: true, quiet: false, signed: 1 });
+    const [digest] = await stack.inbox('digest.ops@rectorat.example.org');
+    expect(digest!.body.text).toContain('Lespignan');
+    expect(digest!.attachments[0]!.contentType).toContain('text/csv');
+    expect((await sendDigest(deps, { today, at: new Date().toISOString(), recipients: ['digest.ops@rectorat.example.org'] })).sent).toBe(false);
+  });
+});
