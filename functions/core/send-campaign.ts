@@ -23,6 +23,8 @@ export interface SendReport {
   sent: number;
   failed: { conventionId: string; commune: string; reason: string }[];
   skipped: number;
+  /** Conventions left for the next call when this one ran out of time: send again until it is 0. */
+  remaining: number;
 }
 
 type SendDeps = Pick<Deps, 'now' | 'newToken' | 'campaigns' | 'conventions' | 'documents' | 'mailer' | 'publicBaseUrl' | 'contactEmail'>;
@@ -32,16 +34,28 @@ function isDue(convention: Convention, now: Date): boolean {
   return convention.status === 'sending' && Date.parse(convention.sendingLeaseUntil ?? '') < now.getTime();
 }
 
-export async function sendCampaign(deps: SendDeps, input: { schoolYear: string; actor: string }): Promise<SendReport> {
+/**
+ * `hasTime` says whether another invitation fits in this invocation (Lambda's
+ * remaining time): a campaign larger than one call goes out in batches, each
+ * call resuming where the last stopped, since what is sent is never due again.
+ */
+export async function sendCampaign(
+  deps: SendDeps,
+  input: { schoolYear: string; actor: string; hasTime?: () => boolean },
+): Promise<SendReport> {
   const campaign = await deps.campaigns.get(input.schoolYear);
   if (!campaign) throw new AppError('NOT_FOUND', `Aucune campagne n'existe pour l'année scolaire ${input.schoolYear}.`);
   const conventions = await deps.conventions.listByCampaign(campaign.schoolYear);
-  const report: SendReport = { sent: 0, failed: [], skipped: 0 };
+  const report: SendReport = { sent: 0, failed: [], skipped: 0, remaining: 0 };
   const due = conventions.filter((convention) => isDue(convention, deps.now()));
   report.skipped = conventions.length - due.length;
   if (due.length === 0) return report;
   const renderer = await createConventionRenderer(campaign.model ? { model: campaign.model } : {});
-  for (const convention of due) {
+  for (const [index, convention] of due.entries()) {
+    if (input.hasTime && !input.hasTime()) {
+      report.remaining = due.length - index;
+      break;
+    }
     const outcome = await sendInvitation(deps, campaign, renderer, convention, input.actor);
     if (outcome === 'sent') report.sent += 1;
     else if (outcome === 'busy') report.skipped += 1;

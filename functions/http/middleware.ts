@@ -9,6 +9,7 @@ import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
   APIGatewayProxyResultV2,
   APIGatewayProxyStructuredResultV2,
+  Context,
 } from 'aws-lambda';
 import { AppError } from '../core/errors.ts';
 import { describeError } from './errors.ts';
@@ -77,16 +78,16 @@ const ROLE_LABEL: Record<AdminRole, string> = { gestionnaire: 'gestionnaire', si
 
 /** A JSON route of the rectorat: the caller must carry the JWT authorizer's claims, with the route's role. */
 export function adminRoute(
-  handle: (event: APIGatewayProxyEventV2WithJWTAuthorizer, admin: Admin) => Promise<Result>,
+  handle: (event: APIGatewayProxyEventV2WithJWTAuthorizer, admin: Admin, context: Context) => Promise<Result>,
   options: { role: AdminRole } = { role: 'gestionnaire' },
 ) {
   return middy<APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2>()
-    .handler(async (event) => {
+    .handler(async (event, context) => {
       const admin = adminOf(event);
       if (!admin.roles.includes(options.role)) {
         throw new AppError('FORBIDDEN', `Cette action demande le rôle ${ROLE_LABEL[options.role]}, que votre compte n'a pas.`);
       }
-      return handle(event, admin);
+      return handle(event, admin, context);
     })
     .onError(async (request) => {
       const { statusCode, body } = describeError(request.error);

@@ -7,7 +7,13 @@ import { adminRoute, json } from '../http/middleware.ts';
 const d = deps();
 
 /** POST /admin/campaigns/{schoolYear}/send */
-export const handler = adminRoute(async (event, admin) => {
+/** Keep this much of the invocation for the last invitation and the answer. */
+const SAFETY_MS = 5_000;
+
+export const handler = adminRoute(async (event, admin, context) => {
   const schoolYear = parseInput(schoolYearSchema, pathParameter(event, 'schoolYear'), 'schoolYear');
-  return json(200, await sendCampaign(d, { schoolYear, actor: admin.actor }));
+  const hasTime = () => context.getRemainingTimeInMillis() > SAFETY_MS;
+  const report = await sendCampaign(d, { schoolYear, actor: admin.actor, hasTime });
+  // 202 while invitations remain: the caller sends again to resume.
+  return json(report.remaining > 0 ? 202 : 200, report);
 });

@@ -35,7 +35,9 @@ for (const convention of seed.conventions) {
       : `  ${convention.commune.name}: ${added.json.error?.message ?? added.status}`,
   );
 }
-const sent = await call('POST', `/admin/campaigns/${year}/send`);
+// A large campaign goes out in batches: 202 while invitations remain.
+let sent = await call('POST', `/admin/campaigns/${year}/send`);
+while (sent.status === 202) sent = await call('POST', `/admin/campaigns/${year}/send`);
 if (sent.status !== 200) {
   console.error(`Send failed: ${JSON.stringify(sent.json)}`);
   process.exit(1);

@@ -133,3 +133,24 @@ describe('a new link', () => {
     expect(refused.status).toBe(409);
   });
 });
+
+describe('sending a campaign larger than one invocation', () => {
+  it('stops when time runs out, says how many remain, and the next call resumes without sending twice', async () => {
+    const { composeDeps } = await import('../../functions/adapters/composition.ts');
+    const { loadConfig } = await import('../../functions/adapters/config.ts');
+    const { sendCampaign } = await import('../../functions/core/send-campaign.ts');
+    const deps = composeDeps(loadConfig(process.env));
+    const year = '2030-2031';
+    expect((await stack.admin('POST', '/admin/campaigns', { ...campaign2026, schoolYear: year })).status).toBe(201);
+    const emails = [mayorEmail('batch-1'), mayorEmail('batch-2'), mayorEmail('batch-3')];
+    for (const [index, fixture] of [lespignan, leBoulou, pezilla].entries()) {
+      expect((await stack.admin('POST', `/admin/campaigns/${year}/conventions`, { ...fixture, mayor: { ...fixture.mayor, email: emails[index] } })).status).toBe(201);
+    }
+    let budget = 2; // room for two invitations in the first call
+    const first = await sendCampaign(deps, { schoolYear: year, actor: 'test', hasTime: () => budget-- > 0 });
+    expect(first).toMatchObject({ sent: 2, remaining: 1 });
+    const second = await sendCampaign(deps, { schoolYear: year, actor: 'test', hasTime: () => true });
+    expect(second).toMatchObject({ sent: 1, remaining: 0, skipped: 2 });
+    for (const email of emails) expect(await stack.inbox(email)).toHaveLength(1);
+  });
+});
