@@ -1,22 +1,14 @@
-import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Avenant } from '../../core/model.ts';
 import type { AvenantRepository } from '../../core/ports.ts';
 import { schoolChange } from '../../core/avenant-rules.ts';
-import { cancellationReasons } from './client.ts';
+import { transact as transactWith } from './client.ts';
 import { avenantKey, conventionKey, eventKey, linkKey, schoolGuardKey } from './keys.ts';
 
 type Item = Record<string, unknown>;
 
 export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: string): AvenantRepository {
-  async function transact(items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>): Promise<boolean> {
-    try {
-      await db.send(new TransactWriteCommand({ TransactItems: items }));
-      return true;
-    } catch (error) {
-      if (cancellationReasons(error).includes('ConditionalCheckFailed')) return false;
-      throw error;
-    }
-  }
+  const transact = (items: Parameters<typeof transactWith>[1]) => transactWith(db, items);
 
   return {
     async create(avenant, event) {

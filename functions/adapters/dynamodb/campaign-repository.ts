@@ -1,8 +1,8 @@
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../core/errors.ts';
 import type { Campaign } from '../../core/model.ts';
 import type { CampaignRepository } from '../../core/ports.ts';
-import { isConditionalCheckFailed } from './client.ts';
+import { isConditionalCheckFailed, queryAll } from './client.ts';
 import { CAMPAIGNS_PK, campaignKey, TABLE_GSI1 } from './keys.ts';
 
 export function createCampaignRepository(db: DynamoDBDocumentClient, tableName: string): CampaignRepository {
@@ -24,16 +24,8 @@ export function createCampaignRepository(db: DynamoDBDocumentClient, tableName: 
       }
     },
     async list() {
-      const campaigns: Campaign[] = [];
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({ TableName: tableName, IndexName: TABLE_GSI1, KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': CAMPAIGNS_PK }, ExclusiveStartKey }),
-        );
-        campaigns.push(...(page.Items ?? []).map(toCampaign));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return campaigns;
+      const items = await queryAll(db, { TableName: tableName, IndexName: TABLE_GSI1, KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': CAMPAIGNS_PK } });
+      return items.map(toCampaign);
     },
     async get(schoolYear) {
       const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: campaignKey(schoolYear), ConsistentRead: true }));

@@ -1,7 +1,6 @@
 import {
   BatchGetCommand,
   GetCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
@@ -9,7 +8,7 @@ import {
 import { AppError } from '../../core/errors.ts';
 import type { Convention, ConventionEvent } from '../../core/model.ts';
 import type { ConventionRepository } from '../../core/ports.ts';
-import { cancellationReasons, isConditionalCheckFailed } from './client.ts';
+import { cancellationReasons, isConditionalCheckFailed, queryAll, transact as transactWith } from './client.ts';
 import {
   communeGuardKey,
   conventionIndexKeys,
@@ -40,16 +39,7 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
     },
   });
 
-  /** Runs a transaction; false when a condition failed (someone else won), throws anything else. */
-  async function transact(items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>): Promise<boolean> {
-    try {
-      await db.send(new TransactWriteCommand({ TransactItems: items }));
-      return true;
-    } catch (error) {
-      if (cancellationReasons(error).includes('ConditionalCheckFailed')) return false;
-      throw error;
-    }
-  }
+  const transact = (items: Parameters<typeof transactWith>[1]) => transactWith(db, items);
 
   async function explainAddCollision(convention: Convention, reasons: string[]): Promise<AppError> {
     if (reasons[1] === 'ConditionalCheckFailed') {
@@ -118,41 +108,23 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
     },
 
     async listByCampaign(schoolYear) {
-      const conventions: Convention[] = [];
-      let ExclusiveStartKey: Item | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: TABLE_GSI1,
-            KeyConditionExpression: 'gsi1pk = :pk',
-            ExpressionAttributeValues: { ':pk': conventionsOfCampaignPk(schoolYear) },
-            ExclusiveStartKey,
-          }),
-        );
-        conventions.push(...(page.Items ?? []).map((item) => stripKeys<Convention>(item)));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return conventions;
+      const items = await queryAll(db, {
+        TableName: tableName,
+        IndexName: TABLE_GSI1,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': conventionsOfCampaignPk(schoolYear) },
+      });
+      return items.map((item) => stripKeys<Convention>(item));
     },
 
     async history(id) {
-      const events: ConventionEvent[] = [];
-      let ExclusiveStartKey: Item | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': conventionKey(id).pk, ':prefix': EVENT_PREFIX },
-            ConsistentRead: true,
-            ExclusiveStartKey,
-          }),
-        );
-        events.push(...(page.Items ?? []).map((item) => stripKeys<ConventionEvent>(item)));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return events;
+      const items = await queryAll(db, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': conventionKey(id).pk, ':prefix': EVENT_PREFIX },
+        ConsistentRead: true,
+      });
+      return items.map((item) => stripKeys<ConventionEvent>(item));
     },
 
     async findByLinkHash(hash) {

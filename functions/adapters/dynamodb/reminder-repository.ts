@@ -1,6 +1,6 @@
-import { DeleteCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ReminderRepository } from '../../core/ports.ts';
-import { cancellationReasons } from './client.ts';
+import { cancellationReasons, queryAll } from './client.ts';
 import { conventionKey, eventKey, REMINDERS_DUE_PK, reminderDueIndexKeys, reminderDueKey, reminderSentKey, TABLE_GSI1 } from './keys.ts';
 
 /** A claim older than this is a sweep that died between claiming and sending: it may be taken again. */
@@ -9,22 +9,13 @@ const STALE_CLAIM_MS = 15 * 60 * 1000;
 export function createReminderRepository(db: DynamoDBDocumentClient, tableName: string): ReminderRepository {
   return {
     async listDue(today) {
-      const due: { conventionId: string; dueDate: string }[] = [];
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: TABLE_GSI1,
-            KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :upTo',
-            ExpressionAttributeValues: { ':pk': REMINDERS_DUE_PK, ':upTo': `${today}#\uffff` },
-            ExclusiveStartKey,
-          }),
-        );
-        for (const item of page.Items ?? []) due.push({ conventionId: String(item.conventionId), dueDate: String(item.dueDate) });
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return due;
+      const items = await queryAll(db, {
+        TableName: tableName,
+        IndexName: TABLE_GSI1,
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :upTo',
+        ExpressionAttributeValues: { ':pk': REMINDERS_DUE_PK, ':upTo': `${today}#\uffff` },
+      });
+      return items.map((item) => ({ conventionId: String(item.conventionId), dueDate: String(item.dueDate) }));
     },
 
     async reschedule(conventionId, dueDate) {

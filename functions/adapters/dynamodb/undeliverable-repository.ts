@@ -1,5 +1,6 @@
-import { BatchGetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { UndeliverableAddress, UndeliverableAddresses } from '../../core/ports.ts';
+import { queryAll } from './client.ts';
 import { TABLE_GSI1, UNDELIVERABLE_PK, undeliverableKey } from './keys.ts';
 
 export function createUndeliverableRepository(db: DynamoDBDocumentClient, tableName: string): UndeliverableAddresses {
@@ -30,24 +31,13 @@ export function createUndeliverableRepository(db: DynamoDBDocumentClient, tableN
     },
 
     async since(instant) {
-      const entries: UndeliverableAddress[] = [];
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: TABLE_GSI1,
-            KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk >= :since',
-            ExpressionAttributeValues: { ':pk': UNDELIVERABLE_PK, ':since': instant },
-            ExclusiveStartKey,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          entries.push({ address: String(item.address), reason: item.reason as UndeliverableAddress['reason'], detail: String(item.detail), at: String(item.at) });
-        }
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return entries;
+      const items = await queryAll(db, {
+        TableName: tableName,
+        IndexName: TABLE_GSI1,
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk >= :since',
+        ExpressionAttributeValues: { ':pk': UNDELIVERABLE_PK, ':since': instant },
+      });
+      return items.map((item) => ({ address: String(item.address), reason: item.reason as UndeliverableAddress['reason'], detail: String(item.detail), at: String(item.at) }));
     },
   };
 }
