@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { deps } from '../adapters/composition.ts';
 import { billingCsv, billingCsvFilename } from '../core/billing-csv.ts';
 import { campaignStats } from '../core/campaign-stats.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { deps } from '../adapters/composition.ts';
 import { cancelConvention } from '../core/cancel-convention.ts';
 import { conventionIdSchema, parseInput, text } from '../core/inputs.ts';

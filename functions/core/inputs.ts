@@ -2,7 +2,8 @@
  * The shapes of what people send Paraphe, with messages in French that say
  * what to fix. Used at every edge (HTTP bodies, later CSV rows).
  */
-import { z } from 'zod';
+// A namespace import lets esbuild leave zod's locales out of the bundles (454 KB → 90 KB).
+import * as z from 'zod';
 import { invalidInput } from './errors.ts';
 import { isValidSchoolYear, isValidSiret, isValidUai, uaiCheckLetter } from './identifiers.ts';
 import { reminderPolicySchema } from './reminder-policy.ts';

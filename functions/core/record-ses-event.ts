@@ -3,7 +3,7 @@
  * events: a permanent bounce or a complaint makes the address undeliverable;
  * a transient bounce (full mailbox, server down) does not.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseInput } from './inputs.ts';
 import type { Deps, UndeliverableAddress } from './ports.ts';
 

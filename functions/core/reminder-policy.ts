@@ -21,7 +21,7 @@
  *   with a short policy) are one: the one with the latest nominal date stays,
  *   so the idempotency key (convention, kind, day) names exactly one reminder.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { invalidInput } from './errors.ts';
 import { addDays, avenantWindow, daysBetween, nextSchoolYear, nextWorkingDay, parisDateOf } from './calendar.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { deps } from '../adapters/composition.ts';
 import { sealer } from '../adapters/sealing.ts';
 import { countersignAvenant } from '../core/countersign-avenant.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { deps } from '../adapters/composition.ts';
 import { conventionIdSchema, emailSchema, parseInput } from '../core/inputs.ts';
 import { resendLink } from '../core/resend-link.ts';
