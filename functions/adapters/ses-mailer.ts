@@ -4,7 +4,8 @@ import type { Mailer } from '../core/ports.ts';
 import { buildMimeMessage } from './mime.ts';
 
 export function createSesClient(options: { region: string; endpoint?: string | undefined }): SESClient {
-  return new SESClient({ region: options.region, ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
+  // SES throttles by the second: retried with backoff before the caller hears of it.
+  return new SESClient({ region: options.region, maxAttempts: 5, ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
 }
 
 export function createSesMailer(ses: SESClient, from: string): Mailer {

@@ -41,13 +41,14 @@ function isDue(convention: Convention, now: Date): boolean {
  */
 export async function sendCampaign(
   deps: SendDeps,
-  input: { schoolYear: string; actor: string; hasTime?: () => boolean },
+  input: { schoolYear: string; actor: string; hasTime?: () => boolean; leaseMs?: number },
 ): Promise<SendReport> {
   const campaign = await deps.campaigns.get(input.schoolYear);
   if (!campaign) throw new AppError('NOT_FOUND', `Aucune campagne n'existe pour l'année scolaire ${input.schoolYear}.`);
   const conventions = await deps.conventions.listByCampaign(campaign.schoolYear);
   const report: SendReport = { sent: 0, failed: [], skipped: 0, remaining: 0 };
   const due = conventions.filter((convention) => isDue(convention, deps.now()));
+  const leaseMs = input.leaseMs ?? SENDING_LEASE_MS;
   report.skipped = conventions.length - due.length;
   if (due.length === 0) return report;
   const renderer = await createConventionRenderer(campaign.model ? { model: campaign.model } : {});
@@ -56,7 +57,7 @@ export async function sendCampaign(
       report.remaining = due.length - index;
       break;
     }
-    const outcome = await sendInvitation(deps, campaign, renderer, convention, input.actor);
+    const outcome = await sendInvitation(deps, campaign, renderer, convention, input.actor, leaseMs);
     if (outcome === 'sent') report.sent += 1;
     else if (outcome === 'busy') report.skipped += 1;
     else report.failed.push({ conventionId: convention.id, commune: convention.commune.name, reason: outcome.reason });
@@ -70,12 +71,13 @@ async function sendInvitation(
   renderer: ConventionRenderer,
   convention: Convention,
   actor: string,
+  leaseMs: number,
 ): Promise<'sent' | 'busy' | { reason: string }> {
   const now = deps.now();
   const claimed = await deps.conventions.claimForSending(
     convention.id,
     now.toISOString(),
-    new Date(now.getTime() + SENDING_LEASE_MS).toISOString(),
+    new Date(now.getTime() + leaseMs).toISOString(),
   );
   if (!claimed) return 'busy';
 

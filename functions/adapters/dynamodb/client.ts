@@ -4,6 +4,9 @@ import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand, type QueryC
 export function createDocumentClient(options: { region: string; endpoint?: string | undefined }): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     region: options.region,
+    // A write after an email must land: ride out a few seconds of unavailability
+    // (standard backoff, about 25 s at most) rather than leave it to a resend.
+    maxAttempts: 8,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   });
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });

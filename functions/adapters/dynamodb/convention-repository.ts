@@ -30,6 +30,21 @@ function stripKeys<T>(item: Item): T {
   return rest as T;
 }
 
+const BACKOFF_MS = [200, 400, 800, 1_600, 3_200, 6_400, 6_400];
+
+/** Retries a write through any failure but a lost condition, with backoff, for about 20 s. */
+async function persistently<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await write();
+    } catch (error) {
+      const delay = BACKOFF_MS[attempt];
+      if (delay === undefined) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
 export function createConventionRepository(db: DynamoDBDocumentClient, tableName: string): ConventionRepository {
   const eventPut = (event: ConventionEvent) => ({
     Put: {
@@ -229,7 +244,9 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
     },
 
     async markSent(id, event, reminderDue) {
-      const done = await transact([
+      // The email is out: this write must land, so it outlasts an outage the SDK's retries do not
+      // (a refused connection while DynamoDB restarts), or the next send would email the mayor twice.
+      const done = await persistently(() => transact([
         ...(reminderDue
           ? [{ Put: { TableName: tableName, Item: { ...reminderDueKey(id), ...reminderDueIndexKeys(id, reminderDue), entity: 'reminder-due', conventionId: id, dueDate: reminderDue } } }]
           : []),
@@ -244,8 +261,12 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
           },
         },
         eventPut(event),
-      ]);
-      if (!done) throw new AppError('CONFLICT', "La convention n'est plus en cours d'envoi.");
+      ]));
+      if (done) return;
+      // A retry after a commit whose answer was lost finds its own write: that is success.
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: conventionKey(id), ConsistentRead: true }));
+      if (Item?.status === 'sent' && Item.sentAt === event.at) return;
+      throw new AppError('CONFLICT', "La convention n'est plus en cours d'envoi.");
     },
 
     async releaseSending(id, event) {
