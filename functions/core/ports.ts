@@ -30,14 +30,21 @@ export interface ConventionRepository {
   cancel(convention: Convention, event: ConventionEvent): Promise<boolean>;
   /** Which of these schools already belong to a commune's convention of the campaign, and to which. */
   schoolOwners(schoolYear: string, uais: string[]): Promise<Map<string, { siret: string; communeName: string }>>;
-  /** draft, or sending with a lapsed lease, becomes sending until leaseUntil; false when another sender holds it. */
+  /**
+   * draft, or sending with a lapsed lease, becomes sending until leaseUntil; false when another sender holds it.
+   * The lease is the claim's fencing token: the writes below land only while the convention carries it,
+   * so a sender whose lease lapsed and was taken over can no longer change the convention.
+   */
   claimForSending(id: string, now: string, leaseUntil: string): Promise<boolean>;
-  /** Attaches the generated document and a new link (the previous link dies) while the convention is sending. */
-  attachInvitation(id: string, document: StoredDocument, link: SigningLink, previousLinkHash?: string): Promise<void>;
-  /** sending becomes sent, with its event and, in the same transaction, the day its first reminder falls due. */
-  markSent(id: string, event: ConventionEvent, reminderDue: string | undefined): Promise<void>;
+  /** Attaches the generated document and a new link (the previous link dies) while this claim holds. */
+  attachInvitation(id: string, leaseUntil: string, document: StoredDocument, link: SigningLink, previousLinkHash?: string): Promise<void>;
+  /**
+   * sending becomes sent, with its event and, in the same transaction, the day its first reminder falls due.
+   * The email is already out: the write is retried through an outage for as long as the claim holds.
+   */
+  markSent(id: string, leaseUntil: string, event: ConventionEvent, reminderDue: string | undefined): Promise<void>;
   /** sending goes back to draft, with the reason as an event, so a later send retries it. */
-  releaseSending(id: string, event: ConventionEvent): Promise<void>;
+  releaseSending(id: string, leaseUntil: string, event: ConventionEvent): Promise<void>;
   /** Records the first opening of the current link; false when already recorded. */
   recordView(id: string, linkHash: string, event: ConventionEvent): Promise<boolean>;
   /** sent becomes signed through the given link, with its event; false when it is no longer sent through that link. */

@@ -17,7 +17,14 @@ import type { Deps } from './ports.ts';
 import { firstWakeUp } from './reminder-schedule.ts';
 import { hashToken, linkExpiry, signingUrl } from './signing-link.ts';
 
-const SENDING_LEASE_MS = 5 * 60 * 1000;
+/**
+ * How long a claim holds a convention. It must outlast any invocation that
+ * holds it (the send function's timeout is far shorter, checked by the infra
+ * tests): a sender whose lease lapsed is dead, so a takeover never races it.
+ */
+export const SENDING_LEASE_MS = 5 * 60 * 1000;
+
+const lostClaim = (error: unknown) => error instanceof AppError && error.code === 'CONFLICT';
 
 export interface SendReport {
   sent: number;
@@ -74,11 +81,8 @@ async function sendInvitation(
   leaseMs: number,
 ): Promise<'sent' | 'busy' | { reason: string }> {
   const now = deps.now();
-  const claimed = await deps.conventions.claimForSending(
-    convention.id,
-    now.toISOString(),
-    new Date(now.getTime() + leaseMs).toISOString(),
-  );
+  const lease = new Date(now.getTime() + leaseMs).toISOString();
+  const claimed = await deps.conventions.claimForSending(convention.id, now.toISOString(), lease);
   if (!claimed) return 'busy';
 
   const pdf = await renderer.render(conventionDocumentInput(campaign, convention));
@@ -87,7 +91,13 @@ async function sendInvitation(
 
   const token = deps.newToken();
   const link = { hash: hashToken(token), expiresAt: linkExpiry(now, campaign.linkValidityDays) };
-  await deps.conventions.attachInvitation(convention.id, document, link, convention.link?.hash);
+  try {
+    // Right before the email: only a sender still holding its claim emails the mayor.
+    await deps.conventions.attachInvitation(convention.id, lease, document, link, convention.link?.hash);
+  } catch (error) {
+    if (lostClaim(error)) return 'busy';
+    throw error;
+  }
 
   try {
     await deps.mailer.send({
@@ -101,7 +111,7 @@ async function sendInvitation(
     });
   } catch (error) {
     const reason = error instanceof Error ? error.name : 'Erreur inconnue';
-    await deps.conventions.releaseSending(convention.id, {
+    await deps.conventions.releaseSending(convention.id, lease, {
       conventionId: convention.id,
       at: deps.now().toISOString(),
       type: 'invitation_failed',
@@ -112,10 +122,16 @@ async function sendInvitation(
   }
 
   const sentAt = deps.now().toISOString();
-  await deps.conventions.markSent(
-    convention.id,
-    { conventionId: convention.id, at: sentAt, type: 'sent', actor, sha256After: document.sha256, detail: `Invitation envoyée à ${convention.mayor.email}` },
-    firstWakeUp(campaign, convention, sentAt),
-  );
+  try {
+    await deps.conventions.markSent(
+      convention.id,
+      lease,
+      { conventionId: convention.id, at: sentAt, type: 'sent', actor, sha256After: document.sha256, detail: `Invitation envoyée à ${convention.mayor.email}` },
+      firstWakeUp(campaign, convention, sentAt),
+    );
+  } catch (error) {
+    // Another sender took the convention over after this one's lease lapsed: its record stands.
+    if (!lostClaim(error)) throw error;
+  }
   return 'sent';
 }

@@ -8,6 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../functions/adapters/config.ts';
+import { SENDING_LEASE_MS } from '../../functions/core/send-campaign.ts';
 import { PROJECT_ROOT } from '../../infra/app.ts';
 import { ParapheFunction } from '../../infra/paraphe-function.ts';
 import { buildTestParaphe, FIXTURE_ENTRY } from './support.ts';
@@ -70,6 +71,11 @@ describe('every catalogue function', () => {
       expect(props.MemorySize).toBe(spec.memoryMb ?? 512);
       expect(props.Timeout).toBe(spec.timeoutSeconds ?? 10);
     }
+  });
+
+  it('stops the send function before its claim on a convention lapses, so no second sender can race a live one', () => {
+    const timeoutMs = (functionProps(template, 'send-campaign').Timeout as number) * 1000;
+    expect(timeoutMs).toBeLessThan(SENDING_LEASE_MS);
   });
 
   it('uses its own role, with no AWS managed policy', () => {

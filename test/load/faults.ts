@@ -3,8 +3,10 @@
  * that every convention is in exactly one state, every invitation was sent
  * exactly once, and nothing is lost.
  *
- * 1. DynamoDB Local is stopped in the middle of a bulk send and restarted
- *    (its data on disk); the send is called again until done.
+ * 1. DynamoDB Local is stopped in the middle of a bulk send, right after an
+ *    invitation went out and before it was recorded, and restarted (its data
+ *    on disk) while the send runs: the send records it through the outage,
+ *    goes on or stops, and is called again until done.
  * 2. SES fails for a while (every email refused), then recovers.
  * 3. The function dies after its write and before its email (the process
  *    "crash" is simulated in-process: the email throws and the clean-up that
@@ -71,19 +73,36 @@ async function main(): Promise<void> {
     }
     log(`stack ready: ${conventionCount} conventions in ${year}; lease ${LEASE_MS} ms`);
 
-    // 1. DynamoDB Local stopped in the middle of a bulk send, then restarted with its data.
-    const send = sendCampaign(base, { schoolYear: year, actor: 'faults', leaseMs: LEASE_MS }).then(
+    // 1. DynamoDB Local stopped in the middle of a bulk send, at the worst moment: right after
+    //    the 10th invitation went out and before the send recorded it; restarted with its data
+    //    2 s later while the send is still running. What was emailed must still be recorded.
+    let restartedAt: Promise<void> | undefined;
+    let emailed = 0;
+    const stopAfterTenth: Deps = {
+      ...base,
+      mailer: {
+        send: async (email) => {
+          await base.mailer.send(email);
+          emailed += 1;
+          if (emailed !== 10) return;
+          spawnSync('pkill', ['-f', `DynamoDBLocal.jar.*-port ${ports.dynamodb}`]);
+          for (let i = 0; i < 50 && (await portOpen(ports.dynamodb)); i += 1) await sleep(100);
+          log('DynamoDB Local stopped right after the 10th invitation went out, before the send recorded it');
+          restartedAt = (async () => {
+            await sleep(2_000);
+            restarted = dynamoDbLocal.spawn({ port: ports.dynamodb, sharedDb: true, path: join(dataDir, 'dynamodb'), stdio: 'ignore' } as Parameters<typeof dynamoDbLocal.spawn>[0]);
+            while (!(await portOpen(ports.dynamodb))) await sleep(200);
+            log('DynamoDB Local restarted with its data');
+          })();
+        },
+      },
+    };
+    const send = await sendCampaign(stopAfterTenth, { schoolYear: year, actor: 'faults', leaseMs: LEASE_MS }).then(
       (report) => `finished: ${JSON.stringify({ sent: report.sent, failed: report.failed.length })}`,
-      (error: Error) => `interrupted: ${error.name}: ${error.message.slice(0, 120)}`,
+      (error: Error) => `stopped: ${error.name}: ${error.message.slice(0, 120)}`,
     );
-    await sleep(1_500);
-    spawnSync('pkill', ['-f', `DynamoDBLocal.jar.*-port ${ports.dynamodb}`]);
-    for (let i = 0; i < 50 && (await portOpen(ports.dynamodb)); i += 1) await sleep(100);
-    log(`DynamoDB Local stopped during the send; the send ${await send}`);
-    await sleep(2_000);
-    restarted = dynamoDbLocal.spawn({ port: ports.dynamodb, sharedDb: true, path: join(dataDir, 'dynamodb'), stdio: 'ignore' } as Parameters<typeof dynamoDbLocal.spawn>[0]);
-    while (!(await portOpen(ports.dynamodb))) await sleep(200);
-    log('DynamoDB Local restarted with its data');
+    await restartedAt;
+    log(`the send in progress ${send}`);
     await resend(base, year, 'after the restart');
 
     // 2. SES fails for a while: new conventions, every email refused, then SES is back.

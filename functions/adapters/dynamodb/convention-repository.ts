@@ -217,16 +217,16 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
       }
     },
 
-    async attachInvitation(id, document, link, previousLinkHash) {
+    async attachInvitation(id, leaseUntil, document, link, previousLinkHash) {
       const done = await transact([
         {
           Update: {
             TableName: tableName,
             Key: conventionKey(id),
             UpdateExpression: 'SET #document = :document, #link = :link',
-            ConditionExpression: '#status = :sending',
+            ConditionExpression: '#status = :sending AND sendingLeaseUntil = :lease',
             ExpressionAttributeNames: { '#status': 'status', '#document': 'document', '#link': 'link' },
-            ExpressionAttributeValues: { ':sending': 'sending', ':document': document, ':link': link },
+            ExpressionAttributeValues: { ':sending': 'sending', ':lease': leaseUntil, ':document': document, ':link': link },
           },
         },
         {
@@ -243,9 +243,10 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
       if (!done) throw new AppError('CONFLICT', "La convention n'est plus en cours d'envoi.");
     },
 
-    async markSent(id, event, reminderDue) {
+    async markSent(id, leaseUntil, event, reminderDue) {
       // The email is out: this write must land, so it outlasts an outage the SDK's retries do not
       // (a refused connection while DynamoDB restarts), or the next send would email the mayor twice.
+      // It lands late as well as on time, as long as no other sender took the convention over.
       const done = await persistently(() => transact([
         ...(reminderDue
           ? [{ Put: { TableName: tableName, Item: { ...reminderDueKey(id), ...reminderDueIndexKeys(id, reminderDue), entity: 'reminder-due', conventionId: id, dueDate: reminderDue } } }]
@@ -255,9 +256,9 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
             TableName: tableName,
             Key: conventionKey(id),
             UpdateExpression: 'SET #status = :sent, sentAt = :at REMOVE sendingLeaseUntil',
-            ConditionExpression: '#status = :sending',
+            ConditionExpression: '#status = :sending AND sendingLeaseUntil = :lease',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':sent': 'sent', ':sending': 'sending', ':at': event.at },
+            ExpressionAttributeValues: { ':sent': 'sent', ':sending': 'sending', ':lease': leaseUntil, ':at': event.at },
           },
         },
         eventPut(event),
@@ -269,16 +270,16 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
       throw new AppError('CONFLICT', "La convention n'est plus en cours d'envoi.");
     },
 
-    async releaseSending(id, event) {
+    async releaseSending(id, leaseUntil, event) {
       await transact([
         {
           Update: {
             TableName: tableName,
             Key: conventionKey(id),
             UpdateExpression: 'SET #status = :draft REMOVE sendingLeaseUntil',
-            ConditionExpression: '#status = :sending',
+            ConditionExpression: '#status = :sending AND sendingLeaseUntil = :lease',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':draft': 'draft', ':sending': 'sending' },
+            ExpressionAttributeValues: { ':draft': 'draft', ':sending': 'sending', ':lease': leaseUntil },
           },
         },
         eventPut(event),
