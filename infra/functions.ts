@@ -22,6 +22,8 @@ export interface ScheduleSpec {
 export interface EventRuleSpec {
   source: string[];
   detailType: string[];
+  /** Narrows the events by their detail (EventBridge pattern syntax), so the function runs only for those it acts on. */
+  detail?: Record<string, unknown>;
   description: string;
 }
 
@@ -143,8 +145,10 @@ export const functionSpecs: readonly FunctionSpec[] = [
     routes: [],
     eventRule: {
       source: ['aws.ses'],
-      detailType: ['Email Bounced', 'Email Complaint Received'],
-      description: "Bounces and complaints of the configuration set: the address is marked undeliverable",
+      detailType: ['Email Sent', 'Email Bounced', 'Email Complaint Received'],
+      // Of the sends, only invitations' (their tag, invitation-receipt.ts): reminders and confirmations invoke nothing.
+      detail: { $or: [{ eventType: ['Bounce', 'Complaint'] }, { eventType: ['Send'], mail: { tags: { paraphe_purpose: ['invitation'] } } }] },
+      description: 'SES events of the configuration set: a bounce or complaint marks the address undeliverable; a send confirms an invitation',
     },
     table: 'readwrite',
   },

@@ -129,7 +129,8 @@ export class StatefulStack extends Stack {
 
   /**
    * A domain identity signed with Easy DKIM, whose default configuration set
-   * publishes bounces and complaints to the account's default event bus.
+   * publishes sends, bounces and complaints to the account's default event bus
+   * (a send confirms an invitation whose sender died before recording it).
    */
   private createSendingIdentity(mailDomain: string): SendingIdentity {
     const configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
@@ -137,11 +138,11 @@ export class StatefulStack extends Stack {
       suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
     });
     configurationSet.applyRemovalPolicy(RemovalPolicy.RETAIN);
-    configurationSet.addEventDestination('BouncesAndComplaints', {
+    configurationSet.addEventDestination('SendsBouncesAndComplaints', {
       destination: ses.EventDestination.eventBus(
         events.EventBus.fromEventBusName(this, 'DefaultBus', 'default'),
       ),
-      events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+      events: [ses.EmailSendingEvent.SEND, ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
     });
 
     const identity = new ses.EmailIdentity(this, 'SenderDomain', {

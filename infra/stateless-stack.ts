@@ -239,7 +239,7 @@ export class StatelessStack extends Stack {
     const rule = spec.eventRule!;
     new events.Rule(this, `${fn.node.id}Rule`, {
       description: rule.description,
-      eventPattern: { source: rule.source, detailType: rule.detailType },
+      eventPattern: { source: rule.source, detailType: rule.detailType, ...(rule.detail ? { detail: rule.detail } : {}) },
       targets: [new eventTargets.LambdaFunction(fn.function, { deadLetterQueue: dlq, retryAttempts: 3, maxEventAge: Duration.hours(6) })],
     });
   }

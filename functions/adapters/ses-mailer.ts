@@ -12,7 +12,8 @@ export function createSesMailer(ses: SESClient, from: string): Mailer {
   return {
     async send(email) {
       const raw = buildMimeMessage({ ...email, from }, randomUUID());
-      await ses.send(new SendRawEmailCommand({ RawMessage: { Data: raw } }));
+      const tags = Object.entries(email.tags ?? {}).map(([Name, Value]) => ({ Name, Value }));
+      await ses.send(new SendRawEmailCommand({ RawMessage: { Data: raw }, ...(tags.length ? { Tags: tags } : {}) }));
     },
   };
 }

@@ -35,3 +35,6 @@ export function invalidInput(issues: FieldIssue[], message = 'Certaines données
 }
 
 export const isAppError = (error: unknown): error is AppError => error instanceof AppError;
+
+/** A sender's claim on a convention was lost to another sender, or its write already landed. */
+export const isLostClaim = (error: unknown): boolean => error instanceof AppError && error.code === 'CONFLICT';

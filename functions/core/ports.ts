@@ -140,6 +140,8 @@ export interface OutgoingEmail {
   html: string;
   text: string;
   attachments?: EmailAttachment[];
+  /** SES message tags, published back in SES's events (letters, digits, '_' and '-' only). */
+  tags?: Record<string, string>;
 }
 
 export interface Mailer {

@@ -1,16 +1,19 @@
 /**
  * What SES tells of an email, through the configuration set's EventBridge
  * events: a permanent bounce or a complaint makes the address undeliverable;
- * a transient bounce (full mailbox, server down) does not.
+ * a transient bounce (full mailbox, server down) does not; a send of an
+ * invitation its sender did not live to record is recorded.
  */
 import * as z from 'zod';
 import { parseInput } from './inputs.ts';
+import { confirmInvitation, invitationOfTags } from './invitation-receipt.ts';
 import type { Deps, UndeliverableAddress } from './ports.ts';
 
 export const sesEventSchema = z.object({
   time: z.iso.datetime({ offset: true }),
   detail: z.object({
-    eventType: z.enum(['Bounce', 'Complaint']),
+    eventType: z.enum(['Bounce', 'Complaint', 'Send']),
+    mail: z.object({ timestamp: z.iso.datetime({ offset: true }).optional(), tags: z.record(z.string(), z.array(z.string())).optional() }).optional(),
     bounce: z
       .object({
         bounceType: z.string(),
@@ -24,9 +27,23 @@ export const sesEventSchema = z.object({
   }),
 });
 
-export async function recordSesEvent(deps: Pick<Deps, 'undeliverable'>, event: unknown): Promise<UndeliverableAddress[]> {
+export interface SesEventOutcome {
+  /** Addresses now undeliverable. */
+  marked: UndeliverableAddress[];
+  /** Invitations recorded as sent from SES's Send event. */
+  confirmed: number;
+}
+
+export async function recordSesEvent(deps: Pick<Deps, 'undeliverable' | 'campaigns' | 'conventions'>, event: unknown): Promise<SesEventOutcome> {
   const { time, detail } = parseInput(sesEventSchema, event);
   const at = new Date(Date.parse(time)).toISOString();
+  if (detail.eventType === 'Send') {
+    const invitation = invitationOfTags(detail.mail?.tags);
+    if (!invitation) return { marked: [], confirmed: 0 };
+    const sentAt = new Date(Date.parse(detail.mail?.timestamp ?? time)).toISOString();
+    const outcome = await confirmInvitation(deps, { ...invitation, at: sentAt });
+    return { marked: [], confirmed: outcome === 'recorded' ? 1 : 0 };
+  }
   const marked: UndeliverableAddress[] = [];
   if (detail.eventType === 'Bounce' && detail.bounce?.bounceType === 'Permanent') {
     for (const recipient of detail.bounce.bouncedRecipients) {
@@ -39,5 +56,5 @@ export async function recordSesEvent(deps: Pick<Deps, 'undeliverable'>, event: u
     }
   }
   for (const entry of marked) await deps.undeliverable.mark(entry);
-  return marked;
+  return { marked, confirmed: 0 };
 }

@@ -11,9 +11,10 @@ import { invitationEmail } from '../../templates/email/invitation.ts';
 import { conventionDocumentInput } from './convention-document.ts';
 import { sha256Hex } from './digest.ts';
 import { conventionDocumentKey } from './document-keys.ts';
-import { AppError } from './errors.ts';
+import { AppError, isLostClaim } from './errors.ts';
 import type { Campaign, Convention } from './model.ts';
 import type { Deps } from './ports.ts';
+import { invitationTags } from './invitation-receipt.ts';
 import { firstWakeUp } from './reminder-schedule.ts';
 import { hashToken, linkExpiry, signingUrl } from './signing-link.ts';
 
@@ -24,7 +25,6 @@ import { hashToken, linkExpiry, signingUrl } from './signing-link.ts';
  */
 export const SENDING_LEASE_MS = 5 * 60 * 1000;
 
-const lostClaim = (error: unknown) => error instanceof AppError && error.code === 'CONFLICT';
 
 export interface SendReport {
   sent: number;
@@ -95,13 +95,14 @@ async function sendInvitation(
     // Right before the email: only a sender still holding its claim emails the mayor.
     await deps.conventions.attachInvitation(convention.id, lease, document, link, convention.link?.hash);
   } catch (error) {
-    if (lostClaim(error)) return 'busy';
+    if (isLostClaim(error)) return 'busy';
     throw error;
   }
 
   try {
     await deps.mailer.send({
       to: [convention.mayor.email],
+      tags: invitationTags(convention.id, lease),
       ...invitationEmail({
         convention,
         signingUrl: signingUrl(deps.publicBaseUrl, token),
@@ -131,7 +132,7 @@ async function sendInvitation(
     );
   } catch (error) {
     // Another sender took the convention over after this one's lease lapsed: its record stands.
-    if (!lostClaim(error)) throw error;
+    if (!isLostClaim(error)) throw error;
   }
   return 'sent';
 }

@@ -4,9 +4,9 @@ import { recordSesEvent } from '../core/record-ses-event.ts';
 
 const d = deps();
 
-/** SES bounces and complaints from EventBridge: the addresses become undeliverable. */
+/** SES events from EventBridge: bounces and complaints make addresses undeliverable; sends confirm invitations. */
 export const handler = async (event: unknown) => {
-  const marked = await recordSesEvent(d, event);
-  metric('SesEvents', { UndeliverableMarked: marked.length });
-  return { marked: marked.length };
+  const { marked, confirmed } = await recordSesEvent(d, event);
+  metric('SesEvents', { UndeliverableMarked: marked.length, InvitationsConfirmedBySes: confirmed });
+  return { marked: marked.length, confirmed };
 };

@@ -1,7 +1,7 @@
 /**
  * What one signed convention costs in AWS (eu-west-3), issue 8: a life cycle
- * run on the local stack through the real handlers (created, invitation sent,
- * 3 reminders, page viewed twice, PDF downloaded, signed, countersigned),
+ * run on the local stack through the real handlers (created, invitation sent
+ * and its SES Send event received, 3 reminders, page viewed twice, PDF downloaded, signed, countersigned),
  * with every request the handlers make counted on the way to DynamoDB Local,
  * s3rver and aws-ses-v2-local (DynamoDB capacity units as DynamoDB Local
  * reports them: transactions 2 WRU per item and KB), and the Lambda durations
@@ -12,9 +12,12 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client.ts';
 import { reminderDueKey } from '../../functions/adapters/dynamodb/keys.ts';
+import { invitationTags } from '../../functions/core/invitation-receipt.ts';
 import { functionSpecs } from '../../infra/functions.ts';
+import { lambdaContext, loadHandler } from '../../infra/local/gateway.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { fireSchedule } from '../../infra/local/scheduler.ts';
+import { sesSendEvent } from '../support/ses-events.ts';
 import { campaignBody, conventionBody, signingPathOf, startLocalStack, type Counts, type LocalStack } from '../load/local-stack.ts';
 
 /**
@@ -159,6 +162,21 @@ export async function run(): Promise<void> {
       if (sent.json.sent !== CONVENTIONS) throw new Error(`send: ${JSON.stringify(sent.json)}`);
       const [ms] = gatewayMs(stack, from, 'POST /admin/campaigns/{schoolYear}/send');
       return { invocations: 1 / CONVENTIONS, ms: ms! / CONVENTIONS };
+    });
+
+    // SES's Send event of each invitation reaches ses-events (the rule lets only invitations' through);
+    // the sender recorded it already, the usual case: one read. Built as SES publishes it (the local SES publishes none).
+    const receipts = await loadHandler(PROJECT_ROOT, specOf('ses-events'));
+    await phase('invitation receipt (ses-events, SES Send event)', 'ses-events', 0, async () => {
+      const durations: number[] = [];
+      for (const id of ids) {
+        const event = sesSendEvent({ to: 'maire@example.org', tags: invitationTags(id, new Date().toISOString()), at: new Date() });
+        const started = performance.now();
+        const outcome = (await quietly(() => receipts(event, lambdaContext('ses-events')))) as { confirmed: number };
+        durations.push(performance.now() - started);
+        if (outcome.confirmed !== 0) throw new Error(`receipt: ${JSON.stringify(outcome)}`);
+      }
+      return { invocations: 1, ms: median(durations) };
     });
 
     // Three reminder sweeps, each on the due date the previous one left (all conventions share it).

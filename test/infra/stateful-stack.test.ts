@@ -118,11 +118,11 @@ describe('the SES identity', () => {
     });
   });
 
-  it('publishes bounces and complaints of its configuration set to the default event bus', () => {
+  it('publishes sends, bounces and complaints of its configuration set to the default event bus', () => {
     template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       EventDestination: {
         Enabled: true,
-        MatchingEventTypes: ['bounce', 'complaint'],
+        MatchingEventTypes: ['send', 'bounce', 'complaint'],
         EventBridgeDestination: {
           EventBusArn: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':event-bus/default$')])] },
         },

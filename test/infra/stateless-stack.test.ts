@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { invitationTags } from '../../functions/core/invitation-receipt.ts';
 import { functionSpecs } from '../../infra/functions.ts';
 import { toCronExpression } from '../../infra/stateless-stack.ts';
 import { buildTestParaphe, logicalIdOf, scheduledSpec } from './support.ts';
@@ -152,12 +153,17 @@ describe('alarms', () => {
   });
 });
 
-describe('SES bounces and complaints', () => {
+describe('SES sends, bounces and complaints', () => {
   it('reach the ses-events function through an EventBridge rule on the default bus, with retries and the dead-letter queue', () => {
     const spec = specs.find((candidate) => candidate.eventRule)!;
     const fnId = logicalIdOf(template, 'AWS::Lambda::Function', { Description: `Paraphe ${spec.name}` });
     template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['aws.ses'], 'detail-type': ['Email Bounced', 'Email Complaint Received'] },
+      EventPattern: {
+        source: ['aws.ses'],
+        'detail-type': ['Email Sent', 'Email Bounced', 'Email Complaint Received'],
+        // Sends only of invitations, by the tag the mailer gives them.
+        detail: { $or: [{ eventType: ['Bounce', 'Complaint'] }, { eventType: ['Send'], mail: { tags: { paraphe_purpose: [invitationTags('x', new Date(0).toISOString()).paraphe_purpose] } } }] },
+      },
       Targets: [{ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 3 }, DeadLetterConfig: { Arn: {} } }],
     });
   });

@@ -101,7 +101,7 @@ describe('the sample events of events/ run the handlers directly, as `npm run in
 describe('a bounce reported by SES', () => {
   it('marks the address undeliverable, and Paraphe stops emailing it', async () => {
     const bounced = 'ancienne.adresse@mairie.example.org';
-    expect(await invoke('ses-events')).toEqual({ marked: 1 });
+    expect(await invoke('ses-events')).toEqual({ marked: 1, confirmed: 0 });
     // A convention whose mayor has that address: the invitation is not sent to it.
     const created = await stack.admin('POST', '/admin/campaigns', { ...campaign2026, schoolYear: '2032-2033' });
     expect(created.status).toBe(201);
@@ -116,6 +116,6 @@ describe('a bounce reported by SES', () => {
     event.detail.bounce.bounceType = 'Transient';
     const spec = functionSpecs.find((candidate) => candidate.name === 'ses-events')!;
     const handler = await loadHandler(PROJECT_ROOT, spec);
-    expect(await handler(event, lambdaContext('ses-events'))).toEqual({ marked: 0 });
+    expect(await handler(event, lambdaContext('ses-events'))).toEqual({ marked: 0, confirmed: 0 });
   });
 });

@@ -8,7 +8,12 @@ import { composeDeps, type BaseDeps } from '../../functions/adapters/composition
 import { loadConfig } from '../../functions/adapters/config.ts';
 import { AppError } from '../../functions/core/errors.ts';
 import { sendCampaign } from '../../functions/core/send-campaign.ts';
+import type { OutgoingEmail } from '../../functions/core/ports.ts';
+import { functionSpecs } from '../../infra/functions.ts';
+import { lambdaContext, loadHandler } from '../../infra/local/gateway.ts';
+import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { campaign2026, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
+import { sesSendEvent } from '../support/ses-events.ts';
 import { mayorEmail, startTestStack, type TestStack } from '../support/stack.ts';
 import { startTcpProxy } from '../support/tcp-proxy.ts';
 
@@ -110,5 +115,48 @@ describe('sending a campaign', () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  it("records, from SES's Send event, an invitation whose sender died before recording it, so the send after the lease emails nobody again", async () => {
+    const { ids, emails } = await campaignOf('2035-2036', 'receipt');
+    const crash = () => Object.assign(new Error('Runtime exited'), { name: 'Crash' });
+    const accepted: OutgoingEmail[] = [];
+    const dying = {
+      ...deps,
+      // SES accepts the email, then the process dies: no clean-up, no record.
+      mailer: { send: async (email: OutgoingEmail) => { await deps.mailer.send(email); accepted.push(email); throw crash(); } },
+      conventions: { ...deps.conventions, releaseSending: async () => { throw crash(); } },
+    };
+    await expect(sendCampaign(dying, { schoolYear: '2035-2036', actor: 'test' })).rejects.toThrow('Runtime exited');
+    expect(accepted).toHaveLength(1);
+    const id = accepted[0]!.tags!.paraphe_convention!;
+    expect((await deps.conventions.get(id))?.status).toBe('sending');
+
+    const handler = await loadHandler(PROJECT_ROOT, functionSpecs.find((spec) => spec.name === 'ses-events')!);
+    const event = sesSendEvent({ to: accepted[0]!.to[0]!, tags: accepted[0]!.tags!, at: new Date() });
+    expect(await handler(event, lambdaContext('ses-events'))).toEqual({ marked: 0, confirmed: 1 });
+    expect(await handler(event, lambdaContext('ses-events'))).toEqual({ marked: 0, confirmed: 0 }); // delivered twice: once recorded
+    const history = await deps.conventions.history(id);
+    expect(history.filter((entry) => entry.type === 'sent')).toMatchObject([{ actor: 'ses' }]);
+
+    // Past the lease, the next send sends the two others and not this one again.
+    const later = { ...deps, now: () => new Date(Date.now() + 6 * 60 * 1000) };
+    expect(await sendCampaign(later, { schoolYear: '2035-2036', actor: 'test' })).toMatchObject({ sent: 2 });
+    for (const email of emails) expect(await stack.inbox(email)).toHaveLength(1);
+    expect(ids).toContain(id);
+  });
+
+  it("leaves alone a Send event for an invitation its sender recorded", async () => {
+    const { emails } = await campaignOf('2036-2037', 'recorded');
+    const accepted: OutgoingEmail[] = [];
+    const watching = { ...deps, mailer: { send: async (email: OutgoingEmail) => { await deps.mailer.send(email); accepted.push(email); } } };
+    expect(await sendCampaign(watching, { schoolYear: '2036-2037', actor: 'test' })).toMatchObject({ sent: 3 });
+    const handler = await loadHandler(PROJECT_ROOT, functionSpecs.find((spec) => spec.name === 'ses-events')!);
+    for (const email of accepted) {
+      expect(await handler(sesSendEvent({ to: email.to[0]!, tags: email.tags!, at: new Date() }), lambdaContext('ses-events'))).toEqual({ marked: 0, confirmed: 0 });
+      const history = await deps.conventions.history(email.tags!.paraphe_convention!);
+      expect(history.filter((entry) => entry.type === 'sent')).toMatchObject([{ actor: 'test' }]);
+    }
+    expect(accepted.map((email) => email.to[0])).toEqual(expect.arrayContaining(emails));
   });
 });

@@ -12,6 +12,8 @@
  *    "crash" is simulated in-process: the email throws and the clean-up that
  *    would release the convention never runs); after the lease, the next send
  *    picks the convention up.
+ * 4. The function dies after SES accepted its email and before recording it:
+ *    SES's Send event records it, and the send after the lease skips it.
  * Runs the use cases in-process with the real adapters (the SDK over HTTP to
  * the real local servers), loopback only, bounded in time.
  */
@@ -27,10 +29,13 @@ import { addConvention } from '../../functions/core/add-convention.ts';
 import { createCampaign } from '../../functions/core/create-campaign.ts';
 import { newCampaignSchema, newConventionSchema, parseInput } from '../../functions/core/inputs.ts';
 import type { BaseDeps as Deps } from '../../functions/adapters/composition.ts';
+import type { OutgoingEmail } from '../../functions/core/ports.ts';
+import { recordSesEvent } from '../../functions/core/record-ses-event.ts';
 import { sendCampaign } from '../../functions/core/send-campaign.ts';
 import { applyEnvironment, handlerEnvironment } from '../../infra/local/environment.ts';
 import { ensureBucket, ensureTable } from '../../infra/local/resources.ts';
 import { freePort, startServers } from '../../infra/local/servers.ts';
+import { sesSendEvent } from '../support/ses-events.ts';
 import { campaignBody, conventionBody } from './local-stack.ts';
 
 const DEADLINE = Date.now() + 10 * 60 * 1000;
@@ -131,12 +136,33 @@ async function main(): Promise<void> {
     await sleep(LEASE_MS + 500);
     await resend(base, year, 'after the lease');
 
+    // 4. The function dies after SES accepted its email and before recording it: SES's Send
+    //    event, delivered by EventBridge to ses-events, records it under the sender's claim.
+    //    (The local SES server publishes no events: the event is built as SES publishes it,
+    //    from the tags the email carried.)
+    for (let i = conventionCount + 25; i < conventionCount + 28; i += 1) {
+      await addConvention(base, { schoolYear: year, convention: parseInput(newConventionSchema, conventionBody(i, 'faults')), actor: 'faults' });
+    }
+    const accepted: OutgoingEmail[] = [];
+    const diesAfterEmail: Deps = {
+      ...base,
+      mailer: { send: async (email) => { await base.mailer.send(email); accepted.push(email); throw Object.assign(new Error('Runtime exited'), { name: 'Crash' }); } },
+      conventions: { ...base.conventions, releaseSending: async () => { throw Object.assign(new Error('Runtime exited'), { name: 'Crash' }); } },
+    };
+    const died = await sendCampaign(diesAfterEmail, { schoolYear: year, actor: 'faults', leaseMs: LEASE_MS }).then(() => 'returned', (error: Error) => `died (${error.name})`);
+    const receipts = await Promise.all(
+      accepted.map((email) => recordSesEvent(base, sesSendEvent({ to: email.to[0]!, tags: email.tags ?? {}, at: new Date() }))),
+    );
+    log(`crash after the email, before its record: the function ${died}; SES's Send event recorded ${receipts.reduce((sum, receipt) => sum + receipt.confirmed, 0)} invitation`);
+    await sleep(LEASE_MS + 500);
+    await resend(base, year, 'after the lease');
+
     // Checks.
     const conventions = await base.conventions.listByCampaign(year);
     const statuses = new Map<string, number>();
     for (const convention of conventions) statuses.set(convention.status, (statuses.get(convention.status) ?? 0) + 1);
     log(`states: ${JSON.stringify(Object.fromEntries(statuses))}`);
-    check(conventions.length === conventionCount + 25, `every convention is still there (${conventions.length})`);
+    check(conventions.length === conventionCount + 28, `every convention is still there (${conventions.length})`);
     check(conventions.every((convention) => convention.status === 'sent'), 'every convention is in exactly one state: sent');
     const inbox = ((await (await fetch(`${servers.sesEndpoint}/store`)).json()) as { emails: { destination: { to: string[] } }[] }).emails;
     const perMayor = new Map<string, number>();
