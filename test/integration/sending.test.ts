@@ -1,13 +1,17 @@
 /**
  * Sending a campaign through faults, on the real local servers: two sends at
- * once, a refused email, a sender whose claim lapsed and was taken over, and
- * DynamoDB unreachable right after an email went out.
+ * once, a refused email, a sender whose claim lapsed and was taken over,
+ * DynamoDB unreachable right after an email went out (an invitation, a
+ * reminder), and a sender dying before recording what SES accepted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDeps, type BaseDeps } from '../../functions/adapters/composition.ts';
 import { loadConfig } from '../../functions/adapters/config.ts';
+import { parisMidnightUtc } from '../../functions/core/calendar.ts';
 import { AppError } from '../../functions/core/errors.ts';
+import { firstWakeUp } from '../../functions/core/reminder-schedule.ts';
 import { sendCampaign } from '../../functions/core/send-campaign.ts';
+import { sendReminders } from '../../functions/core/send-reminders.ts';
 import type { OutgoingEmail } from '../../functions/core/ports.ts';
 import { functionSpecs } from '../../infra/functions.ts';
 import { lambdaContext, loadHandler } from '../../infra/local/gateway.ts';
@@ -158,5 +162,46 @@ describe('sending a campaign', () => {
       expect(history.filter((entry) => entry.type === 'sent')).toMatchObject([{ actor: 'test' }]);
     }
     expect(accepted.map((email) => email.to[0])).toEqual(expect.arrayContaining(emails));
+  });
+});
+
+describe('a reminder sweep', () => {
+  it('records a reminder already emailed through DynamoDB refusing connections, so a replay of the day sends it no more', async () => {
+    const { ids, emails } = await campaignOf('2037-2038', 'reminded');
+    expect((await sendCampaign(deps, { schoolYear: '2037-2038', actor: 'test' })).sent).toBe(3);
+    const campaign = (await deps.campaigns.get('2037-2038'))!;
+    const first = (await deps.conventions.get(ids[0]!))!;
+    const due = firstWakeUp(campaign, first, first.sentAt!)!;
+    const at = new Date(Date.parse(parisMidnightUtc(due)) + 9 * 3600 * 1000);
+
+    const config = loadConfig(process.env);
+    const target = new URL(config.DYNAMODB_ENDPOINT!);
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port) });
+    try {
+      const cut = composeDeps({ ...config, DYNAMODB_ENDPOINT: proxy.url });
+      let outages = 0;
+      const cutAfterEmail = {
+        ...cut,
+        mailer: {
+          send: async (message: OutgoingEmail) => {
+            await cut.mailer.send(message);
+            if (outages++ > 0) return;
+            await proxy.down();
+            setTimeout(() => void proxy.up(), 3_000);
+          },
+        },
+      };
+      // Other tests' conventions of this table may fall due the same day: they are swept too.
+      const sweep = await sendReminders(cutAfterEmail, { today: due, at: at.toISOString() });
+      expect(sweep.failed).toBe(0);
+      expect(outages).toBeGreaterThanOrEqual(3);
+    } finally {
+      await proxy.close();
+    }
+    // The same day again, 20 minutes later, as if the sweep had died before moving the due dates.
+    for (const id of ids) await deps.reminders.reschedule(id, due);
+    const replay = await sendReminders(deps, { today: due, at: new Date(at.getTime() + 20 * 60 * 1000).toISOString() });
+    expect(replay).toMatchObject({ emails: 0, alreadySent: 3 });
+    for (const email of emails) expect(await stack.inbox(email)).toHaveLength(2); // the invitation and one reminder
   });
 });

@@ -8,7 +8,7 @@ import {
 import { AppError } from '../../core/errors.ts';
 import type { Convention, ConventionEvent } from '../../core/model.ts';
 import type { ConventionRepository } from '../../core/ports.ts';
-import { cancellationReasons, isConditionalCheckFailed, queryAll, transact as transactWith } from './client.ts';
+import { cancellationReasons, isConditionalCheckFailed, persistently, queryAll, transact as transactWith } from './client.ts';
 import {
   communeGuardKey,
   conventionIndexKeys,
@@ -28,21 +28,6 @@ type Item = Record<string, unknown>;
 function stripKeys<T>(item: Item): T {
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, entity: _entity, ...rest } = item;
   return rest as T;
-}
-
-const BACKOFF_MS = [200, 400, 800, 1_600, 3_200, 6_400, 6_400];
-
-/** Retries a write through any failure but a lost condition, with backoff, for about 20 s. */
-async function persistently<T>(write: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      return await write();
-    } catch (error) {
-      const delay = BACKOFF_MS[attempt];
-      if (delay === undefined) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
 }
 
 export function createConventionRepository(db: DynamoDBDocumentClient, tableName: string): ConventionRepository {

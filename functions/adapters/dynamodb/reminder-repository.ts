@@ -1,6 +1,6 @@
 import { DeleteCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ReminderRepository } from '../../core/ports.ts';
-import { cancellationReasons, queryAll } from './client.ts';
+import { cancellationReasons, persistently, queryAll } from './client.ts';
 import { conventionKey, eventKey, REMINDERS_DUE_PK, reminderDueIndexKeys, reminderDueKey, reminderSentKey, TABLE_GSI1 } from './keys.ts';
 
 /** A claim older than this is a sweep that died between claiming and sending: it may be taken again. */
@@ -55,7 +55,8 @@ export function createReminderRepository(db: DynamoDBDocumentClient, tableName: 
     },
 
     async confirm(keys, events) {
-      await db.send(
+      // The reminder is out: record it through an outage, or the next sweep would send it again.
+      await persistently(() => db.send(
         new TransactWriteCommand({
           TransactItems: [
             ...keys.map((key) => ({
@@ -72,7 +73,7 @@ export function createReminderRepository(db: DynamoDBDocumentClient, tableName: 
             })),
           ],
         }),
-      );
+      ));
     },
 
     async release(keys) {
