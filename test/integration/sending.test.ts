@@ -46,6 +46,31 @@ async function campaignOf(year: string, label: string): Promise<{ ids: string[];
   return { ids, emails };
 }
 
+/**
+ * Dependencies whose DynamoDB goes through a TCP line cut for 3 s right after
+ * the first email went out, as when DynamoDB restarts; `emailed` counts emails.
+ */
+async function withOutageAfterFirstEmail<T>(act: (cut: BaseDeps, emailed: () => number) => Promise<T>): Promise<T> {
+  const config = loadConfig(process.env);
+  const target = new URL(config.DYNAMODB_ENDPOINT!);
+  const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port) });
+  try {
+    const cut = composeDeps({ ...config, DYNAMODB_ENDPOINT: proxy.url });
+    let emailed = 0;
+    const mailer = {
+      send: async (message: OutgoingEmail) => {
+        await cut.mailer.send(message);
+        if (emailed++ > 0) return;
+        await proxy.down();
+        setTimeout(() => void proxy.up(), 3_000);
+      },
+    };
+    return await act({ ...cut, mailer }, () => emailed);
+  } finally {
+    await proxy.close();
+  }
+}
+
 describe('sending a campaign', () => {
   it('emails each mayor once when two sends run at once', async () => {
     const { emails } = await campaignOf('2031-2032', 'twice');
@@ -93,32 +118,11 @@ describe('sending a campaign', () => {
 
   it('records an invitation already emailed through DynamoDB refusing connections, so no later send emails the mayor again', async () => {
     const { ids, emails } = await campaignOf('2034-2035', 'outage');
-    const config = loadConfig(process.env);
-    const target = new URL(config.DYNAMODB_ENDPOINT!);
-    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port) });
-    try {
-      const cut = composeDeps({ ...config, DYNAMODB_ENDPOINT: proxy.url });
-      let outages = 0;
-      const cutAfterEmail = {
-        ...cut,
-        mailer: {
-          send: async (message: Parameters<BaseDeps['mailer']['send']>[0]) => {
-            await cut.mailer.send(message);
-            if (outages++ > 0) return;
-            // The first email is out: DynamoDB goes away for 3 s, as when it restarts.
-            await proxy.down();
-            setTimeout(() => void proxy.up(), 3_000);
-          },
-        },
-      };
-      const report = await sendCampaign(cutAfterEmail, { schoolYear: '2034-2035', actor: 'test' });
-      expect(report).toMatchObject({ sent: 3, failed: [] });
-      for (const id of ids) expect((await deps.conventions.get(id))?.status).toBe('sent');
-      expect((await sendCampaign(deps, { schoolYear: '2034-2035', actor: 'test' })).sent).toBe(0);
-      for (const email of emails) expect(await stack.inbox(email)).toHaveLength(1);
-    } finally {
-      await proxy.close();
-    }
+    const report = await withOutageAfterFirstEmail((cut) => sendCampaign(cut, { schoolYear: '2034-2035', actor: 'test' }));
+    expect(report).toMatchObject({ sent: 3, failed: [] });
+    for (const id of ids) expect((await deps.conventions.get(id))?.status).toBe('sent');
+    expect((await sendCampaign(deps, { schoolYear: '2034-2035', actor: 'test' })).sent).toBe(0);
+    for (const email of emails) expect(await stack.inbox(email)).toHaveLength(1);
   });
 
   it("records, from SES's Send event, an invitation whose sender died before recording it, so the send after the lease emails nobody again", async () => {
@@ -174,30 +178,11 @@ describe('a reminder sweep', () => {
     const due = firstWakeUp(campaign, first, first.sentAt!)!;
     const at = new Date(Date.parse(parisMidnightUtc(due)) + 9 * 3600 * 1000);
 
-    const config = loadConfig(process.env);
-    const target = new URL(config.DYNAMODB_ENDPOINT!);
-    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port) });
-    try {
-      const cut = composeDeps({ ...config, DYNAMODB_ENDPOINT: proxy.url });
-      let outages = 0;
-      const cutAfterEmail = {
-        ...cut,
-        mailer: {
-          send: async (message: OutgoingEmail) => {
-            await cut.mailer.send(message);
-            if (outages++ > 0) return;
-            await proxy.down();
-            setTimeout(() => void proxy.up(), 3_000);
-          },
-        },
-      };
-      // Other tests' conventions of this table may fall due the same day: they are swept too.
-      const sweep = await sendReminders(cutAfterEmail, { today: due, at: at.toISOString() });
-      expect(sweep.failed).toBe(0);
-      expect(outages).toBeGreaterThanOrEqual(3);
-    } finally {
-      await proxy.close();
-    }
+    // Other tests' conventions of this table may fall due the same day: they are swept too.
+    await withOutageAfterFirstEmail(async (cut, emailed) => {
+      expect((await sendReminders(cut, { today: due, at: at.toISOString() })).failed).toBe(0);
+      expect(emailed()).toBeGreaterThanOrEqual(3);
+    });
     // The same day again, 20 minutes later, as if the sweep had died before moving the due dates.
     for (const id of ids) await deps.reminders.reschedule(id, due);
     const replay = await sendReminders(deps, { today: due, at: new Date(at.getTime() + 20 * 60 * 1000).toISOString() });
