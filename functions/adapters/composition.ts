@@ -11,8 +11,8 @@ import { createDocumentClient } from './dynamodb/client.ts';
 import { createConventionRepository } from './dynamodb/convention-repository.ts';
 import { createReminderRepository } from './dynamodb/reminder-repository.ts';
 import { createUndeliverableRepository } from './dynamodb/undeliverable-repository.ts';
-import { createS3Client, createS3DocumentStore } from './s3-document-store.ts';
-import { createSesClient, createSesMailer } from './ses-mailer.ts';
+import { createS3DocumentStore } from './s3-document-store.ts';
+import { createSesMailer } from './ses-mailer.ts';
 import { createSuppressingMailer } from './suppressing-mailer.ts';
 
 /** Everything but the sealer, which only the sealing functions load (functions/adapters/sealing.ts): it weighs. */
@@ -21,8 +21,6 @@ export type BaseDeps = Omit<Deps, 'sealer'>;
 export function composeDeps(config: Config): BaseDeps {
   const region = config.AWS_REGION;
   const db = createDocumentClient({ region, endpoint: config.DYNAMODB_ENDPOINT });
-  const s3 = createS3Client({ region, endpoint: config.S3_ENDPOINT });
-  const ses = createSesClient({ region, endpoint: config.SES_ENDPOINT });
   const undeliverable = createUndeliverableRepository(db, config.TABLE_NAME);
   return {
     now: () => new Date(),
@@ -34,8 +32,8 @@ export function composeDeps(config: Config): BaseDeps {
     reminders: createReminderRepository(db, config.TABLE_NAME),
     avenants: createAvenantRepository(db, config.TABLE_NAME),
     undeliverable,
-    documents: createS3DocumentStore(s3, config.BUCKET_NAME),
-    mailer: createSuppressingMailer(createSesMailer(ses, config.SENDER_EMAIL), undeliverable),
+    documents: createS3DocumentStore({ region, endpoint: config.S3_ENDPOINT }, config.BUCKET_NAME),
+    mailer: createSuppressingMailer(createSesMailer({ region, endpoint: config.SES_ENDPOINT }, config.SENDER_EMAIL), undeliverable),
     publicBaseUrl: config.PUBLIC_BASE_URL,
     contactEmail: config.RECTORAT_CONTACT_EMAIL,
   };

@@ -1,32 +1,50 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type { DocumentStore } from '../core/ports.ts';
 
-export function createS3Client(options: {
+export interface S3Options {
   region: string;
   endpoint?: string | undefined;
   credentials?: { accessKeyId: string; secretAccessKey: string };
-}): S3Client {
-  return new S3Client({
+}
+
+/**
+ * The S3 SDK is imported on first use, not at cold start: it weighs about
+ * 200 ms of a module initialisation, which a function that stores and reads
+ * no document (most of the catalogue) should not pay.
+ */
+const loadSdk = () => import('@aws-sdk/client-s3');
+
+function clientConfig(options: S3Options): S3ClientConfig {
+  return {
     region: options.region,
     // Checksums only when S3 requires them: s3rver stores streamed uploads
     // with the default flexible checksums corrupted, and AWS needs none here.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
-  });
+  };
 }
 
-export function createS3DocumentStore(s3: S3Client, bucket: string): DocumentStore {
+export async function createS3Client(options: S3Options): Promise<S3Client> {
+  const { S3Client } = await loadSdk();
+  return new S3Client(clientConfig(options));
+}
+
+export function createS3DocumentStore(options: S3Options, bucket: string): DocumentStore {
+  let connected: Promise<{ s3: S3Client; sdk: Awaited<ReturnType<typeof loadSdk>> }> | undefined;
+  const connect = () => (connected ??= loadSdk().then((sdk) => ({ sdk, s3: new sdk.S3Client(clientConfig(options)) })));
   return {
     async put(key, bytes, contentType) {
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: contentType }));
+      const { s3, sdk } = await connect();
+      await s3.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: contentType }));
     },
     async get(key) {
+      const { s3, sdk } = await connect();
       try {
-        const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        const object = await s3.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
         return object.Body ? await object.Body.transformToByteArray() : undefined;
       } catch (error) {
-        if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
+        if (error instanceof sdk.NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
         throw error;
       }
     },

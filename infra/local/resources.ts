@@ -48,7 +48,7 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
 }
 
 export async function ensureBucket(endpoint: string, bucket: string): Promise<void> {
-  const s3 = createS3Client({ region: 'eu-west-3', endpoint, credentials: LOCAL_CREDENTIALS });
+  const s3 = await createS3Client({ region: 'eu-west-3', endpoint, credentials: LOCAL_CREDENTIALS });
   try {
     await s3.send(new HeadBucketCommand({ Bucket: bucket }));
   } catch {

@@ -96,7 +96,7 @@ describe('one convention from campaign to signed PDF', () => {
     expect(trail.events).toEqual(shown.json.history);
 
     // The signed PDF in S3 is the original plus a certificate page, and its hash is the one recorded
-    const s3 = createS3Client({ region: 'eu-west-3', endpoint: stack.settings.s3Endpoint, credentials: LOCAL_CREDENTIALS });
+    const s3 = await createS3Client({ region: 'eu-west-3', endpoint: stack.settings.s3Endpoint, credentials: LOCAL_CREDENTIALS });
     const object = await s3.send(new GetObjectCommand({ Bucket: stack.settings.bucketName, Key: shown.json.signedDocument.key }));
     const signedPdf = await object.Body!.transformToByteArray();
     expect(sha256Hex(signedPdf)).toBe(shown.json.signedDocument.sha256);

@@ -51,7 +51,7 @@ describe('countersignature', () => {
     const last = shown.history.at(-1);
     expect(last).toMatchObject({ type: 'countersigned', sha256Before: shown.signedDocument.sha256, sha256After: shown.executedDocument.sha256 });
 
-    const s3 = createS3Client({ region: 'eu-west-3', endpoint: stack.settings.s3Endpoint, credentials: LOCAL_CREDENTIALS });
+    const s3 = await createS3Client({ region: 'eu-west-3', endpoint: stack.settings.s3Endpoint, credentials: LOCAL_CREDENTIALS });
     const object = await s3.send(new GetObjectCommand({ Bucket: stack.settings.bucketName, Key: shown.executedDocument.key }));
     const final = await object.Body!.transformToByteArray();
     expect(sha256Hex(final)).toBe(shown.executedDocument.sha256);
