@@ -1,5 +1,6 @@
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type { DocumentStore } from '../core/ports.ts';
+import { persistently } from './persistently.ts';
 
 export interface S3Options {
   region: string;
@@ -36,7 +37,8 @@ export function createS3DocumentStore(options: S3Options, bucket: string): Docum
   return {
     async put(key, bytes, contentType) {
       const { s3, sdk } = await connect();
-      await s3.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: contentType }));
+      // A signed or executed PDF is stored after the transaction that records it: ride out an outage.
+      await persistently(() => s3.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: contentType })));
     },
     async get(key) {
       const { s3, sdk } = await connect();

@@ -2,23 +2,27 @@
  * Sending a campaign through faults, on the real local servers: two sends at
  * once, a refused email, a sender whose claim lapsed and was taken over,
  * DynamoDB unreachable right after an email went out (an invitation, a
- * reminder), and a sender dying before recording what SES accepted.
+ * reminder), a sender dying before recording what SES accepted, and S3
+ * unreachable right after a signature was recorded.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDeps, type BaseDeps } from '../../functions/adapters/composition.ts';
 import { loadConfig } from '../../functions/adapters/config.ts';
+import { sealer } from '../../functions/adapters/sealing.ts';
 import { parisMidnightUtc } from '../../functions/core/calendar.ts';
+import { sha256Hex } from '../../functions/core/digest.ts';
 import { AppError } from '../../functions/core/errors.ts';
 import { firstWakeUp } from '../../functions/core/reminder-schedule.ts';
 import { sendCampaign } from '../../functions/core/send-campaign.ts';
 import { sendReminders } from '../../functions/core/send-reminders.ts';
+import { signConvention } from '../../functions/core/sign-convention.ts';
 import type { OutgoingEmail } from '../../functions/core/ports.ts';
 import { functionSpecs } from '../../infra/functions.ts';
 import { lambdaContext, loadHandler } from '../../infra/local/gateway.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { campaign2026, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
 import { sesSendEvent } from '../support/ses-events.ts';
-import { mayorEmail, startTestStack, type TestStack } from '../support/stack.ts';
+import { mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
 import { startTcpProxy } from '../support/tcp-proxy.ts';
 
 let stack: TestStack;
@@ -47,28 +51,36 @@ async function campaignOf(year: string, label: string): Promise<{ ids: string[];
 }
 
 /**
- * Dependencies whose DynamoDB goes through a TCP line cut for 3 s right after
- * the first email went out, as when DynamoDB restarts; `emailed` counts emails.
+ * Dependencies whose DynamoDB or S3 goes through a TCP line that `cut()` cuts
+ * for 3 s (connections refused and reset), as when the server restarts.
  */
-async function withOutageAfterFirstEmail<T>(act: (cut: BaseDeps, emailed: () => number) => Promise<T>): Promise<T> {
+async function withCutLine<T>(service: 'DYNAMODB_ENDPOINT' | 'S3_ENDPOINT', act: (cut: BaseDeps, cut3s: () => Promise<void>) => Promise<T>): Promise<T> {
   const config = loadConfig(process.env);
-  const target = new URL(config.DYNAMODB_ENDPOINT!);
+  const target = new URL(config[service]!);
   const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port) });
   try {
-    const cut = composeDeps({ ...config, DYNAMODB_ENDPOINT: proxy.url });
+    const cut3s = async () => {
+      await proxy.down();
+      setTimeout(() => void proxy.up(), 3_000);
+    };
+    return await act(composeDeps({ ...config, [service]: proxy.url }), cut3s);
+  } finally {
+    await proxy.close();
+  }
+}
+
+/** DynamoDB cut for 3 s right after the first email went out; `emailed` counts emails. */
+async function withOutageAfterFirstEmail<T>(act: (cut: BaseDeps, emailed: () => number) => Promise<T>): Promise<T> {
+  return withCutLine('DYNAMODB_ENDPOINT', (cut, cut3s) => {
     let emailed = 0;
     const mailer = {
       send: async (message: OutgoingEmail) => {
         await cut.mailer.send(message);
-        if (emailed++ > 0) return;
-        await proxy.down();
-        setTimeout(() => void proxy.up(), 3_000);
+        if (emailed++ === 0) await cut3s();
       },
     };
-    return await act({ ...cut, mailer }, () => emailed);
-  } finally {
-    await proxy.close();
-  }
+    return act({ ...cut, mailer }, () => emailed);
+  });
 }
 
 describe('sending a campaign', () => {
@@ -188,5 +200,31 @@ describe('a reminder sweep', () => {
     const replay = await sendReminders(deps, { today: due, at: new Date(at.getTime() + 20 * 60 * 1000).toISOString() });
     expect(replay).toMatchObject({ emails: 0, alreadySent: 3 });
     for (const email of emails) expect(await stack.inbox(email)).toHaveLength(2); // the invitation and one reminder
+  });
+});
+
+describe('a signature', () => {
+  it('stores the signed PDF and emails it through S3 refusing connections right after the signature was recorded', async () => {
+    const email = mayorEmail('s3-blip');
+    const { id, path } = await sentConvention(stack, { ...campaign2026, schoolYear: '2038-2039' }, { ...lespignan, mayor: { ...lespignan.mayor, email } });
+    const signed = await withCutLine('S3_ENDPOINT', (cut, cut3s) => {
+      const conventions = {
+        ...cut.conventions,
+        recordSignature: async (...args: Parameters<BaseDeps['conventions']['recordSignature']>) => {
+          const won = await cut.conventions.recordSignature(...args);
+          await cut3s();
+          return won;
+        },
+      };
+      return signConvention(
+        { ...cut, conventions, sealer: sealer() },
+        { token: path.split('/').at(-1)!, form: { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on' }, ip: '127.0.0.1', userAgent: 'test' },
+      );
+    });
+    expect(signed.status).toBe('signed');
+    const stored = await deps.documents.get(signed.signedDocument!.key);
+    expect(stored && sha256Hex(stored)).toBe((await deps.conventions.get(id))?.signedDocument?.sha256);
+    const mails = await stack.inbox(email);
+    expect(mails.map((mail) => mail.attachments.length)).toEqual([0, 1]); // the invitation, then the signed copy
   });
 });

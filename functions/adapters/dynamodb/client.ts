@@ -4,8 +4,8 @@ import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand, type QueryC
 export function createDocumentClient(options: { region: string; endpoint?: string | undefined }): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     region: options.region,
-    // A write after an email must land: ride out a few seconds of unavailability
-    // (standard backoff, about 25 s at most) rather than leave it to a resend.
+    // Throttling, 5xx and reset connections: retried with standard backoff (a
+    // refused connection is not; see persistently.ts for the writes that must land).
     maxAttempts: 8,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   });
@@ -47,24 +47,4 @@ export async function queryAll(db: DynamoDBDocumentClient, input: Omit<QueryComm
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return items;
-}
-
-const BACKOFF_MS = [200, 400, 800, 1_600, 3_200, 6_400, 6_400];
-
-/**
- * Retries a write through any error it throws, with backoff, for about 20 s on
- * top of the SDK's own retries: for the write that records an email already
- * sent, which must outlast an outage (refused connections while DynamoDB
- * restarts). A lost condition is an answer, not an error: `transact` returns false.
- */
-export async function persistently<T>(write: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      return await write();
-    } catch (error) {
-      const delay = BACKOFF_MS[attempt];
-      if (delay === undefined) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
 }

@@ -8,7 +8,8 @@ import {
 import { AppError } from '../../core/errors.ts';
 import type { Convention, ConventionEvent } from '../../core/model.ts';
 import type { ConventionRepository } from '../../core/ports.ts';
-import { cancellationReasons, isConditionalCheckFailed, persistently, queryAll, transact as transactWith } from './client.ts';
+import { persistently } from '../persistently.ts';
+import { cancellationReasons, isConditionalCheckFailed, queryAll, transact as transactWith } from './client.ts';
 import {
   communeGuardKey,
   conventionIndexKeys,

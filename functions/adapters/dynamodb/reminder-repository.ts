@@ -1,6 +1,7 @@
 import { DeleteCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ReminderRepository } from '../../core/ports.ts';
-import { cancellationReasons, persistently, queryAll } from './client.ts';
+import { persistently } from '../persistently.ts';
+import { cancellationReasons, queryAll } from './client.ts';
 import { conventionKey, eventKey, REMINDERS_DUE_PK, reminderDueIndexKeys, reminderDueKey, reminderSentKey, TABLE_GSI1 } from './keys.ts';
 
 /** A claim older than this is a sweep that died between claiming and sending: it may be taken again. */
