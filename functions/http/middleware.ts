@@ -11,6 +11,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
+import { redact } from '../adapters/logging.ts';
 import { AppError } from '../core/errors.ts';
 import { describeError } from './errors.ts';
 
@@ -39,15 +40,17 @@ export const html = (statusCode: number, body: string): Result => ({
 });
 
 function logFailure(error: unknown, event: { rawPath?: string; requestContext?: { requestId?: string } }): void {
-  // Structured, without the path's token or any email address.
+  // Structured JSON, without any token or email address.
   console.error(
-    JSON.stringify({
-      level: 'ERROR',
-      message: 'request failed',
-      requestId: event.requestContext?.requestId,
-      route: event.rawPath?.replace(/\/sign\/[^/]+/, '/sign/{token}'),
-      error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
-    }),
+    redact(
+      JSON.stringify({
+        level: 'ERROR',
+        message: 'request failed',
+        requestId: event.requestContext?.requestId,
+        route: event.rawPath,
+        error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
+      }),
+    ),
   );
 }
 

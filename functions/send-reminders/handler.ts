@@ -1,4 +1,5 @@
 import { deps } from '../adapters/composition.ts';
+import { withRedactedErrors } from '../adapters/logging.ts';
 import { metric } from '../adapters/metrics.ts';
 import { scheduledRun } from '../core/reminder-schedule.ts';
 import { sendReminders } from '../core/send-reminders.ts';
@@ -11,9 +12,9 @@ const d = deps();
  * Scheduler retries it (nothing is sent twice) and, in the end, the event
  * reaches the dead-letter queue: a failure is never silent.
  */
-export const handler = async (event: unknown) => {
+export const handler = withRedactedErrors(async (event: unknown) => {
   const report = await sendReminders(d, scheduledRun(event));
   metric('Reminders', { RemindersSent: report.reminders, ReminderEmails: report.emails, ReminderEmailsFailed: report.failed, ConventionsExpired: report.expired, DueRead: report.read });
   if (report.failed > 0) throw new Error(`${report.failed} reminder email(s) failed on ${report.today}; they will be retried`);
   return report;
-};
+});

@@ -1,12 +1,13 @@
 import { deps } from '../adapters/composition.ts';
+import { withRedactedErrors } from '../adapters/logging.ts';
 import { metric } from '../adapters/metrics.ts';
 import { recordSesEvent } from '../core/record-ses-event.ts';
 
 const d = deps();
 
 /** SES events from EventBridge: bounces and complaints make addresses undeliverable; sends confirm invitations. */
-export const handler = async (event: unknown) => {
+export const handler = withRedactedErrors(async (event: unknown) => {
   const { marked, confirmed } = await recordSesEvent(d, event);
   metric('SesEvents', { UndeliverableMarked: marked.length, InvitationsConfirmedBySes: confirmed });
   return { marked: marked.length, confirmed };
-};
+});
