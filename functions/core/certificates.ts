@@ -4,6 +4,7 @@
  * page, and the platform's seal dated with the recorded instant.
  */
 import { appendCountersignatureCertificate, appendSignatureCertificate } from '../../templates/convention/signature-certificate.ts';
+import { sha256Hex } from './digest.ts';
 import type { Convention, Countersignature, Signature, StoredDocument } from './model.ts';
 import type { Deps } from './ports.ts';
 
@@ -55,4 +56,22 @@ export async function countersignedPdf(
     signedDocumentSha256: paper.signedDocument.sha256,
   });
   return deps.sealer.seal(final, { ...seal, contactInfo: deps.contactEmail, signingTime: new Date(countersignature.countersignedAt) });
+}
+
+/**
+ * A recorded document missing from the store (its write, right after the
+ * transaction that records it, outlived by an outage) is rebuilt from the
+ * recorded facts, byte for byte, checked against its recorded SHA-256 and
+ * stored again. Undefined when it is there.
+ */
+export async function restoreIfMissing(
+  deps: Pick<Deps, 'documents'>,
+  stored: StoredDocument,
+  rebuild: () => Promise<Uint8Array>,
+): Promise<Uint8Array | undefined> {
+  if (await deps.documents.get(stored.key)) return undefined;
+  const pdf = await rebuild();
+  if (sha256Hex(pdf) !== stored.sha256) throw new Error(`The rebuilt ${stored.key} differs from the recorded document`);
+  await deps.documents.put(stored.key, pdf, 'application/pdf');
+  return pdf;
 }

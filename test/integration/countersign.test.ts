@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../functions/adapters/s3-document-store.ts';
 import { sha256Hex } from '../../functions/core/digest.ts';
@@ -18,8 +18,8 @@ afterAll(async () => stack?.close());
 
 const withEmail = <T extends { mayor: object }>(fixture: T, label: string) => ({ ...fixture, mayor: { ...fixture.mayor, email: mayorEmail(label) } });
 
-async function signedConvention(fixture: typeof lespignan, label: string) {
-  const sent = await sentConvention(stack, campaign2026, withEmail(fixture, label));
+async function signedConvention(fixture: typeof lespignan, label: string, campaign: typeof campaign2026 = campaign2026) {
+  const sent = await sentConvention(stack, campaign, withEmail(fixture, label));
   const response = await stack.request('POST', sent.path, { token: null, form: { signerName: fixture.mayor.name, capacity: 'maire', consent: 'on' } });
   expect(response.status).toBe(200);
   return sent;
@@ -66,6 +66,27 @@ describe('countersignature', () => {
     expect(finals[0]!.destination.to.join(', ')).toBe(`${email}, ent-ecole@rectorat.example.org`);
     expect(Buffer.from(finals[0]!.attachments[0]!.content, 'base64').equals(Buffer.from(final))).toBe(true);
 
+    expect((await countersign(id, ['signataire'])).status).toBe(409);
+  });
+
+  it('restores, when countersigned again, an executed PDF whose storage was lost, byte for byte, and sends it to both parties', async () => {
+    const { id, email } = await signedConvention(leBoulou, 'restore', { ...campaign2026, schoolYear: '2039-2040' });
+    expect((await countersign(id, ['signataire'])).status).toBe(200);
+    const { executedDocument } = (await stack.admin('GET', `/admin/conventions/${id}`)).json;
+    const s3 = await createS3Client({ region: 'eu-west-3', endpoint: stack.settings.s3Endpoint, credentials: LOCAL_CREDENTIALS });
+    // As if S3 had stayed down past every retry after the countersignature was recorded.
+    await s3.send(new DeleteObjectCommand({ Bucket: stack.settings.bucketName, Key: executedDocument.key }));
+
+    const again = await countersign(id, ['signataire']);
+    expect(again.status).toBe(200);
+    expect(again.json.executedDocument).toEqual(executedDocument);
+    const object = await s3.send(new GetObjectCommand({ Bucket: stack.settings.bucketName, Key: executedDocument.key }));
+    expect(sha256Hex(await object.Body!.transformToByteArray())).toBe(executedDocument.sha256);
+    expect((await stack.inbox(email)).filter((mail) => mail.subject.includes('exécutoire'))).toHaveLength(2);
+    const history = (await stack.admin('GET', `/admin/conventions/${id}`)).json.history as { type: string }[];
+    expect(history.filter((event) => event.type === 'countersigned')).toHaveLength(1);
+
+    // The document is there: a third countersignature is refused, as any other.
     expect((await countersign(id, ['signataire'])).status).toBe(409);
   });
 
