@@ -59,16 +59,26 @@ export async function countersignedPdf(
 }
 
 /**
+ * How long after its record a document may be found missing and restored:
+ * longer than the signing functions live (their timeout, checked by the infra
+ * tests), so a retry never restores, and emails again, a document whose own
+ * request is still storing it.
+ */
+export const RESTORE_AFTER_MS = 60_000;
+
+/**
  * A recorded document missing from the store (its write, right after the
  * transaction that records it, outlived by an outage) is rebuilt from the
  * recorded facts, byte for byte, checked against its recorded SHA-256 and
- * stored again. Undefined when it is there.
+ * stored again. Undefined when it is there, or recorded too recently to tell.
  */
 export async function restoreIfMissing(
-  deps: Pick<Deps, 'documents'>,
+  deps: Pick<Deps, 'documents' | 'now'>,
   stored: StoredDocument,
+  recordedAt: string,
   rebuild: () => Promise<Uint8Array>,
 ): Promise<Uint8Array | undefined> {
+  if (deps.now().getTime() - Date.parse(recordedAt) < RESTORE_AFTER_MS) return undefined;
   if (await deps.documents.get(stored.key)) return undefined;
   const pdf = await rebuild();
   if (sha256Hex(pdf) !== stored.sha256) throw new Error(`The rebuilt ${stored.key} differs from the recorded document`);

@@ -104,7 +104,7 @@ async function restoreExecuted(deps: CountersignDeps, convention: Convention, pa
   const { countersignature, executedDocument } = convention;
   if (!countersignature || !executedDocument) return undefined;
   const campaign = await campaignOf(deps, convention);
-  const sealed = await restoreIfMissing(deps, executedDocument, () => countersignedPdf(deps, paper, countersignature, sealOf(convention, campaign)));
+  const sealed = await restoreIfMissing(deps, executedDocument, countersignature.countersignedAt, () => countersignedPdf(deps, paper, countersignature, sealOf(convention, campaign)));
   if (!sealed) return undefined;
   await sendExecuted(deps, convention, sealed);
   return convention;

@@ -8,11 +8,11 @@
 import { signedEmail } from '../../templates/email/signed.ts';
 import { sha256Hex } from './digest.ts';
 import { documentFileName, signedDocumentKey } from './document-keys.ts';
-import { certifyOriginal } from './certificates.ts';
+import { certifyOriginal, restoreIfMissing } from './certificates.ts';
 import { settledError } from './convention-errors.ts';
 import { AppError } from './errors.ts';
 import type { SignatureForm } from './inputs.ts';
-import type { Convention, Signature } from './model.ts';
+import type { Convention, Signature, StoredDocument } from './model.ts';
 import type { Deps } from './ports.ts';
 import { resolveSigningLink } from './signing-link.ts';
 
@@ -23,6 +23,11 @@ export async function signConvention(
   input: { token: string; form: SignatureForm; ip: string; userAgent: string },
 ): Promise<Convention> {
   const { convention, linkHash } = await resolveSigningLink(deps, input.token);
+  if (convention.status === 'signed') {
+    // Signing again after a failure: the recorded signed document is restored if its storage was lost.
+    const restored = await restoreSigned(deps, convention);
+    if (restored) return restored;
+  }
   const settled = settledError(convention);
   if (settled) throw settled;
   if (convention.status !== 'sent' || !convention.document) {
@@ -41,15 +46,7 @@ export async function signConvention(
     userAgent: input.userAgent,
   };
 
-  const original = await deps.documents.get(convention.document.key);
-  if (!original) throw new Error(`Document missing for convention ${convention.id}`);
-  const certified = await certifyOriginal(original, convention, signature, convention.document.sha256);
-  const signedPdf = await deps.sealer.seal(certified, {
-    reason: `Convention ENT-École ${convention.schoolYear} signée pour la commune de ${convention.commune.name}`,
-    location: convention.commune.name,
-    contactInfo: deps.contactEmail,
-    signingTime: new Date(signature.signedAt),
-  });
+  const signedPdf = await sealSigned(deps, convention, convention.document, signature);
   const signedDocument = { key: signedDocumentKey(convention), sha256: sha256Hex(signedPdf) };
 
   const won = await deps.conventions.recordSignature(convention.id, linkHash, signature, signedDocument, {
@@ -70,10 +67,41 @@ export async function signConvention(
 
   await deps.documents.put(signedDocument.key, signedPdf, 'application/pdf');
   const signed: Convention = { ...convention, status: 'signed', signedAt: signature.signedAt, signature, signedDocument };
-  await deps.mailer.send({
-    to: [convention.mayor.email],
-    ...signedEmail({ convention: signed, contactEmail: deps.contactEmail }),
-    attachments: [{ filename: documentFileName(convention, 'signed'), contentType: 'application/pdf', content: signedPdf }],
-  });
+  await sendSigned(deps, signed, signedPdf);
   return signed;
+}
+
+/** The original, its certificate page, under the platform's seal dated with the recorded instant: the same bytes every time. */
+async function sealSigned(deps: SignDeps, convention: Convention, document: StoredDocument, signature: Signature): Promise<Uint8Array> {
+  const original = await deps.documents.get(document.key);
+  if (!original) throw new Error(`Document missing for convention ${convention.id}`);
+  const certified = await certifyOriginal(original, convention, signature, document.sha256);
+  return deps.sealer.seal(certified, {
+    reason: `Convention ENT-École ${convention.schoolYear} signée pour la commune de ${convention.commune.name}`,
+    location: convention.commune.name,
+    contactInfo: deps.contactEmail,
+    signingTime: new Date(signature.signedAt),
+  });
+}
+
+async function sendSigned(deps: SignDeps, signed: Convention, signedPdf: Uint8Array): Promise<void> {
+  await deps.mailer.send({
+    to: [signed.mayor.email],
+    ...signedEmail({ convention: signed, contactEmail: deps.contactEmail }),
+    attachments: [{ filename: documentFileName(signed, 'signed'), contentType: 'application/pdf', content: signedPdf }],
+  });
+}
+
+/**
+ * A signed convention whose document never reached the store: rebuilt from
+ * the recorded signature, stored, and sent to the mayor (the email came after
+ * the store, so it never left). Undefined when the document is there.
+ */
+async function restoreSigned(deps: SignDeps, convention: Convention): Promise<Convention | undefined> {
+  const { signature, document, signedDocument } = convention;
+  if (!signature || !document || !signedDocument) return undefined;
+  const signedPdf = await restoreIfMissing(deps, signedDocument, signature.signedAt, () => sealSigned(deps, convention, document, signature));
+  if (!signedPdf) return undefined;
+  await sendSigned(deps, convention, signedPdf);
+  return convention;
 }

@@ -8,6 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../functions/adapters/config.ts';
+import { RESTORE_AFTER_MS } from '../../functions/core/certificates.ts';
 import { SENDING_LEASE_MS } from '../../functions/core/send-campaign.ts';
 import { PROJECT_ROOT } from '../../infra/app.ts';
 import { ParapheFunction } from '../../infra/paraphe-function.ts';
@@ -76,6 +77,12 @@ describe('every catalogue function', () => {
   it('stops the send function before its claim on a convention lapses, so no second sender can race a live one', () => {
     const timeoutMs = (functionProps(template, 'send-campaign').Timeout as number) * 1000;
     expect(timeoutMs).toBeLessThan(SENDING_LEASE_MS);
+  });
+
+  it('stops the sealing functions before a document they store may be restored, so a retry never restores one still being stored', () => {
+    const sealing = specs.filter((spec) => spec.sealsDocuments);
+    expect(sealing.length).toBeGreaterThan(0);
+    for (const spec of sealing) expect((functionProps(template, spec.name).Timeout as number) * 1000, spec.name).toBeLessThan(RESTORE_AFTER_MS);
   });
 
   it('uses its own role, with no AWS managed policy', () => {

@@ -5,10 +5,13 @@
  * reminder), a sender dying before recording what SES accepted, and S3
  * unreachable right after a signature was recorded.
  */
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDeps, type BaseDeps } from '../../functions/adapters/composition.ts';
 import { loadConfig } from '../../functions/adapters/config.ts';
+import { createS3Client } from '../../functions/adapters/s3-document-store.ts';
 import { sealer } from '../../functions/adapters/sealing.ts';
+import { RESTORE_AFTER_MS } from '../../functions/core/certificates.ts';
 import { parisMidnightUtc } from '../../functions/core/calendar.ts';
 import { sha256Hex } from '../../functions/core/digest.ts';
 import { AppError } from '../../functions/core/errors.ts';
@@ -20,6 +23,7 @@ import type { OutgoingEmail } from '../../functions/core/ports.ts';
 import { functionSpecs } from '../../infra/functions.ts';
 import { lambdaContext, loadHandler } from '../../infra/local/gateway.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
+import { LOCAL_CREDENTIALS } from '../../infra/local/resources.ts';
 import { campaign2026, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
 import { sesSendEvent } from '../support/ses-events.ts';
 import { mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
@@ -226,5 +230,27 @@ describe('a signature', () => {
     expect(stored && sha256Hex(stored)).toBe((await deps.conventions.get(id))?.signedDocument?.sha256);
     const mails = await stack.inbox(email);
     expect(mails.map((mail) => mail.attachments.length)).toEqual([0, 1]); // the invitation, then the signed copy
+  });
+
+  it('is restored, when the mayor signs again a minute later, if its PDF never reached S3: the same bytes, emailed', async () => {
+    const email = mayorEmail('restore-signed');
+    const { id, path } = await sentConvention(stack, { ...campaign2026, schoolYear: '2040-2041' }, { ...lespignan, mayor: { ...lespignan.mayor, email } });
+    const input = { token: path.split('/').at(-1)!, form: { signerName: 'Jean François GUIBBERT', capacity: 'maire' as const, consent: 'on' as const }, ip: '127.0.0.1', userAgent: 'test' };
+    const signing = { ...deps, sealer: sealer() };
+    const { signedDocument } = await signConvention(signing, input);
+    // As if S3 had stayed down past every retry after the signature was recorded.
+    const s3 = await createS3Client({ region: 'eu-west-3', endpoint: stack.settings.s3Endpoint, credentials: LOCAL_CREDENTIALS });
+    await s3.send(new DeleteObjectCommand({ Bucket: stack.settings.bucketName, Key: signedDocument!.key }));
+
+    // Within the minute, the first request may still be storing it: "déjà signée".
+    await expect(signConvention(signing, input)).rejects.toMatchObject({ code: 'ALREADY_SIGNED' });
+    const later = { ...signing, now: () => new Date(Date.now() + RESTORE_AFTER_MS + 1_000) };
+    expect(await signConvention(later, input)).toMatchObject({ status: 'signed', signedDocument });
+    const stored = await deps.documents.get(signedDocument!.key);
+    expect(stored && sha256Hex(stored)).toBe(signedDocument!.sha256);
+    expect((await stack.inbox(email)).map((mail) => mail.attachments.length)).toEqual([0, 1, 1]);
+    expect((await deps.conventions.history(id)).filter((event) => event.type === 'signed')).toHaveLength(1);
+    // Stored again: a further signature is "déjà signée".
+    await expect(signConvention(later, input)).rejects.toMatchObject({ code: 'ALREADY_SIGNED' });
   });
 });
