@@ -19,19 +19,28 @@ export function uaiDepartement(uai: string): string {
   return uai.slice(1, 3);
 }
 
-/** Luhn checksum over the 14 digits of a SIRET. */
-export function isValidSiret(siret: string): boolean {
-  if (!/^\d{14}$/.test(siret)) return false;
+/** The Luhn sum of a digit string, every second digit from the right doubled. */
+function luhnSum(digits: string): number {
   let sum = 0;
-  for (let i = 0; i < 14; i += 1) {
-    let digit = Number(siret[13 - i]);
+  for (let i = 0; i < digits.length; i += 1) {
+    let digit = Number(digits[digits.length - 1 - i]);
     if (i % 2 === 1) {
       digit *= 2;
       if (digit > 9) digit -= 9;
     }
     sum += digit;
   }
-  return sum % 10 === 0;
+  return sum;
+}
+
+/** Luhn checksum over the 14 digits of a SIRET. */
+export function isValidSiret(siret: string): boolean {
+  return /^\d{14}$/.test(siret) && luhnSum(siret) % 10 === 0;
+}
+
+/** The digit that completes 13 digits into a valid SIRET. */
+export function siretCheckDigit(first13: string): string {
+  return String((10 - (luhnSum(`${first13}0`) % 10)) % 10);
 }
 
 /** "2026-2027": two consecutive years. */

@@ -12,9 +12,9 @@ import { conventionDocumentInput } from './convention-document.ts';
 import { sha256Hex } from './digest.ts';
 import { conventionDocumentKey } from './document-keys.ts';
 import { AppError, isLostClaim } from './errors.ts';
+import { invitationTags } from './invitation-receipt.ts';
 import type { Campaign, Convention } from './model.ts';
 import type { Deps } from './ports.ts';
-import { invitationTags } from './invitation-receipt.ts';
 import { firstWakeUp } from './reminder-schedule.ts';
 import { hashToken, linkExpiry, signingUrl } from './signing-link.ts';
 
@@ -24,7 +24,6 @@ import { hashToken, linkExpiry, signingUrl } from './signing-link.ts';
  * tests): a sender whose lease lapsed is dead, so a takeover never races it.
  */
 export const SENDING_LEASE_MS = 5 * 60 * 1000;
-
 
 export interface SendReport {
   sent: number;

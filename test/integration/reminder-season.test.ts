@@ -13,7 +13,7 @@ import { addConvention } from '../../functions/core/add-convention.ts';
 import { addDays, dayOfWeek, parisMidnightUtc } from '../../functions/core/calendar.ts';
 import { createCampaign } from '../../functions/core/create-campaign.ts';
 import { declineConvention } from '../../functions/core/decline-convention.ts';
-import { uaiCheckLetter } from '../../functions/core/identifiers.ts';
+import { siretCheckDigit, uaiCheckLetter } from '../../functions/core/identifiers.ts';
 import { newCampaignSchema, newConventionSchema, parseInput } from '../../functions/core/inputs.ts';
 import type { Deps } from '../../functions/core/ports.ts';
 import { sendCampaign } from '../../functions/core/send-campaign.ts';
@@ -30,19 +30,7 @@ let clock = new Date('2026-06-15T08:00:00Z');
 let deps: Deps;
 
 /** A SIRET with a valid Luhn key from its first 13 digits. */
-function siret(first13: string): string {
-  for (let key = 0; key < 10; key += 1) {
-    const candidate = `${first13}${key}`;
-    let sum = 0;
-    for (let i = 0; i < 14; i += 1) {
-      let digit = Number(candidate[13 - i]);
-      if (i % 2 === 1) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
-      sum += digit;
-    }
-    if (sum % 10 === 0) return candidate;
-  }
-  throw new Error('unreachable');
-}
+const siret = (first13: string) => first13 + siretCheckDigit(first13);
 const uai = (digits: string) => `${digits}${uaiCheckLetter(digits)}`;
 
 const mayors = { a: mayorEmail('season-a'), b: mayorEmail('season-b'), c: mayorEmail('season-c'), d: mayorEmail('season-d') };

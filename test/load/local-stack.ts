@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { siretCheckDigit, uaiCheckLetter } from '../../functions/core/identifiers.ts';
 import { applyEnvironment, handlerEnvironment, type LocalStackSettings } from '../../infra/local/environment.ts';
 import { startGateway } from '../../infra/local/gateway.ts';
 import { signLocalToken } from '../../infra/local/jwt.ts';
@@ -21,15 +22,9 @@ import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { ensureBucket, ensureTable } from '../../infra/local/resources.ts';
 import { ensureSealingP12 } from '../../infra/local/sealing-certificate.ts';
 import { freePort, startServers } from '../../infra/local/servers.ts';
+import type { SentEmail } from '../support/sent-email.ts';
 
-export interface SentEmail {
-  messageId: string;
-  from: string;
-  destination: { to: string[] };
-  subject: string;
-  body: { html?: string; text?: string };
-  at: number;
-}
+export type { SentEmail } from '../support/sent-email.ts';
 
 /** What the handlers asked of the servers, by operation. */
 export interface Counts {
@@ -226,25 +221,13 @@ export async function startLocalStack(options: { count?: boolean; log?: (line: s
   };
 }
 
-const UAI_LETTERS = 'ABCDEFGHJKLMNPRSTUVWXYZ';
-
 /** A valid UAI: seven digits and their check letter. */
-export const uai = (digits: string): string => digits + UAI_LETTERS[Number(digits) % 23];
+export const uai = (digits: string): string => digits + uaiCheckLetter(digits);
 
 /** A valid commune SIRET (Luhn): "21" + département + a serial, then the check digit. */
 export function siret(departement: string, serial: number): string {
   const body = `21${departement}${String(serial).padStart(9, '0')}`; // 13 digits
-  let sum = 0;
-  for (let i = 0; i < 13; i += 1) {
-    // Position from the right once the check digit is appended: 1..13, odd positions doubled.
-    let digit = Number(body[12 - i]);
-    if (i % 2 === 0) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return body + String((10 - (sum % 10)) % 10);
+  return body + siretCheckDigit(body);
 }
 
 export const campaignBody = (schoolYear: string) => ({

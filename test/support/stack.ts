@@ -14,16 +14,9 @@ import { startGateway } from '../../infra/local/gateway.ts';
 import { signLocalToken } from '../../infra/local/jwt.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { ensureBucket, ensureTable } from '../../infra/local/resources.ts';
+import type { SentEmail } from './sent-email.ts';
 
-export interface SentEmail {
-  messageId: string;
-  from: string;
-  destination: { to: string[] };
-  subject: string;
-  body: { html?: string; text?: string };
-  attachments: { content: string; contentType: string; filename?: string; size: number }[];
-  at: number;
-}
+export type { SentEmail } from './sent-email.ts';
 
 export interface TestStack {
   settings: LocalStackSettings;

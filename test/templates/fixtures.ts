@@ -1,4 +1,5 @@
 /** Seed communes (from ../shared/seeds) and hard inputs for the document templates. */
+import { uaiCheckLetter } from '../../functions/core/identifiers.ts';
 import type { ConventionDocumentInput, SchoolType } from '../../templates/convention/render-convention.ts';
 
 const RECTRICE_TITLE =
@@ -37,11 +38,9 @@ export const leBoulou2023: ConventionDocumentInput = {
   schools: [{ uai: '0660713S', type: 'elementaire', name: 'LA SUBERAIE' }],
 };
 
-const UAI_LETTERS = 'ABCDEFGHJKLMNPRSTUVWXYZ';
-
 /** A valid UAI: 7 digits then the check letter (DOMAIN.md). */
 export function uai(digits: string): string {
-  return digits + UAI_LETTERS[Number(digits) % 23];
+  return digits + uaiCheckLetter(digits);
 }
 
 const TYPES: SchoolType[] = ['maternelle', 'elementaire', 'primaire'];
