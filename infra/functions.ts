@@ -27,6 +27,24 @@ export interface EventRuleSpec {
   description: string;
 }
 
+/**
+ * The table's stream, through a Lambda event source mapping: what it lets
+ * through, and how it retries. The local stack reads the stream of DynamoDB
+ * Local with the same settings (infra/local/stream-mapping.ts).
+ */
+export interface StreamSourceSpec {
+  /** Lambda event filtering: only records matching reach the function (the same pattern is applied locally). */
+  filter: Record<string, unknown>;
+  batchSize: number;
+  /** Concurrent batches per shard; records of one item stay in order. */
+  parallelizationFactor: number;
+  /** Retries of a failing batch before its records go to the on-failure destination (the dead-letter queue). */
+  maxRetryAttempts: number;
+  /** Records older than this are not retried but go to the dead-letter queue. */
+  maxRecordAgeSeconds: number;
+  bisectOnError: boolean;
+}
+
 export interface FunctionSpec {
   name: string;
   /** Path of the handler module from the project root; it exports `handler`. */
@@ -34,6 +52,7 @@ export interface FunctionSpec {
   routes: RouteSpec[];
   schedule?: ScheduleSpec;
   eventRule?: EventRuleSpec;
+  streamSource?: StreamSourceSpec;
   /** Access to the table; absent for a function that never reads it. */
   table?: 'read' | 'readwrite';
   bucket?: 'read' | 'readwrite';
@@ -64,10 +83,39 @@ export const functionSpecs: readonly FunctionSpec[] = [
     entry: 'functions/send-campaign/handler.ts',
     routes: [{ method: 'POST', path: '/admin/campaigns/{schoolYear}/send', auth: 'admin' }],
     table: 'readwrite',
+  },
+  {
+    name: 'get-job',
+    entry: 'functions/get-job/handler.ts',
+    routes: [{ method: 'GET', path: '/admin/jobs/{id}', auth: 'admin' }],
+    table: 'read',
+  },
+  {
+    name: 'run-jobs',
+    entry: 'functions/run-jobs/handler.ts',
+    routes: [],
+    streamSource: {
+      filter: { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { entity: { S: ['job'] }, state: { S: ['pending'] } } } },
+      batchSize: 10,
+      parallelizationFactor: 4,
+      maxRetryAttempts: 8,
+      maxRecordAgeSeconds: 6 * 60 * 60,
+      bisectOnError: true,
+    },
+    table: 'readwrite',
     bucket: 'readwrite',
     sendsEmail: true,
-    memoryMb: 1024,
-    timeoutSeconds: 29,
+    sealsDocuments: true,
+    memoryMb: 1536,
+    timeoutSeconds: 120,
+  },
+  {
+    name: 'wake-jobs',
+    entry: 'functions/wake-jobs/handler.ts',
+    routes: [],
+    schedule: { cron: 'cron(* * * * ? *)', description: 'Every minute: jobs waiting for a retry whose time came go back to the worker' },
+    table: 'readwrite',
+    timeoutSeconds: 60,
   },
   {
     name: 'get-convention',
@@ -146,9 +194,9 @@ export const functionSpecs: readonly FunctionSpec[] = [
     eventRule: {
       source: ['aws.ses'],
       detailType: ['Email Sent', 'Email Bounced', 'Email Complaint Received'],
-      // Of the sends, only invitations' (their tag, invitation-receipt.ts): reminders and confirmations invoke nothing.
-      detail: { $or: [{ eventType: ['Bounce', 'Complaint'] }, { eventType: ['Send'], mail: { tags: { paraphe_purpose: ['invitation'] } } }] },
-      description: 'SES events of the configuration set: a bounce or complaint marks the address undeliverable; a send confirms an invitation',
+      // Of the sends, only jobs' emails (their tag, core/jobs/email-once.ts).
+      detail: { $or: [{ eventType: ['Bounce', 'Complaint'] }, { eventType: ['Send'], mail: { tags: { paraphe_job: [{ exists: true }] } } }] },
+      description: "SES events of the configuration set: a bounce or complaint marks the address undeliverable; a send records a job's email as out",
     },
     table: 'readwrite',
   },

@@ -8,10 +8,13 @@ import { loadConfig, type Config } from './config.ts';
 import { createAvenantRepository } from './dynamodb/avenant-repository.ts';
 import { createCampaignRepository } from './dynamodb/campaign-repository.ts';
 import { createDocumentClient } from './dynamodb/client.ts';
+import { createJobRepository } from './dynamodb/job-repository.ts';
+import { createSendRate } from './dynamodb/send-rate.ts';
 import { createConventionRepository } from './dynamodb/convention-repository.ts';
 import { createReminderRepository } from './dynamodb/reminder-repository.ts';
 import { createUndeliverableRepository } from './dynamodb/undeliverable-repository.ts';
 import { createS3DocumentStore } from './s3-document-store.ts';
+import { createPacedMailer } from './paced-mailer.ts';
 import { createSesMailer } from './ses-mailer.ts';
 import { createSuppressingMailer } from './suppressing-mailer.ts';
 
@@ -31,9 +34,13 @@ export function composeDeps(config: Config): BaseDeps {
     conventions: createConventionRepository(db, config.TABLE_NAME),
     reminders: createReminderRepository(db, config.TABLE_NAME),
     avenants: createAvenantRepository(db, config.TABLE_NAME),
+    jobs: createJobRepository(db, config.TABLE_NAME),
     undeliverable,
     documents: createS3DocumentStore({ region, endpoint: config.S3_ENDPOINT }, config.BUCKET_NAME),
-    mailer: createSuppressingMailer(createSesMailer({ region, endpoint: config.SES_ENDPOINT }, config.SENDER_EMAIL), undeliverable),
+    mailer: createSuppressingMailer(
+      createPacedMailer(createSesMailer({ region, endpoint: config.SES_ENDPOINT }, config.SENDER_EMAIL), createSendRate(db, config.TABLE_NAME, config.SES_MAX_SEND_RATE)),
+      undeliverable,
+    ),
     publicBaseUrl: config.PUBLIC_BASE_URL,
     contactEmail: config.RECTORAT_CONTACT_EMAIL,
   };

@@ -26,6 +26,11 @@ export const configSchema = z.object({
   SEALING_SECRET_ID: z.string().min(1).optional(),
   SEALING_P12_PATH: z.string().min(1).optional(),
   SEALING_P12_PASSPHRASE: z.string().default(''),
+  /**
+   * Messages per second that every email path together stays within: SES's sending quota of the account
+   * and region (14 is the default production quota; the sandbox allows 1).
+   */
+  SES_MAX_SEND_RATE: z.coerce.number().positive().max(1000).default(14),
   DYNAMODB_ENDPOINT: optionalUrl,
   S3_ENDPOINT: optionalUrl,
   SES_ENDPOINT: optionalUrl,

@@ -118,8 +118,8 @@ export interface Convention {
   /** The count that sets the fee of the following school years, once an avenant changed it. */
   followingYearsSchoolCount?: number;
   link?: SigningLink;
-  /** While status is 'sending': until when the sender holds the convention. */
-  sendingLeaseUntil?: string;
+  /** While status is 'sending': the invitation job that holds the convention. */
+  sendingJob?: string;
 }
 
 export type ConventionEventType = 'created' | 'sent' | 'invitation_failed' | 'viewed' | 'signed' | 'declined' | 'countersigned' | 'link_resent' | 'reminded' | 'reminder_failed' | 'expired' | 'avenant_requested' | 'avenant_signed' | 'avenant_countersigned' | 'cancelled';

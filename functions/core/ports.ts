@@ -3,6 +3,7 @@
  * of the core pass plain objects.
  */
 import type { AvenantOutcome } from './avenant-rules.ts';
+import type { Job, JobFailure, JobProgress } from './jobs/job.ts';
 import type { Avenant, Campaign, Convention, ConventionEvent, Countersignature, Decline, Signature, SigningLink, StoredDocument } from './model.ts';
 
 export interface CampaignRepository {
@@ -30,21 +31,17 @@ export interface ConventionRepository {
   cancel(convention: Convention, event: ConventionEvent): Promise<boolean>;
   /** Which of these schools already belong to a commune's convention of the campaign, and to which. */
   schoolOwners(schoolYear: string, uais: string[]): Promise<Map<string, { siret: string; communeName: string }>>;
+  /** draft becomes sending, held by this invitation job; false when it is no longer a draft (sent, or held by another job). */
+  claimForSending(id: string, jobId: string): Promise<boolean>;
+  /** Attaches the generated document and a new link (the previous link dies) while this job holds the convention. */
+  attachInvitation(id: string, jobId: string, document: StoredDocument, link: SigningLink, previousLinkHash?: string): Promise<void>;
   /**
-   * draft, or sending with a lapsed lease, becomes sending until leaseUntil; false when another sender holds it.
-   * The lease is the claim's fencing token: the writes below land only while the convention carries it,
-   * so a sender whose lease lapsed and was taken over can no longer change the convention.
+   * sending becomes sent, with its event, the day its first reminder falls due and the end of the job, in one
+   * transaction; false when the job had already ended (a second delivery).
    */
-  claimForSending(id: string, now: string, leaseUntil: string): Promise<boolean>;
-  /** Attaches the generated document and a new link (the previous link dies) while this claim holds. */
-  attachInvitation(id: string, leaseUntil: string, document: StoredDocument, link: SigningLink, previousLinkHash?: string): Promise<void>;
-  /**
-   * sending becomes sent, with its event and, in the same transaction, the day its first reminder falls due.
-   * The email is already out: the write is retried through an outage for as long as the claim holds.
-   */
-  markSent(id: string, leaseUntil: string, event: ConventionEvent, reminderDue: string | undefined): Promise<void>;
+  markSent(id: string, jobId: string, event: ConventionEvent, reminderDue: string | undefined, completion: JobCompletion): Promise<boolean>;
   /** sending goes back to draft, with the reason as an event, so a later send retries it. */
-  releaseSending(id: string, leaseUntil: string, event: ConventionEvent): Promise<void>;
+  releaseSending(id: string, jobId: string, event: ConventionEvent): Promise<void>;
   /** Records the first opening of the current link; false when already recorded. */
   recordView(id: string, linkHash: string, event: ConventionEvent): Promise<boolean>;
   /** sent becomes signed through the given link, with its event; false when it is no longer sent through that link. */
@@ -105,6 +102,52 @@ export interface ReminderRepository {
   release(keys: string[]): Promise<void>;
   /** The convention reached its end date; false when it was already expired. */
   expire(conventionId: string, event: ConventionEvent): Promise<boolean>;
+}
+
+/** A job that ends as done in the same transaction as the change it made; `tally` names what its parent counts. */
+export interface JobCompletion {
+  job: Job;
+  at: string;
+  tally?: string;
+}
+
+/** The jobs: written with the change that causes them, delivered by the table's stream, ended once. */
+export interface JobRepository {
+  get(id: string): Promise<Job | undefined>;
+  progress(id: string): Promise<JobProgress | undefined>;
+  failures(id: string, limit?: number): Promise<JobFailure[]>;
+  /**
+   * A tracked job and its empty progress. With `running`, one job of its kind per campaign at a time:
+   * while one runs, nothing is written and its id comes back.
+   */
+  startTracked(job: Job, running?: { schoolYear: string }): Promise<{ started: boolean; jobId: string }>;
+  /** The tracked job of a kind last started for a campaign. */
+  runningJob(schoolYear: string, kind: Job['kind']): Promise<string | undefined>;
+  /**
+   * The next chunk of a tracked job's children (at most 90), exactly once: conditioned on the progress'
+   * cursor, so a fan-out that resumes after a crash never enqueues a chunk twice. False when already done.
+   */
+  enqueueChildren(parent: Job, cursor: number, children: Job[], options: { last: boolean }): Promise<boolean>;
+  /** Failures found before any child exists (refused lines of a file); written again, they are the same items. */
+  recordFailures(jobId: string, failures: JobFailure[]): Promise<void>;
+  /** pending becomes done (its parent counts it), with new jobs it causes; false when it had already ended. */
+  complete(completion: JobCompletion, next?: Job[]): Promise<boolean>;
+  /** pending becomes failed, with the reason listed under its parent (or itself); false when it had already ended. */
+  fail(job: Job, failure: JobFailure, tally?: string): Promise<boolean>;
+  /** pending becomes waiting until `wakeAt`; false when it had already ended. */
+  retryLater(job: Job, wakeAt: string, attempts: number, reason: string): Promise<boolean>;
+  /** Waiting jobs whose time came become pending again (the stream delivers them); how many. */
+  wakeDue(now: string): Promise<number>;
+  /**
+   * Before a job's one email: claimed until `leaseUntil`. Not claimed when SES already took it (`sentAt`), or
+   * while another try holds it (`heldUntil`): that try may have died after SES took the email, which SES's
+   * Send event then records (recordEmailSent).
+   */
+  claimEmail(jobId: string, now: string, leaseUntil: string): Promise<{ claimed: true } | { claimed: false; sentAt?: string; heldUntil?: string }>;
+  /** The email failed: the claim goes, so the next try sends it. */
+  releaseEmail(jobId: string, leaseUntil: string): Promise<void>;
+  /** SES took the job's email; false when already recorded or never claimed. */
+  recordEmailSent(jobId: string, at: string): Promise<boolean>;
 }
 
 export interface UndeliverableAddress {
@@ -174,6 +217,7 @@ export interface Deps extends Clock {
   conventions: ConventionRepository;
   reminders: ReminderRepository;
   avenants: AvenantRepository;
+  jobs: JobRepository;
   undeliverable: UndeliverableAddresses;
   documents: DocumentStore;
   mailer: Mailer;

@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import { parseInput } from './inputs.ts';
-import { confirmInvitation, invitationOfTags } from './invitation-receipt.ts';
+import { JOB_TAG } from './jobs/email-once.ts';
 import type { Deps, UndeliverableAddress } from './ports.ts';
 
 export const sesEventSchema = z.object({
@@ -30,19 +30,18 @@ export const sesEventSchema = z.object({
 export interface SesEventOutcome {
   /** Addresses now undeliverable. */
   marked: UndeliverableAddress[];
-  /** Invitations recorded as sent from SES's Send event. */
+  /** Jobs' emails recorded as sent from SES's Send event (their try had not recorded it yet). */
   confirmed: number;
 }
 
-export async function recordSesEvent(deps: Pick<Deps, 'undeliverable' | 'campaigns' | 'conventions'>, event: unknown): Promise<SesEventOutcome> {
+export async function recordSesEvent(deps: Pick<Deps, 'undeliverable' | 'jobs'>, event: unknown): Promise<SesEventOutcome> {
   const { time, detail } = parseInput(sesEventSchema, event);
   const at = new Date(Date.parse(time)).toISOString();
   if (detail.eventType === 'Send') {
-    const invitation = invitationOfTags(detail.mail?.tags);
-    if (!invitation) return { marked: [], confirmed: 0 };
+    const jobId = detail.mail?.tags?.[JOB_TAG]?.[0];
+    if (!jobId) return { marked: [], confirmed: 0 };
     const sentAt = new Date(Date.parse(detail.mail?.timestamp ?? time)).toISOString();
-    const outcome = await confirmInvitation(deps, { ...invitation, at: sentAt });
-    return { marked: [], confirmed: outcome === 'recorded' ? 1 : 0 };
+    return { marked: [], confirmed: (await deps.jobs.recordEmailSent(jobId, sentAt)) ? 1 : 0 };
   }
   const marked: UndeliverableAddress[] = [];
   if (detail.eventType === 'Bounce' && detail.bounce?.bounceType === 'Permanent') {

@@ -1,137 +1,145 @@
 /**
- * The rectorat sends a campaign: every convention not yet sent gets its PDF
- * into the document store and its mayor an email with a personal link.
- *
- * Each convention is claimed first (a conditional write with a lease), so two
- * sends running at once never email a mayor twice; the email goes out before
- * the convention is marked sent, so a failed email leaves it to the next send.
+ * The rectorat sends a campaign: one request starts one tracked job; the job
+ * enqueues one invitation job per convention to send; each invitation job
+ * generates the PDF into the document store and emails the mayor a personal
+ * link. Sending again while a send runs returns the running job; a send
+ * after it ends sends only what is still a draft.
  */
 import { createConventionRenderer, type ConventionRenderer } from '../../templates/convention/render-convention.ts';
 import { invitationEmail } from '../../templates/email/invitation.ts';
 import { conventionDocumentInput } from './convention-document.ts';
 import { sha256Hex } from './digest.ts';
 import { conventionDocumentKey } from './document-keys.ts';
-import { AppError, isLostClaim } from './errors.ts';
-import { invitationTags } from './invitation-receipt.ts';
+import { AppError } from './errors.ts';
+import { claimJobEmail, sendClaimedEmail } from './jobs/email-once.ts';
+import { childJobId, JobRefused, newJob, type Job } from './jobs/job.ts';
+import type { JobDeps } from './jobs/run-job.ts';
 import type { Campaign, Convention } from './model.ts';
 import type { Deps } from './ports.ts';
 import { firstWakeUp } from './reminder-schedule.ts';
 import { hashToken, linkExpiry, signingUrl } from './signing-link.ts';
 
-/**
- * How long a claim holds a convention. It must outlast any invocation that
- * holds it (the send function's timeout is far shorter, checked by the infra
- * tests): a sender whose lease lapsed is dead, so a takeover never races it.
- */
-export const SENDING_LEASE_MS = 5 * 60 * 1000;
+/** Children per transaction of the fan-out (a transaction holds 100 items, one is the progress). */
+export const FAN_OUT_CHUNK = 90;
 
-export interface SendReport {
-  sent: number;
-  failed: { conventionId: string; commune: string; reason: string }[];
-  skipped: number;
-  /** Conventions left for the next call when this one ran out of time: send again until it is 0. */
-  remaining: number;
-}
-
-type SendDeps = Pick<Deps, 'now' | 'newToken' | 'campaigns' | 'conventions' | 'documents' | 'mailer' | 'publicBaseUrl' | 'contactEmail'>;
-
-function isDue(convention: Convention, now: Date): boolean {
-  if (convention.status === 'draft') return true;
-  return convention.status === 'sending' && Date.parse(convention.sendingLeaseUntil ?? '') < now.getTime();
-}
-
-/**
- * `hasTime` says whether another invitation fits in this invocation (Lambda's
- * remaining time): a campaign larger than one call goes out in batches, each
- * call resuming where the last stopped, since what is sent is never due again.
- */
-export async function sendCampaign(
-  deps: SendDeps,
-  input: { schoolYear: string; actor: string; hasTime?: () => boolean; leaseMs?: number },
-): Promise<SendReport> {
+/** POST …/send: the tracked job, new or already running. */
+export async function startCampaignSend(
+  deps: Pick<Deps, 'now' | 'newId' | 'campaigns' | 'jobs'>,
+  input: { schoolYear: string; actor: string },
+): Promise<{ jobId: string; started: boolean }> {
   const campaign = await deps.campaigns.get(input.schoolYear);
   if (!campaign) throw new AppError('NOT_FOUND', `Aucune campagne n'existe pour l'année scolaire ${input.schoolYear}.`);
-  const conventions = await deps.conventions.listByCampaign(campaign.schoolYear);
-  const report: SendReport = { sent: 0, failed: [], skipped: 0, remaining: 0 };
-  const due = conventions.filter((convention) => isDue(convention, deps.now()));
-  const leaseMs = input.leaseMs ?? SENDING_LEASE_MS;
-  report.skipped = conventions.length - due.length;
-  if (due.length === 0) return report;
-  const renderer = await createConventionRenderer(campaign.model ? { model: campaign.model } : {});
-  for (const [index, convention] of due.entries()) {
-    if (input.hasTime && !input.hasTime()) {
-      report.remaining = due.length - index;
-      break;
+  const job = newJob({
+    id: deps.newId(),
+    kind: 'send-campaign',
+    payload: { schoolYear: campaign.schoolYear, actor: input.actor },
+    at: deps.now().toISOString(),
+    label: `Envoi de la campagne ${campaign.schoolYear}`,
+  });
+  return deps.jobs.startTracked(job, { schoolYear: campaign.schoolYear });
+}
+
+/**
+ * The send job: one invitation job per draft convention, in chunks, each
+ * chunk once. The chunks are cut from a list that does not move while the job
+ * runs (the campaign's conventions created before it, by id), so a fan-out
+ * resumed after a crash picks up at the chunk where it stopped.
+ */
+export async function fanOutCampaignSend(deps: JobDeps, job: Job): Promise<void> {
+  const { schoolYear, actor } = job.payload as { schoolYear: string; actor: string };
+  const progress = await deps.jobs.progress(job.id);
+  if (!progress || progress.complete) return;
+  const conventions = (await deps.conventions.listByCampaign(schoolYear))
+    .filter((convention) => convention.createdAt <= job.createdAt)
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+  const chunks = Math.max(1, Math.ceil(conventions.length / FAN_OUT_CHUNK));
+  for (let index = progress.cursor; index < chunks; index += 1) {
+    const children = conventions
+      .slice(index * FAN_OUT_CHUNK, (index + 1) * FAN_OUT_CHUNK)
+      .filter((convention) => convention.status === 'draft')
+      .map((convention) =>
+        newJob({
+          id: childJobId(job.id, convention.id),
+          kind: 'send-invitation',
+          payload: { conventionId: convention.id, actor },
+          parentId: job.id,
+          label: convention.commune.name,
+          at: deps.now().toISOString(),
+        }),
+      );
+    await deps.jobs.enqueueChildren(job, index, children, { last: index === chunks - 1 });
+  }
+}
+
+let renderers = new Map<string, Promise<ConventionRenderer>>();
+
+/** One renderer per convention text, kept for the life of the worker (fonts and model load once). */
+function rendererOf(campaign: Campaign): Promise<ConventionRenderer> {
+  const key = campaign.model ?? '';
+  if (!renderers.has(key)) {
+    if (renderers.size > 4) renderers = new Map();
+    renderers.set(key, createConventionRenderer(campaign.model ? { model: campaign.model } : {}));
+  }
+  return renderers.get(key)!;
+}
+
+/**
+ * One invitation: the convention is claimed by this job (draft → sending),
+ * the email is claimed, the PDF generated and stored, a new link attached,
+ * the email sent, and the convention becomes sent in the transaction that
+ * ends the job. A retry after SES took the email only records it.
+ */
+export async function sendInvitation(deps: JobDeps, job: Job): Promise<{ ended: true } | { tally: string }> {
+  const { conventionId, actor } = job.payload as { conventionId: string; actor: string };
+  const convention = await deps.conventions.get(conventionId);
+  const ours = convention?.status === 'sending' && convention.sendingJob === job.id;
+  if (!convention || !(convention.status === 'draft' || ours)) return { tally: 'skipped' };
+  const campaign = await deps.campaigns.get(convention.schoolYear);
+  if (!campaign) throw new Error(`Campaign ${convention.schoolYear} missing for convention ${convention.id}`);
+  if (!ours && !(await deps.conventions.claimForSending(convention.id, job.id))) return { tally: 'skipped' };
+
+  const claim = await claimJobEmail(deps, job);
+  let sentAt: string;
+  let document = convention.document;
+  if (claim.state === 'sent') sentAt = claim.sentAt;
+  else {
+    const pdf = await (await rendererOf(campaign)).render(conventionDocumentInput(campaign, convention));
+    document = { key: conventionDocumentKey(convention), sha256: sha256Hex(pdf) };
+    await deps.documents.put(document.key, pdf, 'application/pdf');
+    const token = deps.newToken();
+    const link = { hash: hashToken(token), expiresAt: linkExpiry(deps.now(), campaign.linkValidityDays) };
+    await deps.conventions.attachInvitation(convention.id, job.id, document, link, convention.link?.hash);
+    const email = invitationEmail({ convention, signingUrl: signingUrl(deps.publicBaseUrl, token), linkExpiresAt: link.expiresAt, contactEmail: deps.contactEmail });
+    try {
+      sentAt = await sendClaimedEmail(deps, job, claim, { to: [convention.mayor.email], ...email });
+    } catch (error) {
+      if (!isRefusal(error)) throw error;
+      const reason = `L'adresse ${convention.mayor.email} a été refusée (${(error as Error).name}) : corrigez-la, puis envoyez à nouveau.`;
+      await releaseInvitation(deps, job, reason);
+      throw new JobRefused(reason);
     }
-    const outcome = await sendInvitation(deps, campaign, renderer, convention, input.actor, leaseMs);
-    if (outcome === 'sent') report.sent += 1;
-    else if (outcome === 'busy') report.skipped += 1;
-    else report.failed.push({ conventionId: convention.id, commune: convention.commune.name, reason: outcome.reason });
   }
-  return report;
+
+  await deps.conventions.markSent(
+    convention.id,
+    job.id,
+    { conventionId: convention.id, at: sentAt, type: 'sent', actor, ...(document ? { sha256After: document.sha256 } : {}), detail: `Invitation envoyée à ${convention.mayor.email}` },
+    firstWakeUp(campaign, convention, sentAt),
+    { job, at: deps.now().toISOString(), tally: 'sent' },
+  );
+  return { ended: true };
 }
 
-async function sendInvitation(
-  deps: SendDeps,
-  campaign: Campaign,
-  renderer: ConventionRenderer,
-  convention: Convention,
-  actor: string,
-  leaseMs: number,
-): Promise<'sent' | 'busy' | { reason: string }> {
-  const now = deps.now();
-  const lease = new Date(now.getTime() + leaseMs).toISOString();
-  const claimed = await deps.conventions.claimForSending(convention.id, now.toISOString(), lease);
-  if (!claimed) return 'busy';
-
-  const pdf = await renderer.render(conventionDocumentInput(campaign, convention));
-  const document = { key: conventionDocumentKey(convention), sha256: sha256Hex(pdf) };
-  await deps.documents.put(document.key, pdf, 'application/pdf');
-
-  const token = deps.newToken();
-  const link = { hash: hashToken(token), expiresAt: linkExpiry(now, campaign.linkValidityDays) };
-  try {
-    // Right before the email: only a sender still holding its claim emails the mayor.
-    await deps.conventions.attachInvitation(convention.id, lease, document, link, convention.link?.hash);
-  } catch (error) {
-    if (isLostClaim(error)) return 'busy';
-    throw error;
-  }
-
-  try {
-    await deps.mailer.send({
-      to: [convention.mayor.email],
-      tags: invitationTags(convention.id, lease),
-      ...invitationEmail({
-        convention,
-        signingUrl: signingUrl(deps.publicBaseUrl, token),
-        linkExpiresAt: link.expiresAt,
-        contactEmail: deps.contactEmail,
-      }),
-    });
-  } catch (error) {
-    const reason = error instanceof Error ? error.name : 'Erreur inconnue';
-    await deps.conventions.releaseSending(convention.id, lease, {
-      conventionId: convention.id,
-      at: deps.now().toISOString(),
-      type: 'invitation_failed',
-      actor,
-      detail: `L'envoi du courriel a échoué (${reason}) ; il sera retenté au prochain envoi.`,
-    });
-    return { reason: `L'envoi du courriel a échoué (${reason}).` };
-  }
-
-  const sentAt = deps.now().toISOString();
-  try {
-    await deps.conventions.markSent(
-      convention.id,
-      lease,
-      { conventionId: convention.id, at: sentAt, type: 'sent', actor, sha256After: document.sha256, detail: `Invitation envoyée à ${convention.mayor.email}` },
-      firstWakeUp(campaign, convention, sentAt),
-    );
-  } catch (error) {
-    // Another sender took the convention over after this one's lease lapsed: its record stands.
-    if (!isLostClaim(error)) throw error;
-  }
-  return 'sent';
+/** SES refused the message itself (an address it will never take): no retry will pass. */
+function isRefusal(error: unknown): boolean {
+  const { name, $metadata } = (error ?? {}) as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return name === 'MessageRejected' || name === 'InvalidParameterValue' || ($metadata?.httpStatusCode === 400 && !/Throttl/.test(name ?? ''));
 }
+
+/** The job gives up: the convention goes back to draft with the reason, so the next send retries it. */
+export async function releaseInvitation(deps: JobDeps, job: Job, reason: string): Promise<void> {
+  const { conventionId, actor } = job.payload as { conventionId: string; actor: string };
+  await deps.conventions.releaseSending(conventionId, job.id, { conventionId, at: deps.now().toISOString(), type: 'invitation_failed', actor, detail: reason });
+}
+
+export type { Convention };

@@ -19,7 +19,7 @@ export const handler = adminRoute(
     const id = parseInput(conventionIdSchema, pathParameter(event, 'id'), 'id');
     const body = parseInput(countersignBodySchema, rawBody(event).trim() === '' ? {} : jsonBody(event));
     const convention = await countersignConvention(d, { id, ...body, actor: admin.actor, ...clientOf(event) });
-    const { link: _link, sendingLeaseUntil: _lease, ...shown } = convention;
+    const { link: _link, sendingJob: _job, ...shown } = convention;
     return json(200, shown);
   },
   { role: 'signataire' },

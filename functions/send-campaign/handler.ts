@@ -1,19 +1,14 @@
 import { deps } from '../adapters/composition.ts';
 import { parseInput, schoolYearSchema } from '../core/inputs.ts';
-import { sendCampaign } from '../core/send-campaign.ts';
+import { startCampaignSend } from '../core/send-campaign.ts';
 import { pathParameter } from '../http/request.ts';
 import { adminRoute, json } from '../http/middleware.ts';
 
 const d = deps();
 
-/** POST /admin/campaigns/{schoolYear}/send */
-/** Keep this much of the invocation for the last invitation and the answer. */
-const SAFETY_MS = 5_000;
-
-export const handler = adminRoute(async (event, admin, context) => {
+/** POST /admin/campaigns/{schoolYear}/send: 202 with the job that sends every invitation (the running one, if a send runs). */
+export const handler = adminRoute(async (event, admin) => {
   const schoolYear = parseInput(schoolYearSchema, pathParameter(event, 'schoolYear'), 'schoolYear');
-  const hasTime = () => context.getRemainingTimeInMillis() > SAFETY_MS;
-  const report = await sendCampaign(d, { schoolYear, actor: admin.actor, hasTime });
-  // 202 while invitations remain: the caller sends again to resume.
-  return json(report.remaining > 0 ? 202 : 200, report);
+  const { jobId, started } = await startCampaignSend(d, { schoolYear, actor: admin.actor });
+  return json(202, { jobId, started, job: `/admin/jobs/${jobId}` });
 });

@@ -5,9 +5,9 @@ import { recordSesEvent } from '../core/record-ses-event.ts';
 
 const d = deps();
 
-/** SES events from EventBridge: bounces and complaints make addresses undeliverable; sends confirm invitations. */
+/** SES events from EventBridge: bounces and complaints make addresses undeliverable; a send records a job's email as out. */
 export const handler = withRedactedErrors(async (event: unknown) => {
   const { marked, confirmed } = await recordSesEvent(d, event);
-  metric('SesEvents', { UndeliverableMarked: marked.length, InvitationsConfirmedBySes: confirmed });
+  metric('SesEvents', { UndeliverableMarked: marked.length, JobEmailsConfirmedBySes: confirmed });
   return { marked: marked.length, confirmed };
 });

@@ -12,6 +12,7 @@ import { ensureBucket, ensureTable } from './resources.ts';
 import { startScheduler } from './scheduler.ts';
 import { ensureSealingP12 } from './sealing-certificate.ts';
 import { JavaMissingError, startServers } from './servers.ts';
+import { startWorkers } from './workers.ts';
 
 const port = Number(process.env.PORT ?? 3000);
 const ports = {
@@ -48,6 +49,14 @@ async function main(): Promise<void> {
   const jwtSecret = ensureJwtSecret(JWT_SECRET_FILE);
   const gateway = await startGateway({ root: PROJECT_ROOT, port, jwtSecret, log: (line) => console.log(`[api] ${line}`) });
   const scheduler = startScheduler({ root: PROJECT_ROOT, log: (line) => console.log(`[scheduler] ${line}`) });
+  const workers = await startWorkers({
+    root: PROJECT_ROOT,
+    dynamodbEndpoint: settings.dynamodbEndpoint,
+    tableName: settings.tableName,
+    checkpointFile: join(LOCAL_DIR, 'stream-checkpoint.json'),
+    deadLetterFile: join(LOCAL_DIR, 'dead-letters.jsonl'),
+    log: (line) => console.log(`[jobs] ${line}`),
+  });
   writeFileSync(STACK_FILE, JSON.stringify(settings, null, 2));
 
   console.log(`
@@ -57,6 +66,7 @@ Paraphe runs locally.
   DynamoDB Local           ${settings.dynamodbEndpoint}  table ${settings.tableName}
   S3 (s3rver)              ${settings.s3Endpoint}  bucket ${settings.bucketName}
   Scheduler                ${scheduler.describe()}
+  Jobs                     the table's stream → run-jobs (dead letters in ${join(LOCAL_DIR, 'dead-letters.jsonl')})
   Data                     ${join(LOCAL_DIR)}
 Next: \`npm run token\` for an admin token, \`npm run demo\` for a sample campaign. Ctrl-C stops.`);
 
@@ -66,6 +76,7 @@ Next: \`npm run token\` for an admin token, \`npm run demo\` for a sample campai
     stopping = true;
     console.log('\nStopping…');
     scheduler.stop();
+    await workers.stop();
     await gateway.close();
     await servers.stop();
     rmSync(STACK_FILE, { force: true });

@@ -30,10 +30,12 @@ describe('one convention from campaign to signed PDF', () => {
     expect(added.json).toMatchObject({ status: 'draft', amountCents: 8000 });
     const id: string = added.json.id;
 
-    // Act: the rectorat sends
-    const sent = await stack.admin('POST', '/admin/campaigns/2026-2027/send');
-    expect(sent.status).toBe(200);
-    expect(sent.json.sent).toBe(1);
+    // Act: the rectorat sends: one request, a job to follow
+    const started = await stack.admin('POST', '/admin/campaigns/2026-2027/send');
+    expect(started.status).toBe(202);
+    const job = await stack.waitForJob(started.json.jobId);
+    expect(job).toMatchObject({ kind: 'send-campaign', state: 'done', done: 1, total: 1, failed: [], tally: { sent: 1 } });
+    expect(Date.parse(job.finishedAt)).toBeGreaterThanOrEqual(Date.parse(job.startedAt));
 
     // Assess: the invitation is in the inbox, in French, with a personal link
     const [invitation, ...others] = await stack.inbox(email);

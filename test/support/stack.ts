@@ -14,6 +14,7 @@ import { startGateway } from '../../infra/local/gateway.ts';
 import { signLocalToken } from '../../infra/local/jwt.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { ensureBucket, ensureTable } from '../../infra/local/resources.ts';
+import { startWorkers, type Workers } from '../../infra/local/workers.ts';
 import type { SentEmail } from './sent-email.ts';
 
 export type { SentEmail } from './sent-email.ts';
@@ -26,6 +27,11 @@ export interface TestStack {
   request(method: string, path: string, options?: { body?: unknown; form?: Record<string, string>; token?: string | null; headers?: Record<string, string> }): Promise<Response>;
   admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }>;
   inbox(to: string): Promise<SentEmail[]>;
+  workers: Workers;
+  /** Polls GET /admin/jobs/{id} until the job is no longer running; its view. */
+  waitForJob(jobId: string, timeoutMs?: number): Promise<any>;
+  /** POST …/send, then waits for the job: its view. */
+  sendCampaign(schoolYear: string): Promise<any>;
   close(): Promise<void>;
 }
 
@@ -48,6 +54,13 @@ export async function startTestStack(): Promise<TestStack> {
   settings.gatewayUrl = gateway.url;
   // Handlers read their environment at first import, which happens at the first request.
   applyEnvironment(handlerEnvironment(settings));
+  const workers = await startWorkers({
+    root: PROJECT_ROOT,
+    dynamodbEndpoint: settings.dynamodbEndpoint,
+    tableName: settings.tableName,
+    wakeEveryMs: 1_000,
+    retryBaseMs: 100,
+  });
 
   const tokenWithRoles = (roles: string[]) => signLocalToken(jwtSecret, { sub: 'test-admin', email: 'clerk@rectorat.example.org', roles }, new Date());
   const adminToken = tokenWithRoles(['gestionnaire', 'signataire']);
@@ -70,22 +83,45 @@ export async function startTestStack(): Promise<TestStack> {
     return fetch(`${gateway.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}), redirect: 'manual' });
   };
 
+  const admin: TestStack['admin'] = async (method, path, body) => {
+    const response = await request(method, path, body === undefined ? {} : { body });
+    return { status: response.status, json: await response.json() };
+  };
+
+  const waitForJob: TestStack['waitForJob'] = async (jobId, timeoutMs = 120_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { status, json } = await admin('GET', `/admin/jobs/${jobId}`);
+      if (status !== 200) throw new Error(`job ${jobId}: ${status} ${JSON.stringify(json)}`);
+      if (json.state !== 'running') return json;
+      if (Date.now() > deadline) throw new Error(`job ${jobId} still running: ${JSON.stringify(json)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+
   return {
     settings,
     url: gateway.url,
     adminToken,
     tokenWithRoles,
     request,
-    async admin(method, path, body) {
-      const response = await request(method, path, body === undefined ? {} : { body });
-      return { status: response.status, json: await response.json() };
+    workers,
+    waitForJob,
+    async sendCampaign(schoolYear) {
+      const started = await admin('POST', `/admin/campaigns/${schoolYear}/send`);
+      if (started.status !== 202) throw new Error(`send: ${started.status} ${JSON.stringify(started.json)}`);
+      return waitForJob(started.json.jobId);
     },
+    admin,
     async inbox(to) {
       const response = await fetch(`${servers.sesEndpoint}/store`);
       const { emails } = (await response.json()) as { emails: SentEmail[] };
       return emails.filter((email) => email.destination.to.some((address) => address.includes(to)));
     },
-    close: () => gateway.close(),
+    close: async () => {
+      await workers.stop();
+      await gateway.close();
+    },
   };
 }
 
@@ -102,7 +138,7 @@ export async function sentConvention(
   if (created.status !== 201 && created.status !== 409) throw new Error(`campaign: ${JSON.stringify(created.json)}`);
   const added = await stack.admin('POST', `/admin/campaigns/${campaign.schoolYear}/conventions`, convention);
   if (added.status !== 201) throw new Error(`convention: ${JSON.stringify(added.json)}`);
-  await stack.admin('POST', `/admin/campaigns/${campaign.schoolYear}/send`);
+  await stack.sendCampaign(campaign.schoolYear);
   const [invitation] = await stack.inbox(convention.mayor.email);
   const link = /https?:\/\/\S+\/sign\/[A-Za-z0-9_-]+/.exec(invitation?.body.text ?? '')?.[0];
   if (!link) throw new Error('no invitation link');

@@ -24,7 +24,7 @@ export function cancellationReasons(error: unknown): string[] {
 export const isConditionalCheckFailed = (error: unknown): boolean =>
   !!error && typeof error === 'object' && 'name' in error && error.name === 'ConditionalCheckFailedException';
 
-type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
+export type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
 
 /** Runs a transaction; false when a condition failed (someone else won), throws anything else. */
 export async function transact(db: DynamoDBDocumentClient, items: TransactItems): Promise<boolean> {

@@ -8,7 +8,7 @@ import {
 import { AppError } from '../../core/errors.ts';
 import type { Convention, ConventionEvent } from '../../core/model.ts';
 import type { ConventionRepository } from '../../core/ports.ts';
-import { persistently } from '../persistently.ts';
+import { completionItems } from './job-repository.ts';
 import { cancellationReasons, isConditionalCheckFailed, queryAll, transact as transactWith } from './client.ts';
 import {
   communeGuardKey,
@@ -151,7 +151,7 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
           Update: {
             TableName: tableName,
             Key: conventionKey(convention.id),
-            UpdateExpression: 'SET #status = :cancelled, cancelledAt = :at REMOVE #link, sendingLeaseUntil',
+            UpdateExpression: 'SET #status = :cancelled, cancelledAt = :at REMOVE #link',
             ConditionExpression: '#status IN (:draft, :sent, :declined)',
             ExpressionAttributeNames: { '#status': 'status', '#link': 'link' },
             ExpressionAttributeValues: { ':cancelled': 'cancelled', ':at': event.at, ':draft': 'draft', ':sent': 'sent', ':declined': 'declined' },
@@ -184,16 +184,16 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
       return owners;
     },
 
-    async claimForSending(id, now, leaseUntil) {
+    async claimForSending(id, jobId) {
       try {
         await db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: conventionKey(id),
-            UpdateExpression: 'SET #status = :sending, sendingLeaseUntil = :lease',
-            ConditionExpression: '#status = :draft OR (#status = :sending AND sendingLeaseUntil < :now)',
+            UpdateExpression: 'SET #status = :sending, sendingJob = :job',
+            ConditionExpression: '#status = :draft OR (#status = :sending AND sendingJob = :job)',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':sending': 'sending', ':draft': 'draft', ':lease': leaseUntil, ':now': now },
+            ExpressionAttributeValues: { ':sending': 'sending', ':draft': 'draft', ':job': jobId },
           }),
         );
         return true;
@@ -203,16 +203,16 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
       }
     },
 
-    async attachInvitation(id, leaseUntil, document, link, previousLinkHash) {
+    async attachInvitation(id, jobId, document, link, previousLinkHash) {
       const done = await transact([
         {
           Update: {
             TableName: tableName,
             Key: conventionKey(id),
             UpdateExpression: 'SET #document = :document, #link = :link',
-            ConditionExpression: '#status = :sending AND sendingLeaseUntil = :lease',
+            ConditionExpression: '#status = :sending AND sendingJob = :job',
             ExpressionAttributeNames: { '#status': 'status', '#document': 'document', '#link': 'link' },
-            ExpressionAttributeValues: { ':sending': 'sending', ':lease': leaseUntil, ':document': document, ':link': link },
+            ExpressionAttributeValues: { ':sending': 'sending', ':job': jobId, ':document': document, ':link': link },
           },
         },
         {
@@ -229,11 +229,8 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
       if (!done) throw new AppError('CONFLICT', "La convention n'est plus en cours d'envoi.");
     },
 
-    async markSent(id, leaseUntil, event, reminderDue) {
-      // The email is out: this write must land, so it outlasts an outage the SDK's retries do not
-      // (a refused connection while DynamoDB restarts), or the next send would email the mayor twice.
-      // It lands late as well as on time, as long as no other sender took the convention over.
-      const done = await persistently(() => transact([
+    async markSent(id, jobId, event, reminderDue, completion) {
+      return transact([
         ...(reminderDue
           ? [{ Put: { TableName: tableName, Item: { ...reminderDueKey(id), ...reminderDueIndexKeys(id, reminderDue), entity: 'reminder-due', conventionId: id, dueDate: reminderDue } } }]
           : []),
@@ -241,31 +238,27 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
           Update: {
             TableName: tableName,
             Key: conventionKey(id),
-            UpdateExpression: 'SET #status = :sent, sentAt = :at REMOVE sendingLeaseUntil',
-            ConditionExpression: '#status = :sending AND sendingLeaseUntil = :lease',
+            UpdateExpression: 'SET #status = :sent, sentAt = :at REMOVE sendingJob',
+            ConditionExpression: '#status = :sending AND sendingJob = :job',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':sent': 'sent', ':sending': 'sending', ':lease': leaseUntil, ':at': event.at },
+            ExpressionAttributeValues: { ':sent': 'sent', ':sending': 'sending', ':job': jobId, ':at': event.at },
           },
         },
         eventPut(event),
-      ]));
-      if (done) return;
-      // A retry after a commit whose answer was lost finds its own write: that is success.
-      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: conventionKey(id), ConsistentRead: true }));
-      if (Item?.status === 'sent' && Item.sentAt === event.at) return;
-      throw new AppError('CONFLICT', "La convention n'est plus en cours d'envoi.");
+        ...completionItems(tableName, completion),
+      ]);
     },
 
-    async releaseSending(id, leaseUntil, event) {
+    async releaseSending(id, jobId, event) {
       await transact([
         {
           Update: {
             TableName: tableName,
             Key: conventionKey(id),
-            UpdateExpression: 'SET #status = :draft REMOVE sendingLeaseUntil',
-            ConditionExpression: '#status = :sending AND sendingLeaseUntil = :lease',
+            UpdateExpression: 'SET #status = :draft REMOVE sendingJob',
+            ConditionExpression: '#status = :sending AND sendingJob = :job',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':draft': 'draft', ':sending': 'sending', ':lease': leaseUntil },
+            ExpressionAttributeValues: { ':draft': 'draft', ':sending': 'sending', ':job': jobId },
           },
         },
         eventPut(event),

@@ -12,10 +12,22 @@
  *   reminder sent   CONVENTION#<id>          SENT#<kind>#<date>  the idempotency key of one reminder
  *   avenant         CONVENTION#<id>          AVENANT#<avenantId>
  *   undeliverable   EMAIL#<address>          UNDELIVERABLE       gsi1: UNDELIVERABLE / <at>#<address>
+ *   job             JOB#<id>                 JOB                 gsi1: JOBS_WAITING / <wakeAt>#<id>  (sparse: only jobs waiting for a retry)
+ *   job progress    JOB#<id>                 PROGRESS            the counts of a tracked job's children
+ *   job failure     JOB#<id>                 FAILED#<item>       one failed child or refused line of a tracked job
+ *   job email       JOB#<id>                 EMAIL               the claim of a job's one email, and when SES took it
+ *   running job     CAMPAIGN#<year>          JOB#<kind>          the tracked job of that kind running for the campaign (one at a time)
+ *   send rate       RATE#ses                 RATE                the next free slot of SES's sending rate
+ *
+ * The table's stream delivers every job item whose state is `pending` to the
+ * run-jobs worker (its event source mapping filters on `entity` and `state`).
  */
 export const TABLE_GSI1 = 'gsi1';
 
-export type Entity = 'campaign' | 'commune-guard' | 'school-guard' | 'convention' | 'event' | 'link';
+export type Entity = 'campaign' | 'commune-guard' | 'school-guard' | 'convention' | 'event' | 'link' | 'job';
+
+/** The entity of job items: the only items the worker's event source mapping lets through (with state pending). */
+export const JOB_ENTITY = 'job';
 
 export interface ItemKey {
   pk: string;
@@ -74,3 +86,21 @@ export const UNDELIVERABLE_PK = 'UNDELIVERABLE';
 export const avenantKey = (conventionId: string, avenantId: string): ItemKey => ({ pk: `CONVENTION#${conventionId}`, sk: `AVENANT#${avenantId}` });
 
 export const CAMPAIGNS_PK = 'CAMPAIGNS';
+
+export const jobKey = (id: string): ItemKey => ({ pk: `JOB#${id}`, sk: 'JOB' });
+
+export const jobProgressKey = (id: string): ItemKey => ({ pk: `JOB#${id}`, sk: 'PROGRESS' });
+
+export const JOB_FAILURE_PREFIX = 'FAILED#';
+
+export const jobFailureKey = (id: string, item: string): ItemKey => ({ pk: `JOB#${id}`, sk: `${JOB_FAILURE_PREFIX}${item}` });
+
+export const jobEmailKey = (id: string): ItemKey => ({ pk: `JOB#${id}`, sk: 'EMAIL' });
+
+export const JOBS_WAITING_PK = 'JOBS_WAITING';
+
+export const jobWaitingIndexKeys = (id: string, wakeAt: string) => ({ gsi1pk: JOBS_WAITING_PK, gsi1sk: `${wakeAt}#${id}` });
+
+export const runningJobKey = (schoolYear: string, kind: string): ItemKey => ({ pk: `CAMPAIGN#${schoolYear}`, sk: `JOB#${kind}` });
+
+export const sendRateKey = (channel: string): ItemKey => ({ pk: `RATE#${channel}`, sk: 'RATE' });

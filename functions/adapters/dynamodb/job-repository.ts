@@ -1,0 +1,321 @@
+/**
+ * Jobs in the single table. A job item in state `pending` is what the table's
+ * stream delivers to the worker; every transition out of `pending` is
+ * conditional on it, so a job ends once however often it is delivered.
+ */
+import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { progressState, type Job, type JobFailure, type JobProgress } from '../../core/jobs/job.ts';
+import type { JobCompletion, JobRepository } from '../../core/ports.ts';
+import { isConditionalCheckFailed, queryAll, transact, type TransactItems } from './client.ts';
+import {
+  JOB_ENTITY,
+  JOB_FAILURE_PREFIX,
+  jobEmailKey,
+  jobFailureKey,
+  jobKey,
+  jobProgressKey,
+  JOBS_WAITING_PK,
+  jobWaitingIndexKeys,
+  runningJobKey,
+  TABLE_GSI1,
+} from './keys.ts';
+
+type Item = Record<string, unknown>;
+
+function jobOf(item: Item): Job {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, entity: _entity, ...job } = item;
+  return job as unknown as Job;
+}
+
+/** A failure's sort key: the line of a file in order, or the failed child. */
+const failureItemKey = (failure: JobFailure, childId?: string) =>
+  failure.line !== undefined ? `LINE#${String(failure.line).padStart(7, '0')}` : `JOB#${childId ?? failure.item}`;
+
+/** The Put of a new job, for any transaction that causes it (the outbox). */
+export function jobPut(tableName: string, job: Job) {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: { ...jobKey(job.id), entity: JOB_ENTITY, ...job },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/** The writes that end a job as done, for the transaction of the domain change it made. */
+export function completionItems(tableName: string, { job, at, tally }: JobCompletion): TransactItems {
+  const items: TransactItems = [
+    {
+      Update: {
+        TableName: tableName,
+        Key: jobKey(job.id),
+        UpdateExpression: 'SET #state = :done, finishedAt = :at REMOVE gsi1pk, gsi1sk',
+        ConditionExpression: '#state = :pending',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':done': 'done', ':pending': 'pending', ':at': at },
+      },
+    },
+  ];
+  if (job.parentId) items.push(progressCount(tableName, job.parentId, 'done', at, tally));
+  return items;
+}
+
+function progressCount(tableName: string, parentId: string, counter: 'done' | 'failed', at: string, tally?: string) {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: jobProgressKey(parentId),
+      UpdateExpression: `ADD #counter :one${tally ? ', tally.#tally :one' : ''} SET lastAt = :at`,
+      ExpressionAttributeNames: { '#counter': counter, ...(tally ? { '#tally': tally } : {}) },
+      ExpressionAttributeValues: { ':one': 1, ':at': at },
+    },
+  };
+}
+
+export function createJobRepository(db: DynamoDBDocumentClient, tableName: string): JobRepository {
+  const progressPut = (job: Job) => ({
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...jobProgressKey(job.id),
+        entity: 'job-progress',
+        kind: job.kind,
+        total: 0,
+        done: 0,
+        failed: 0,
+        tally: {},
+        complete: false,
+        cursor: 0,
+        startedAt: job.createdAt,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  });
+
+  const get = async (id: string) => {
+    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: jobKey(id), ConsistentRead: true }));
+    return Item ? jobOf(Item) : undefined;
+  };
+
+  const progress = async (id: string) => {
+    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: jobProgressKey(id), ConsistentRead: true }));
+    if (!Item) return undefined;
+    const { pk: _pk, sk: _sk, entity: _entity, kind: _kind, ...rest } = Item;
+    return rest as unknown as JobProgress;
+  };
+
+  return {
+    get,
+    progress,
+
+    async failures(id, limit = 1_000) {
+      const { Items } = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': jobKey(id).pk, ':prefix': JOB_FAILURE_PREFIX },
+          Limit: limit,
+        }),
+      );
+      return (Items ?? []).map(({ item, reason, at, line }) => ({ item, reason, at, ...(line !== undefined ? { line } : {}) }) as JobFailure);
+    },
+
+    async startTracked(job, running) {
+      if (!running) {
+        await transact(db, [jobPut(tableName, job), progressPut(job)]);
+        return { started: true, jobId: job.id };
+      }
+      // One tracked job of a kind per campaign at a time: a second request gets the running one.
+      const lock = runningJobKey(running.schoolYear, job.kind);
+      for (;;) {
+        const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: lock, ConsistentRead: true }));
+        if (Item) {
+          const current = await get(String(Item.jobId));
+          const counts = current && (await progress(current.id));
+          const finished = !current || progressState(current, counts).state !== 'running';
+          if (!finished) return { started: false, jobId: String(Item.jobId) };
+        }
+        const won = await transact(db, [
+          jobPut(tableName, job),
+          progressPut(job),
+          {
+            Put: {
+              TableName: tableName,
+              Item: { ...lock, entity: 'running-job', jobId: job.id, at: job.createdAt },
+              ConditionExpression: Item ? 'jobId = :previous' : 'attribute_not_exists(pk)',
+              ...(Item ? { ExpressionAttributeValues: { ':previous': Item.jobId } } : {}),
+            },
+          },
+        ]);
+        if (won) return { started: true, jobId: job.id };
+      }
+    },
+
+    async runningJob(schoolYear, kind) {
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: runningJobKey(schoolYear, kind), ConsistentRead: true }));
+      return Item ? String(Item.jobId) : undefined;
+    },
+
+    async enqueueChildren(parent, cursor, children, options) {
+      if (children.length > 90) throw new Error('At most 90 children per chunk: a transaction holds 100 items');
+      return transact(db, [
+        {
+          Update: {
+            TableName: tableName,
+            Key: jobProgressKey(parent.id),
+            UpdateExpression: `SET #cursor = :next${options.last ? ', #complete = :true' : ''} ADD #total :count`,
+            ConditionExpression: '#cursor = :cursor',
+            ExpressionAttributeNames: { '#cursor': 'cursor', '#total': 'total', ...(options.last ? { '#complete': 'complete' } : {}) },
+            ExpressionAttributeValues: { ':cursor': cursor, ':next': cursor + 1, ':count': children.length, ...(options.last ? { ':true': true } : {}) },
+          },
+        },
+        ...children.map((child) => jobPut(tableName, child)),
+      ]);
+    },
+
+    async recordFailures(jobId, failures) {
+      for (let start = 0; start < failures.length; start += 25) {
+        let request: Record<string, { PutRequest: { Item: Item } }[]> | undefined = {
+          [tableName]: failures.slice(start, start + 25).map((failure) => ({
+            PutRequest: { Item: { ...jobFailureKey(jobId, failureItemKey(failure)), entity: 'job-failure', ...failure } },
+          })),
+        };
+        while (request && Object.keys(request).length > 0) {
+          const { UnprocessedItems } = await db.send(new BatchWriteCommand({ RequestItems: request }));
+          request = UnprocessedItems as typeof request;
+        }
+      }
+    },
+
+    async complete(completion, extra = []) {
+      return transact(db, [...completionItems(tableName, completion), ...extra.map((job) => jobPut(tableName, job))]);
+    },
+
+    async fail(job, failure, tally) {
+      const owner = job.parentId ?? job.id;
+      return transact(db, [
+        {
+          Update: {
+            TableName: tableName,
+            Key: jobKey(job.id),
+            UpdateExpression: 'SET #state = :failed, finishedAt = :at, reason = :reason REMOVE gsi1pk, gsi1sk',
+            ConditionExpression: '#state = :pending',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':failed': 'failed', ':pending': 'pending', ':at': failure.at, ':reason': failure.reason },
+          },
+        },
+        ...(job.parentId ? [progressCount(tableName, job.parentId, 'failed', failure.at, tally)] : []),
+        { Put: { TableName: tableName, Item: { ...jobFailureKey(owner, failureItemKey(failure, job.id)), entity: 'job-failure', ...failure } } },
+      ]);
+    },
+
+    async retryLater(job, wakeAt, attempts, reason) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: jobKey(job.id),
+            UpdateExpression: 'SET #state = :waiting, wakeAt = :wakeAt, attempts = :attempts, reason = :reason, gsi1pk = :gpk, gsi1sk = :gsk',
+            ConditionExpression: '#state = :pending',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: {
+              ':waiting': 'waiting',
+              ':pending': 'pending',
+              ':wakeAt': wakeAt,
+              ':attempts': attempts,
+              ':reason': reason,
+              ...Object.fromEntries(Object.entries(jobWaitingIndexKeys(job.id, wakeAt)).map(([name, value]) => [name === 'gsi1pk' ? ':gpk' : ':gsk', value])),
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return false;
+        throw error;
+      }
+    },
+
+    async wakeDue(now) {
+      const due = await queryAll(db, {
+        TableName: tableName,
+        IndexName: TABLE_GSI1,
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :now',
+        ExpressionAttributeValues: { ':pk': JOBS_WAITING_PK, ':now': `${now}\uffff` },
+      });
+      let woken = 0;
+      for (const item of due) {
+        try {
+          // Pending again: the stream delivers the change to the worker.
+          await db.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: jobKey(String(item.id)),
+              UpdateExpression: 'SET #state = :pending REMOVE gsi1pk, gsi1sk, wakeAt',
+              ConditionExpression: '#state = :waiting AND wakeAt = :wakeAt',
+              ExpressionAttributeNames: { '#state': 'state' },
+              ExpressionAttributeValues: { ':pending': 'pending', ':waiting': 'waiting', ':wakeAt': item.wakeAt },
+            }),
+          );
+          woken += 1;
+        } catch (error) {
+          if (!isConditionalCheckFailed(error)) throw error;
+        }
+      }
+      return woken;
+    },
+
+    async claimEmail(jobId, now, leaseUntil) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: jobEmailKey(jobId),
+            UpdateExpression: 'SET entity = :entity, leaseUntil = :lease',
+            ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(sentAt) AND leaseUntil < :now)',
+            ExpressionAttributeValues: { ':entity': 'job-email', ':lease': leaseUntil, ':now': now },
+          }),
+        );
+        return { claimed: true };
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: jobEmailKey(jobId), ConsistentRead: true }));
+      if (typeof Item?.sentAt === 'string') return { claimed: false, sentAt: Item.sentAt };
+      return { claimed: false, heldUntil: String(Item?.leaseUntil ?? now) };
+    },
+
+    async releaseEmail(jobId, leaseUntil) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: jobEmailKey(jobId),
+            UpdateExpression: 'SET leaseUntil = :zero',
+            ConditionExpression: 'leaseUntil = :lease AND attribute_not_exists(sentAt)',
+            ExpressionAttributeValues: { ':lease': leaseUntil, ':zero': '1970-01-01T00:00:00.000Z' },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+    },
+
+    async recordEmailSent(jobId, at) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: jobEmailKey(jobId),
+            UpdateExpression: 'SET sentAt = :at',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(sentAt)',
+            ExpressionAttributeValues: { ':at': at },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return false;
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * One email per job, ever. The job claims its email before SES is called;
+ * the claim is recorded as sent once SES took it. A try that finds the claim
+ * held cannot know whether SES took the email (the try may have died just
+ * after): it waits for the claim to lapse, by which time SES's Send event,
+ * tagged with the job's id, has recorded it in the usual case.
+ */
+import type { OutgoingEmail } from '../ports.ts';
+import { RetryLater, type Job } from './job.ts';
+import type { JobDeps } from './run-job.ts';
+
+/** Longer than any invocation of the worker (checked by the infra tests), so a live try never races a takeover. */
+export const EMAIL_LEASE_MS = 5 * 60 * 1000;
+
+/** SES message tag names and values: letters, digits, '_' and '-'. */
+export const JOB_TAG = 'paraphe_job';
+
+export type EmailClaim = { state: 'claimed'; leaseUntil: string } | { state: 'sent'; sentAt: string };
+
+/** Claims the job's email, or says it is already out; a held claim is a wait, not a failure. */
+export async function claimJobEmail(deps: Pick<JobDeps, 'now' | 'jobs'>, job: Job): Promise<EmailClaim> {
+  const now = deps.now();
+  const leaseUntil = new Date(now.getTime() + EMAIL_LEASE_MS).toISOString();
+  const claim = await deps.jobs.claimEmail(job.id, now.toISOString(), leaseUntil);
+  if (claim.claimed) return { state: 'claimed', leaseUntil };
+  if (claim.sentAt) return { state: 'sent', sentAt: claim.sentAt };
+  const waitMs = Math.max(1_000, Date.parse(claim.heldUntil ?? '') - now.getTime() + 5_000);
+  throw new RetryLater('Un essai précédent de ce courriel est peut-être parti : vérification avant tout nouvel envoi.', waitMs, false);
+}
+
+/** Sends under a claim: tagged with the job, recorded once SES took it, released if SES refused it. */
+export async function sendClaimedEmail(deps: Pick<JobDeps, 'now' | 'jobs' | 'mailer'>, job: Job, claim: { leaseUntil: string }, email: OutgoingEmail): Promise<string> {
+  try {
+    await deps.mailer.send({ ...email, tags: { ...email.tags, [JOB_TAG]: job.id } });
+  } catch (error) {
+    await deps.jobs.releaseEmail(job.id, claim.leaseUntil);
+    throw error;
+  }
+  const sentAt = deps.now().toISOString();
+  await deps.jobs.recordEmailSent(job.id, sentAt);
+  return sentAt;
+}
+
+/** A job whose only effect is one email: claimed, sent, recorded. */
+export async function emailOnce(deps: Pick<JobDeps, 'now' | 'jobs' | 'mailer'>, job: Job, email: () => OutgoingEmail | Promise<OutgoingEmail>): Promise<void> {
+  const claim = await claimJobEmail(deps, job);
+  if (claim.state === 'sent') return;
+  await sendClaimedEmail(deps, job, claim, await email());
+}

@@ -1,0 +1,230 @@
+/**
+ * A local Lambda event source mapping on the table's stream: it reads
+ * DynamoDB Local's stream with the SDK's DynamoDB Streams client, as Lambda's
+ * poller reads DynamoDB Streams, and calls the very handler module that runs
+ * in Lambda with the event Lambda would send. It keeps the mapping's rules:
+ * the filter, the batch size, concurrent batches per shard with each item's
+ * records in order, partial batch responses (retry from the first failed
+ * record), bisect on error, bounded retries and record age, and an on-failure
+ * destination (here a JSON-lines file; an SQS queue in AWS) for what is
+ * discarded. It enforces the function's timeout: a batch still running at
+ * its deadline counts as failed, as Lambda stops the function.
+ */
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as StreamRecord,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBBatchResponse } from 'aws-lambda';
+import type { FunctionSpec, StreamSourceSpec } from '../functions.ts';
+import { lambdaContext, loadHandler } from './gateway.ts';
+import { LOCAL_CREDENTIALS } from './resources.ts';
+
+type LambdaRecord = Record<string, unknown> & { dynamodb: { SequenceNumber: string; ApproximateCreationDateTime: number; Keys: Record<string, unknown> } };
+type StreamHandler = (event: { Records: LambdaRecord[] }, context: ReturnType<typeof lambdaContext>) => Promise<DynamoDBBatchResponse | void>;
+
+/** Lambda event filtering, for the patterns Paraphe uses: nested objects of allowed values, and `{exists: true}`. */
+export function matchesFilter(pattern: unknown, value: unknown): boolean {
+  if (Array.isArray(pattern)) {
+    return pattern.some((allowed) =>
+      allowed && typeof allowed === 'object' && 'exists' in allowed ? (value !== undefined) === (allowed as { exists: boolean }).exists : allowed === value,
+    );
+  }
+  if (pattern && typeof pattern === 'object') {
+    if (!value || typeof value !== 'object') return false;
+    return Object.entries(pattern).every(([key, inner]) => matchesFilter(inner, (value as Record<string, unknown>)[key]));
+  }
+  return pattern === value;
+}
+
+/** The record as Lambda delivers it: creation time in epoch seconds, the stream's ARN. */
+function toLambdaRecord(record: StreamRecord, streamArn: string): LambdaRecord {
+  const dynamodb = record.dynamodb!;
+  const created = dynamodb.ApproximateCreationDateTime;
+  return {
+    eventID: record.eventID,
+    eventName: record.eventName,
+    eventVersion: record.eventVersion,
+    eventSource: 'aws:dynamodb',
+    awsRegion: 'eu-west-3',
+    eventSourceARN: streamArn,
+    dynamodb: { ...dynamodb, ApproximateCreationDateTime: created instanceof Date ? created.getTime() / 1000 : Number(created ?? Date.now() / 1000) },
+  } as LambdaRecord;
+}
+
+export interface StreamMappingOptions {
+  root: string;
+  spec: FunctionSpec & { streamSource: StreamSourceSpec };
+  dynamodbEndpoint: string;
+  tableName: string;
+  /** Where each shard's last processed sequence number is kept, so a restart resumes (npm start); none in tests. */
+  checkpointFile?: string;
+  /** The on-failure destination: one JSON line per discarded batch. */
+  deadLetterFile?: string;
+  log?: (line: string) => void;
+  pollMs?: number;
+  /** First retry delay of a failed batch, doubled each time up to 30 s. */
+  retryBaseMs?: number;
+}
+
+export interface StreamMapping {
+  /** Discarded batches so far (as written to the dead-letter file). */
+  deadLetters: { at: string; reason: string; sequenceNumbers: string[] }[];
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function startStreamMapping(options: StreamMappingOptions): Promise<StreamMapping> {
+  const settings = options.spec.streamSource;
+  const config = { endpoint: options.dynamodbEndpoint, region: 'eu-west-3', credentials: LOCAL_CREDENTIALS };
+  const db = new DynamoDBClient(config);
+  const streams = new DynamoDBStreamsClient({ ...config, maxAttempts: 2 });
+  const { Table } = await db.send(new DescribeTableCommand({ TableName: options.tableName }));
+  db.destroy();
+  const streamArn = Table?.LatestStreamArn;
+  if (!streamArn) throw new Error(`Table ${options.tableName} has no stream: the worker would never run`);
+  const handler = (await loadHandler(options.root, options.spec)) as unknown as StreamHandler;
+  const log = options.log ?? (() => undefined);
+  const checkpoints: Record<string, string> =
+    options.checkpointFile && existsSync(options.checkpointFile) ? JSON.parse(readFileSync(options.checkpointFile, 'utf8')) : {};
+  const finished = new Set<string>();
+  const iterators = new Map<string, string>();
+  const deadLetters: StreamMapping['deadLetters'] = [];
+  let running = true;
+
+  const saveCheckpoint = (shardId: string, sequence: string) => {
+    checkpoints[shardId] = sequence;
+    if (options.checkpointFile) writeFileSync(options.checkpointFile, JSON.stringify(checkpoints));
+  };
+
+  const discard = (batch: LambdaRecord[], reason: string) => {
+    const entry = { at: new Date().toISOString(), reason, sequenceNumbers: batch.map((record) => record.dynamodb.SequenceNumber) };
+    deadLetters.push(entry);
+    if (options.deadLetterFile) appendFileSync(options.deadLetterFile, `${JSON.stringify({ function: options.spec.name, ...entry })}\n`);
+    log(`${options.spec.name}: ${batch.length} record(s) sent to the dead-letter destination (${reason})`);
+  };
+
+  /** One invocation, stopped at the function's timeout as Lambda stops it. */
+  async function invoke(batch: LambdaRecord[]): Promise<{ error?: string; failedFrom?: number }> {
+    const timeoutMs = (options.spec.timeoutSeconds ?? 3) * 1000;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const response = await Promise.race([
+        handler({ Records: batch }, lambdaContext(options.spec.name, options.spec.timeoutSeconds)),
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`Task timed out after ${timeoutMs / 1000} seconds`)), timeoutMs))),
+      ]);
+      const failures = (response as DynamoDBBatchResponse | undefined)?.batchItemFailures ?? [];
+      if (failures.length === 0) return {};
+      const indexes = failures.map((failure) => batch.findIndex((record) => record.dynamodb.SequenceNumber === failure.itemIdentifier));
+      // An identifier that is not in the batch fails the whole batch, as in Lambda.
+      if (indexes.some((index) => index < 0)) return { error: 'batchItemFailures names a record not in the batch' };
+      return { failedFrom: Math.min(...indexes) };
+    } catch (error) {
+      return { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function deliver(batch: LambdaRecord[], retries: number): Promise<void> {
+    if (batch.length === 0 || !running) return;
+    const oldest = Math.min(...batch.map((record) => record.dynamodb.ApproximateCreationDateTime));
+    if (Date.now() / 1000 - oldest > settings.maxRecordAgeSeconds) return discard(batch, 'record older than the maximum record age');
+    const outcome = await invoke(batch);
+    if (!outcome.error && outcome.failedFrom === undefined) return;
+    if (retries >= settings.maxRetryAttempts) return discard(outcome.failedFrom !== undefined ? batch.slice(outcome.failedFrom) : batch, outcome.error ?? 'partial batch failure after the last retry');
+    await sleep(Math.min(30_000, (options.retryBaseMs ?? 500) * 2 ** retries));
+    if (outcome.failedFrom !== undefined) return deliver(batch.slice(outcome.failedFrom), retries + 1);
+    log(`${options.spec.name}: batch of ${batch.length} failed (${outcome.error}); retry ${retries + 1}`);
+    if (settings.bisectOnError && batch.length > 1) {
+      const half = Math.ceil(batch.length / 2);
+      await deliver(batch.slice(0, half), retries + 1);
+      return deliver(batch.slice(half), retries + 1);
+    }
+    return deliver(batch, retries + 1);
+  }
+
+  /** Records of one item always go to the same lane, in order; lanes run concurrently (the parallelization factor). */
+  async function process(records: LambdaRecord[]): Promise<void> {
+    const lanes: LambdaRecord[][] = Array.from({ length: settings.parallelizationFactor }, () => []);
+    for (const record of records) {
+      const hash = createHash('md5').update(JSON.stringify(record.dynamodb.Keys)).digest().readUInt32BE(0);
+      lanes[hash % lanes.length]!.push(record);
+    }
+    await Promise.all(
+      lanes.map(async (lane) => {
+        for (let start = 0; start < lane.length; start += settings.batchSize) await deliver(lane.slice(start, start + settings.batchSize), 0);
+      }),
+    );
+  }
+
+  async function iteratorOf(shardId: string): Promise<string | undefined> {
+    if (iterators.has(shardId)) return iterators.get(shardId);
+    const after = checkpoints[shardId];
+    const { ShardIterator } = await streams.send(
+      new GetShardIteratorCommand({
+        StreamArn: streamArn,
+        ShardId: shardId,
+        ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
+      }),
+    );
+    if (ShardIterator) iterators.set(shardId, ShardIterator);
+    return ShardIterator;
+  }
+
+  async function pollOnce(): Promise<boolean> {
+    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    const shards = StreamDescription?.Shards ?? [];
+    const known = new Set(shards.map((shard) => shard.ShardId));
+    let busy = false;
+    for (const shard of shards) {
+      const shardId = shard.ShardId!;
+      // A child shard waits until its parent is read to the end: each item's records stay in order.
+      if (finished.has(shardId) || (shard.ParentShardId && known.has(shard.ParentShardId) && !finished.has(shard.ParentShardId))) continue;
+      const iterator = await iteratorOf(shardId);
+      if (!iterator) continue;
+      const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+      const records = (page.Records ?? []).map((record) => toLambdaRecord(record, streamArn!));
+      const matching = records.filter((record) => matchesFilter(settings.filter, record));
+      if (matching.length > 0) await process(matching);
+      if (records.length > 0) {
+        busy = true;
+        saveCheckpoint(shardId, records.at(-1)!.dynamodb.SequenceNumber);
+      }
+      if (page.NextShardIterator) iterators.set(shardId, page.NextShardIterator);
+      else {
+        iterators.delete(shardId);
+        finished.add(shardId);
+      }
+    }
+    return busy;
+  }
+
+  const loop = (async () => {
+    while (running) {
+      try {
+        if (!(await pollOnce())) await sleep(options.pollMs ?? 200);
+      } catch (error) {
+        // DynamoDB Local restarting: the poller waits and reads on from its checkpoint, as Lambda's does.
+        log(`${options.spec.name}: stream not readable (${error instanceof Error ? error.name : String(error)}); retrying`);
+        iterators.clear();
+        await sleep(1_000);
+      }
+    }
+  })();
+
+  return {
+    deadLetters,
+    async stop() {
+      running = false;
+      await loop;
+      streams.destroy();
+    },
+  };
+}
