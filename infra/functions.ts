@@ -254,8 +254,12 @@ export const functionSpecs: readonly FunctionSpec[] = [
   {
     name: 'import-campaign',
     entry: 'functions/import-campaign/handler.ts',
-    routes: [{ method: 'POST', path: '/admin/campaigns/{schoolYear}/imports', auth: 'admin' }],
+    routes: [
+      { method: 'POST', path: '/admin/campaigns/{schoolYear}/imports', auth: 'admin' },
+      { method: 'POST', path: '/admin/campaigns/{schoolYear}/imports/uploads', auth: 'admin' },
+    ],
     table: 'readwrite',
+    bucket: 'readwrite',
     timeoutSeconds: 29,
   },
   {

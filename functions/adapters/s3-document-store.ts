@@ -40,6 +40,25 @@ export function createS3DocumentStore(options: S3Options, bucket: string): Docum
       // A signed or executed PDF is stored after the transaction that records it: ride out an outage.
       await persistently(() => s3.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: contentType })));
     },
+    async size(key) {
+      const { s3, sdk } = await connect();
+      try {
+        const head = await s3.send(new sdk.HeadObjectCommand({ Bucket: bucket, Key: key }));
+        return head.ContentLength;
+      } catch (error) {
+        if ((error as { name?: string; $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
+        throw error;
+      }
+    },
+    async uploadUrl(key, size, contentType, expiresInSeconds) {
+      const { s3, sdk } = await connect();
+      const { getSignedUrl } = await import('@aws-sdk/s3-request-presigner');
+      // The length and type are signed: S3 refuses an upload of any other size (the 20 MB limit holds).
+      return getSignedUrl(s3, new sdk.PutObjectCommand({ Bucket: bucket, Key: key, ContentLength: size, ContentType: contentType }), {
+        expiresIn: expiresInSeconds,
+        signableHeaders: new Set(['content-length', 'content-type']),
+      });
+    },
     async get(key) {
       const { s3, sdk } = await connect();
       try {

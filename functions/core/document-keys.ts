@@ -43,3 +43,8 @@ export function documentFileName(
 ): string {
   return `convention-ent-ecole-${convention.schoolYear}-${slug(convention.commune.name)}${SUFFIX[version]}.pdf`;
 }
+
+/** An import file, as the rectorat sent it (in the request, or uploaded to a presigned URL). */
+export const IMPORT_PREFIX = 'imports/';
+
+export const importFileKey = (schoolYear: string, id: string) => `${IMPORT_PREFIX}${schoolYear}/${id}.csv`;

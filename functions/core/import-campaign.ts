@@ -1,54 +1,141 @@
 /**
  * The rectorat imports a campaign's communes from a spreadsheet (CSV, UTF-8
- * or Windows-1252, `;` or `,`). All or nothing per commune; every refused row
- * comes back with its line and a reason in French. Importing the same file
- * again changes nothing: a commune whose convention already lists the same
- * schools is counted unchanged.
+ * or Windows-1252, `;` or `,`). The request stores the file and starts a
+ * tracked job; the job reads the file, lists every refused row with its line
+ * and reason, and enqueues one job per commune; each adds that commune's
+ * convention. All or nothing per commune. Importing the same file again
+ * changes nothing: a commune whose convention already lists the same schools
+ * is counted unchanged.
  */
 import { addConvention } from './add-convention.ts';
-import { AppError, isAppError } from './errors.ts';
-import { planImportFile, rejectTaken, type ImportReport } from './import/import-rows.ts';
+import { sha256Hex } from './digest.ts';
+import { IMPORT_PREFIX, importFileKey } from './document-keys.ts';
+import { AppError, invalidInput, isAppError } from './errors.ts';
+import { planImportFile, rejectTaken, type PlannedCommune } from './import/import-rows.ts';
+import { childJobId, JobRefused, newJob, type Job } from './jobs/job.ts';
+import type { JobDeps } from './jobs/run-job.ts';
 import type { Deps } from './ports.ts';
+import { FAN_OUT_CHUNK } from './send-campaign.ts';
+
+/** The largest file an import takes. Above the API's payload limit, it comes through a presigned upload. */
+export const IMPORT_MAX_BYTES = 20 * 1024 * 1024;
+
+const UPLOAD_VALIDITY_SECONDS = 15 * 60;
 
 const sameSchools = (a: readonly { uai: string }[], b: readonly { uai: string }[]) =>
   a.length === b.length && a.every((school) => b.some((other) => other.uai === school.uai));
 
-export async function importCampaign(
-  deps: Pick<Deps, 'now' | 'newId' | 'campaigns' | 'conventions'>,
-  input: { schoolYear: string; file: Uint8Array; actor: string; onProgress?: (done: number, total: number) => void },
-): Promise<ImportReport> {
-  const campaign = await deps.campaigns.get(input.schoolYear);
-  if (!campaign) throw new AppError('NOT_FOUND', `Aucune campagne n'existe pour l'année scolaire ${input.schoolYear} : créez-la d'abord.`);
-  const planned = planImportFile(input.file);
-  const owners = await deps.conventions.schoolOwners(
-    campaign.schoolYear,
-    planned.communes.flatMap((commune) => commune.convention.schools.map((school) => school.uai)),
-  );
-  const plan = rejectTaken(planned, owners);
-  const report: ImportReport = { imported: 0, unchanged: 0, rejected: [...plan.rejected] };
-  const reject = (lines: number[], commune: string, reason: string) => {
-    for (const line of lines) report.rejected.push({ line, commune, reason });
-  };
+async function campaignOrFail(deps: Pick<Deps, 'campaigns'>, schoolYear: string) {
+  const campaign = await deps.campaigns.get(schoolYear);
+  if (!campaign) throw new AppError('NOT_FOUND', `Aucune campagne n'existe pour l'année scolaire ${schoolYear} : créez-la d'abord.`);
+  return campaign;
+}
 
-  let done = 0;
-  for (const commune of plan.communes) {
-    const name = commune.convention.commune.name;
-    const existing = await deps.conventions.findByCommune(campaign.schoolYear, commune.siret);
-    if (existing && sameSchools(existing.schools, commune.convention.schools)) report.unchanged += 1;
-    else if (existing) {
-      reject(commune.lines, name, `La commune ${name} a déjà une convention pour ${campaign.schoolYear} avec une autre liste d'écoles : modifiez-la par un avenant, ou annulez-la avant de l'importer à nouveau.`);
-    } else {
-      try {
-        await addConvention(deps, { schoolYear: campaign.schoolYear, convention: commune.convention, actor: input.actor });
-        report.imported += 1;
-      } catch (error) {
-        if (!isAppError(error) || error.code !== 'ALREADY_EXISTS') throw error;
-        reject(commune.lines, name, error.issues[0]?.message ?? error.message);
-      }
+function tooLarge(field: string, size: number): AppError {
+  const mb = (size / 1024 / 1024).toFixed(1).replace('.', ',');
+  return invalidInput([{ field, message: `Le fichier fait ${mb} Mo : une importation accepte au plus 20 Mo. Découpez-le en plusieurs fichiers.` }]);
+}
+
+/** POST …/imports/uploads: where to PUT a file too large for the request body. */
+export async function prepareImportUpload(
+  deps: Pick<Deps, 'now' | 'newId' | 'campaigns' | 'documents'>,
+  input: { schoolYear: string; size: number },
+): Promise<{ key: string; uploadUrl: string; expiresAt: string; method: 'PUT'; headers: Record<string, string> }> {
+  const campaign = await campaignOrFail(deps, input.schoolYear);
+  if (input.size > IMPORT_MAX_BYTES) throw tooLarge('size', input.size);
+  const key = importFileKey(campaign.schoolYear, deps.newId());
+  const uploadUrl = await deps.documents.uploadUrl(key, input.size, 'text/csv', UPLOAD_VALIDITY_SECONDS);
+  const expiresAt = new Date(deps.now().getTime() + UPLOAD_VALIDITY_SECONDS * 1000).toISOString();
+  return { key, uploadUrl, expiresAt, method: 'PUT', headers: { 'content-type': 'text/csv', 'content-length': String(input.size) } };
+}
+
+/** POST …/imports: the file in the body, or the key of an uploaded one; 202 with the job. */
+export async function startImport(
+  deps: Pick<Deps, 'now' | 'newId' | 'campaigns' | 'documents' | 'jobs'>,
+  input: { schoolYear: string; actor: string; file?: Uint8Array; key?: string },
+): Promise<{ jobId: string }> {
+  const campaign = await campaignOrFail(deps, input.schoolYear);
+  const id = deps.newId();
+  let key: string;
+  if (input.file) {
+    if (input.file.length > IMPORT_MAX_BYTES) throw tooLarge('(corps de la requête)', input.file.length);
+    key = importFileKey(campaign.schoolYear, id);
+    await deps.documents.put(key, input.file, 'text/csv');
+  } else {
+    key = input.key ?? '';
+    if (!key.startsWith(`${IMPORT_PREFIX}${campaign.schoolYear}/`)) {
+      throw invalidInput([{ field: 'key', message: `Cette clé n'est pas celle d'un dépôt pour la campagne ${campaign.schoolYear} : demandez d'abord une adresse de dépôt (POST …/imports/uploads).` }]);
     }
-    done += 1;
-    input.onProgress?.(done, plan.communes.length);
+    const size = await deps.documents.size(key);
+    if (size === undefined) throw invalidInput([{ field: 'key', message: "Aucun fichier n'a été déposé à cette adresse : déposez-le (PUT sur l'adresse reçue), puis relancez l'importation." }]);
+    if (size > IMPORT_MAX_BYTES) throw tooLarge('key', size);
   }
-  report.rejected.sort((a, b) => a.line - b.line);
-  return report;
+  const job = newJob({ id, kind: 'import-campaign', payload: { schoolYear: campaign.schoolYear, key, actor: input.actor }, at: deps.now().toISOString(), label: `Importation pour ${campaign.schoolYear}` });
+  await deps.jobs.startTracked(job);
+  return { jobId: id };
+}
+
+/** The import job: refused rows listed with their line, then one job per commune, in chunks, each chunk once. */
+export async function fanOutImport(deps: JobDeps, job: Job): Promise<void> {
+  const { schoolYear, key, actor } = job.payload as { schoolYear: string; key: string; actor: string };
+  const progress = await deps.jobs.progress(job.id);
+  if (!progress || progress.complete) return;
+  const bytes = await deps.documents.get(key);
+  if (!bytes) throw new JobRefused("Le fichier à importer n'a pas été trouvé : déposez-le à nouveau.");
+  let planned;
+  try {
+    planned = planImportFile(bytes);
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    throw new JobRefused([error.message, ...error.issues.map((issue) => issue.message)].join(' '));
+  }
+  const owners = await deps.conventions.schoolOwners(schoolYear, planned.communes.flatMap((commune) => commune.convention.schools.map((school) => school.uai)));
+  const plan = rejectTaken(planned, owners);
+  const at = deps.now().toISOString();
+  if (progress.cursor === 0) {
+    await deps.jobs.recordFailures(job.id, plan.rejected.map((row) => ({ item: row.commune ?? `ligne ${row.line}`, reason: row.reason, at, line: row.line })));
+  }
+  const chunks = Math.max(1, Math.ceil(plan.communes.length / FAN_OUT_CHUNK));
+  for (let index = progress.cursor; index < chunks; index += 1) {
+    const children = plan.communes.slice(index * FAN_OUT_CHUNK, (index + 1) * FAN_OUT_CHUNK).map((commune) =>
+      newJob({
+        id: childJobId(job.id, commune.siret),
+        kind: 'import-commune',
+        payload: { schoolYear, actor, commune: commune as unknown as Record<string, unknown> },
+        parentId: job.id,
+        label: commune.convention.commune.name,
+        at,
+      }),
+    );
+    await deps.jobs.enqueueChildren(job, index, children, { last: index === chunks - 1 });
+  }
+}
+
+/** A convention's id from its import job: a retry after a crash recognises its own convention. */
+function conventionIdOf(jobId: string): string {
+  const hex = sha256Hex(jobId);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** One commune of an import: its convention is added, found unchanged, or refused with its lines. */
+export async function importCommune(deps: JobDeps, job: Job): Promise<{ tally: string }> {
+  const { schoolYear, actor, commune } = job.payload as { schoolYear: string; actor: string; commune: PlannedCommune };
+  const name = commune.convention.commune.name;
+  const id = conventionIdOf(job.id);
+  const existing = await deps.conventions.findByCommune(schoolYear, commune.siret);
+  if (existing?.id === id) return { tally: 'imported' };
+  if (existing && sameSchools(existing.schools, commune.convention.schools)) return { tally: 'unchanged' };
+  if (existing) {
+    throw new JobRefused(
+      `La commune ${name} a déjà une convention pour ${schoolYear} avec une autre liste d'écoles : modifiez-la par un avenant, ou annulez-la avant de l'importer à nouveau.`,
+      commune.lines,
+    );
+  }
+  try {
+    await addConvention({ ...deps, newId: () => id }, { schoolYear, convention: commune.convention, actor });
+    return { tally: 'imported' };
+  } catch (error) {
+    if (!isAppError(error) || error.code !== 'ALREADY_EXISTS') throw error;
+    throw new JobRefused(error.issues[0]?.message ?? error.message, commune.lines);
+  }
 }

@@ -169,6 +169,10 @@ export interface UndeliverableAddresses {
 export interface DocumentStore {
   put(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
   get(key: string): Promise<Uint8Array | undefined>;
+  /** The size of a stored object in bytes; undefined when there is none. */
+  size(key: string): Promise<number | undefined>;
+  /** A URL to PUT exactly `size` bytes at `key` without credentials, valid `expiresInSeconds`. */
+  uploadUrl(key: string, size: number, contentType: string, expiresInSeconds: number): Promise<string>;
 }
 
 export interface EmailAttachment {

@@ -1,13 +1,27 @@
+import * as z from 'zod';
 import { deps } from '../adapters/composition.ts';
-import { importCampaign } from '../core/import-campaign.ts';
+import { prepareImportUpload, startImport } from '../core/import-campaign.ts';
 import { parseInput, schoolYearSchema } from '../core/inputs.ts';
-import { bodyBytes, pathParameter } from '../http/request.ts';
+import { bodyBytes, jsonBody, pathParameter } from '../http/request.ts';
 import { adminRoute, json } from '../http/middleware.ts';
 
 const d = deps();
 
-/** POST /admin/campaigns/{schoolYear}/imports: a CSV body (UTF-8 or Windows-1252); the report of what was imported and refused. */
+const uploadSchema = z.object({ size: z.number({ error: 'Indiquez la taille du fichier en octets (size).' }).int().positive() });
+const keySchema = z.object({ key: z.string({ error: "Indiquez la clé du fichier déposé (key)." }).min(1) });
+
+/**
+ * POST /admin/campaigns/{schoolYear}/imports: a CSV body, or JSON `{"key"}` of a file uploaded through
+ * POST …/imports/uploads (for files above the API's payload limit, up to 20 MB); 202 with the job.
+ */
 export const handler = adminRoute(async (event, admin) => {
   const schoolYear = parseInput(schoolYearSchema, pathParameter(event, 'schoolYear'), 'schoolYear');
-  return json(200, await importCampaign(d, { schoolYear, file: bodyBytes(event), actor: admin.actor }));
+  if (event.rawPath.endsWith('/uploads')) {
+    const { size } = parseInput(uploadSchema, jsonBody(event));
+    return json(201, await prepareImportUpload(d, { schoolYear, size }));
+  }
+  const isJson = /^application\/json/i.test(event.headers?.['content-type'] ?? '');
+  const source = isJson ? { key: parseInput(keySchema, jsonBody(event)).key } : { file: bodyBytes(event) };
+  const { jobId } = await startImport(d, { schoolYear, actor: admin.actor, ...source });
+  return json(202, { jobId, job: `/admin/jobs/${jobId}` });
 });

@@ -3,6 +3,7 @@
  * `giveUp` undoes what a job holds when it fails for good (a convention it
  * claimed goes back to draft), so nothing stays half-done.
  */
+import { fanOutImport, importCommune } from '../import-campaign.ts';
 import { fanOutCampaignSend, releaseInvitation, sendInvitation } from '../send-campaign.ts';
 import type { JobKind } from './job.ts';
 import type { JobDefinition } from './run-job.ts';
@@ -10,4 +11,6 @@ import type { JobDefinition } from './run-job.ts';
 export const jobDefinitions: Partial<Record<JobKind, JobDefinition>> = {
   'send-campaign': { run: fanOutCampaignSend },
   'send-invitation': { run: sendInvitation, giveUp: releaseInvitation },
+  'import-campaign': { run: fanOutImport },
+  'import-commune': { run: importCommune },
 };

@@ -55,7 +55,9 @@ export interface JobFailure {
   item: string;
   reason: string;
   at: string;
+  /** The first line of a file it concerns, and all of them. */
   line?: number;
+  lines?: number[];
 }
 
 /** The progress of a tracked job, kept apart from its job so that counting never re-delivers it. */
@@ -94,7 +96,7 @@ export const childJobId = (parentId: string, subject: string): string => `${pare
 export class JobRefused extends Error {
   constructor(
     message: string,
-    readonly line?: number,
+    readonly lines?: number[],
   ) {
     super(message);
     this.name = 'JobRefused';

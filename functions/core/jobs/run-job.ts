@@ -73,7 +73,7 @@ export async function runJob(
       return 'done';
     } catch (error) {
       if (error instanceof JobRefused) {
-        await deps.jobs.fail(job, failureOf(job, error.message, deps.now().toISOString(), error.line));
+        await deps.jobs.fail(job, failureOf(job, error.message, deps.now().toISOString(), error.lines));
         return 'failed';
       }
       const retry =
@@ -100,6 +100,6 @@ export async function runJob(
   }
 }
 
-function failureOf(job: Job, reason: string, at: string, line?: number) {
-  return { item: job.label ?? job.id, reason, at, ...(line !== undefined ? { line } : {}) };
+function failureOf(job: Job, reason: string, at: string, lines?: number[]) {
+  return { item: job.label ?? job.id, reason, at, ...(lines?.length ? { line: Math.min(...lines), lines } : {}) };
 }
