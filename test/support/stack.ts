@@ -30,12 +30,26 @@ export interface TestStack {
   workers: Workers;
   /** Polls GET /admin/jobs/{id} until the job is no longer running; its view. */
   waitForJob(jobId: string, timeoutMs?: number): Promise<any>;
-  /** POST …/send, then waits for the job: its view. */
+  /** POST …/send, then waits for the job (with `workers: false`, runs it here first with drainJobs and the stack's own deps): its view. */
   sendCampaign(schoolYear: string): Promise<any>;
   close(): Promise<void>;
 }
 
-export async function startTestStack(): Promise<TestStack> {
+export interface TestStackOptions {
+  /**
+   * false: no stream worker and no wake-jobs timer, for tests that run jobs
+   * themselves (runJob, drainJobs) with wrapped ports or a fixed clock, so that
+   * the real worker never races them. `workers` is then a no-op,
+   * `sendCampaign` runs its job in the test's process (drainJobs) and
+   * `waitForJob` waits for jobs the test runs.
+   */
+  workers?: boolean;
+}
+
+/** Workers that do nothing: the stack was started with `workers: false`. */
+const noWorkers: Workers = { mappings: [], deadLetters: () => [], wake: async () => undefined, stop: async () => undefined };
+
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const servers = inject('servers');
   const suffix = randomBytes(4).toString('hex');
   const settings: LocalStackSettings = {
@@ -54,13 +68,16 @@ export async function startTestStack(): Promise<TestStack> {
   settings.gatewayUrl = gateway.url;
   // Handlers read their environment at first import, which happens at the first request.
   applyEnvironment(handlerEnvironment(settings));
-  const workers = await startWorkers({
-    root: PROJECT_ROOT,
-    dynamodbEndpoint: settings.dynamodbEndpoint,
-    tableName: settings.tableName,
-    wakeEveryMs: 1_000,
-    retryBaseMs: 100,
-  });
+  const workers =
+    options.workers === false
+      ? noWorkers
+      : await startWorkers({
+          root: PROJECT_ROOT,
+          dynamodbEndpoint: settings.dynamodbEndpoint,
+          tableName: settings.tableName,
+          wakeEveryMs: 1_000,
+          retryBaseMs: 100,
+        });
 
   const tokenWithRoles = (roles: string[]) => signLocalToken(jwtSecret, { sub: 'test-admin', email: 'clerk@rectorat.example.org', roles }, new Date());
   const adminToken = tokenWithRoles(['gestionnaire', 'signataire']);
@@ -110,6 +127,12 @@ export async function startTestStack(): Promise<TestStack> {
     async sendCampaign(schoolYear) {
       const started = await admin('POST', `/admin/campaigns/${schoolYear}/send`);
       if (started.status !== 202) throw new Error(`send: ${started.status} ${JSON.stringify(started.json)}`);
+      if (options.workers === false) {
+        const { drainJobs } = await import('./run-jobs-inline.ts');
+        const { composeDeps } = await import('../../functions/adapters/composition.ts');
+        const { loadConfig } = await import('../../functions/adapters/config.ts');
+        await drainJobs(composeDeps(loadConfig(process.env)), started.json.jobId);
+      }
       return waitForJob(started.json.jobId);
     },
     admin,
