@@ -150,12 +150,12 @@ export const functionSpecs: readonly FunctionSpec[] = [
   {
     name: 'countersign-convention',
     entry: 'functions/countersign-convention/handler.ts',
-    routes: [{ method: 'POST', path: '/admin/conventions/{id}/countersign', auth: 'admin' }],
+    // Records countersignatures and their jobs; run-jobs seals, stores and sends the final documents.
+    routes: [
+      { method: 'POST', path: '/admin/conventions/{id}/countersign', auth: 'admin' },
+      { method: 'POST', path: '/admin/campaigns/{schoolYear}/countersign', auth: 'admin' },
+    ],
     table: 'readwrite',
-    bucket: 'readwrite',
-    sendsEmail: true,
-    sealsDocuments: true,
-    memoryMb: 1024,
     timeoutSeconds: 29,
   },
   {

@@ -6,7 +6,10 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -49,6 +52,8 @@ export interface StatelessStackProps extends StackProps {
   /** The catalogue; defaults to infra/functions.ts. Tests pass their own. */
   functions?: readonly FunctionSpec[];
   throttle?: apigw.ThrottleSettings;
+  /** SES's sending quota of the account and region, in messages per second; every email path together stays within it. */
+  sesMaxSendRate?: number;
 }
 
 /** HTTP API fields logged per request; the route key, never the path (it carries signing tokens). */
@@ -93,6 +98,7 @@ export class StatelessStack extends Stack {
       jwtAudience: [...props.adminAuth.audience],
     });
     const scheduledRunsDlq = specs.some((spec) => spec.schedule || spec.eventRule) ? this.createScheduledRunsDlq() : undefined;
+    const jobsDlq = specs.some((spec) => spec.streamSource) ? this.createQueue('JobsDlq', 'This queue is itself the on-failure destination of the jobs stream.') : undefined;
 
     for (const spec of specs) {
       const fn = new ParapheFunction(this, toPascal(spec.name), {
@@ -111,15 +117,17 @@ export class StatelessStack extends Stack {
           RECTORAT_DIGEST_EMAILS: props.rectoratDigestEmails ?? props.rectoratContactEmail,
           // Every function: the config requires it even where nothing is sealed.
           SEALING_SECRET_ID: stateful.sealingSecret.secretArn,
+          SES_MAX_SEND_RATE: String(props.sesMaxSendRate ?? 14),
         },
       });
       this.functions.set(spec.name, fn);
       this.addRoutes(fn, spec.routes, adminAuthorizer);
       if (spec.schedule && scheduledRunsDlq) this.addSchedule(fn, spec, scheduledRunsDlq);
       if (spec.eventRule && scheduledRunsDlq) this.addEventRule(fn, spec, scheduledRunsDlq);
+      if (spec.streamSource && jobsDlq) this.addStreamSource(fn, spec, stateful.table.table, jobsDlq);
     }
 
-    this.createAlarms(scheduledRunsDlq, props.alarmEmail);
+    this.createAlarms(scheduledRunsDlq, props.alarmEmail, jobsDlq, specs);
     new CfnOutput(this, 'PublicBaseUrl', { value: this.publicBaseUrl });
   }
 
@@ -176,16 +184,39 @@ export class StatelessStack extends Stack {
    * Lambda's own retries.
    */
   private createScheduledRunsDlq(): sqs.Queue {
-    const queue = new sqs.Queue(this, 'ScheduledRunsDlq', {
+    return this.createQueue('ScheduledRunsDlq', 'This queue is itself the dead-letter queue of the schedules and of the scheduled functions.');
+  }
+
+  private createQueue(id: string, reason: string): sqs.Queue {
+    const queue = new sqs.Queue(this, id, {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    Validations.of(queue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the schedules and of the scheduled functions.',
-    });
+    Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason });
     return queue;
+  }
+
+  /**
+   * The outbox's delivery: the table's stream, filtered to pending jobs, with every retry setting made
+   * explicit (by default Lambda retries a failing batch until its records expire, 24 h, blocking the shard).
+   * A batch that keeps failing is bisected, then its records' coordinates go to the jobs DLQ.
+   */
+  private addStreamSource(fn: ParapheFunction, spec: FunctionSpec, table: dynamodb.ITable, dlq: sqs.Queue): void {
+    const source = spec.streamSource!;
+    fn.function.addEventSource(
+      new DynamoEventSource(table, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: source.batchSize,
+        parallelizationFactor: source.parallelizationFactor,
+        retryAttempts: source.maxRetryAttempts,
+        maxRecordAge: Duration.seconds(source.maxRecordAgeSeconds),
+        bisectBatchOnError: source.bisectOnError,
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(dlq),
+        filters: [lambda.FilterCriteria.filter(source.filter)],
+      }),
+    );
   }
 
   private addSchedule(fn: ParapheFunction, spec: FunctionSpec, dlq: sqs.Queue): void {
@@ -244,7 +275,7 @@ export class StatelessStack extends Stack {
     });
   }
 
-  private createAlarms(dlq: sqs.Queue | undefined, alarmEmail: string | undefined): void {
+  private createAlarms(dlq: sqs.Queue | undefined, alarmEmail: string | undefined, jobsDlq?: sqs.Queue, specs: readonly FunctionSpec[] = functionSpecs): void {
     const topic = new sns.Topic(this, 'AlarmTopic', { enforceSSL: true });
     Validations.of(topic).acknowledge({
       id: 'AwsSolutions-SNS2',
@@ -280,6 +311,44 @@ export class StatelessStack extends Stack {
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         }),
       );
+    }
+    if (jobsDlq) {
+      const worker = [...this.functions.entries()].find(([name]) => specs.find((spec) => spec.name === name)?.streamSource)?.[1];
+      alarms.push(
+        jobsDlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }).createAlarm(this, 'JobsDlqDepthAlarm', {
+          alarmDescription: 'Paraphe: the jobs worker failed a batch of the stream for good; its coordinates wait in the jobs DLQ.',
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+        new cloudwatch.Metric({ namespace: 'Paraphe', metricName: 'JobsFailed', dimensionsMap: { Scope: 'Jobs' }, period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }).createAlarm(
+          this,
+          'JobsFailedAlarm',
+          {
+            alarmDescription: 'Paraphe: a job failed for good after its retries; GET /admin/jobs/{id} says which and why.',
+            threshold: 1,
+            evaluationPeriods: 1,
+            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          },
+        ),
+      );
+      if (worker) {
+        alarms.push(
+          new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'IteratorAge', dimensionsMap: { FunctionName: worker.function.functionName }, period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }).createAlarm(
+            this,
+            'JobsBacklogAlarm',
+            {
+              alarmDescription: 'Paraphe: jobs wait more than 30 minutes in the stream: the worker does not keep up.',
+              threshold: 30 * 60 * 1000,
+              evaluationPeriods: 2,
+              comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+              treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+            },
+          ),
+        );
+      }
     }
     alarms.push(
       this.api.metricServerError({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }).createAlarm(

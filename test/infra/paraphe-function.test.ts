@@ -8,8 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../functions/adapters/config.ts';
-import { RESTORE_AFTER_MS } from '../../functions/core/certificates.ts';
-import { SENDING_LEASE_MS } from '../../functions/core/send-campaign.ts';
+import { EMAIL_LEASE_MS } from '../../functions/core/jobs/email-once.ts';
 import { PROJECT_ROOT } from '../../infra/app.ts';
 import { ParapheFunction } from '../../infra/paraphe-function.ts';
 import { buildTestParaphe, FIXTURE_ENTRY } from './support.ts';
@@ -74,15 +73,9 @@ describe('every catalogue function', () => {
     }
   });
 
-  it('stops the send function before its claim on a convention lapses, so no second sender can race a live one', () => {
-    const timeoutMs = (functionProps(template, 'send-campaign').Timeout as number) * 1000;
-    expect(timeoutMs).toBeLessThan(SENDING_LEASE_MS);
-  });
-
-  it('stops the sealing functions before a document they store may be restored, so a retry never restores one still being stored', () => {
-    const sealing = specs.filter((spec) => spec.sealsDocuments);
-    expect(sealing.length).toBeGreaterThan(0);
-    for (const spec of sealing) expect((functionProps(template, spec.name).Timeout as number) * 1000, spec.name).toBeLessThan(RESTORE_AFTER_MS);
+  it("stops the jobs worker before a job's email claim lapses, so no second try can race a live one", () => {
+    const timeoutMs = (functionProps(template, 'run-jobs').Timeout as number) * 1000;
+    expect(timeoutMs).toBeLessThan(EMAIL_LEASE_MS);
   });
 
   it('uses its own role, with no AWS managed policy', () => {

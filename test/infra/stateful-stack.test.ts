@@ -31,6 +31,10 @@ describe('the table', () => {
     });
   });
 
+  it('has a stream with new and old images, which the jobs worker reads (the outbox)', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', { StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' } });
+  });
+
   it('bills on demand, recovers to a point in time, refuses deletion and expires items on ttl', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       BillingMode: 'PAY_PER_REQUEST',

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { invitationTags } from '../../functions/core/invitation-receipt.ts';
+import { JOB_TAG } from '../../functions/core/jobs/email-once.ts';
 import { functionSpecs } from '../../infra/functions.ts';
 import { toCronExpression } from '../../infra/stateless-stack.ts';
 import { buildTestParaphe, logicalIdOf, scheduledSpec } from './support.ts';
@@ -161,10 +161,41 @@ describe('SES sends, bounces and complaints', () => {
       EventPattern: {
         source: ['aws.ses'],
         'detail-type': ['Email Sent', 'Email Bounced', 'Email Complaint Received'],
-        // Sends only of invitations, by the tag the mailer gives them.
-        detail: { $or: [{ eventType: ['Bounce', 'Complaint'] }, { eventType: ['Send'], mail: { tags: { paraphe_purpose: [invitationTags('x', new Date(0).toISOString()).paraphe_purpose] } } }] },
+        // Sends only of jobs' emails, by the tag every job's email carries.
+        detail: { $or: [{ eventType: ['Bounce', 'Complaint'] }, { eventType: ['Send'], mail: { tags: { [JOB_TAG]: [{ exists: true }] } } }] },
       },
       Targets: [{ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 3 }, DeadLetterConfig: { Arn: {} } }],
     });
+  });
+});
+
+describe('the jobs worker', () => {
+  it('reads the table stream through an event source mapping that lets only pending jobs through, with bounded retries, bisection, a maximum record age, partial batch responses and a dead-letter queue', () => {
+    const spec = specs.find((candidate) => candidate.streamSource)!;
+    const source = spec.streamSource!;
+    const fnId = logicalIdOf(template, 'AWS::Lambda::Function', { Description: `Paraphe ${spec.name}` });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: fnId },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: source.batchSize,
+      ParallelizationFactor: source.parallelizationFactor,
+      MaximumRetryAttempts: source.maxRetryAttempts,
+      MaximumRecordAgeInSeconds: source.maxRecordAgeSeconds,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify(source.filter) }] },
+    });
+    expect(source.filter).toEqual({ eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { entity: { S: ['job'] }, state: { S: ['pending'] } } } });
+  });
+
+  it('raises an alarm when a batch reaches the jobs dead-letter queue, when a job fails for good, and when jobs wait in the stream', () => {
+    for (const description of ['jobs DLQ', 'failed for good', 'worker does not keep up']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmDescription: Match.stringLikeRegexp(description), AlarmActions: Match.anyValue() });
+    }
+  });
+
+  it('wakes the jobs waiting for a retry every minute', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(* * * * ? *)', ScheduleExpressionTimezone: 'Europe/Paris' });
   });
 });
