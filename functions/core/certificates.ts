@@ -1,10 +1,10 @@
 /**
- * Signed and executed documents, rebuilt from recorded facts: the original,
- * the collectivité's certificate page, for executed ones the countersignature
- * page, and the platform's seal dated with the recorded instant.
+ * Signed and executed documents, made from recorded facts by the jobs that
+ * follow a signature: the original, the collectivité's certificate page, for
+ * executed ones the countersignature page, and the platform's seal dated with
+ * the recorded instant (so a retried job makes the same bytes).
  */
 import { appendCountersignatureCertificate, appendSignatureCertificate } from '../../templates/convention/signature-certificate.ts';
-import { sha256Hex } from './digest.ts';
 import type { Convention, Countersignature, Signature, StoredDocument } from './model.ts';
 import type { Deps } from './ports.ts';
 
@@ -56,32 +56,4 @@ export async function countersignedPdf(
     signedDocumentSha256: paper.signedDocument.sha256,
   });
   return deps.sealer.seal(final, { ...seal, contactInfo: deps.contactEmail, signingTime: new Date(countersignature.countersignedAt) });
-}
-
-/**
- * How long after its record a document may be found missing and restored:
- * longer than the signing functions live (their timeout, checked by the infra
- * tests), so a retry never restores, and emails again, a document whose own
- * request is still storing it.
- */
-export const RESTORE_AFTER_MS = 60_000;
-
-/**
- * A recorded document missing from the store (its write, right after the
- * transaction that records it, outlived by an outage) is rebuilt from the
- * recorded facts, byte for byte, checked against its recorded SHA-256 and
- * stored again. Undefined when it is there, or recorded too recently to tell.
- */
-export async function restoreIfMissing(
-  deps: Pick<Deps, 'documents' | 'now'>,
-  stored: StoredDocument,
-  recordedAt: string,
-  rebuild: () => Promise<Uint8Array>,
-): Promise<Uint8Array | undefined> {
-  if (deps.now().getTime() - Date.parse(recordedAt) < RESTORE_AFTER_MS) return undefined;
-  if (await deps.documents.get(stored.key)) return undefined;
-  const pdf = await rebuild();
-  if (sha256Hex(pdf) !== stored.sha256) throw new Error(`The rebuilt ${stored.key} differs from the recorded document`);
-  await deps.documents.put(stored.key, pdf, 'application/pdf');
-  return pdf;
 }

@@ -120,9 +120,11 @@ export interface Convention {
   link?: SigningLink;
   /** While status is 'sending': the invitation job that holds the convention. */
   sendingJob?: string;
+  /** Once countersigned: the job that seals, stores and sends the executed document. */
+  executedJob?: string;
 }
 
-export type ConventionEventType = 'created' | 'sent' | 'invitation_failed' | 'viewed' | 'signed' | 'declined' | 'countersigned' | 'link_resent' | 'reminded' | 'reminder_failed' | 'expired' | 'avenant_requested' | 'avenant_signed' | 'avenant_countersigned' | 'cancelled';
+export type ConventionEventType = 'created' | 'sent' | 'invitation_failed' | 'viewed' | 'signed' | 'declined' | 'countersigned' | 'link_resent' | 'reminded' | 'reminder_failed' | 'expired' | 'avenant_requested' | 'avenant_signed' | 'avenant_countersigned' | 'cancelled' | 'document_sealed';
 
 /** One line of a convention's append-only history. */
 export interface ConventionEvent {

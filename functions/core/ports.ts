@@ -44,28 +44,39 @@ export interface ConventionRepository {
   releaseSending(id: string, jobId: string, event: ConventionEvent): Promise<void>;
   /** Records the first opening of the current link; false when already recorded. */
   recordView(id: string, linkHash: string, event: ConventionEvent): Promise<boolean>;
-  /** sent becomes signed through the given link, with its event; false when it is no longer sent through that link. */
-  recordSignature(
-    id: string,
-    linkHash: string,
-    signature: Signature,
-    signedDocument: StoredDocument,
-    event: ConventionEvent,
-  ): Promise<boolean>;
-  /** sent becomes declined through the given link, with its event; false when it is no longer sent through that link. */
-  recordDecline(id: string, linkHash: string, decline: Decline, event: ConventionEvent): Promise<boolean>;
+  /**
+   * sent becomes signed through the given link, with its event and the job that seals and sends the signed
+   * copy (the outbox); false when it is no longer sent through that link.
+   */
+  recordSignature(id: string, linkHash: string, signature: Signature, event: ConventionEvent, job: Job): Promise<boolean>;
+  /** sent becomes declined through the given link, with its event and the acknowledgement's job; false when it is no longer sent through that link. */
+  recordDecline(id: string, linkHash: string, decline: Decline, event: ConventionEvent, job: Job): Promise<boolean>;
+  /**
+   * The sealed copy of a signed (or executed) convention is recorded once, with its event, ending the job that
+   * made it in the same transaction; false when it was already recorded or the job had ended.
+   */
+  recordSealed(id: string, version: 'signed' | 'executed', document: StoredDocument, event: ConventionEvent, completion: JobCompletion): Promise<boolean>;
   /**
    * While the convention is sent through `previousHash`, its link becomes `link` (the previous one dies), with
    * its event, and optionally a new mayor's email; false when the convention changed meanwhile.
    */
   replaceLink(id: string, previousHash: string, link: SigningLink, event: ConventionEvent, mayorEmail?: string): Promise<boolean>;
-  /** signed becomes executed, with the final document and its event; false when it is no longer signed. */
-  recordCountersignature(id: string, countersignature: Countersignature, document: StoredDocument, event: ConventionEvent): Promise<boolean>;
+  /**
+   * signed (with its sealed copy) becomes executed, held by the job that seals the executed document
+   * (`sealing.jobId`), with its event; `sealing.job` is that job when this transaction writes it, and
+   * `sealing.completion` ends the job that countersigns; false when it is no longer signed.
+   */
+  recordCountersignature(
+    id: string,
+    countersignature: Countersignature,
+    event: ConventionEvent,
+    sealing: { jobId: string; job?: Job; completion?: JobCompletion },
+  ): Promise<boolean>;
 }
 
 export interface AvenantRepository {
-  /** Writes the avenant, its link and the convention's event, while the convention is signed or executed. */
-  create(avenant: Avenant, event: ConventionEvent): Promise<void>;
+  /** Writes the avenant, its link, the convention's event and the invitation's job if any, while the convention is signed or executed. */
+  create(avenant: Avenant, event: ConventionEvent, job?: Job): Promise<void>;
   get(conventionId: string, avenantId: string): Promise<Avenant | undefined>;
   /**
    * The avenant becomes signed through its link, the convention takes its new list and amount, the
@@ -76,13 +87,16 @@ export interface AvenantRepository {
     avenant: Avenant;
     linkHash: string;
     signature: Signature;
-    signedDocument: StoredDocument;
     outcome: AvenantOutcome;
     convention: Convention;
     event: ConventionEvent;
+    /** The job that seals and sends the signed avenant. */
+    job: Job;
   }): Promise<boolean>;
-  /** signed becomes executed, with the final document and the convention's event; false when no longer signed. */
-  recordCountersignature(avenant: Avenant, countersignature: Countersignature, document: StoredDocument, event: ConventionEvent): Promise<boolean>;
+  /** signed (with its sealed copy) becomes executed, with the convention's event and the job that seals the final avenant; false when no longer signed. */
+  recordCountersignature(avenant: Avenant, countersignature: Countersignature, event: ConventionEvent, job: Job): Promise<boolean>;
+  /** The sealed signed or executed avenant is recorded once, with the convention's event, ending its job; false when already recorded. */
+  recordSealed(avenant: Avenant, version: 'signed' | 'executed', document: StoredDocument, event: ConventionEvent, completion: JobCompletion): Promise<boolean>;
 }
 
 /** Where the reminder sweep finds what is due, and how it makes sure each reminder goes out once. */

@@ -1,9 +1,10 @@
 /**
  * The mayor signs an avenant. The rules of the 15 October deadline apply by
  * the Paris day of this signature (when the signed avenant reaches the
- * rectorat). The signed avenant is the avenant document, a certificate page
- * and the platform's seal; the convention's list, amount and history change
- * in the same transaction as the avenant's status.
+ * rectorat). The convention's list, amount and history change in the same
+ * transaction as the avenant's status, with the job that makes the signed
+ * avenant (the avenant document, a certificate page and the platform's seal)
+ * and sends it to the mayor.
  */
 import { certifyOriginal } from './certificates.ts';
 import { signedAvenantEmail } from '../../templates/email/avenant.ts';
@@ -17,6 +18,10 @@ import type { SignatureForm } from './inputs.ts';
 import type { Avenant, Convention, Signature } from './model.ts';
 import type { Deps } from './ports.ts';
 import { resolveAvenantLink } from './signing-link.ts';
+import { claimJobEmail, sendClaimedEmail } from './jobs/email-once.ts';
+import { newJob, type Job } from './jobs/job.ts';
+import type { JobDeps } from './jobs/run-job.ts';
+import { sealerOf } from './sign-convention.ts';
 
 export class AvenantAlreadySignedError extends AppError {
   constructor(readonly convention: Convention, readonly avenant: Avenant) {
@@ -24,7 +29,7 @@ export class AvenantAlreadySignedError extends AppError {
   }
 }
 
-type SignAvenantDeps = Pick<Deps, 'now' | 'conventions' | 'avenants' | 'documents' | 'mailer' | 'sealer' | 'contactEmail'>;
+type SignAvenantDeps = Pick<Deps, 'now' | 'newId' | 'conventions' | 'avenants'>;
 
 export async function signAvenant(
   deps: SignAvenantDeps,
@@ -49,16 +54,6 @@ export async function signAvenant(
     ip: input.ip,
     userAgent: input.userAgent,
   };
-  const original = await deps.documents.get(avenant.document.key);
-  if (!original) throw new Error(`Document missing for avenant ${avenant.id}`);
-  const certified = await certifyOriginal(original, convention, signature, avenant.document.sha256, `${convention.id}, avenant ${avenant.id}`);
-  const sealed = await deps.sealer.seal(certified, {
-    reason: `Avenant à la convention ENT-École ${avenant.schoolYear} signé pour la commune de ${convention.commune.name}`,
-    location: convention.commune.name,
-    contactInfo: deps.contactEmail,
-    signingTime: new Date(signedAt),
-  });
-  const signedDocument = { key: signedAvenantDocumentKey(convention, avenant.id), sha256: sha256Hex(sealed) };
   const updated: Convention = {
     ...convention,
     schools: outcome.schools,
@@ -70,7 +65,6 @@ export async function signAvenant(
     avenant,
     linkHash,
     signature,
-    signedDocument,
     outcome,
     convention,
     event: {
@@ -81,21 +75,63 @@ export async function signAvenant(
       ip: input.ip,
       userAgent: input.userAgent,
       sha256Before: avenant.document.sha256,
-      sha256After: signedDocument.sha256,
       detail: outcome.effect,
     },
+    // The outbox: the signed avenant is sealed, stored and sent by this job.
+    job: newJob({ id: deps.newId(), kind: 'seal-avenant-signed', payload: { conventionId: convention.id, avenantId: avenant.id }, at: signedAt, label: convention.commune.name }),
   });
   if (!won) {
     const current = await deps.avenants.get(convention.id, avenant.id);
     if (current && current.status !== 'sent') throw new AvenantAlreadySignedError(convention, current);
     throw new AppError('CONFLICT', "Une école de l'avenant vient d'être inscrite par une autre commune, ou la convention a changé : contactez le rectorat.");
   }
-  await deps.documents.put(signedDocument.key, sealed, 'application/pdf');
-  const signedAvenant: Avenant = { ...avenant, status: 'signed', signedAt, signature, signedDocument, outcome };
-  await deps.mailer.send({
-    to: [convention.mayor.email],
-    ...signedAvenantEmail({ convention: updated, avenant: signedAvenant, contactEmail: deps.contactEmail }),
-    attachments: [{ filename: `avenant-ent-ecole-${avenant.schoolYear}-${avenant.id.slice(0, 8)}-signe.pdf`, contentType: 'application/pdf', content: sealed }],
-  });
+  const signedAvenant: Avenant = { ...avenant, status: 'signed', signedAt, signature, outcome };
   return { convention: updated, avenant: signedAvenant };
+}
+
+/**
+ * The `seal-avenant-signed` job: the avenant document, a certificate page and the platform's seal dated
+ * with the recorded instant (the same bytes on every try), stored, sent to the mayor once, and recorded
+ * on the avenant in the transaction that ends the job.
+ */
+export async function sealSignedAvenantJob(deps: JobDeps, job: Job): Promise<{ ended: true } | { tally: string }> {
+  const { conventionId, avenantId } = job.payload as { conventionId: string; avenantId: string };
+  const [convention, avenant] = await Promise.all([deps.conventions.get(conventionId), deps.avenants.get(conventionId, avenantId)]);
+  if (!convention || !avenant?.signature || !avenant.signedAt || avenant.signedDocument || avenant.status === 'sent') return { tally: 'skipped' };
+  const original = await deps.documents.get(avenant.document.key);
+  if (!original) throw new Error(`Document missing for avenant ${avenant.id}`);
+  const certified = await certifyOriginal(original, convention, avenant.signature, avenant.document.sha256, `${convention.id}, avenant ${avenant.id}`);
+  const sealed = await sealerOf(deps).seal(certified, {
+    reason: `Avenant à la convention ENT-École ${avenant.schoolYear} signé pour la commune de ${convention.commune.name}`,
+    location: convention.commune.name,
+    contactInfo: deps.contactEmail,
+    signingTime: new Date(avenant.signedAt),
+  });
+  const signedDocument = { key: signedAvenantDocumentKey(convention, avenant.id), sha256: sha256Hex(sealed) };
+  await deps.documents.put(signedDocument.key, sealed, 'application/pdf');
+  const claim = await claimJobEmail(deps, job);
+  if (claim.state === 'claimed') {
+    await sendClaimedEmail(deps, job, claim, {
+      to: [convention.mayor.email],
+      ...signedAvenantEmail({ convention, avenant: { ...avenant, signedDocument }, contactEmail: deps.contactEmail }),
+      attachments: [{ filename: `avenant-ent-ecole-${avenant.schoolYear}-${avenant.id.slice(0, 8)}-signe.pdf`, contentType: 'application/pdf', content: sealed }],
+    });
+  }
+  const at = deps.now().toISOString();
+  const recorded = await deps.avenants.recordSealed(
+    avenant,
+    'signed',
+    signedDocument,
+    {
+      conventionId: convention.id,
+      at,
+      type: 'document_sealed',
+      actor: 'Paraphe',
+      sha256Before: avenant.document.sha256,
+      sha256After: signedDocument.sha256,
+      detail: `Avenant ${avenant.id} signé : copie scellée et envoyée à ${convention.mayor.email}`,
+    },
+    { job, at },
+  );
+  return recorded ? { ended: true } : { tally: 'skipped' };
 }

@@ -1,33 +1,34 @@
 /**
- * The mayor (or a delegate) signs. The signed PDF is the original plus a
- * certificate page drawn from the recorded facts, under the platform's PAdES
- * seal dated with the recorded instant, so it can be rebuilt byte for byte. The state change and its audit event are one conditional
- * transaction: of concurrent requests, exactly one wins; the others are told
- * the convention is already signed.
+ * The mayor (or a delegate) signs. The state change, its audit event and the
+ * `seal-signed` job are one conditional transaction: of concurrent requests,
+ * exactly one wins; the others are told the convention is already signed.
+ * The job then makes the signed PDF (the original plus a certificate page
+ * drawn from the recorded facts, under the platform's PAdES seal dated with
+ * the recorded instant, so it can be rebuilt byte for byte), stores it,
+ * emails it to the mayor once, and records it on the convention in the
+ * transaction that ends the job.
  */
 import { signedEmail } from '../../templates/email/signed.ts';
+import { certifyOriginal } from './certificates.ts';
+import { settledError } from './convention-errors.ts';
 import { sha256Hex } from './digest.ts';
 import { documentFileName, signedDocumentKey } from './document-keys.ts';
-import { certifyOriginal, restoreIfMissing } from './certificates.ts';
-import { settledError } from './convention-errors.ts';
 import { AppError } from './errors.ts';
+import { claimJobEmail, sendClaimedEmail } from './jobs/email-once.ts';
+import { newJob, type Job } from './jobs/job.ts';
+import type { JobDeps } from './jobs/run-job.ts';
 import type { SignatureForm } from './inputs.ts';
 import type { Convention, Signature, StoredDocument } from './model.ts';
-import type { Deps } from './ports.ts';
+import type { Deps, PdfSealer } from './ports.ts';
 import { resolveSigningLink } from './signing-link.ts';
 
-type SignDeps = Pick<Deps, 'now' | 'conventions' | 'documents' | 'mailer' | 'sealer' | 'contactEmail'>;
+type SignDeps = Pick<Deps, 'now' | 'newId' | 'conventions'>;
 
 export async function signConvention(
   deps: SignDeps,
   input: { token: string; form: SignatureForm; ip: string; userAgent: string },
-): Promise<Convention> {
+): Promise<Convention & { sealingJob: string }> {
   const { convention, linkHash } = await resolveSigningLink(deps, input.token);
-  if (convention.status === 'signed') {
-    // Signing again after a failure: the recorded signed document is restored if its storage was lost.
-    const restored = await restoreSigned(deps, convention);
-    if (restored) return restored;
-  }
   const settled = settledError(convention);
   if (settled) throw settled;
   if (convention.status !== 'sent' || !convention.document) {
@@ -45,38 +46,49 @@ export async function signConvention(
     ip: input.ip,
     userAgent: input.userAgent,
   };
-
-  const signedPdf = await sealSigned(deps, convention, convention.document, signature);
-  const signedDocument = { key: signedDocumentKey(convention), sha256: sha256Hex(signedPdf) };
-
-  const won = await deps.conventions.recordSignature(convention.id, linkHash, signature, signedDocument, {
-    conventionId: convention.id,
+  const job = newJob({
+    id: deps.newId(),
+    kind: 'seal-signed',
+    payload: { conventionId: convention.id },
     at: signature.signedAt,
-    type: 'signed',
-    actor: signature.signerName,
-    ip: input.ip,
-    userAgent: input.userAgent,
-    sha256Before: convention.document.sha256,
-    sha256After: signedDocument.sha256,
-    detail: signature.capacity === 'maire' ? 'Signée par le maire' : `Signée par délégation du maire (${signature.delegateFunction})`,
+    label: convention.commune.name,
   });
+
+  const won = await deps.conventions.recordSignature(
+    convention.id,
+    linkHash,
+    signature,
+    {
+      conventionId: convention.id,
+      at: signature.signedAt,
+      type: 'signed',
+      actor: signature.signerName,
+      ip: input.ip,
+      userAgent: input.userAgent,
+      sha256Before: convention.document.sha256,
+      detail: signature.capacity === 'maire' ? 'Signée par le maire' : `Signée par délégation du maire (${signature.delegateFunction})`,
+    },
+    job,
+  );
   if (!won) {
     throw settledError(await deps.conventions.get(convention.id)) ??
       new AppError('CONFLICT', "La convention a changé pendant la signature : rouvrez le lien et signez à nouveau.");
   }
+  return { ...convention, status: 'signed', signedAt: signature.signedAt, signature, sealingJob: job.id };
+}
 
-  await deps.documents.put(signedDocument.key, signedPdf, 'application/pdf');
-  const signed: Convention = { ...convention, status: 'signed', signedAt: signature.signedAt, signature, signedDocument };
-  await sendSigned(deps, signed, signedPdf);
-  return signed;
+/** The sealer, which only the worker that seals documents has. */
+export function sealerOf(deps: JobDeps): PdfSealer {
+  if (!deps.sealer) throw new Error('This worker has no sealer: the job kind needs `sealsDocuments`.');
+  return deps.sealer;
 }
 
 /** The original, its certificate page, under the platform's seal dated with the recorded instant: the same bytes every time. */
-async function sealSigned(deps: SignDeps, convention: Convention, document: StoredDocument, signature: Signature): Promise<Uint8Array> {
+async function sealSigned(deps: JobDeps, convention: Convention, document: StoredDocument, signature: Signature): Promise<Uint8Array> {
   const original = await deps.documents.get(document.key);
   if (!original) throw new Error(`Document missing for convention ${convention.id}`);
   const certified = await certifyOriginal(original, convention, signature, document.sha256);
-  return deps.sealer.seal(certified, {
+  return sealerOf(deps).seal(certified, {
     reason: `Convention ENT-École ${convention.schoolYear} signée pour la commune de ${convention.commune.name}`,
     location: convention.commune.name,
     contactInfo: deps.contactEmail,
@@ -84,24 +96,46 @@ async function sealSigned(deps: SignDeps, convention: Convention, document: Stor
   });
 }
 
-async function sendSigned(deps: SignDeps, signed: Convention, signedPdf: Uint8Array): Promise<void> {
-  await deps.mailer.send({
-    to: [signed.mayor.email],
-    ...signedEmail({ convention: signed, contactEmail: deps.contactEmail }),
-    attachments: [{ filename: documentFileName(signed, 'signed'), contentType: 'application/pdf', content: signedPdf }],
-  });
-}
-
 /**
- * A signed convention whose document never reached the store: rebuilt from
- * the recorded signature, stored, and sent to the mayor (the email came after
- * the store, so it never left). Undefined when the document is there.
+ * The `seal-signed` job: seals, stores, emails the mayor (one email, claimed
+ * before SES is called), then records the signed copy on the convention in
+ * the transaction that ends the job. A second delivery finds the job ended; a
+ * retry after SES took the email only seals again (the same bytes) and records.
  */
-async function restoreSigned(deps: SignDeps, convention: Convention): Promise<Convention | undefined> {
-  const { signature, document, signedDocument } = convention;
-  if (!signature || !document || !signedDocument) return undefined;
-  const signedPdf = await restoreIfMissing(deps, signedDocument, signature.signedAt, () => sealSigned(deps, convention, document, signature));
-  if (!signedPdf) return undefined;
-  await sendSigned(deps, convention, signedPdf);
-  return convention;
+export async function sealSignedJob(deps: JobDeps, job: Job): Promise<{ ended: true } | { tally: string }> {
+  const { conventionId } = job.payload as { conventionId: string };
+  const convention = await deps.conventions.get(conventionId);
+  if (!convention || convention.signedDocument || !convention.signature || !convention.document) return { tally: 'skipped' };
+  const { signature, document } = convention;
+  const signedPdf = await sealSigned(deps, convention, document, signature);
+  const signedDocument = { key: signedDocumentKey(convention), sha256: sha256Hex(signedPdf) };
+  await deps.documents.put(signedDocument.key, signedPdf, 'application/pdf');
+
+  const claim = await claimJobEmail(deps, job);
+  if (claim.state === 'claimed') {
+    const signed: Convention = { ...convention, signedDocument };
+    await sendClaimedEmail(deps, job, claim, {
+      to: [convention.mayor.email],
+      ...signedEmail({ convention: signed, contactEmail: deps.contactEmail }),
+      attachments: [{ filename: documentFileName(signed, 'signed'), contentType: 'application/pdf', content: signedPdf }],
+    });
+  }
+  const at = deps.now().toISOString();
+  const recorded = await deps.conventions.recordSealed(
+    convention.id,
+    'signed',
+    signedDocument,
+    {
+      conventionId: convention.id,
+      at,
+      type: 'document_sealed',
+      actor: 'Paraphe',
+      sha256Before: document.sha256,
+      sha256After: signedDocument.sha256,
+      detail: `Copie signée scellée et envoyée à ${convention.mayor.email}`,
+    },
+    { job, at },
+  );
+  // Not recorded: another delivery of this job recorded it, and ended the job.
+  return recorded ? { ended: true } : { tally: 'skipped' };
 }

@@ -1,5 +1,4 @@
 import { deps } from '../adapters/composition.ts';
-import { sealer } from '../adapters/sealing.ts';
 import { parisDateOf } from '../core/calendar.ts';
 import { isAppError } from '../core/errors.ts';
 import { parseInput, signatureFormSchema } from '../core/inputs.ts';
@@ -10,7 +9,7 @@ import { clientOf, formBody, pathParameter } from '../http/request.ts';
 import { html, pageRoute } from '../http/middleware.ts';
 import { signingErrorPage } from '../http/signing-errors.ts';
 
-const d = { ...deps(), sealer: sealer() };
+const d = deps();
 const contactEmail = d.contactEmail;
 
 /** POST /avenant/{token}: the mayor signs the avenant; a mistake, or a date before the window, shows the page again. */

@@ -1,5 +1,4 @@
 import { deps } from '../adapters/composition.ts';
-import { sealer } from '../adapters/sealing.ts';
 import { settledError } from '../core/convention-errors.ts';
 import { isAppError } from '../core/errors.ts';
 import { parseInput, signatureFormSchema } from '../core/inputs.ts';
@@ -10,7 +9,7 @@ import { clientOf, formBody, pathParameter } from '../http/request.ts';
 import { html, pageRoute } from '../http/middleware.ts';
 import { signingErrorPage } from '../http/signing-errors.ts';
 
-const d = { ...deps(), sealer: sealer() };
+const d = deps();
 const contactEmail = d.contactEmail;
 
 /** POST /sign/{token}: the signing form. Bad input shows the form again with the fields to fix. */
@@ -19,7 +18,8 @@ export const handler = pageRoute(async (event) => {
   const values = formBody(event);
   try {
     const form = parseInput(signatureFormSchema, values);
-    const convention = await signConvention(d, { token, form, ...clientOf(event) });
+    // The signed copy is sealed and emailed by a job: the page says it is on its way.
+    const { sealingJob: _job, ...convention } = await signConvention(d, { token, form, ...clientOf(event) });
     return html(200, signedPage({ convention, token, contactEmail, justSigned: true }));
   } catch (error) {
     if (!isAppError(error) || error.code !== 'INVALID_INPUT') throw error;

@@ -96,14 +96,17 @@ export function signedPage(options: {
   const { convention, token, contactEmail, justSigned } = options;
   const signedOn = convention.signedAt ? formatParisDateTime(convention.signedAt) : '';
   const executed = convention.status === 'executed';
+  // The signed copy is sealed by a job after the signature: until it is recorded, the original is what can be downloaded.
+  const preparing = !convention.signedDocument;
   const body = html`<h1>${justSigned ? 'Convention signée, merci' : 'Cette convention est déjà signée'}</h1>
 <div class="fr-alert fr-alert--success fr-mb-3w" role="status"><p>La convention ENT-École ${convention.schoolYear} de la commune de ${convention.commune.name} a été signée${convention.signature ? ` par ${convention.signature.signerName}` : ''} le ${signedOn}.</p></div>
 ${conventionSummary(convention)}
 <section aria-labelledby="next-title"><h2 id="next-title">Et maintenant\u00a0?</h2>
 ${executed
     ? html`<p>La rectrice a contresigné la convention le ${formatParisDateTime(convention.executedAt ?? '')}\u00a0: elle est exécutoire. La région académique émettra un titre de perception pour le montant indiqué. La convention prend fin le ${formatFrenchDate(convention.endDate)}.</p>`
-    : html`<p>La copie signée vous a été envoyée par courriel. La rectrice contresignera la convention\u00a0; la région académique émettra ensuite un titre de perception pour le montant indiqué. La convention prend fin le ${formatFrenchDate(convention.endDate)}.</p>`}
-<p><a class="fr-btn" href="/sign/${token}/document">${executed ? 'Télécharger la convention exécutoire (PDF)' : 'Télécharger la convention signée (PDF)'}</a></p>
+    : html`<p>${preparing ? 'La copie signée est en cours de préparation\u00a0: elle vous parviendra par courriel dans quelques minutes.' : 'La copie signée vous a été envoyée par courriel.'} La rectrice contresignera la convention\u00a0; la région académique émettra ensuite un titre de perception pour le montant indiqué. La convention prend fin le ${formatFrenchDate(convention.endDate)}.</p>`}
+${executed && !convention.executedDocument ? html`<p>La convention exécutoire est en cours de préparation\u00a0: elle vous parviendra par courriel dans quelques minutes.</p>` : ''}
+<p><a class="fr-btn" href="/sign/${token}/document">${executed && convention.executedDocument ? 'Télécharger la convention exécutoire (PDF)' : preparing ? 'Télécharger la convention (PDF, avant signature)' : 'Télécharger la convention signée (PDF)'}</a></p>
 ${convention.signedDocument ? html`<p class="fr-text--sm">Empreinte SHA-256 du document signé\u00a0: <span class="paraphe-hash">${convention.signedDocument.sha256}</span></p>` : ''}
 </section>
 ${avenantRequestForm(convention, token, options.avenantIssues, options.avenantValue)}`;

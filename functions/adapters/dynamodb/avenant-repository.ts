@@ -3,6 +3,7 @@ import type { Avenant } from '../../core/model.ts';
 import type { AvenantRepository } from '../../core/ports.ts';
 import { schoolChange } from '../../core/avenant-rules.ts';
 import { transact as transactWith } from './client.ts';
+import { completionItems, jobPut } from './job-repository.ts';
 import { avenantKey, conventionKey, eventKey, linkKey, schoolGuardKey } from './keys.ts';
 
 type Item = Record<string, unknown>;
@@ -11,7 +12,7 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
   const transact = (items: Parameters<typeof transactWith>[1]) => transactWith(db, items);
 
   return {
-    async create(avenant, event) {
+    async create(avenant, event, job) {
       const done = await transact([
         {
           ConditionCheck: {
@@ -37,6 +38,7 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
           },
         },
         { Put: { TableName: tableName, Item: { ...eventKey(event.conventionId, event.at, event.type), entity: 'event', ...event } } },
+        ...(job ? [jobPut(tableName, job)] : []),
       ]);
       if (!done) throw new Error(`Convention ${avenant.conventionId} is not signed: no avenant`);
     },
@@ -48,23 +50,42 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
       return avenant as unknown as Avenant;
     },
 
-    async recordCountersignature(avenant, countersignature, document, event) {
+    async recordCountersignature(avenant, countersignature, event, job) {
       return transact([
         {
           Update: {
             TableName: tableName,
             Key: avenantKey(avenant.conventionId, avenant.id),
-            UpdateExpression: 'SET #status = :executed, executedAt = :at, countersignature = :countersignature, executedDocument = :document',
-            ConditionExpression: '#status = :signed',
+            UpdateExpression: 'SET #status = :executed, executedAt = :at, countersignature = :countersignature',
+            ConditionExpression: '#status = :signed AND attribute_exists(signedDocument)',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':executed': 'executed', ':signed': 'signed', ':at': countersignature.countersignedAt, ':countersignature': countersignature, ':document': document },
+            ExpressionAttributeValues: { ':executed': 'executed', ':signed': 'signed', ':at': countersignature.countersignedAt, ':countersignature': countersignature },
           },
         },
         { Put: { TableName: tableName, Item: { ...eventKey(event.conventionId, event.at, event.type), entity: 'event', ...event } } },
+        jobPut(tableName, job),
       ]);
     },
 
-    async recordSignature({ avenant, linkHash, signature, signedDocument, outcome, convention, event }) {
+    async recordSealed(avenant, version, document, event, completion) {
+      const attribute = version === 'signed' ? 'signedDocument' : 'executedDocument';
+      return transact([
+        {
+          Update: {
+            TableName: tableName,
+            Key: avenantKey(avenant.conventionId, avenant.id),
+            UpdateExpression: 'SET #document = :document',
+            ConditionExpression: version === 'signed' ? '#status IN (:signed, :executed) AND attribute_not_exists(#document)' : '#status = :executed AND attribute_not_exists(#document)',
+            ExpressionAttributeNames: { '#status': 'status', '#document': attribute },
+            ExpressionAttributeValues: { ':document': document, ':executed': 'executed', ...(version === 'signed' ? { ':signed': 'signed' } : {}) },
+          },
+        },
+        { Put: { TableName: tableName, Item: { ...eventKey(event.conventionId, event.at, event.type), entity: 'event', ...event }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        ...completionItems(tableName, completion),
+      ]);
+    },
+
+    async recordSignature({ avenant, linkHash, signature, outcome, convention, event, job }) {
       const { schoolYear, commune } = convention;
       const activated = new Set(outcome.schools.map((school) => school.uai));
       const change = schoolChange(convention.schools, outcome.schools);
@@ -75,10 +96,10 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
           Update: {
             TableName: tableName,
             Key: avenantKey(avenant.conventionId, avenant.id),
-            UpdateExpression: 'SET #status = :signed, signedAt = :at, signature = :signature, signedDocument = :document, outcome = :outcome',
+            UpdateExpression: 'SET #status = :signed, signedAt = :at, signature = :signature, outcome = :outcome',
             ConditionExpression: '#status = :sent AND #link.#hash = :hash',
             ExpressionAttributeNames: { '#status': 'status', '#link': 'link', '#hash': 'hash' },
-            ExpressionAttributeValues: { ':signed': 'signed', ':sent': 'sent', ':at': signature.signedAt, ':signature': signature, ':document': signedDocument, ':outcome': outcome, ':hash': linkHash },
+            ExpressionAttributeValues: { ':signed': 'signed', ':sent': 'sent', ':at': signature.signedAt, ':signature': signature, ':outcome': outcome, ':hash': linkHash },
           },
         },
         {
@@ -110,6 +131,7 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
           })),
         ...change.removed.map((school) => ({ Delete: { TableName: tableName, Key: schoolGuardKey(schoolYear, school.uai) } })),
         { Put: { TableName: tableName, Item: { ...eventKey(event.conventionId, event.at, event.type), entity: 'event', ...event } } },
+        jobPut(tableName, job),
       ]);
     },
   };

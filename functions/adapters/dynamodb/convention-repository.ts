@@ -8,7 +8,7 @@ import {
 import { AppError } from '../../core/errors.ts';
 import type { Convention, ConventionEvent } from '../../core/model.ts';
 import type { ConventionRepository } from '../../core/ports.ts';
-import { completionItems } from './job-repository.ts';
+import { completionItems, jobPut } from './job-repository.ts';
 import { cancellationReasons, isConditionalCheckFailed, queryAll, transact as transactWith } from './client.ts';
 import {
   communeGuardKey,
@@ -281,13 +281,13 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
       ]);
     },
 
-    async recordSignature(id, linkHash, signature, signedDocument, event) {
+    async recordSignature(id, linkHash, signature, event, job) {
       return transact([
         {
           Update: {
             TableName: tableName,
             Key: conventionKey(id),
-            UpdateExpression: 'SET #status = :signed, signedAt = :at, signature = :signature, signedDocument = :document',
+            UpdateExpression: 'SET #status = :signed, signedAt = :at, signature = :signature',
             ConditionExpression: '#status = :sent AND #link.#hash = :hash',
             ExpressionAttributeNames: { '#status': 'status', '#link': 'link', '#hash': 'hash' },
             ExpressionAttributeValues: {
@@ -295,12 +295,32 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
               ':sent': 'sent',
               ':at': signature.signedAt,
               ':signature': signature,
-              ':document': signedDocument,
               ':hash': linkHash,
             },
           },
         },
         eventPut(event),
+        // The outbox: the signed copy is sealed, stored and sent by this job.
+        jobPut(tableName, job),
+      ]);
+    },
+
+    async recordSealed(id, version, document, event, completion) {
+      const attribute = version === 'signed' ? 'signedDocument' : 'executedDocument';
+      return transact([
+        {
+          Update: {
+            TableName: tableName,
+            Key: conventionKey(id),
+            UpdateExpression: 'SET #document = :document',
+            ConditionExpression:
+              version === 'signed' ? '#status IN (:signed, :executed) AND attribute_not_exists(#document)' : '#status = :executed AND attribute_not_exists(#document)',
+            ExpressionAttributeNames: { '#status': 'status', '#document': attribute },
+            ExpressionAttributeValues: { ':document': document, ':executed': 'executed', ...(version === 'signed' ? { ':signed': 'signed' } : {}) },
+          },
+        },
+        eventPut(event),
+        ...completionItems(tableName, completion),
       ]);
     },
 
@@ -337,29 +357,32 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
       ]);
     },
 
-    async recordCountersignature(id, countersignature, document, event) {
+    async recordCountersignature(id, countersignature, event, sealing) {
       return transact([
         {
           Update: {
             TableName: tableName,
             Key: conventionKey(id),
-            UpdateExpression: 'SET #status = :executed, executedAt = :at, countersignature = :countersignature, executedDocument = :document',
-            ConditionExpression: '#status = :signed',
+            UpdateExpression: 'SET #status = :executed, executedAt = :at, countersignature = :countersignature, executedJob = :job',
+            // The final document certifies the signed copy: it must exist first.
+            ConditionExpression: '#status = :signed AND attribute_exists(signedDocument)',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':executed': 'executed',
               ':signed': 'signed',
               ':at': countersignature.countersignedAt,
               ':countersignature': countersignature,
-              ':document': document,
+              ':job': sealing.jobId,
             },
           },
         },
         eventPut(event),
+        ...(sealing.job ? [jobPut(tableName, sealing.job)] : []),
+        ...(sealing.completion ? completionItems(tableName, sealing.completion) : []),
       ]);
     },
 
-    async recordDecline(id, linkHash, decline, event) {
+    async recordDecline(id, linkHash, decline, event, job) {
       return transact([
         {
           Update: {
@@ -372,6 +395,7 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
           },
         },
         eventPut(event),
+        jobPut(tableName, job),
       ]);
     },
   };

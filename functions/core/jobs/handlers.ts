@@ -3,8 +3,13 @@
  * `giveUp` undoes what a job holds when it fails for good (a convention it
  * claimed goes back to draft), so nothing stays half-done.
  */
+import { sealExecutedAvenantJob } from '../countersign-avenant.ts';
+import { countersignConventionJob, fanOutCampaignCountersign, sealExecutedJob } from '../countersign-convention.ts';
+import { sendDeclineAcknowledgement } from '../decline-convention.ts';
 import { fanOutImport, importCommune } from '../import-campaign.ts';
 import { fanOutCampaignSend, releaseInvitation, sendInvitation } from '../send-campaign.ts';
+import { sealSignedAvenantJob } from '../sign-avenant.ts';
+import { sealSignedJob } from '../sign-convention.ts';
 import type { JobKind } from './job.ts';
 import type { JobDefinition } from './run-job.ts';
 
@@ -13,4 +18,11 @@ export const jobDefinitions: Partial<Record<JobKind, JobDefinition>> = {
   'send-invitation': { run: sendInvitation, giveUp: releaseInvitation },
   'import-campaign': { run: fanOutImport },
   'import-commune': { run: importCommune },
+  'seal-signed': { run: sealSignedJob },
+  'seal-executed': { run: sealExecutedJob },
+  'decline-acknowledgement': { run: sendDeclineAcknowledgement },
+  'seal-avenant-signed': { run: sealSignedAvenantJob },
+  'seal-avenant-executed': { run: sealExecutedAvenantJob },
+  'countersign-campaign': { run: fanOutCampaignCountersign },
+  'countersign-convention': { run: countersignConventionJob },
 };
