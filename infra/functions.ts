@@ -182,10 +182,9 @@ export const functionSpecs: readonly FunctionSpec[] = [
     entry: 'functions/send-reminders/handler.ts',
     routes: [],
     schedule: { cron: 'cron(0 9 ? * MON-FRI *)', description: 'Reminders of the day, on working days at 09:00 Paris' },
+    // Starts the day's job; the reminders themselves are jobs of run-jobs.
     table: 'readwrite',
-    sendsEmail: true,
-    memoryMb: 512,
-    timeoutSeconds: 300,
+    timeoutSeconds: 30,
   },
   {
     name: 'ses-events',
@@ -285,9 +284,8 @@ export const functionSpecs: readonly FunctionSpec[] = [
     entry: 'functions/send-digest/handler.ts',
     routes: [],
     schedule: { cron: 'cron(0 8 ? * MON-FRI *)', description: "The rectorat's daily digest, on working days at 08:00 Paris" },
+    // Starts the day's job; the digest is composed and emailed by run-jobs.
     table: 'readwrite',
-    sendsEmail: true,
-    memoryMb: 512,
-    timeoutSeconds: 120,
+    timeoutSeconds: 30,
   },
 ];

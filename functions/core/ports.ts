@@ -22,6 +22,8 @@ export interface ConventionRepository {
    */
   add(convention: Convention, event: ConventionEvent): Promise<void>;
   get(id: string): Promise<Convention | undefined>;
+  /** Many conventions by id (batches of 100 reads); the missing ones are absent from the map. */
+  getMany(ids: string[]): Promise<Map<string, Convention>>;
   listByCampaign(schoolYear: string): Promise<Convention[]>;
   history(id: string): Promise<ConventionEvent[]>;
   findByLinkHash(hash: string): Promise<{ conventionId: string; expiresAt: string; avenantId?: string } | undefined>;
@@ -106,10 +108,11 @@ export interface ReminderRepository {
   /** Sets the next due day, or removes the convention from the index when nothing is left. */
   reschedule(conventionId: string, dueDate: string | undefined): Promise<void>;
   /**
-   * Writes the idempotency keys of one email conditionally: false when one of them was already sent
-   * (or is being sent by another sweep), so a second run of the day sends nothing.
+   * Writes the idempotency keys of one email conditionally, owned by `owner` (the job that sends it): false
+   * when one of them was already sent or is held by another owner, so a reminder goes out once. The owner
+   * claims again what it holds (a retried job).
    */
-  claim(keys: string[], at: string): Promise<boolean>;
+  claim(keys: string[], at: string, owner: string): Promise<boolean>;
   /** The email went out: the keys are final, and each convention's history says so. */
   confirm(keys: string[], events: ConventionEvent[]): Promise<void>;
   /** The email failed: the keys go, so a later run sends it. */

@@ -2,11 +2,15 @@
  * The rectorat's daily digest, on working days: what happened since the
  * previous working day (a Monday covers Friday to Sunday), what falls due in
  * the next 14 days, totals and amounts. "Today" comes from the schedule's
- * event; a second run of the day sends nothing.
+ * event. The schedule starts one job per day (its id is the day's), and the
+ * job's one email is the digest: a second run of the day sends nothing.
  */
 import { digestEmail, type DueSoon } from '../../templates/email/digest.ts';
 import { addDays, isWorkingDay, parisDateOf, parisMidnightUtc } from './calendar.ts';
 import { campaignStats } from './campaign-stats.ts';
+import { emailOnce } from './jobs/email-once.ts';
+import { newJob, type Job } from './jobs/job.ts';
+import type { JobDeps } from './jobs/run-job.ts';
 import type { Convention } from './model.ts';
 import type { Deps } from './ports.ts';
 import { remindersOf } from './reminder-schedule.ts';
@@ -29,14 +33,35 @@ export interface DigestReport {
   declined: number;
 }
 
-export async function sendDigest(
-  deps: Pick<Deps, 'campaigns' | 'conventions' | 'reminders' | 'undeliverable' | 'mailer' | 'contactEmail'>,
-  input: { today: string; at: string; recipients: string[] },
-): Promise<DigestReport> {
+export interface DigestInput {
+  today: string;
+  at: string;
+  recipients: string[];
+}
+
+/** The schedule's run: the day's digest job, started once per day. */
+export async function startDigest(deps: Pick<Deps, 'jobs'>, input: DigestInput): Promise<{ jobId: string; started: boolean }> {
+  const job = newJob({ id: `digest-${input.today}`, kind: 'digest', payload: { ...input }, at: input.at, label: `Synthèse du ${input.today}` });
+  return deps.jobs.startTracked(job);
+}
+
+/** The digest job: composed from the table, emailed once. */
+export async function runDigest(deps: JobDeps, job: Job): Promise<{ tally: string }> {
+  const input = job.payload as unknown as DigestInput;
+  const { report, email } = await composeDigest(deps, input);
+  if (!email) return { tally: 'holiday' };
+  await emailOnce(deps, job, () => ({ to: input.recipients, ...email }));
+  return { tally: report.quiet ? 'quiet' : 'sent' };
+}
+
+export async function composeDigest(
+  deps: Pick<Deps, 'campaigns' | 'conventions' | 'undeliverable' | 'contactEmail'>,
+  input: DigestInput,
+): Promise<{ report: DigestReport; email?: ReturnType<typeof digestEmail> }> {
   const { today } = input;
   const from = previousWorkingDay(today);
   // The schedule fires Monday to Friday; a public holiday sends nothing, and the next digest covers it.
-  if (!isWorkingDay(today)) return { today, from, to: addDays(today, -1), sent: false, quiet: true, signed: 0, declined: 0 };
+  if (!isWorkingDay(today)) return { report: { today, from, to: addDays(today, -1), sent: false, quiet: true, signed: 0, declined: 0 } };
   const to = addDays(today, -1);
   const within = (instant: string | undefined) => instant !== undefined && parisDateOf(instant) >= from && parisDateOf(instant) <= to;
 
@@ -72,15 +97,5 @@ export async function sendDigest(
   report.signed = all.filter((convention) => within(convention.signedAt)).length;
   report.declined = all.filter((convention) => within(convention.decline?.declinedAt)).length;
 
-  // One digest a day, whatever the retries: the same idempotency keys as the reminders.
-  const key = `reminder#DIGEST#daily#${today}`;
-  if (!(await deps.reminders.claim([key], input.at))) return report;
-  try {
-    await deps.mailer.send({ to: input.recipients, ...email });
-  } catch (error) {
-    await deps.reminders.release([key]);
-    throw error;
-  }
-  await deps.reminders.confirm([key], []);
-  return { ...report, sent: true };
+  return { report: { ...report, sent: true }, email };
 }

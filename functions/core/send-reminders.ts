@@ -1,145 +1,182 @@
 /**
- * The daily reminder sweep. "Today" comes from the schedule's event, so any
- * day can be replayed. It reads only what is due (the due-date index), sends
- * one email per mayor and per day whatever falls due, and writes an
- * idempotency key per convention, kind and day before sending: a second run
- * of the day sends nothing; a failed email releases its keys and keeps its
- * due date, so a later run sends it. Conventions that reach their end date
- * become expired.
+ * The daily reminders, as jobs. The schedule starts one tracked job per Paris
+ * day (its id is the day's, so a schedule that fires twice starts it once);
+ * that job reads only what is due (the due-date index), writes the day's plan
+ * once, and enqueues one job per mayor: each sends that mayor one email with
+ * whatever falls due, expires the conventions that reached their end date,
+ * and sets each convention's next due day. Every email goes through the
+ * shared SES rate, so a day of 35,000 conventions takes as long as SES allows
+ * and no invocation holds more than one mayor.
+ *
+ * Idempotency keys (one per convention, kind and due day, owned by the job
+ * that claimed them) keep a reminder from going out twice when two days'
+ * jobs meet (a day whose jobs still wait for SES when the next day starts).
  */
 import { reminderEmail, type ReminderPart } from '../../templates/email/reminder.ts';
 import { avenantWindow } from './calendar.ts';
+import { sha256Hex } from './digest.ts';
+import { claimJobEmail, sendClaimedEmail } from './jobs/email-once.ts';
+import { childJobId, JobRefused, newJob, type Job } from './jobs/job.ts';
+import type { JobDeps } from './jobs/run-job.ts';
 import type { Campaign, Convention, ConventionEvent, SigningLink } from './model.ts';
 import type { Deps } from './ports.ts';
 import { idempotencyKey, mergeForOneEmail, type PlannedReminder } from './reminder-policy.ts';
 import { nextWakeUp, remindersOf } from './reminder-schedule.ts';
+import { FAN_OUT_CHUNK } from './send-campaign.ts';
 import { hashToken, linkExpiry, signingUrl } from './signing-link.ts';
 
-type SweepDeps = Pick<Deps, 'newToken' | 'campaigns' | 'conventions' | 'reminders' | 'mailer' | 'publicBaseUrl' | 'contactEmail'>;
+const EXPIRING: ReadonlySet<Convention['status']> = new Set(['sent', 'signed', 'executed', 'declined']);
 
-export interface SweepReport {
-  today: string;
-  /** Index entries read: what was due, not the table. */
-  read: number;
-  emails: number;
-  reminders: number;
-  alreadySent: number;
-  failed: number;
-  expired: number;
+/** One mayor's share of a day: the conventions due, with the day each was due. */
+interface MayorDue {
+  email: string;
+  entries: { conventionId: string; dueDate: string }[];
+}
+
+/** The id of a day's job: the same day, the same job. */
+export const reminderDayJobId = (today: string) => `reminders-${today}`;
+
+const planKey = (jobId: string) => `jobs/${jobId}/plan.json`;
+
+/** The schedule's run: starts the day's job (once per day) and says which. */
+export async function startReminderDay(deps: Pick<Deps, 'jobs'>, input: { today: string; at: string }): Promise<{ jobId: string; started: boolean }> {
+  const job = newJob({ id: reminderDayJobId(input.today), kind: 'send-reminders', payload: { today: input.today, at: input.at }, at: input.at, label: `Rappels du ${input.today}` });
+  return deps.jobs.startTracked(job);
+}
+
+/** The day's plan, written once: the mayors with what is due, so a fan-out resumed after a crash cuts the same chunks. */
+async function dayPlan(deps: JobDeps, job: Job, today: string): Promise<MayorDue[]> {
+  const stored = await deps.documents.get(planKey(job.id));
+  if (stored) return JSON.parse(Buffer.from(stored).toString('utf8')) as MayorDue[];
+  const entries = await deps.reminders.listDue(today);
+  const conventions = await deps.conventions.getMany(entries.map((entry) => entry.conventionId));
+  const byMayor = new Map<string, MayorDue>();
+  for (const entry of entries) {
+    const convention = conventions.get(entry.conventionId);
+    // A convention gone from the table has nothing to remind: its own job clears its due day.
+    const email = convention?.mayor.email.toLowerCase() ?? `(aucune)#${entry.conventionId}`;
+    const mayor = byMayor.get(email) ?? { email, entries: [] };
+    mayor.entries.push(entry);
+    byMayor.set(email, mayor);
+  }
+  const plan = [...byMayor.values()].sort((a, b) => (a.email < b.email ? -1 : 1));
+  await deps.documents.put(planKey(job.id), Buffer.from(JSON.stringify(plan)), 'application/json');
+  return plan;
+}
+
+export async function fanOutReminderDay(deps: JobDeps, job: Job): Promise<void> {
+  const { today, at } = job.payload as { today: string; at: string };
+  const progress = await deps.jobs.progress(job.id);
+  if (!progress || progress.complete) return;
+  const plan = await dayPlan(deps, job, today);
+  const chunks = Math.max(1, Math.ceil(plan.length / FAN_OUT_CHUNK));
+  for (let index = progress.cursor; index < chunks; index += 1) {
+    const children = plan.slice(index * FAN_OUT_CHUNK, (index + 1) * FAN_OUT_CHUNK).map((mayor) =>
+      newJob({
+        id: childJobId(job.id, sha256Hex(mayor.email).slice(0, 20)),
+        kind: 'reminder',
+        payload: { today, at, email: mayor.email, entries: mayor.entries },
+        parentId: job.id,
+        label: mayor.email.includes('@') ? `Rappel à ${mayor.email}` : 'Convention disparue',
+        at: deps.now().toISOString(),
+      }),
+    );
+    await deps.jobs.enqueueChildren(job, index, children, { last: index === chunks - 1 });
+  }
 }
 
 interface Due {
   convention: Convention;
   campaign: Campaign;
-  dueDate: string;
   planned: PlannedReminder[];
   /** What goes out today; `dueOn` is the day each was due, which names its idempotency key. */
   now: (PlannedReminder & { conventionId: string; dueOn: string })[];
 }
 
-export async function sendReminders(deps: SweepDeps, input: { today: string; at: string }): Promise<SweepReport> {
-  const { today, at } = input;
-  const entries = await deps.reminders.listDue(today);
-  const report: SweepReport = { today, read: entries.length, emails: 0, reminders: 0, alreadySent: 0, failed: 0, expired: 0 };
-  const campaigns = new Map<string, Promise<Campaign | undefined>>();
-  const campaignOf = (year: string) => {
-    if (!campaigns.has(year)) campaigns.set(year, deps.campaigns.get(year));
-    return campaigns.get(year)!;
-  };
-
+/** One mayor, one day: expiries, one email with whatever falls due, the next due days. */
+export async function sendMayorReminders(deps: JobDeps, job: Job): Promise<{ tally: string }> {
+  const { today, at, email, entries } = job.payload as { today: string; at: string; email: string; entries: MayorDue['entries'] };
   const due: Due[] = [];
+  let expired = 0;
   for (const entry of entries) {
     const convention = await deps.conventions.get(entry.conventionId);
-    const campaign = convention && (await campaignOf(convention.schoolYear));
+    const campaign = convention && (await deps.campaigns.get(convention.schoolYear));
     if (!convention || !campaign) {
       await deps.reminders.reschedule(entry.conventionId, undefined);
       continue;
     }
-    if (convention.endDate <= today && ['sent', 'signed', 'executed', 'declined'].includes(convention.status)) {
-      const expiredNow = await deps.reminders.expire(convention.id, { conventionId: convention.id, at, type: 'expired', actor: 'planificateur', detail: `Échue le ${convention.endDate}` });
-      if (expiredNow) report.expired += 1;
+    if (convention.endDate <= today && EXPIRING.has(convention.status)) {
+      if (await deps.reminders.expire(convention.id, { conventionId: convention.id, at, type: 'expired', actor: 'planificateur', detail: `Échue le ${convention.endDate}` })) expired += 1;
       await deps.reminders.reschedule(convention.id, undefined);
       continue;
     }
     const planned = remindersOf(campaign, convention);
-    // From the stored due date up to today: a day the sweep missed is caught up, in one email.
+    // From the stored due date up to today: a day the schedule missed is caught up, in one email.
     const now = planned
       .filter((reminder) => reminder.sendDate >= entry.dueDate && reminder.sendDate <= today)
       .map((reminder) => ({ ...reminder, dueOn: reminder.sendDate, sendDate: today, conventionId: convention.id }));
-    due.push({ convention, campaign, dueDate: entry.dueDate, planned, now });
+    due.push({ convention, campaign, planned, now });
   }
 
-  const byMayor = new Map<string, Due[]>();
-  for (const item of due.filter((candidate) => candidate.now.length > 0)) {
-    const email = item.convention.mayor.email.toLowerCase();
-    byMayor.set(email, [...(byMayor.get(email) ?? []), item]);
-  }
-
-  const failedConventions = new Set<string>();
-  for (const [email, items] of byMayor) {
-    const outcome = await sendOneEmail(deps, email, items, at);
-    if (outcome === 'already-sent') report.alreadySent += 1;
-    else if (outcome === 'failed') {
-      report.failed += 1;
-      for (const item of items) failedConventions.add(item.convention.id);
-    } else {
-      report.emails += 1;
-      report.reminders += outcome;
-    }
-  }
-
-  for (const item of due) {
-    if (failedConventions.has(item.convention.id)) continue; // keeps its due date: a later run retries
-    await deps.reminders.reschedule(item.convention.id, nextWakeUp(item.planned, item.convention, today));
-  }
-  return report;
+  const sending = due.filter((item) => item.now.length > 0);
+  let tally = expired > 0 && sending.length === 0 ? 'expired' : 'nothing';
+  if (sending.length > 0) tally = await sendOneEmail(deps, job, email, sending, at);
+  for (const item of due) await deps.reminders.reschedule(item.convention.id, nextWakeUp(item.planned, item.convention, today));
+  return { tally };
 }
 
-async function sendOneEmail(deps: SweepDeps, email: string, items: Due[], at: string): Promise<'already-sent' | 'failed' | number> {
+async function sendOneEmail(deps: JobDeps, job: Job, email: string, items: Due[], at: string): Promise<'sent' | 'already-sent'> {
   const message = mergeForOneEmail(items.flatMap((item) => item.now))!;
   const keys = [...new Set(message.reminders.map((reminder) => idempotencyKey(reminder.conventionId, reminder.kind, reminder.dueOn)))];
-  if (!(await deps.reminders.claim(keys, at))) return 'already-sent';
+  // Another day's job holds these reminders (it waits for SES): it sends them, not this one.
+  if (!(await deps.reminders.claim(keys, at, job.id))) return 'already-sent';
 
-  // Each email carries the one live link of each convention: a fresh one, the previous dies.
-  const rotated: { convention: Convention; previous: SigningLink; link: SigningLink; url: string }[] = [];
-  for (const item of items) {
-    const previous = item.convention.link;
-    if (!previous) continue;
-    const token = deps.newToken();
-    const link = { hash: hashToken(token), expiresAt: linkExpiry(new Date(at), item.campaign.linkValidityDays) };
-    const event: ConventionEvent = { conventionId: item.convention.id, at, type: 'link_resent', actor: 'planificateur', detail: 'Nouveau lien joint au rappel' };
-    if (await deps.conventions.replaceLink(item.convention.id, previous.hash, link, event)) {
-      rotated.push({ convention: { ...item.convention, link }, previous, link, url: signingUrl(deps.publicBaseUrl, token) });
+  const claim = await claimJobEmail(deps, job);
+  if (claim.state === 'claimed') {
+    // Each email carries the one live link of each convention: a fresh one, the previous dies.
+    const rotated: { convention: Convention; previous: SigningLink; link: SigningLink; url: string }[] = [];
+    for (const item of items) {
+      const previous = item.convention.link;
+      if (!previous) continue;
+      const token = deps.newToken();
+      const link = { hash: hashToken(token), expiresAt: linkExpiry(new Date(at), item.campaign.linkValidityDays) };
+      const event: ConventionEvent = { conventionId: item.convention.id, at: deps.now().toISOString(), type: 'link_resent', actor: 'planificateur', detail: 'Nouveau lien joint au rappel' };
+      if (await deps.conventions.replaceLink(item.convention.id, previous.hash, link, event)) {
+        rotated.push({ convention: { ...item.convention, link }, previous, link, url: signingUrl(deps.publicBaseUrl, token) });
+      }
     }
-  }
-  const byId = new Map(rotated.map((entry) => [entry.convention.id, entry]));
-  const parts: ReminderPart[] = message.reminders.map((reminder) => {
-    const item = items.find((candidate) => candidate.convention.id === reminder.conventionId)!;
-    const entry = byId.get(reminder.conventionId);
-    return {
-      kind: reminder.kind,
-      convention: entry?.convention ?? item.convention,
-      signingUrl: entry?.url ?? `${deps.publicBaseUrl}`,
-      avenantDeadline: avenantWindow(item.convention.schoolYear).closes,
-      key: idempotencyKey(reminder.conventionId, reminder.kind, reminder.dueOn),
-    };
-  });
-
-  try {
-    await deps.mailer.send({ to: [email], ...reminderEmail(parts, { contactEmail: deps.contactEmail, stamp: at }) });
-  } catch (error) {
-    await deps.reminders.release(keys);
-    for (const entry of rotated) {
-      // Give the mayor back the link they have: the one of the last email that did arrive.
-      await deps.conventions.replaceLink(entry.convention.id, entry.link.hash, entry.previous, {
-        conventionId: entry.convention.id,
-        at: new Date(Date.parse(at) + 1).toISOString(),
-        type: 'reminder_failed',
-        actor: 'planificateur',
-        detail: `Le rappel n'a pas pu partir (${error instanceof Error ? error.name : 'erreur'}) ; il sera retenté.`,
-      });
+    const byId = new Map(rotated.map((entry) => [entry.convention.id, entry]));
+    const parts: ReminderPart[] = message.reminders.map((reminder) => {
+      const item = items.find((candidate) => candidate.convention.id === reminder.conventionId)!;
+      const entry = byId.get(reminder.conventionId);
+      return {
+        kind: reminder.kind,
+        convention: entry?.convention ?? item.convention,
+        signingUrl: entry?.url ?? `${deps.publicBaseUrl}`,
+        avenantDeadline: avenantWindow(item.convention.schoolYear).closes,
+        key: idempotencyKey(reminder.conventionId, reminder.kind, reminder.dueOn),
+      };
+    });
+    try {
+      await sendClaimedEmail(deps, job, claim, { to: [email], ...reminderEmail(parts, { contactEmail: deps.contactEmail, stamp: at }) });
+    } catch (error) {
+      for (const entry of rotated) {
+        // Give the mayor back the link they have: the one of the last email that did arrive.
+        await deps.conventions.replaceLink(entry.convention.id, entry.link.hash, entry.previous, {
+          conventionId: entry.convention.id,
+          at: deps.now().toISOString(),
+          type: 'reminder_failed',
+          actor: 'planificateur',
+          detail: `Le rappel n'a pas pu partir (${error instanceof Error ? error.name : 'erreur'}) ; il sera retenté.`,
+        });
+      }
+      if ((error as { name?: string }).name === 'MessageRejected') {
+        await deps.reminders.release(keys);
+        throw new JobRefused(`L'adresse ${email} a été refusée par SES : corrigez-la (POST /admin/conventions/{id}/resend).`);
+      }
+      // Throttling, an outage: the job is retried and keeps its claim on the reminders.
+      throw error;
     }
-    return 'failed';
   }
   await deps.reminders.confirm(
     keys,
@@ -151,5 +188,5 @@ async function sendOneEmail(deps: SweepDeps, email: string, items: Due[], at: st
       detail: `Rappel envoyé : ${message.reminders.filter((reminder) => reminder.conventionId === item.convention.id).map((reminder) => reminder.kind).join(', ')}`,
     })),
   );
-  return message.reminders.length;
+  return 'sent';
 }

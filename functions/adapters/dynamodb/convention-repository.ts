@@ -108,6 +108,25 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
       return Item ? stripKeys<Convention>(Item) : undefined;
     },
 
+    async getMany(ids) {
+      const found = new Map<string, Convention>();
+      const unique = [...new Set(ids)];
+      for (let start = 0; start < unique.length; start += 100) {
+        let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
+          [tableName]: { Keys: unique.slice(start, start + 100).map((id) => ({ ...conventionKey(id) })), ConsistentRead: true },
+        };
+        while (request && Object.keys(request).length > 0) {
+          const page = await db.send(new BatchGetCommand({ RequestItems: request }));
+          for (const item of page.Responses?.[tableName] ?? []) {
+            const convention = stripKeys<Convention>(item);
+            found.set(convention.id, convention);
+          }
+          request = page.UnprocessedKeys as typeof request;
+        }
+      }
+      return found;
+    },
+
     async listByCampaign(schoolYear) {
       const items = await queryAll(db, {
         TableName: tableName,

@@ -122,8 +122,9 @@ export function createJobRepository(db: DynamoDBDocumentClient, tableName: strin
 
     async startTracked(job, running) {
       if (!running) {
-        await transact(db, [jobPut(tableName, job), progressPut(job)]);
-        return { started: true, jobId: job.id };
+        // A job whose id names its subject (the reminders of a day) starts once: a second start finds it.
+        const started = await transact(db, [jobPut(tableName, job), progressPut(job)]);
+        return { started, jobId: job.id };
       }
       // One tracked job of a kind per campaign at a time: a second request gets the running one.
       const lock = runningJobKey(running.schoolYear, job.kind);

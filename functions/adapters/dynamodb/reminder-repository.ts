@@ -1,11 +1,7 @@
 import { DeleteCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ReminderRepository } from '../../core/ports.ts';
-import { persistently } from '../persistently.ts';
 import { cancellationReasons, queryAll } from './client.ts';
 import { conventionKey, eventKey, REMINDERS_DUE_PK, reminderDueIndexKeys, reminderDueKey, reminderSentKey, TABLE_GSI1 } from './keys.ts';
-
-/** A claim older than this is a sweep that died between claiming and sending: it may be taken again. */
-const STALE_CLAIM_MS = 15 * 60 * 1000;
 
 export function createReminderRepository(db: DynamoDBDocumentClient, tableName: string): ReminderRepository {
   return {
@@ -32,18 +28,18 @@ export function createReminderRepository(db: DynamoDBDocumentClient, tableName: 
       );
     },
 
-    async claim(keys, at) {
-      const staleBefore = new Date(Date.parse(at) - STALE_CLAIM_MS).toISOString();
+    async claim(keys, at, owner) {
       try {
         await db.send(
           new TransactWriteCommand({
             TransactItems: keys.map((key) => ({
               Put: {
                 TableName: tableName,
-                Item: { ...reminderSentKey(key), entity: 'reminder-sent', key, state: 'sending', claimedAt: at },
-                ConditionExpression: 'attribute_not_exists(pk) OR (#state = :sending AND claimedAt < :stale)',
-                ExpressionAttributeNames: { '#state': 'state' },
-                ExpressionAttributeValues: { ':sending': 'sending', ':stale': staleBefore },
+                Item: { ...reminderSentKey(key), entity: 'reminder-sent', key, state: 'sending', claimedAt: at, owner },
+                // A job that failed for good released its keys; one still retrying keeps them, so no other sends them.
+                ConditionExpression: 'attribute_not_exists(pk) OR (#state = :sending AND #owner = :owner)',
+                ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
+                ExpressionAttributeValues: { ':sending': 'sending', ':owner': owner },
               },
             })),
           }),
@@ -56,8 +52,8 @@ export function createReminderRepository(db: DynamoDBDocumentClient, tableName: 
     },
 
     async confirm(keys, events) {
-      // The reminder is out: record it through an outage, or the next sweep would send it again.
-      await persistently(() => db.send(
+      // The reminder is out; a failure here retries the job, whose email claim says it is out.
+      await db.send(
         new TransactWriteCommand({
           TransactItems: [
             ...keys.map((key) => ({
@@ -74,7 +70,7 @@ export function createReminderRepository(db: DynamoDBDocumentClient, tableName: 
             })),
           ],
         }),
-      ));
+      );
     },
 
     async release(keys) {

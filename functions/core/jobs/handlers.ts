@@ -8,6 +8,8 @@ import { countersignConventionJob, fanOutCampaignCountersign, sealExecutedJob } 
 import { sendDeclineAcknowledgement } from '../decline-convention.ts';
 import { fanOutImport, importCommune } from '../import-campaign.ts';
 import { fanOutCampaignSend, releaseInvitation, sendInvitation } from '../send-campaign.ts';
+import { runDigest } from '../send-digest.ts';
+import { fanOutReminderDay, sendMayorReminders } from '../send-reminders.ts';
 import { sealSignedAvenantJob } from '../sign-avenant.ts';
 import { sealSignedJob } from '../sign-convention.ts';
 import type { JobKind } from './job.ts';
@@ -18,6 +20,9 @@ export const jobDefinitions: Partial<Record<JobKind, JobDefinition>> = {
   'send-invitation': { run: sendInvitation, giveUp: releaseInvitation },
   'import-campaign': { run: fanOutImport },
   'import-commune': { run: importCommune },
+  'send-reminders': { run: fanOutReminderDay },
+  reminder: { run: sendMayorReminders },
+  digest: { run: runDigest },
   'seal-signed': { run: sealSignedJob },
   'seal-executed': { run: sealExecutedJob },
   'decline-acknowledgement': { run: sendDeclineAcknowledgement },

@@ -21,6 +21,7 @@ export type JobKind =
   | 'seal-avenant-signed'
   | 'seal-avenant-executed'
   | 'decline-acknowledgement'
+  | 'send-reminders'
   | 'reminder'
   | 'digest'
   | 'countersign-campaign'
