@@ -6,6 +6,10 @@
  * another one cancelled. The avenant is signed through the use cases with a
  * clock in its window (1 September to 15 October), as avenants.test.ts does.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDeps } from '../../functions/adapters/composition.ts';
 import { loadConfig } from '../../functions/adapters/config.ts';
@@ -42,6 +46,12 @@ const commune = (name: string, siret13: string, list: SchoolInput[], label: stri
   mayor: { name: `Maire de ${name}`, title: 'Maire', email: mayorEmail(label) },
   schools: list,
 });
+
+function pdftext(pdf: Uint8Array): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'paraphe-large-')), 'convention.pdf');
+  writeFileSync(file, pdf);
+  return spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout;
+}
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -91,6 +101,9 @@ describe('a 300-school convention (Toulouse)', () => {
     const path = await send(toulouse.mayor.email);
     const document = await stack.request('GET', `${path}/document`, { token: null });
     expect(document.status).toBe(200);
+    // The list spans pages: every school is in the document.
+    const text = pdftext(new Uint8Array(await document.arrayBuffer()));
+    for (const school of toulouse.schools) expect(text).toContain(school.uai);
     const signed = await stack.request('POST', path, { token: null, form: { signerName: toulouse.mayor.name, capacity: 'maire', consent: 'on' } });
     expect(signed.status).toBe(200);
     const countersigned = await stack.request('POST', `/admin/conventions/${id}/countersign`, { token: stack.tokenWithRoles(['signataire']) });
@@ -129,6 +142,23 @@ describe('a 300-school convention (Toulouse)', () => {
     expect(owners.get(added[0]!.uai)?.communeName).toBe('Toulouse');
     expect(owners.has(removed[1]!.uai)).toBe(false);
     expect(owners.get(removed[0]!.uai)?.communeName).toBe('Cugnaux');
+  });
+
+  it('refuses an avenant whose new school was taken meanwhile, and frees the schools it had claimed', async () => {
+    const clock = new Date('2026-09-22T08:00:00Z');
+    const deps: Deps = { ...composeDeps(loadConfig(process.env)), sealer: sealer(), now: () => clock };
+    const convention = (await deps.conventions.get(id))!;
+    const more = schools('31', 7001, 100);
+    const { token } = await requestAvenant(deps, { convention, schools: [...convention.schools, ...more], requestedBy: 'rectorat', actor: 'clerk' });
+    // The last new school (in the second chunk of claims) goes to another commune before the mayor signs.
+    expect((await add(commune('Balma', '2131004460001', [more[99]!], 'balma'))).status).toBe(201);
+    const refused = await signAvenant(deps, { token, form: { signerName: toulouse.mayor.name, capacity: 'maire', consent: 'on' }, ip: '192.0.2.1', userAgent: 'test' })
+      .catch((error: unknown) => error);
+    expect(isAppError(refused) && refused.code === 'CONFLICT').toBe(true);
+    expect((await deps.conventions.get(id))!.schools).toHaveLength(300);
+    // The first chunk it had claimed is free again, at once.
+    expect((await deps.conventions.schoolOwners(YEAR, more.map((school) => school.uai))).size).toBe(1);
+    expect((await add(commune('Aucamville', '2131003260001', [more[0]!, more[89]!], 'aucamville'))).status).toBe(201);
   });
 });
 
