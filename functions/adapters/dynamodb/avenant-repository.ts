@@ -131,7 +131,7 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
       }
       // The removed schools left the list above, so their guards are no longer live; deleting them, in chunks,
       // is tidying up: a crash here blocks nobody past the grace period.
-      await guards.release(schoolYear, convention.id, removed);
+      await guards.tidy(schoolYear, convention.id, removed);
       return true;
     },
   };

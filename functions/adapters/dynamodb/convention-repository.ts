@@ -178,7 +178,7 @@ export function createConventionRepository(
       ]);
       // Its schools are free from the commit above (a cancelled convention's guards are not live);
       // deleting their guards, in chunks, is tidying up: a crash here blocks nobody.
-      if (done) await guards.release(convention.schoolYear, convention.id, convention.schools.map((school) => school.uai));
+      if (done) await guards.tidy(convention.schoolYear, convention.id, convention.schools.map((school) => school.uai));
       return done;
     },
 

@@ -112,6 +112,20 @@ export function createSchoolGuards(db: DynamoDBDocumentClient, tableName: string
   }
 
   /**
+   * Release after the final transaction committed: the operation has succeeded, and these guards are
+   * no longer live (their convention is cancelled, or no longer lists the school), so a failure here
+   * must not turn the success into an error (a mayor told their signature failed when it landed).
+   * What is left behind is free by the liveness rule: logged, not thrown.
+   */
+  async function tidy(schoolYear: string, conventionId: string, uais: readonly string[]): Promise<void> {
+    try {
+      await release(schoolYear, conventionId, uais);
+    } catch (error) {
+      console.warn(JSON.stringify({ message: 'school guards left behind (free by the liveness rule)', conventionId, count: uais.length, error: String(error) }));
+    }
+  }
+
+  /**
    * Claims the guards of these schools for the convention, in chunks: a guard
    * that is missing, already this convention's (a retry), or free by the
    * liveness rule is taken; a live or in-flight one stops the claim, and the
@@ -209,7 +223,7 @@ export function createSchoolGuards(db: DynamoDBDocumentClient, tableName: string
     return live;
   }
 
-  return { claim, release, withinDeadline, liveOwners, readOwners };
+  return { claim, release, tidy, withinDeadline, liveOwners, readOwners };
 }
 
 export type SchoolGuards = ReturnType<typeof createSchoolGuards>;
