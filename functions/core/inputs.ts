@@ -92,10 +92,17 @@ export const schoolSchema = z.object({
   name: z.string().trim().max(200, { error: "Le nom de l'école ne doit pas dépasser 200 caractères." }).default(''),
 });
 
+/**
+ * The largest list a convention (or an avenant) may carry. Toulouse, the largest commune of the
+ * région, has about 200 public schools; beyond 1,000 the list is surely a mistake (a whole
+ * département pasted in). The school guards are written in chunks, so this is no storage limit.
+ */
+export const MAX_SCHOOLS = 1000;
+
 export const schoolListSchema = z
     .array(schoolSchema, { error: 'La liste des écoles est obligatoire.' })
     .min(1, { error: 'Une convention porte sur au moins une école.' })
-    .max(96, { error: "Une convention ne peut pas porter sur plus de 96 écoles : pour une commune plus grande, contactez l'équipe Paraphe." })
+    .max(MAX_SCHOOLS, { error: `Une convention ne peut pas porter sur plus de 1 000 écoles : vérifiez la liste (une commune en compte au plus quelques centaines).` })
     .superRefine((schools, ctx) => {
       const seen = new Map<string, number>();
       schools.forEach((school, index) => {

@@ -17,8 +17,11 @@ export interface CampaignRepository {
 export interface ConventionRepository {
   /**
    * Writes the convention, its creation event and the guards that keep one
-   * convention per commune and one commune per school in a campaign, in one
-   * transaction. Throws ALREADY_EXISTS naming the field that collides.
+   * convention per commune and one commune per school in a campaign. The
+   * school guards are claimed first, in chunks (school-guards.ts says when
+   * one is live); the convention, its commune guard and its event are one
+   * small final transaction. Throws ALREADY_EXISTS naming the field that
+   * collides, having released what it claimed.
    */
   add(convention: Convention, event: ConventionEvent): Promise<void>;
   get(id: string): Promise<Convention | undefined>;
@@ -29,9 +32,12 @@ export interface ConventionRepository {
   findByLinkHash(hash: string): Promise<{ conventionId: string; expiresAt: string; avenantId?: string } | undefined>;
   /** The commune's convention in the campaign, if it has one. */
   findByCommune(schoolYear: string, siret: string): Promise<Convention | undefined>;
-  /** A draft, sent or declined convention is cancelled: its link dies, its schools are freed; false when it was signed meanwhile. */
+  /**
+   * A draft, sent or declined convention is cancelled: its link dies, its commune and schools are freed (the
+   * schools by the status change itself; their guards are deleted in chunks after it); false when it was signed meanwhile.
+   */
   cancel(convention: Convention, event: ConventionEvent): Promise<boolean>;
-  /** Which of these schools already belong to a commune's convention of the campaign, and to which. */
+  /** Which of these schools belong to a live convention of the campaign (school-guards.ts), and to which commune. */
   schoolOwners(schoolYear: string, uais: string[]): Promise<Map<string, { siret: string; communeName: string }>>;
   /** draft becomes sending, held by this invitation job; false when it is no longer a draft (sent, or held by another job). */
   claimForSending(id: string, jobId: string): Promise<boolean>;
@@ -81,8 +87,9 @@ export interface AvenantRepository {
   create(avenant: Avenant, event: ConventionEvent, job?: Job): Promise<void>;
   get(conventionId: string, avenantId: string): Promise<Avenant | undefined>;
   /**
-   * The avenant becomes signed through its link, the convention takes its new list and amount, the
-   * school guards follow (added schools claimed, removed ones released), with the event; one transaction.
+   * The avenant becomes signed through its link, the convention takes its new list and amount, with the
+   * event, in one small transaction; the school guards follow: the activated schools' guards are claimed
+   * in chunks before it (and released if it fails), the removed schools' guards released in chunks after.
    * False when the avenant is no longer waiting through that link, or a school was taken meanwhile.
    */
   recordSignature(input: {

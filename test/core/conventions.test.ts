@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addConvention } from '../../functions/core/add-convention.ts';
 import { newConventionSchema, parseInput } from '../../functions/core/inputs.ts';
 import type { Campaign, Convention, ConventionEvent } from '../../functions/core/model.ts';
+import { uaiCheckLetter } from '../../functions/core/identifiers.ts';
 import { hashToken, resolveSigningLink } from '../../functions/core/signing-link.ts';
 import { campaign2026, lespignan, pezilla } from '../fixtures/seed-communes.ts';
 
@@ -52,6 +53,21 @@ describe('adding a convention', () => {
       conventions: memoryConventions() as never,
     };
     await expect(addConvention(deps, { schoolYear: '2040-2041', convention: parseInput(newConventionSchema, lespignan), actor: 'clerk' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('the size of a convention', () => {
+  const schools = (count: number) => Array.from({ length: count }, (_, index) => {
+    const digits = `031${String(index + 1).padStart(4, '0')}`;
+    return { uai: `${digits}${uaiCheckLetter(digits)}`, type: 'primaire' };
+  });
+
+  it('takes a large commune (Toulouse, ~200 schools; 300 here), and refuses a list over 1,000 schools in French', () => {
+    expect(parseInput(newConventionSchema, { ...pezilla, schools: schools(300) }).schools).toHaveLength(300);
+    expect(parseInput(newConventionSchema, { ...pezilla, schools: schools(1000) }).schools).toHaveLength(1000);
+    expect(() => parseInput(newConventionSchema, { ...pezilla, schools: schools(1001) })).toThrow(
+      expect.objectContaining({ issues: [{ field: 'schools', message: expect.stringContaining('plus de 1\u00a0000 écoles') }] }),
+    );
   });
 });
 

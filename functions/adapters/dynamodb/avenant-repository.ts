@@ -4,41 +4,48 @@ import type { AvenantRepository } from '../../core/ports.ts';
 import { schoolChange } from '../../core/avenant-rules.ts';
 import { transact as transactWith } from './client.ts';
 import { completionItems, jobPut } from './job-repository.ts';
-import { avenantKey, conventionKey, eventKey, linkKey, schoolGuardKey } from './keys.ts';
+import { avenantKey, conventionKey, eventKey, linkKey } from './keys.ts';
+import { createSchoolGuards, type WallClock } from './school-guards.ts';
 
 type Item = Record<string, unknown>;
 
-export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: string): AvenantRepository {
+export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: string, options: { wallClock?: WallClock } = {}): AvenantRepository {
   const transact = (items: Parameters<typeof transactWith>[1]) => transactWith(db, items);
+  const guards = createSchoolGuards(db, tableName, options.wallClock);
+
+  async function readConventionSchools(id: string): Promise<Set<string>> {
+    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: conventionKey(id), ConsistentRead: true, ProjectionExpression: 'schools' }));
+    return new Set(((Item?.schools ?? []) as { uai: string }[]).map((school) => school.uai));
+  }
 
   return {
     async create(avenant, event, job) {
       const done = await transact([
-        {
-          ConditionCheck: {
-            TableName: tableName,
-            Key: conventionKey(avenant.conventionId),
-            ConditionExpression: '#status IN (:signed, :executed)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':signed': 'signed', ':executed': 'executed' },
-          },
+      {
+        ConditionCheck: {
+          TableName: tableName,
+          Key: conventionKey(avenant.conventionId),
+          ConditionExpression: '#status IN (:signed, :executed)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':signed': 'signed', ':executed': 'executed' },
         },
-        {
-          Put: {
-            TableName: tableName,
-            Item: { ...avenantKey(avenant.conventionId, avenant.id), entity: 'avenant', ...avenant },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
+      },
+      {
+        Put: {
+          TableName: tableName,
+          Item: { ...avenantKey(avenant.conventionId, avenant.id), entity: 'avenant', ...avenant },
+          ConditionExpression: 'attribute_not_exists(pk)',
         },
-        {
-          Put: {
-            TableName: tableName,
-            Item: { ...linkKey(avenant.link.hash), entity: 'link', conventionId: avenant.conventionId, avenantId: avenant.id, expiresAt: avenant.link.expiresAt },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
+      },
+      {
+        Put: {
+          TableName: tableName,
+          Item: { ...linkKey(avenant.link.hash), entity: 'link', conventionId: avenant.conventionId, avenantId: avenant.id, expiresAt: avenant.link.expiresAt },
+          ConditionExpression: 'attribute_not_exists(pk)',
         },
-        { Put: { TableName: tableName, Item: { ...eventKey(event.conventionId, event.at, event.type), entity: 'event', ...event } } },
-        ...(job ? [jobPut(tableName, job)] : []),
+      },
+      { Put: { TableName: tableName, Item: { ...eventKey(event.conventionId, event.at, event.type), entity: 'event', ...event } } },
+      ...(job ? [jobPut(tableName, job)] : []),
       ]);
       if (!done) throw new Error(`Convention ${avenant.conventionId} is not signed: no avenant`);
     },
@@ -89,9 +96,27 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
       const { schoolYear, commune } = convention;
       const activated = new Set(outcome.schools.map((school) => school.uai));
       const change = schoolChange(convention.schools, outcome.schools);
-      const guard = { conventionId: convention.id, communeName: commune.name, siret: commune.siret };
+      const added = change.added.filter((school) => activated.has(school.uai)).map((school) => school.uai);
+      const removed = change.removed.map((school) => school.uai);
+      const owner = { conventionId: convention.id, communeName: commune.name, siret: commune.siret };
       const history = [...(convention.avenants ?? []), { id: avenant.id, signedAt: signature.signedAt, effect: outcome.effect }];
-      return transact([
+      // The added schools' guards are claimed first, in chunks (a transaction holds 100 items): until the
+      // convention lists them below, they are claims in flight that nobody else can take.
+      const claim = await guards.claim(schoolYear, owner, added);
+      if (!claim.ok) return false;
+      const releaseClaims = async () => {
+        // Only what the convention does not list now: a retry after a signature whose answer was lost
+        // finds its schools listed, and keeps them.
+        const current = await readConventionSchools(convention.id);
+        await guards.release(schoolYear, convention.id, claim.claimed.filter((uai) => !current.has(uai)));
+      };
+      if (!guards.withinDeadline(claim.startedAt)) {
+        await releaseClaims();
+        return false;
+      }
+      // A failure other than a refused condition may have committed (an answer lost): the claims stay then,
+      // and are free again after the grace period if it did not.
+      const done = await transact([
         {
           Update: {
             TableName: tableName,
@@ -119,20 +144,17 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
             },
           },
         },
-        ...change.added
-          .filter((school) => activated.has(school.uai))
-          .map((school) => ({
-            Put: {
-              TableName: tableName,
-              Item: { ...schoolGuardKey(schoolYear, school.uai), entity: 'school-guard', ...guard },
-              ConditionExpression: 'attribute_not_exists(pk) OR siret = :siret',
-              ExpressionAttributeValues: { ':siret': commune.siret },
-            },
-          })),
-        ...change.removed.map((school) => ({ Delete: { TableName: tableName, Key: schoolGuardKey(schoolYear, school.uai) } })),
         { Put: { TableName: tableName, Item: { ...eventKey(event.conventionId, event.at, event.type), entity: 'event', ...event } } },
         jobPut(tableName, job),
       ]);
+      if (!done) {
+        await releaseClaims();
+        return false;
+      }
+      // The removed schools left the list above, so their guards are no longer live; deleting them, in chunks,
+      // is tidying up: a crash here blocks nobody past the grace period.
+      await guards.tidy(schoolYear, convention.id, removed);
+      return true;
     },
   };
 }

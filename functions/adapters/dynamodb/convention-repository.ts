@@ -8,6 +8,7 @@ import {
 import { AppError } from '../../core/errors.ts';
 import type { Convention, ConventionEvent } from '../../core/model.ts';
 import type { ConventionRepository } from '../../core/ports.ts';
+import type { SchoolGuard } from '../../core/school-guards.ts';
 import { completionItems, jobPut } from './job-repository.ts';
 import { cancellationReasons, isConditionalCheckFailed, queryAll, transact as transactWith } from './client.ts';
 import {
@@ -20,9 +21,9 @@ import {
   linkKey,
   reminderDueIndexKeys,
   reminderDueKey,
-  schoolGuardKey,
   TABLE_GSI1,
 } from './keys.ts';
+import { createSchoolGuards, type WallClock } from './school-guards.ts';
 
 type Item = Record<string, unknown>;
 
@@ -31,7 +32,11 @@ function stripKeys<T>(item: Item): T {
   return rest as T;
 }
 
-export function createConventionRepository(db: DynamoDBDocumentClient, tableName: string): ConventionRepository {
+export function createConventionRepository(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  options: { wallClock?: WallClock } = {},
+): ConventionRepository {
   const eventPut = (event: ConventionEvent) => ({
     Put: {
       TableName: tableName,
@@ -42,19 +47,19 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
 
   const transact = (items: Parameters<typeof transactWith>[1]) => transactWith(db, items);
 
-  async function explainAddCollision(convention: Convention, reasons: string[]): Promise<AppError> {
-    if (reasons[1] === 'ConditionalCheckFailed') {
-      return new AppError('ALREADY_EXISTS', `La commune ${convention.commune.name} a déjà une convention pour ${convention.schoolYear}.`, [
-        { field: 'commune.siret', message: `Une convention existe déjà pour le SIRET ${convention.commune.siret} dans cette campagne.` },
-      ]);
-    }
+  const guards = createSchoolGuards(db, tableName, options.wallClock);
+
+  const communeTaken = (convention: Convention) =>
+    new AppError('ALREADY_EXISTS', `La commune ${convention.commune.name} a déjà une convention pour ${convention.schoolYear}.`, [
+      { field: 'commune.siret', message: `Une convention existe déjà pour le SIRET ${convention.commune.siret} dans cette campagne.` },
+    ]);
+
+  function schoolsTaken(convention: Convention, taken: SchoolGuard[]): AppError {
+    const owners = new Map(taken.map((guard) => [guard.uai, guard.communeName]));
     const issues = [];
     for (const [index, school] of convention.schools.entries()) {
-      if (reasons[index + 2] !== 'ConditionalCheckFailed') continue;
-      const { Item } = await db.send(
-        new GetCommand({ TableName: tableName, Key: schoolGuardKey(convention.schoolYear, school.uai) }),
-      );
-      const owner = typeof Item?.communeName === 'string' ? Item.communeName : 'une autre commune';
+      const owner = owners.get(school.uai);
+      if (owner === undefined) continue;
       issues.push({
         field: `schools.${index}.uai`,
         message: `L'école ${school.uai} figure déjà dans la convention de la commune ${owner} pour ${convention.schoolYear}.`,
@@ -66,7 +71,18 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
   return {
     async add(convention, event) {
       const { schoolYear, commune } = convention;
-      const guard = { conventionId: convention.id, communeName: commune.name, siret: commune.siret };
+      // The commune first, so a second convention for it is refused as such, not school by school.
+      const { Item: communeGuard } = await db.send(new GetCommand({ TableName: tableName, Key: communeGuardKey(schoolYear, commune.siret), ConsistentRead: true }));
+      if (communeGuard) throw communeTaken(convention);
+      const owner = { conventionId: convention.id, communeName: commune.name, siret: commune.siret };
+      const uais = convention.schools.map((school) => school.uai);
+      // The school guards go first, in chunks (a transaction holds 100 items); until the convention below exists, they are claims in flight.
+      const claim = await guards.claim(schoolYear, owner, uais);
+      if (!claim.ok) throw schoolsTaken(convention, claim.taken);
+      if (!guards.withinDeadline(claim.startedAt)) {
+        await guards.release(schoolYear, convention.id, claim.claimed);
+        throw new AppError('CONFLICT', "L'ajout de la convention a pris trop de temps : réessayez.");
+      }
       try {
         await db.send(
           new TransactWriteCommand({
@@ -81,25 +97,23 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
               {
                 Put: {
                   TableName: tableName,
-                  Item: { ...communeGuardKey(schoolYear, commune.siret), entity: 'commune-guard', ...guard },
+                  Item: { ...communeGuardKey(schoolYear, commune.siret), entity: 'commune-guard', ...owner },
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
-              ...convention.schools.map((school) => ({
-                Put: {
-                  TableName: tableName,
-                  Item: { ...schoolGuardKey(schoolYear, school.uai), entity: 'school-guard', ...guard },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              })),
               eventPut(event),
             ],
           }),
         );
       } catch (error) {
         const reasons = cancellationReasons(error);
-        if (!reasons.includes('ConditionalCheckFailed')) throw error;
-        throw await explainAddCollision(convention, reasons);
+        // Refused: nothing of the convention was written, its claims go. Any other failure may have
+        // committed (an answer lost): the claims stay, and are free again after the grace period if not.
+        if (reasons.includes('ConditionalCheckFailed')) {
+          await guards.release(schoolYear, convention.id, claim.claimed);
+          if (reasons[1] === 'ConditionalCheckFailed') throw communeTaken(convention);
+        }
+        throw error;
       }
     },
 
@@ -165,7 +179,7 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
     },
 
     async cancel(convention, event) {
-      return transact([
+      const done = await transact([
         {
           Update: {
             TableName: tableName,
@@ -177,30 +191,20 @@ export function createConventionRepository(db: DynamoDBDocumentClient, tableName
           },
         },
         ...(convention.link ? [{ Delete: { TableName: tableName, Key: linkKey(convention.link.hash) } }] : []),
-        // The commune and its schools are free again: a new convention can be added for them.
+        // The commune is free again: a new convention can be added for it.
         { Delete: { TableName: tableName, Key: communeGuardKey(convention.schoolYear, convention.commune.siret) } },
-        ...convention.schools.map((school) => ({ Delete: { TableName: tableName, Key: schoolGuardKey(convention.schoolYear, school.uai) } })),
         { Delete: { TableName: tableName, Key: reminderDueKey(convention.id) } },
         eventPut(event),
       ]);
+      // Its schools are free from the commit above (a cancelled convention's guards are not live);
+      // deleting their guards, in chunks, is tidying up: a crash here blocks nobody.
+      if (done) await guards.tidy(convention.schoolYear, convention.id, convention.schools.map((school) => school.uai));
+      return done;
     },
 
     async schoolOwners(schoolYear, uais) {
-      const owners = new Map<string, { siret: string; communeName: string }>();
-      const unique = [...new Set(uais)];
-      for (let start = 0; start < unique.length; start += 100) {
-        let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-          [tableName]: { Keys: unique.slice(start, start + 100).map((uai) => ({ ...schoolGuardKey(schoolYear, uai) })) },
-        };
-        while (request && Object.keys(request).length > 0) {
-          const page = await db.send(new BatchGetCommand({ RequestItems: request, }));
-          for (const item of page.Responses?.[tableName] ?? []) {
-            owners.set(String(item.sk).replace('SCHOOL#', ''), { siret: String(item.siret), communeName: String(item.communeName) });
-          }
-          request = page.UnprocessedKeys as typeof request;
-        }
-      }
-      return owners;
+      const live = await guards.liveOwners(schoolYear, uais);
+      return new Map([...live].map(([uai, guard]) => [uai, { siret: guard.siret, communeName: guard.communeName }]));
     },
 
     async claimForSending(id, jobId) {

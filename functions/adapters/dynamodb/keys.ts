@@ -4,7 +4,7 @@
  *
  *   campaign        CAMPAIGN#<year>          CAMPAIGN            gsi1: CAMPAIGNS / <year>
  *   commune guard   CAMPAIGN#<year>          COMMUNE#<siret>     one convention per commune
- *   school guard    CAMPAIGN#<year>          SCHOOL#<uai>        one commune per school
+ *   school guard    CAMPAIGN#<year>          SCHOOL#<uai>        one commune per school (conventionId, claimedAt: see core/school-guards.ts)
  *   convention      CONVENTION#<id>          CONVENTION          gsi1: CAMPAIGN#<year>#CONVENTIONS / COMMUNE#<siret>
  *   audit event     CONVENTION#<id>          EVENT#<iso>#<type>
  *   signing link    LINK#<sha256>            LINK
@@ -41,10 +41,15 @@ export const communeGuardKey = (schoolYear: string, siret: string): ItemKey => (
   sk: `COMMUNE#${siret}`,
 });
 
+const SCHOOL_GUARD_PREFIX = 'SCHOOL#';
+
 export const schoolGuardKey = (schoolYear: string, uai: string): ItemKey => ({
   pk: `CAMPAIGN#${schoolYear}`,
-  sk: `SCHOOL#${uai}`,
+  sk: `${SCHOOL_GUARD_PREFIX}${uai}`,
 });
+
+/** The school a guard item stands for, from its sort key. */
+export const uaiOfSchoolGuard = (sk: string): string => sk.slice(SCHOOL_GUARD_PREFIX.length);
 
 export const conventionKey = (id: string): ItemKey => ({ pk: `CONVENTION#${id}`, sk: 'CONVENTION' });
 
