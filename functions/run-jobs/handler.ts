@@ -3,11 +3,13 @@ import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-la
 import { deps } from '../adapters/composition.ts';
 import { withRedactedErrors } from '../adapters/logging.ts';
 import { metric } from '../adapters/metrics.ts';
+import { sealer } from '../adapters/sealing.ts';
 import { jobDefinitions } from '../core/jobs/handlers.ts';
 import type { Job } from '../core/jobs/job.ts';
 import { runJob, type JobOutcome } from '../core/jobs/run-job.ts';
 
-const d = deps();
+// The jobs that follow a signature seal documents: this worker carries the sealer (`sealsDocuments`).
+const d = { ...deps(), sealer: sealer() };
 
 /** Keep this much of the invocation for the records left: they go back to the stream, not into a timeout. */
 const SAFETY_MS = 15_000;

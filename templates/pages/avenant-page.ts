@@ -51,7 +51,10 @@ export function avenantSignedPage(input: { convention: Convention; avenant: Aven
   const body = html`<h1>${input.justSigned ? 'Avenant signé, merci' : 'Cet avenant est déjà signé'}</h1>
 <div class="fr-alert fr-alert--success fr-mb-3w" role="status"><p>L'avenant a été signé le ${formatParisDateTime(avenant.signedAt ?? '')}. ${avenant.outcome?.effect ?? ''}</p></div>
 <p>La convention de la commune de ${convention.commune.name} compte désormais ${convention.schools.length} école(s) ; montant pour ${avenant.schoolYear}\u00a0: ${formatEuros(convention.amountCents)} TTC.</p>
-<p><a class="fr-btn" href="/avenant/${token}/document">Télécharger l'avenant signé (PDF)</a></p>`;
+${avenant.signedDocument
+    ? html`<p><a class="fr-btn" href="/avenant/${token}/document">Télécharger l'avenant signé (PDF)</a></p>`
+    : html`<p>La copie signée de l'avenant est en cours de préparation\u00a0: elle vous parviendra par courriel dans quelques minutes.</p>
+<p><a class="fr-btn fr-btn--secondary" href="/avenant/${token}/document">Télécharger l'avenant (PDF, avant signature)</a></p>`}`;
   return page({ title: 'Avenant signé', body, contactEmail });
 }
 

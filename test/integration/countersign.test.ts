@@ -2,14 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeDeps } from '../../functions/adapters/composition.ts';
-import { loadConfig } from '../../functions/adapters/config.ts';
 import { createS3Client } from '../../functions/adapters/s3-document-store.ts';
-import { sealer } from '../../functions/adapters/sealing.ts';
-import { RESTORE_AFTER_MS } from '../../functions/core/certificates.ts';
-import { countersignConvention } from '../../functions/core/countersign-convention.ts';
 import { sha256Hex } from '../../functions/core/digest.ts';
 import { LOCAL_CREDENTIALS } from '../../infra/local/resources.ts';
 import { campaign2026, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
@@ -23,10 +18,23 @@ afterAll(async () => stack?.close());
 
 const withEmail = <T extends { mayor: object }>(fixture: T, label: string) => ({ ...fixture, mayor: { ...fixture.mayor, email: mayorEmail(label) } });
 
+/** Polls the convention until `ready` holds (a job of the stream worker made its document). */
+async function conventionWhen(id: string, ready: (convention: any) => boolean, timeoutMs = 60_000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { json } = await stack.admin('GET', `/admin/conventions/${id}`);
+    if (ready(json)) return json;
+    if (Date.now() > deadline) throw new Error(`convention ${id} not ready: ${JSON.stringify(json)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Sent and signed, once its signed copy is sealed (the seal-signed job). */
 async function signedConvention(fixture: typeof lespignan, label: string, campaign: typeof campaign2026 = campaign2026) {
   const sent = await sentConvention(stack, campaign, withEmail(fixture, label));
   const response = await stack.request('POST', sent.path, { token: null, form: { signerName: fixture.mayor.name, capacity: 'maire', consent: 'on' } });
   expect(response.status).toBe(200);
+  await conventionWhen(sent.id, (convention) => convention.signedDocument !== undefined);
   return sent;
 }
 
@@ -51,10 +59,15 @@ describe('countersignature', () => {
     expect(status).toBe(200);
     expect(json.status).toBe('executed');
     expect(json.countersignature).toMatchObject({ signerName: campaign2026.signatory.name, byDelegation: false, actor: 'clerk@rectorat.example.org' });
+    // The final document is made by a job: the answer names it.
+    expect(json.executedDocument).toBeUndefined();
+    expect(json.jobId).toBe(json.executedJob);
+    expect(await stack.waitForJob(json.jobId)).toMatchObject({ kind: 'seal-executed', state: 'done' });
 
     const shown = (await stack.admin('GET', `/admin/conventions/${id}`)).json;
-    const last = shown.history.at(-1);
-    expect(last).toMatchObject({ type: 'countersigned', sha256Before: shown.signedDocument.sha256, sha256After: shown.executedDocument.sha256 });
+    const countersigned = shown.history.find((event: { type: string }) => event.type === 'countersigned');
+    expect(countersigned).toMatchObject({ sha256Before: shown.signedDocument.sha256 });
+    expect(shown.history.at(-1)).toMatchObject({ type: 'document_sealed', sha256Before: shown.signedDocument.sha256, sha256After: shown.executedDocument.sha256 });
 
     const s3 = await createS3Client({ region: 'eu-west-3', endpoint: stack.settings.s3Endpoint, credentials: LOCAL_CREDENTIALS });
     const object = await s3.send(new GetObjectCommand({ Bucket: stack.settings.bucketName, Key: shown.executedDocument.key }));
@@ -74,28 +87,18 @@ describe('countersignature', () => {
     expect((await countersign(id, ['signataire'])).status).toBe(409);
   });
 
-  it('restores, when countersigned again, an executed PDF whose storage was lost, byte for byte, and sends it to both parties', async () => {
-    const { id, email } = await signedConvention(leBoulou, 'restore', { ...campaign2026, schoolYear: '2039-2040' });
-    expect((await countersign(id, ['signataire'])).status).toBe(200);
-    const { executedDocument } = (await stack.admin('GET', `/admin/conventions/${id}`)).json;
-    const s3 = await createS3Client({ region: 'eu-west-3', endpoint: stack.settings.s3Endpoint, credentials: LOCAL_CREDENTIALS });
-    // As if S3 had stayed down past every retry after the countersignature was recorded.
-    await s3.send(new DeleteObjectCommand({ Bucket: stack.settings.bucketName, Key: executedDocument.key }));
-
-    // Within the minute, the first request may still be storing it: refused as any second countersignature.
-    expect((await countersign(id, ['signataire'])).status).toBe(409);
-
-    const later = { ...composeDeps(loadConfig(process.env)), sealer: sealer(), now: () => new Date(Date.now() + RESTORE_AFTER_MS + 1_000) };
-    const again = await countersignConvention(later, { id, actor: 'clerk@rectorat.example.org', ip: '127.0.0.1', userAgent: 'test' });
-    expect(again.executedDocument).toEqual(executedDocument);
-    const object = await s3.send(new GetObjectCommand({ Bucket: stack.settings.bucketName, Key: executedDocument.key }));
-    expect(sha256Hex(await object.Body!.transformToByteArray())).toBe(executedDocument.sha256);
-    expect((await stack.inbox(email)).filter((mail) => mail.subject.includes('exécutoire'))).toHaveLength(2);
+  it('once countersigned by the single route, a bulk countersignature of the campaign finds nothing left, and sends nothing', async () => {
+    const schoolYear = '2039-2040';
+    const { id, email } = await signedConvention(leBoulou, 'single-then-bulk', { ...campaign2026, schoolYear });
+    const { json } = await countersign(id, ['signataire']);
+    await stack.waitForJob(json.jobId);
+    const started = await stack.request('POST', `/admin/campaigns/${schoolYear}/countersign`, { token: stack.tokenWithRoles(['signataire']) });
+    expect(started.status).toBe(202);
+    const { jobId } = (await started.json()) as { jobId: string };
+    expect(await stack.waitForJob(jobId)).toMatchObject({ kind: 'countersign-campaign', state: 'done', done: 0, total: 0 });
+    expect((await stack.inbox(email)).filter((mail) => mail.subject.includes('exécutoire'))).toHaveLength(1);
     const history = (await stack.admin('GET', `/admin/conventions/${id}`)).json.history as { type: string }[];
     expect(history.filter((event) => event.type === 'countersigned')).toHaveLength(1);
-
-    // The document is there: another countersignature is refused, as any other.
-    await expect(countersignConvention(later, { id, actor: 'clerk@rectorat.example.org', ip: '127.0.0.1', userAgent: 'test' })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
   it('names the delegate who countersigns for the rectrice', async () => {
@@ -104,6 +107,11 @@ describe('countersignature', () => {
     const { status, json } = await countersign(id, ['signataire'], { delegate });
     expect(status).toBe(200);
     expect(json.countersignature).toMatchObject({ signerName: 'Marie DUPONT', byDelegation: true });
+    await stack.waitForJob(json.jobId);
+    const final = await conventionWhen(id, (convention) => convention.executedDocument !== undefined);
+    const s3 = await createS3Client({ region: 'eu-west-3', endpoint: stack.settings.s3Endpoint, credentials: LOCAL_CREDENTIALS });
+    const object = await s3.send(new GetObjectCommand({ Bucket: stack.settings.bucketName, Key: final.executedDocument.key }));
+    expect(pdftext(await object.Body!.transformToByteArray())).toContain('Marie DUPONT');
   });
 
   it('is refused before the commune has signed, and changes nothing', async () => {
