@@ -17,7 +17,6 @@ import { createCampaign } from '../../functions/core/create-campaign.ts';
 import { newCampaignSchema, newConventionSchema, parseInput } from '../../functions/core/inputs.ts';
 import type { Deps } from '../../functions/core/ports.ts';
 import { requestAvenant } from '../../functions/core/request-avenant.ts';
-import { sendCampaign } from '../../functions/core/send-campaign.ts';
 import { signAvenant } from '../../functions/core/sign-avenant.ts';
 import { signConvention } from '../../functions/core/sign-convention.ts';
 import { campaign2026, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
@@ -32,6 +31,18 @@ afterAll(async () => stack?.close());
 const withEmail = <T extends { mayor: object }>(fixture: T, label: string) => ({ ...fixture, mayor: { ...fixture.mayor, email: mayorEmail(label) } });
 const form = { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on' };
 const nouvelle = { uai: '0340001S', type: 'primaire', name: 'NOUVELLE ECOLE' };
+
+/** The avenant's PDF behind its link once it contains `marker`: the signed and final avenants are made by jobs. */
+async function avenantPdfWith(avenantPath: string, marker: string, timeoutMs = 60_000): Promise<Buffer> {
+  const file = join(mkdtempSync(join(tmpdir(), 'paraphe-avenant-')), 'avenant.pdf');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const pdf = Buffer.from(await (await stack.request('GET', `${avenantPath}/document`, { token: null })).arrayBuffer());
+    writeFileSync(file, pdf);
+    if (spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout.includes(marker) || Date.now() > deadline) return pdf;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
 
 async function signedOverHttp(schoolYear: string, fixture: typeof lespignan, label: string) {
   const campaign = { ...campaign2026, schoolYear, endDate: `${Number(schoolYear.slice(5))}-09-05`, issueDate: `${schoolYear.slice(0, 4)}-06-01` };
@@ -69,7 +80,7 @@ describe('an avenant asked by the mayor from the signed convention page', () => 
     expect(convention.avenants[0].effect).toContain('refusée');
     expect(convention.history.map((event: { type: string }) => event.type)).toEqual(expect.arrayContaining(['avenant_requested', 'avenant_signed']));
 
-    const pdf = Buffer.from(await (await stack.request('GET', `${avenantPath}/document`, { token: null })).arrayBuffer());
+    const pdf = await avenantPdfWith(avenantPath, 'Certificat de signature');
     const file = join(mkdtempSync(join(tmpdir(), 'paraphe-avenant-')), 'avenant.pdf');
     writeFileSync(file, pdf);
     expect(spawnSync('pdfsig', [file], { encoding: 'utf8' }).stdout).toContain('Signature is Valid');
@@ -79,8 +90,10 @@ describe('an avenant asked by the mayor from the signed convention page', () => 
     const avenantId = convention.avenants[0].id;
     const countersigned = await stack.request('POST', `/admin/conventions/${id}/avenants/${avenantId}/countersign`, { token: stack.tokenWithRoles(['signataire']) });
     expect(countersigned.status).toBe(200);
-    expect(((await countersigned.json()) as { status: string }).status).toBe('executed');
-    const final = Buffer.from(await (await stack.request('GET', `${avenantPath}/document`, { token: null })).arrayBuffer());
+    const answer = (await countersigned.json()) as { status: string; jobId: string };
+    expect(answer.status).toBe('executed');
+    expect(await stack.waitForJob(answer.jobId)).toMatchObject({ kind: 'seal-avenant-executed', state: 'done' });
+    const final = await avenantPdfWith(avenantPath, 'Certificat de contresignature');
     writeFileSync(file, final);
     expect(spawnSync('pdfsig', [file], { encoding: 'utf8' }).stdout).toContain('Signature is Valid');
     expect(spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout).toContain('Certificat de contresignature');
@@ -128,7 +141,8 @@ describe('in the window, through the use cases with a fixed clock', () => {
     clock = new Date('2026-06-15T08:00:00Z');
     const email = mayorEmail(label);
     const convention = await addConvention(deps, { schoolYear: '2026-2027', convention: parseInput(newConventionSchema, { ...fixture, mayor: { ...fixture.mayor, email } }), actor: 'test' });
-    await sendCampaign(deps, { schoolYear: '2026-2027', actor: 'test' });
+    // Sent by the stack's worker (on the wall clock, after this fixed June clock): the link is valid through the window.
+    expect(await stack.sendCampaign('2026-2027')).toMatchObject({ state: 'done', failedCount: 0 });
     const token = /\/sign\/([A-Za-z0-9_-]+)/.exec((await stack.inbox(email)).at(-1)!.body.text ?? '')![1]!;
     await signConvention(deps, { token, form: { signerName: fixture.mayor.name, capacity: 'maire', consent: 'on' }, ...client });
     return (await deps.conventions.get(convention.id))!;

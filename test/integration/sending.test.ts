@@ -2,18 +2,15 @@
  * Sending a campaign as a job, through faults, on the real local servers: two
  * sends at once, a refused address, SES throttling, a job delivered twice, a
  * worker dying after SES took its email, DynamoDB unreachable right after an
- * email (an invitation, a reminder), and S3 unreachable right after a
- * signature was recorded. The stack runs without its stream worker: the tests
+ * email (an invitation, a reminder), and S3 unreachable while a signature's
+ * seal job runs. The stack runs without its stream worker: the tests
  * run the jobs themselves (runJob, drainJobs) with wrapped ports, so the real
  * worker never races them; faults are only ever a wrapped port or a cut TCP line.
  */
-import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDeps, type BaseDeps } from '../../functions/adapters/composition.ts';
 import { loadConfig } from '../../functions/adapters/config.ts';
-import { createS3Client } from '../../functions/adapters/s3-document-store.ts';
 import { sealer } from '../../functions/adapters/sealing.ts';
-import { RESTORE_AFTER_MS } from '../../functions/core/certificates.ts';
 import { parisMidnightUtc } from '../../functions/core/calendar.ts';
 import { sha256Hex } from '../../functions/core/digest.ts';
 import { EMAIL_LEASE_MS, JOB_TAG } from '../../functions/core/jobs/email-once.ts';
@@ -28,7 +25,6 @@ import type { OutgoingEmail } from '../../functions/core/ports.ts';
 import { functionSpecs } from '../../infra/functions.ts';
 import { lambdaContext, loadHandler } from '../../infra/local/gateway.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
-import { LOCAL_CREDENTIALS } from '../../infra/local/resources.ts';
 import { campaign2026, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
 import { childJobs, drainJobs, wakeAll } from '../support/run-jobs-inline.ts';
 import { sesSendEvent } from '../support/ses-events.ts';
@@ -392,49 +388,32 @@ describe('a reminder sweep', () => {
 });
 
 describe('a signature', () => {
-  it('stores the signed PDF and emails it through S3 refusing connections right after the signature was recorded', async () => {
+  it('is sealed by its job through S3 refusing connections: the job is retried, stores the signed PDF and emails it once', async () => {
     const email = mayorEmail('s3-blip');
     const { id, path } = await sentConvention(stack, { ...campaign2026, schoolYear: '2042-2043' }, { ...lespignan, mayor: { ...lespignan.mayor, email } });
-    const signed = await withCutLine('S3_ENDPOINT', (cut, cut3s) => {
-      const conventions = {
-        ...cut.conventions,
-        recordSignature: async (...args: Parameters<BaseDeps['conventions']['recordSignature']>) => {
-          const won = await cut.conventions.recordSignature(...args);
-          await cut3s();
-          return won;
-        },
-      };
-      return signConvention(
-        { ...cut, conventions, sealer: sealer() },
-        { token: path.split('/').at(-1)!, form: { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on' }, ip: '127.0.0.1', userAgent: 'test' },
-      );
-    });
+    const signed = await signConvention(
+      deps,
+      { token: path.split('/').at(-1)!, form: { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on' }, ip: '127.0.0.1', userAgent: 'test' },
+    );
     expect(signed.status).toBe('signed');
-    const stored = await deps.documents.get(signed.signedDocument!.key);
-    expect(stored && sha256Hex(stored)).toBe((await deps.conventions.get(id))?.signedDocument?.sha256);
-    const mails = await stack.inbox(email);
-    expect(mails.map((mail) => mail.attachments.length)).toEqual([0, 1]); // the invitation, then the signed copy
-  });
+    const job = (await deps.jobs.get(signed.sealingJob))!;
+    expect(job).toMatchObject({ kind: 'seal-signed', state: 'pending' });
 
-  it('is restored, when the mayor signs again a minute later, if its PDF never reached S3: the same bytes, emailed', async () => {
-    const email = mayorEmail('restore-signed');
-    const { id, path } = await sentConvention(stack, { ...campaign2026, schoolYear: '2043-2044' }, { ...lespignan, mayor: { ...lespignan.mayor, email } });
-    const input = { token: path.split('/').at(-1)!, form: { signerName: 'Jean François GUIBBERT', capacity: 'maire' as const, consent: 'on' as const }, ip: '127.0.0.1', userAgent: 'test' };
-    const signing = { ...deps, sealer: sealer() };
-    const { signedDocument } = await signConvention(signing, input);
-    // As if S3 had stayed down past every retry after the signature was recorded.
-    const s3 = await createS3Client({ region: 'eu-west-3', endpoint: stack.settings.s3Endpoint, credentials: LOCAL_CREDENTIALS });
-    await s3.send(new DeleteObjectCommand({ Bucket: stack.settings.bucketName, Key: signedDocument!.key }));
-
-    // Within the minute, the first request may still be storing it: "déjà signée".
-    await expect(signConvention(signing, input)).rejects.toMatchObject({ code: 'ALREADY_SIGNED' });
-    const later = { ...signing, now: () => new Date(Date.now() + RESTORE_AFTER_MS + 1_000) };
-    expect(await signConvention(later, input)).toMatchObject({ status: 'signed', signedDocument });
-    const stored = await deps.documents.get(signedDocument!.key);
-    expect(stored && sha256Hex(stored)).toBe(signedDocument!.sha256);
-    expect((await stack.inbox(email)).map((mail) => mail.attachments.length)).toEqual([0, 1, 1]);
-    expect((await deps.conventions.history(id)).filter((event) => event.type === 'signed')).toHaveLength(1);
-    // Stored again: a further signature is "déjà signée".
-    await expect(signConvention(later, input)).rejects.toMatchObject({ code: 'ALREADY_SIGNED' });
+    await withCutLine('S3_ENDPOINT', async (cut, cut3s) => {
+      await cut3s();
+      const sealing = { ...cut, sealer: sealer() };
+      // S3 down: the job waits for its retry (or its bookkeeping is delivered again); nothing is emailed.
+      const first = await runJob(sealing, jobDefinitions, job, budget).catch((error: Error) => error);
+      expect(first).toBe('waiting');
+      expect((await stack.inbox(email)).map((mail) => mail.attachments.length)).toEqual([0]);
+      await new Promise((resolve) => setTimeout(resolve, 3_500));
+      await wakeAll();
+      expect(await runJob(sealing, jobDefinitions, (await deps.jobs.get(job.id))!, budget)).toBe('done');
+    });
+    const convention = (await deps.conventions.get(id))!;
+    const stored = await deps.documents.get(convention.signedDocument!.key);
+    expect(stored && sha256Hex(stored)).toBe(convention.signedDocument!.sha256);
+    expect((await stack.inbox(email)).map((mail) => mail.attachments.length)).toEqual([0, 1]); // the invitation, then the signed copy
+    expect(await runJob({ ...deps, sealer: sealer() }, jobDefinitions, job, budget)).toBe('skipped');
   });
 });
