@@ -82,7 +82,7 @@ describe('following a campaign', () => {
 
 describe('invoicing and the digest', () => {
   it('bills an executed convention exactly, in a CSV that opens in Excel, and the next digest tells its signature', async () => {
-    await stack.admin('POST', '/admin/campaigns/2025-2026/send');
+    expect(await stack.sendCampaign('2025-2026')).toMatchObject({ state: 'done', failedCount: 0 });
     const { items } = (await stack.admin('GET', '/admin/campaigns/2025-2026/conventions?q=lespignan')).json;
     // The address is the fixture's, which other test files email too (the sample events): this stack's link.
     const invitation = (await stack.inbox('maire.lespignan@example.org')).find((email) => email.body.text?.includes(`${stack.url}/sign/`));
