@@ -63,11 +63,20 @@ afterAll(async () => stack?.close());
 const add = (body: unknown) => stack.admin('POST', `/admin/campaigns/${YEAR}/conventions`, body);
 
 async function send(email: string): Promise<string> {
-  expect((await stack.admin('POST', `/admin/campaigns/${YEAR}/send`)).status).toBe(200);
+  expect(await stack.sendCampaign(YEAR)).toMatchObject({ state: 'done', failedCount: 0 });
   const invitation = (await stack.inbox(email)).at(-1);
   const link = /https?:\/\/\S+\/sign\/[A-Za-z0-9_-]+/.exec(invitation?.body.text ?? '')?.[0];
   if (!link) throw new Error('no invitation link');
   return new URL(link).pathname;
+}
+
+/** Polls until the value is there (a job's effect), for at most a minute. */
+async function until<T>(read: () => Promise<T | undefined>): Promise<T> {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((wait) => setTimeout(wait, 200))) {
+    const value = await read();
+    if (value) return value;
+  }
+  throw new Error('never came');
 }
 
 describe('a 300-school convention (Toulouse)', () => {
@@ -106,9 +115,15 @@ describe('a 300-school convention (Toulouse)', () => {
     for (const school of toulouse.schools) expect(text).toContain(school.uai);
     const signed = await stack.request('POST', path, { token: null, form: { signerName: toulouse.mayor.name, capacity: 'maire', consent: 'on' } });
     expect(signed.status).toBe(200);
+    // The signed copy is sealed by its job; countersigning waits for it.
+    const sealed = await until(async () => (await stack.admin('GET', `/admin/conventions/${id}`)).json.signedDocument);
+    expect(sealed.sha256).toMatch(/^[0-9a-f]{64}$/);
     const countersigned = await stack.request('POST', `/admin/conventions/${id}/countersign`, { token: stack.tokenWithRoles(['signataire']) });
     expect(countersigned.status).toBe(200);
-    expect(((await countersigned.json()) as { status: string }).status).toBe('executed');
+    const answer = (await countersigned.json()) as { status: string; jobId: string };
+    expect(answer.status).toBe('executed');
+    expect(await stack.waitForJob(answer.jobId)).toMatchObject({ state: 'done' });
+    expect((await stack.admin('GET', `/admin/conventions/${id}`)).json.executedDocument.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('takes an avenant swapping 150 schools, signed by the mayor in the window, and the guards follow', async () => {
@@ -189,8 +204,9 @@ describe('the CSV import', () => {
     const rows = schools('11', 1, 300).map((school) =>
       `Narbonne;${narbonne};11262;Hôtel de ville, 11100 NARBONNE;Bertrand MALQUIER;Maire;maire.narbonne@example.org;${school.uai};primaire;${school.name}`);
     const response = await stack.request('POST', `/admin/campaigns/${YEAR}/imports`, { headers: { 'content-type': 'text/csv' }, body: Buffer.from([header, ...rows].join('\n')) });
-    expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ imported: 1, unchanged: 0, rejected: [] });
+    expect(response.status).toBe(202);
+    const job = await stack.waitForJob(((await response.json()) as { jobId: string }).jobId);
+    expect(job).toMatchObject({ state: 'done', total: 1, done: 1, tally: { imported: 1 }, failed: [] });
   });
 });
 
