@@ -1,6 +1,5 @@
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type { DocumentStore } from '../core/ports.ts';
-import { persistently } from './persistently.ts';
 
 export interface S3Options {
   region: string;
@@ -37,8 +36,8 @@ export function createS3DocumentStore(options: S3Options, bucket: string): Docum
   return {
     async put(key, bytes, contentType) {
       const { s3, sdk } = await connect();
-      // A signed or executed PDF is stored after the transaction that records it: ride out an outage.
-      await persistently(() => s3.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: contentType })));
+      // Every store is a step of a job (or of a request not yet answered): an outage is the job's retry, not a loop here.
+      await s3.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: contentType }));
     },
     async size(key) {
       const { s3, sdk } = await connect();

@@ -71,15 +71,11 @@ export interface ConventionRepository {
   replaceLink(id: string, previousHash: string, link: SigningLink, event: ConventionEvent, mayorEmail?: string): Promise<boolean>;
   /**
    * signed (with its sealed copy) becomes executed, held by the job that seals the executed document
-   * (`sealing.jobId`), with its event; `sealing.job` is that job when this transaction writes it, and
-   * `sealing.completion` ends the job that countersigns; false when it is no longer signed.
+   * (`sealing.jobId`), with its event; `sealing.job` is that job when this transaction writes it (the
+   * single route), absent when the job that countersigns goes on to seal (a campaign's countersignature);
+   * false when it is no longer signed.
    */
-  recordCountersignature(
-    id: string,
-    countersignature: Countersignature,
-    event: ConventionEvent,
-    sealing: { jobId: string; job?: Job; completion?: JobCompletion },
-  ): Promise<boolean>;
+  recordCountersignature(id: string, countersignature: Countersignature, event: ConventionEvent, sealing: { jobId: string; job?: Job }): Promise<boolean>;
 }
 
 export interface AvenantRepository {

@@ -5,7 +5,7 @@ export function createDocumentClient(options: { region: string; endpoint?: strin
   const client = new DynamoDBClient({
     region: options.region,
     // Throttling, 5xx and reset connections: retried with standard backoff (a
-    // refused connection is not; see persistently.ts for the writes that must land).
+    // refused connection is not: the job that writes retries later).
     maxAttempts: 8,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   });

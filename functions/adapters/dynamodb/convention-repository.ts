@@ -401,7 +401,6 @@ export function createConventionRepository(
         },
         eventPut(event),
         ...(sealing.job ? [jobPut(tableName, sealing.job)] : []),
-        ...(sealing.completion ? completionItems(tableName, sealing.completion) : []),
       ]);
     },
 
