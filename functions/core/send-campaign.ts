@@ -12,7 +12,7 @@ import { sha256Hex } from './digest.ts';
 import { conventionDocumentKey } from './document-keys.ts';
 import { AppError } from './errors.ts';
 import { claimJobEmail, sendClaimedEmail } from './jobs/email-once.ts';
-import { childJobId, JobRefused, newJob, type Job } from './jobs/job.ts';
+import { childJobId, JobRefused, newJob, RetryLater, type Job } from './jobs/job.ts';
 import type { JobDeps } from './jobs/run-job.ts';
 import type { Campaign, Convention } from './model.ts';
 import type { Deps } from './ports.ts';
@@ -120,14 +120,18 @@ export async function sendInvitation(deps: JobDeps, job: Job): Promise<{ ended: 
     }
   }
 
-  await deps.conventions.markSent(
+  const recorded = await deps.conventions.markSent(
     convention.id,
     job.id,
     { conventionId: convention.id, at: sentAt, type: 'sent', actor, ...(document ? { sha256After: document.sha256 } : {}), detail: `Invitation envoyée à ${convention.mayor.email}` },
     firstWakeUp(campaign, convention, sentAt),
     { job, at: deps.now().toISOString(), tally: 'sent' },
   );
-  return { ended: true };
+  if (recorded) return { ended: true };
+  // Refused: another run of this job ended it, or set it waiting meanwhile; the job's state decides.
+  const now = await deps.jobs.get(job.id);
+  if (now?.state === 'done' || now?.state === 'failed') return { ended: true };
+  throw new RetryLater("L'invitation est partie ; son enregistrement sera refait.", 1_000, false);
 }
 
 /** SES refused the message itself (an address it will never take): no retry will pass. */

@@ -15,7 +15,7 @@
 import { reminderEmail, type ReminderPart } from '../../templates/email/reminder.ts';
 import { avenantWindow } from './calendar.ts';
 import { sha256Hex } from './digest.ts';
-import { claimJobEmail, sendClaimedEmail } from './jobs/email-once.ts';
+import { certainlyNotSent, claimJobEmail, sendClaimedEmail } from './jobs/email-once.ts';
 import { childJobId, JobRefused, newJob, type Job } from './jobs/job.ts';
 import type { JobDeps } from './jobs/run-job.ts';
 import type { Campaign, Convention, ConventionEvent, SigningLink } from './model.ts';
@@ -160,6 +160,8 @@ async function sendOneEmail(deps: JobDeps, job: Job, email: string, items: Due[]
     try {
       await sendClaimedEmail(deps, job, claim, { to: [email], ...reminderEmail(parts, { contactEmail: deps.contactEmail, stamp: at }) });
     } catch (error) {
+      // SES may have taken an email whose answer was lost: then the rotated links are the mayor's.
+      if (!certainlyNotSent(error)) throw error;
       for (const entry of rotated) {
         // Give the mayor back the link they have: the one of the last email that did arrive.
         await deps.conventions.replaceLink(entry.convention.id, entry.link.hash, entry.previous, {

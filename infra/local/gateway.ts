@@ -23,6 +23,12 @@ interface CompiledRoute {
 // JSON passes as text; any other body (forms, CSV files, whatever their charset) as base64, bytes intact.
 const TEXT_TYPES = /^application\/json/;
 
+/** API Gateway HTTP API: payload at most 10 MB; integration timeout at most 30 s (quotas of HTTP APIs). */
+export const API_PAYLOAD_MAX_BYTES = 10 * 1024 * 1024;
+export const INTEGRATION_TIMEOUT_MS = 30_000;
+/** Lambda: a synchronous invocation's event at most 6 MB (a body sent as base64 grows by a third). */
+export const LAMBDA_PAYLOAD_MAX_BYTES = 6 * 1024 * 1024;
+
 function compile(specs: readonly FunctionSpec[]): CompiledRoute[] {
   return specs.flatMap((spec) =>
     spec.routes.map((route) => {
@@ -57,6 +63,12 @@ export function lambdaContext(functionName: string, timeoutSeconds = 30): Contex
     fail: () => undefined,
     succeed: () => undefined,
   };
+}
+
+class TimeoutError extends Error {
+  constructor(readonly limitMs: number) {
+    super(`No answer within ${limitMs} ms`);
+  }
 }
 
 export async function loadHandler(root: string, spec: FunctionSpec): Promise<LambdaHandler> {
@@ -113,7 +125,10 @@ export async function startGateway(options: GatewayOptions): Promise<{ url: stri
       authorizer = { jwt: { claims: flattenClaims(claims), scopes: null } };
     }
 
+    const declared = Number(headers['content-length'] ?? 0);
+    if (declared > API_PAYLOAD_MAX_BYTES) return send(response, 413, JSON.stringify({ message: 'Request Entity Too Large' }));
     const bodyBytes = await readBody(request);
+    if (bodyBytes.length > API_PAYLOAD_MAX_BYTES) return send(response, 413, JSON.stringify({ message: 'Request Entity Too Large' }));
     const textual = TEXT_TYPES.test(headers['content-type'] ?? '');
     const now = new Date();
     const routeKey = `${candidate.route.method} ${candidate.route.path}`;
@@ -151,9 +166,22 @@ export async function startGateway(options: GatewayOptions): Promise<{ url: stri
         : { isBase64Encoded: false }),
     } as unknown as APIGatewayProxyEventV2;
 
+    // What Lambda refuses before the function runs: an event over its synchronous payload limit.
+    if (Buffer.byteLength(JSON.stringify(event)) > LAMBDA_PAYLOAD_MAX_BYTES) {
+      options.log?.(`${method} ${candidate.route.path} → 413: event over Lambda's 6 MB payload`);
+      return send(response, 413, JSON.stringify({ message: 'Request Entity Too Large' }));
+    }
+
+    let timer: NodeJS.Timeout | undefined;
     try {
       const handler = await handlerOf(candidate.spec);
-      const result = await handler(event, lambdaContext(candidate.spec.name, candidate.spec.timeoutSeconds));
+      // The function stops at its timeout, and API Gateway gives up at 30 s, whichever comes first: a handler
+      // that runs longer answers nothing useful, as in AWS (the work it left half-done is its own problem).
+      const limitMs = Math.min(INTEGRATION_TIMEOUT_MS, (candidate.spec.timeoutSeconds ?? 10) * 1000);
+      const result = await Promise.race([
+        handler(event, lambdaContext(candidate.spec.name, candidate.spec.timeoutSeconds ?? 10)),
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new TimeoutError(limitMs)), limitMs))),
+      ]);
       const structured = typeof result === 'string' ? { statusCode: 200, body: result } : result;
       const body = structured.isBase64Encoded ? Buffer.from(structured.body ?? '', 'base64') : Buffer.from(structured.body ?? '', 'utf8');
       const outHeaders = Object.fromEntries(Object.entries(structured.headers ?? {}).map(([name, value]) => [name, String(value)]));
@@ -162,9 +190,16 @@ export async function startGateway(options: GatewayOptions): Promise<{ url: stri
       response.end(method === 'HEAD' ? undefined : body);
       options.log?.(`${method} ${candidate.route.path} → ${structured.statusCode ?? 200} (${Date.now() - started} ms)`);
     } catch (error) {
+      if (error instanceof TimeoutError) {
+        // API Gateway's answer to an integration that did not answer in time.
+        options.log?.(`${method} ${candidate.route.path} → 503: no answer within ${error.limitMs} ms`);
+        return send(response, 503, JSON.stringify({ message: 'Service Unavailable' }));
+      }
       // What API Gateway answers when a function throws: no detail leaves.
       options.log?.(`${method} ${candidate.route.path} → 500: ${error instanceof Error ? error.stack : String(error)}`);
       send(response, 500, JSON.stringify({ message: 'Internal Server Error' }));
+    } finally {
+      clearTimeout(timer);
     }
   });
 

@@ -32,6 +32,12 @@ describe('the sample events of events/ run the handlers directly, as `npm run in
     expect(await stack.waitForJob(jobId)).toMatchObject({ kind: 'send-campaign', state: 'done', total: 1, failedCount: 0, failed: [], tally: { sent: 1 } });
   });
 
+  it('answer 404 for the sample job id; a stream record of a job that is not in the table is skipped, not failed; a wake-up with nothing waiting wakes nothing', async () => {
+    expect((await invoke('get-job')).statusCode).toBe(404);
+    expect(await invoke('run-jobs')).toEqual({ batchItemFailures: [] });
+    expect(await invoke('wake-jobs')).toEqual({ woken: 0 });
+  });
+
   it('answer 404 for the sample convention id and the sample token, which name nothing', async () => {
     expect((await invoke('get-convention')).statusCode).toBe(404);
     const page = await invoke('signing-page');
@@ -67,9 +73,11 @@ describe('the sample events of events/ run the handlers directly, as `npm run in
     expect((await invoke('resend-link')).statusCode).toBe(404);
   });
 
-  it('replay the reminder sweep of 13 October 2026 from its scheduled event', async () => {
-    const report = (await invoke('send-reminders')) as unknown as { today: string };
-    expect(report.today).toBe('2026-10-13');
+  it("replay the reminder sweep of 13 October 2026 from its scheduled event: the day's job, started once however often the schedule fires", async () => {
+    const first = (await invoke('send-reminders')) as unknown as { jobId: string; started: boolean };
+    expect(first).toEqual({ jobId: 'reminders-2026-10-13', started: true });
+    expect(await invoke('send-reminders')).toEqual({ jobId: 'reminders-2026-10-13', started: false });
+    expect(await stack.waitForJob(first.jobId)).toMatchObject({ kind: 'send-reminders', state: 'done', failedCount: 0 });
   });
 
   it('answer the sample avenant events with 404: they name no convention and no link', async () => {
@@ -91,8 +99,9 @@ describe('the sample events of events/ run the handlers directly, as `npm run in
     const stats = await invoke('campaign-reports');
     expect(JSON.parse(stats.body).conventions).toBeGreaterThan(0);
     expect((await invoke('cancel-convention')).statusCode).toBe(404);
-    const digest = (await invoke('send-digest')) as unknown as { today: string; sent: boolean };
-    expect(digest).toMatchObject({ today: '2026-10-13', sent: true });
+    const digest = (await invoke('send-digest')) as unknown as { jobId: string; started: boolean };
+    expect(digest).toEqual({ jobId: 'digest-2026-10-13', started: true });
+    expect(await stack.waitForJob(digest.jobId)).toMatchObject({ kind: 'digest', state: 'done', tally: {}, failedCount: 0 });
   });
 
   it('cover every function of the catalogue', () => {

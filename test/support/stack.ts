@@ -111,6 +111,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       const { status, json } = await admin('GET', `/admin/jobs/${jobId}`);
       if (status !== 200) throw new Error(`job ${jobId}: ${status} ${JSON.stringify(json)}`);
       if (json.state !== 'running') return json;
+      if (process.env.DEBUG_JOBS) console.log(JSON.stringify(json).slice(0, 300));
       if (Date.now() > deadline) throw new Error(`job ${jobId} still running: ${JSON.stringify(json)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

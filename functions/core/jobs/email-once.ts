@@ -28,12 +28,27 @@ export async function claimJobEmail(deps: Pick<JobDeps, 'now' | 'jobs'>, job: Jo
   throw new RetryLater('Un essai précédent de ce courriel est peut-être parti : vérification avant tout nouvel envoi.', waitMs, false);
 }
 
-/** Sends under a claim: tagged with the job, recorded once SES took it, released if SES refused it. */
+/**
+ * Whether SES certainly did not take the email: it answered with a refusal (a 4xx, throttling included), or
+ * the connection was refused before any byte left. A timeout, a reset or a 5xx may hide an email SES took.
+ */
+export function certainlyNotSent(error: unknown): boolean {
+  const { $metadata, code, message } = (error ?? {}) as { $metadata?: { httpStatusCode?: number }; code?: string; message?: string };
+  const status = $metadata?.httpStatusCode;
+  if (status !== undefined) return status >= 400 && status < 500;
+  return code === 'ECONNREFUSED' || /ECONNREFUSED/.test(message ?? '');
+}
+
+/**
+ * Sends under a claim: tagged with the job, recorded once SES took it. A definite refusal releases the
+ * claim (the next try sends); an ambiguous failure keeps it, so the next try waits for the lease or for
+ * SES's Send event rather than email the mayor twice.
+ */
 export async function sendClaimedEmail(deps: Pick<JobDeps, 'now' | 'jobs' | 'mailer'>, job: Job, claim: { leaseUntil: string }, email: OutgoingEmail): Promise<string> {
   try {
     await deps.mailer.send({ ...email, tags: { ...email.tags, [JOB_TAG]: job.id } });
   } catch (error) {
-    await deps.jobs.releaseEmail(job.id, claim.leaseUntil);
+    if (certainlyNotSent(error)) await deps.jobs.releaseEmail(job.id, claim.leaseUntil);
     throw error;
   }
   const sentAt = deps.now().toISOString();

@@ -131,7 +131,9 @@ export function backoffMs(attempts: number): number {
 export function progressState(job: Job, progress: JobProgress | undefined): { state: 'running' | 'done' | 'failed'; finishedAt?: string } {
   if (job.state === 'failed') return { state: 'failed', ...(job.finishedAt ? { finishedAt: job.finishedAt } : {}) };
   if (!progress) return job.state === 'done' ? { state: 'done', ...(job.finishedAt ? { finishedAt: job.finishedAt } : {}) } : { state: 'running' };
-  const ended = job.state === 'done' && progress.complete && progress.done + progress.failed >= progress.total;
+  // A job done without ever completing a fan-out had no children (a digest): it is done. One that fanned out
+  // completes its progress before it ends, and is done when every child ended.
+  const ended = job.state === 'done' && (!progress.complete || progress.done + progress.failed >= progress.total);
   if (!ended) return { state: 'running' };
   const finishedAt = [job.finishedAt, progress.lastAt].filter((at): at is string => !!at).sort().at(-1);
   return { state: 'done', ...(finishedAt ? { finishedAt } : {}) };
