@@ -9,10 +9,10 @@ import { composeDeps } from '../../functions/adapters/composition.ts';
 import { loadConfig } from '../../functions/adapters/config.ts';
 import { addDays, nextWorkingDay, parisDateOf } from '../../functions/core/calendar.ts';
 import { planImportFile } from '../../functions/core/import/import-rows.ts';
-import { sendDigest } from '../../functions/core/send-digest.ts';
+import { startDigest } from '../../functions/core/send-digest.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { campaign2026 } from '../fixtures/seed-communes.ts';
-import { startTestStack, type TestStack } from '../support/stack.ts';
+import { eventually, startTestStack, type TestStack } from '../support/stack.ts';
 
 const utf8 = readFileSync(join(PROJECT_ROOT, 'test/fixtures/import/communes-2025-2026-utf8.csv'));
 const cp1252 = readFileSync(join(PROJECT_ROOT, 'test/fixtures/import/communes-2025-2026-cp1252.csv'));
@@ -27,18 +27,25 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.close());
 
+/** One request, then the job it started: what was imported, found unchanged, and every refused line with its reason. */
 async function importFile(schoolYear: string, bytes: Buffer) {
   const response = await stack.request('POST', `/admin/campaigns/${schoolYear}/imports`, { headers: { 'content-type': 'text/csv' }, body: bytes });
-  return { status: response.status, json: (await response.json()) as { imported: number; unchanged: number; rejected: { line: number; reason: string }[] } };
+  const started = (await response.json()) as { jobId: string };
+  const job = await stack.waitForJob(started.jobId);
+  const rejected = (job.failed as { lines?: number[]; line: number; reason: string }[])
+    .flatMap((failure) => (failure.lines ?? [failure.line]).map((line) => ({ line, reason: failure.reason })))
+    .sort((a, b) => a.line - b.line);
+  return { status: response.status, job, json: { imported: job.tally.imported ?? 0, unchanged: job.tally.unchanged ?? 0, rejected } };
 }
 
 describe('importing a campaign from a spreadsheet', () => {
   it('imports the good communes and reports every refused row with its line and reason, in UTF-8 and in Windows-1252', async () => {
     const expected = planImportFile(utf8);
     const first = await importFile('2025-2026', utf8);
-    expect(first.status).toBe(200);
+    expect(first.status).toBe(202);
+    expect(first.job).toMatchObject({ kind: 'import-campaign', state: 'done', total: expected.communes.length, done: expected.communes.length });
     expect(first.json.imported).toBe(expected.communes.length);
-    expect(first.json.rejected).toEqual(expected.rejected);
+    expect(first.json.rejected).toEqual(expected.rejected.map(({ line, reason }) => ({ line, reason })));
 
     const excel = await importFile('2024-2025', cp1252);
     expect(excel.json.imported).toBe(expected.communes.length);
@@ -88,6 +95,8 @@ describe('invoicing and the digest', () => {
     const invitation = (await stack.inbox('maire.lespignan@example.org')).find((email) => email.body.text?.includes(`${stack.url}/sign/`));
     const path = new URL(/https?:\/\/\S+\/sign\/[A-Za-z0-9_-]+/.exec(invitation!.body.text ?? '')![0]).pathname;
     expect((await stack.request('POST', path, { token: null, form: { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on' } })).status).toBe(200);
+    // Countersigning needs the signed copy, which its job seals.
+    await eventually(async () => (await stack.admin('GET', `/admin/conventions/${items[0].id}`)).json.signedDocument);
     expect((await stack.request('POST', `/admin/conventions/${items[0].id}/countersign`, { token: stack.tokenWithRoles(['signataire']) })).status).toBe(200);
 
     const billing = await stack.request('GET', '/admin/campaigns/2025-2026/billing.csv');
@@ -100,11 +109,16 @@ describe('invoicing and the digest', () => {
 
     const deps = composeDeps(loadConfig(process.env));
     const today = nextWorkingDay(addDays(parisDateOf(new Date()), 1));
-    const report = await sendDigest(deps, { today, at: new Date().toISOString(), recipients: ['digest.ops@rectorat.example.org'] });
-    expect(report, JSON.stringify(report)).toMatchObject({ sent: true, quiet: false, signed: 1 });
-    const [digest] = await stack.inbox('digest.ops@rectorat.example.org');
+    const input = { today, at: new Date().toISOString(), recipients: ['digest.ops@rectorat.example.org'] };
+    const started = await startDigest(deps, input);
+    expect(started).toEqual({ jobId: `digest-${today}`, started: true });
+    expect(await stack.waitForJob(started.jobId)).toMatchObject({ state: 'done', failedCount: 0 });
+    const [digest, ...more] = await stack.inbox('digest.ops@rectorat.example.org');
+    expect(more).toHaveLength(0);
     expect(digest!.body.text).toContain('Lespignan');
     expect(digest!.attachments[0]!.contentType).toContain('text/csv');
-    expect((await sendDigest(deps, { today, at: new Date().toISOString(), recipients: ['digest.ops@rectorat.example.org'] })).sent).toBe(false);
+    // The schedule fires again (Scheduler is at-least-once): the day's job exists, nothing is sent twice.
+    expect(await startDigest(deps, input)).toEqual({ jobId: `digest-${today}`, started: false });
+    expect(await stack.inbox('digest.ops@rectorat.example.org')).toHaveLength(1);
   });
 });

@@ -168,3 +168,12 @@ export async function sentConvention(
   if (!link) throw new Error('no invitation link');
   return { id: added.json.id, path: new URL(link).pathname, email: convention.mayor.email };
 }
+
+/** Polls until `read` gives a value (the effect of a job), for at most a minute. */
+export async function eventually<T>(read: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
+  for (const deadline = Date.now() + timeoutMs; ; await new Promise((wait) => setTimeout(wait, 150))) {
+    const value = await read();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('The awaited effect never came');
+  }
+}
