@@ -12,6 +12,8 @@
  * Environment: CAMPAIGN_COMMUNES (4454), CAMPAIGN_SCHOOLS (8907 × communes / 4454),
  * CAMPAIGN_LARGE_COMMUNE (210 schools; 0 for none), SES_MAX_SEND_RATE (14),
  * CAMPAIGN_WAKE_MS (60000: wake-jobs' schedule, every minute as in AWS).
+ * For what-if runs only (the figures then say so): CAMPAIGN_PARALLELIZATION_FACTOR and
+ * CAMPAIGN_BATCH_SIZE override run-jobs' event source mapping (infra/functions.ts: 4 and 10).
  *
  * Send seconds run from the send request to the send job's `finishedAt` (the
  * last invitation recorded as sent), not to the last email: that is what the
@@ -28,6 +30,7 @@
 process.env.SES_MAX_SEND_RATE ??= '14'; // read once at the handlers' first import: set before the stack starts
 
 import { createSesMailer } from '../../functions/adapters/ses-mailer.ts';
+import { functionSpecs, type FunctionSpec } from '../../infra/functions.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { startWorkers } from '../../infra/local/workers.ts';
 import { createConventionRenderer } from '../../templates/convention/render-convention.ts';
@@ -47,6 +50,25 @@ const POLL_MS = 2_000;
 const BASELINE_CONCURRENCY = 4;
 /** As infra/local/cli.ts (which runs when imported): above 4 MB of file, a request cannot carry it (6 MB Lambda payload, base64). */
 const DIRECT_UPLOAD_MAX_BYTES = 4 * 1024 * 1024;
+
+/** run-jobs' mapping as the catalogue says, unless a what-if run overrides it. */
+const specs: FunctionSpec[] = functionSpecs.map((spec) =>
+  spec.name === 'run-jobs' && spec.streamSource
+    ? {
+        ...spec,
+        streamSource: {
+          ...spec.streamSource,
+          parallelizationFactor: Number(process.env.CAMPAIGN_PARALLELIZATION_FACTOR ?? spec.streamSource.parallelizationFactor),
+          batchSize: Number(process.env.CAMPAIGN_BATCH_SIZE ?? spec.streamSource.batchSize),
+        },
+      }
+    : spec,
+);
+const mapping = specs.find((spec) => spec.name === 'run-jobs')!.streamSource!;
+const mappingNote =
+  process.env.CAMPAIGN_PARALLELIZATION_FACTOR || process.env.CAMPAIGN_BATCH_SIZE
+    ? ` (WHAT-IF: run-jobs parallelizationFactor ${mapping.parallelizationFactor}, batchSize ${mapping.batchSize})`
+    : '';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
@@ -138,13 +160,24 @@ export async function run(): Promise<void> {
   // The handlers' CloudWatch metric lines (EMF, one per worker invocation) are counted, not printed.
   const print = console.log;
   let metricLines = 0;
-  console.log = (...args: unknown[]) => (typeof args[0] === 'string' && args[0].startsWith('{"_aws"') ? void (metricLines += 1) : print(...args));
+  const jobMetrics: Record<string, number> = {};
+  console.log = (...args: unknown[]) => {
+    if (typeof args[0] !== 'string' || !args[0].startsWith('{"_aws"')) return print(...args);
+    metricLines += 1;
+    try {
+      const line = JSON.parse(args[0]) as Record<string, unknown>;
+      for (const name of ['JobsWaiting', 'JobsFailed', 'JobRecordsReturned']) if (typeof line[name] === 'number') jobMetrics[name] = (jobMetrics[name] ?? 0) + (line[name] as number);
+    } catch {
+      // not a metric after all
+    }
+  };
   const stack = await startLocalStack();
   const workerLog: string[] = [];
   const workers = await startWorkers({
     root: PROJECT_ROOT,
     dynamodbEndpoint: stack.settings.dynamodbEndpoint,
     tableName: stack.settings.tableName,
+    specs,
     wakeEveryMs: WAKE_MS,
     log: (line) => workerLog.push(line),
   });
@@ -211,7 +244,7 @@ export async function run(): Promise<void> {
 
     const achieved = invitations.length / (sendMs / 1000);
     console.log(
-      `campaign: ${sheet.communes.length} communes, import ${seconds(importMs)} s, send ${seconds(sendMs)} s at ${RATE}/s configured, ratio ${(achieved / RATE).toFixed(2)}`,
+      `campaign: ${sheet.communes.length} communes, import ${seconds(importMs)} s, send ${seconds(sendMs)} s at ${RATE}/s configured, ratio ${(achieved / RATE).toFixed(2)}${mappingNote}`,
     );
 
     // Where the send time went: SES keeps each email's time in whole seconds.
@@ -222,7 +255,7 @@ export async function run(): Promise<void> {
       const steady = (Math.floor(times.length * 0.9) - Math.floor(times.length * 0.1)) / Math.max(1, (ninetieth - tenth) / 1000);
       console.log(
         `detail: ${invitations.length} invitations; first email ${seconds(times[0]! - sendStart)} s after the request, last ${seconds(times.at(-1)! - sendStart)} s, ` +
-          `job finished ${seconds(sendMs)} s; steady rate ${steady.toFixed(1)}/s (10th to 90th percentile email); ideal ${seconds((invitations.length / RATE) * 1000)} s; worker invocations ${metricLines}, worker log lines ${workerLog.length}`,
+          `job finished ${seconds(sendMs)} s; steady rate ${steady.toFixed(1)}/s (10th to 90th percentile email); ideal ${seconds((invitations.length / RATE) * 1000)} s (the pacer's slot is ${Math.ceil(1000 / RATE)} ms: ${(1000 / Math.ceil(1000 / RATE)).toFixed(2)}/s at most); worker invocations ${metricLines} (jobs put back to wait ${jobMetrics.JobsWaiting ?? 0}, records returned to the stream ${jobMetrics.JobRecordsReturned ?? 0}), worker log lines ${workerLog.length}`,
       );
     }
 
