@@ -97,7 +97,8 @@ export const functionSpecs: readonly FunctionSpec[] = [
     streamSource: {
       filter: { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { entity: { S: ['job'] }, state: { S: ['pending'] } } } },
       batchSize: 10,
-      parallelizationFactor: 4,
+      // Lambda's maximum: the SES rate (send-rate.ts) bounds all senders together, not the concurrency.
+      parallelizationFactor: 10,
       maxRetryAttempts: 8,
       maxRecordAgeSeconds: 6 * 60 * 60,
       bisectOnError: true,

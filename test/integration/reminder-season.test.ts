@@ -2,8 +2,9 @@
  * Issue 5's season, replayed day by day against the local stack: invitations
  * in June, the avenant window in September and October, the end-date notices
  * of the following summer and the expiry. The use cases that read the clock
- * run with a fixed one; the sweep is the real handler, fed the scheduled
- * event of each working day at 09:00 Paris.
+ * run with a fixed one; the schedule is the real handler, fed the scheduled
+ * event of each working day at 09:00 Paris, and the day's jobs run on the
+ * fixed clock (drainJobs: the stack has no stream worker).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDeps } from '../../functions/adapters/composition.ts';
@@ -17,7 +18,7 @@ import { siretCheckDigit, uaiCheckLetter } from '../../functions/core/identifier
 import { newCampaignSchema, newConventionSchema, parseInput } from '../../functions/core/inputs.ts';
 import type { Deps } from '../../functions/core/ports.ts';
 import { startCampaignSend } from '../../functions/core/send-campaign.ts';
-import { sendReminders } from '../../functions/core/send-reminders.ts';
+import { newJob } from '../../functions/core/jobs/job.ts';
 import { signConvention } from '../../functions/core/sign-convention.ts';
 import { functionSpecs } from '../../infra/functions.ts';
 import { fireSchedule } from '../../infra/local/scheduler.ts';
@@ -59,10 +60,18 @@ async function collect(day: string) {
   }
 }
 
-async function sweep(day: string) {
-  const report = await fireSchedule(PROJECT_ROOT, sweepSpec, nineInParis(day));
+/** One working day: the schedule starts the day's job (once per day), its jobs run; what the job counted. */
+async function sweep(day: string, withDeps: Deps = deps) {
+  const { jobId } = (await fireSchedule(PROJECT_ROOT, sweepSpec, nineInParis(day))) as { jobId: string; started: boolean };
+  await drainJobs(withDeps, jobId);
   await collect(day);
-  return report as { read: number; emails: number; alreadySent: number };
+  return dayReport(jobId);
+}
+
+async function dayReport(jobId: string) {
+  const progress = (await deps.jobs.progress(jobId))!;
+  expect(await deps.jobs.failures(jobId)).toEqual([]);
+  return { read: progress.total, emails: progress.tally.sent ?? 0, alreadySent: progress.tally['already-sent'] ?? 0 };
 }
 
 async function linkOf(address: string): Promise<string> {
@@ -116,21 +125,25 @@ describe('a season of reminders, day by day', () => {
       }
       if (dayOfWeek(day) > 5) continue; // the schedule fires MON-FRI
       if (day === '2026-07-06' && !throttledOnce) {
-        // SES throttles this morning: the run reports the failure and keeps the reminder for its retry.
+        // SES throttles this morning: the day's job waits (it is no failure), and sends when SES takes it again.
         throttledOnce = true;
-        const throttling = Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
-        const failing = await sendReminders({ ...deps, mailer: { send: async () => { throw throttling; } } }, { today: day, at: nineInParis(day).toISOString() });
-        expect(failing.failed).toBe(1);
+        const throttling = Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'Throttling' });
+        const { jobId } = (await fireSchedule(PROJECT_ROOT, sweepSpec, nineInParis(day))) as { jobId: string };
+        const throttled = { ...deps, mailer: { send: async () => { throw throttling; } } };
+        await expect(drainJobs(throttled, jobId, { maxRounds: 2, budget: { remainingMs: () => 0 } })).rejects.toThrow(/waiting/);
         await collect(day);
         expect(received.b![day]).toBeUndefined();
       }
       runs[day] = await sweep(day);
       if (day === '2026-10-01') {
-        // The same day again: nothing is due any more.
-        expect((await sweep(day)).emails).toBe(0);
-        // And again as if the first run had died after sending, before moving the due dates: the idempotency keys hold.
+        // The schedule fires again the same day (Scheduler is at-least-once): the day's job exists, nothing starts.
+        expect(await fireSchedule(PROJECT_ROOT, sweepSpec, nineInParis(day))).toEqual({ jobId: `reminders-${day}`, started: false });
+        // And a job of another day that meets the same reminders (the due dates not moved yet): the keys hold.
         for (const convention of await deps.conventions.listByCampaign('2026-2027')) await deps.reminders.reschedule(convention.id, day);
-        const replay = await sweep(day);
+        const other = newJob({ id: `reminders-${day}-other`, kind: 'send-reminders', payload: { today: day, at: clock.toISOString() }, at: clock.toISOString() });
+        await deps.jobs.startTracked(other);
+        await drainJobs(deps, other.id);
+        const replay = await dayReport(other.id);
         expect(replay.emails).toBe(0);
         expect(replay.alreadySent).toBe(3);
       }

@@ -15,7 +15,8 @@ export interface SendRate {
 }
 
 export function createSendRate(db: DynamoDBDocumentClient, tableName: string, perSecond: number, channel = 'ses'): SendRate {
-  const intervalMs = Math.ceil(1000 / perSecond);
+  // Fractional milliseconds: a rounded interval (72 ms for 14/s) would cap the rate below the quota.
+  const intervalMs = 1000 / perSecond;
   const key = sendRateKey(channel);
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

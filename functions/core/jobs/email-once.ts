@@ -33,7 +33,9 @@ export async function claimJobEmail(deps: Pick<JobDeps, 'now' | 'jobs'>, job: Jo
  * the connection was refused before any byte left. A timeout, a reset or a 5xx may hide an email SES took.
  */
 export function certainlyNotSent(error: unknown): boolean {
-  const { $metadata, code, message } = (error ?? {}) as { $metadata?: { httpStatusCode?: number }; code?: string; message?: string };
+  const { $metadata, code, message, name } = (error ?? {}) as { $metadata?: { httpStatusCode?: number }; code?: string; message?: string; name?: string };
+  // SES's own refusals, by name, whatever the transport reported.
+  if (/^(Throttling|MessageRejected|MailFromDomainNotVerified|ConfigurationSetDoesNotExist|AccountSendingPaused)/.test(name ?? '') || /Maximum sending rate exceeded/i.test(message ?? '')) return true;
   const status = $metadata?.httpStatusCode;
   if (status !== undefined) return status >= 400 && status < 500;
   return code === 'ECONNREFUSED' || /ECONNREFUSED/.test(message ?? '');
