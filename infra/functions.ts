@@ -141,12 +141,8 @@ export const functionSpecs: readonly FunctionSpec[] = [
     name: 'sign-convention',
     entry: 'functions/sign-convention/handler.ts',
     routes: [{ method: 'POST', path: '/sign/{token}', auth: 'public' }],
+    // Records the signature and its seal-signed job; run-jobs seals, stores and emails.
     table: 'readwrite',
-    bucket: 'readwrite',
-    sendsEmail: true,
-    sealsDocuments: true,
-    memoryMb: 1024,
-    timeoutSeconds: 29,
   },
   {
     name: 'countersign-convention',
@@ -170,8 +166,8 @@ export const functionSpecs: readonly FunctionSpec[] = [
     name: 'decline-convention',
     entry: 'functions/decline-convention/handler.ts',
     routes: [{ method: 'POST', path: '/sign/{token}/decline', auth: 'public' }],
+    // Records the decline and its acknowledgement job; run-jobs emails it.
     table: 'readwrite',
-    sendsEmail: true,
   },
   {
     name: 'static-assets',
@@ -233,23 +229,15 @@ export const functionSpecs: readonly FunctionSpec[] = [
     name: 'sign-avenant',
     entry: 'functions/sign-avenant/handler.ts',
     routes: [{ method: 'POST', path: '/avenant/{token}', auth: 'public' }],
+    // Records the signature and its seal-avenant-signed job; run-jobs seals, stores and emails.
     table: 'readwrite',
-    bucket: 'readwrite',
-    sendsEmail: true,
-    sealsDocuments: true,
-    memoryMb: 1024,
-    timeoutSeconds: 29,
   },
   {
     name: 'countersign-avenant',
     entry: 'functions/countersign-avenant/handler.ts',
     routes: [{ method: 'POST', path: '/admin/conventions/{id}/avenants/{avenantId}/countersign', auth: 'admin' }],
+    // Records the countersignature and its seal-avenant-executed job; run-jobs seals, stores and emails.
     table: 'readwrite',
-    bucket: 'readwrite',
-    sendsEmail: true,
-    sealsDocuments: true,
-    memoryMb: 1024,
-    timeoutSeconds: 29,
   },
   {
     name: 'import-campaign',
