@@ -150,9 +150,9 @@ export interface JobRepository {
   enqueueChildren(parent: Job, cursor: number, children: Job[], options: { last: boolean }): Promise<boolean>;
   /** Failures found before any child exists (refused lines of a file); written again, they are the same items. */
   recordFailures(jobId: string, failures: JobFailure[]): Promise<void>;
-  /** pending becomes done (its parent counts it), with new jobs it causes; false when it had already ended. */
+  /** pending (or waiting) becomes done (its parent counts it), with new jobs it causes; false when it had already ended. */
   complete(completion: JobCompletion, next?: Job[]): Promise<boolean>;
-  /** pending becomes failed, with the reason listed under its parent (or itself); false when it had already ended. */
+  /** pending (or waiting) becomes failed, with the reason listed under its parent (or itself); false when it had already ended. */
   fail(job: Job, failure: JobFailure, tally?: string): Promise<boolean>;
   /** pending becomes waiting until `wakeAt`; false when it had already ended. */
   retryLater(job: Job, wakeAt: string, attempts: number, reason: string): Promise<boolean>;

@@ -49,10 +49,11 @@ export function completionItems(tableName: string, { job, at, tally }: JobComple
       Update: {
         TableName: tableName,
         Key: jobKey(job.id),
-        UpdateExpression: 'SET #state = :done, finishedAt = :at REMOVE gsi1pk, gsi1sk',
-        ConditionExpression: '#state = :pending',
+        UpdateExpression: 'SET #state = :done, finishedAt = :at REMOVE gsi1pk, gsi1sk, wakeAt',
+        // Waiting too: a second delivery that found this try's claim held set it waiting meanwhile; done is final.
+        ConditionExpression: '#state IN (:pending, :waiting)',
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':done': 'done', ':pending': 'pending', ':at': at },
+        ExpressionAttributeValues: { ':done': 'done', ':pending': 'pending', ':waiting': 'waiting', ':at': at },
       },
     },
   ];
@@ -199,10 +200,10 @@ export function createJobRepository(db: DynamoDBDocumentClient, tableName: strin
           Update: {
             TableName: tableName,
             Key: jobKey(job.id),
-            UpdateExpression: 'SET #state = :failed, finishedAt = :at, reason = :reason REMOVE gsi1pk, gsi1sk',
-            ConditionExpression: '#state = :pending',
+            UpdateExpression: 'SET #state = :failed, finishedAt = :at, reason = :reason REMOVE gsi1pk, gsi1sk, wakeAt',
+            ConditionExpression: '#state IN (:pending, :waiting)',
             ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':failed': 'failed', ':pending': 'pending', ':at': failure.at, ':reason': failure.reason },
+            ExpressionAttributeValues: { ':failed': 'failed', ':pending': 'pending', ':waiting': 'waiting', ':at': failure.at, ':reason': failure.reason },
           },
         },
         ...(job.parentId ? [progressCount(tableName, job.parentId, 'failed', failure.at, tally)] : []),
