@@ -16,29 +16,39 @@ const SAFETY_MS = 15_000;
 
 /**
  * The worker: the table's stream delivers each pending job (the event source
- * mapping filters them), in order per job. Records are run one after the
- * other; from the first that could not be run, the rest are reported as
- * failures (partial batch response), so the mapping retries from there.
+ * mapping filters them), in order per job. A batch holds different jobs,
+ * which wait mostly on DynamoDB, S3 and SES: they run side by side, each
+ * job's records in their order. Every record that could not be run is
+ * reported (partial batch response): the mapping retries from the first of
+ * them, and the jobs already ended there are skipped.
  */
 export const handler = withRedactedErrors(async (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> => {
   const remainingMs = () => context?.getRemainingTimeInMillis() ?? 60_000;
   const failed: string[] = [];
   const outcomes: Record<JobOutcome, number> = { done: 0, waiting: 0, failed: 0, skipped: 0 };
+  const byJob = new Map<string, { sequence: string; job: Job }[]>();
   for (const record of event.Records) {
-    const sequence = record.dynamodb?.SequenceNumber ?? '';
-    if (failed.length > 0 || remainingMs() < SAFETY_MS) {
-      failed.push(sequence);
-      continue;
-    }
-    try {
-      const job = unmarshall(record.dynamodb!.NewImage as never) as Job;
-      outcomes[await runJob(d, jobDefinitions, job, { remainingMs })] += 1;
-    } catch (error) {
-      // The job's own bookkeeping failed (DynamoDB unreachable): the mapping delivers it again.
-      console.error(JSON.stringify({ level: 'ERROR', message: 'job not run', sequence, error: error instanceof Error ? error.name : String(error) }));
-      failed.push(sequence);
-    }
+    const job = unmarshall(record.dynamodb!.NewImage as never) as Job;
+    byJob.set(job.id, [...(byJob.get(job.id) ?? []), { sequence: record.dynamodb?.SequenceNumber ?? '', job }]);
   }
+  await Promise.all(
+    [...byJob.values()].map(async (records) => {
+      for (const [index, { sequence, job }] of records.entries()) {
+        if (remainingMs() < SAFETY_MS) {
+          failed.push(...records.slice(index).map((record) => record.sequence));
+          return;
+        }
+        try {
+          outcomes[await runJob(d, jobDefinitions, job, { remainingMs })] += 1;
+        } catch (error) {
+          // The job's own bookkeeping failed (DynamoDB unreachable): the mapping delivers it again.
+          console.error(JSON.stringify({ level: 'ERROR', message: 'job not run', sequence, error: error instanceof Error ? error.name : String(error) }));
+          failed.push(...records.slice(index).map((record) => record.sequence));
+          return;
+        }
+      }
+    }),
+  );
   metric('Jobs', { JobsDone: outcomes.done, JobsWaiting: outcomes.waiting, JobsFailed: outcomes.failed, JobsSkipped: outcomes.skipped, JobRecordsReturned: failed.length });
   return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
 });
