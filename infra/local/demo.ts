@@ -35,12 +35,17 @@ for (const convention of seed.conventions) {
       : `  ${convention.commune.name}: ${added.json.error?.message ?? added.status}`,
   );
 }
-// A large campaign goes out in batches: 202 while invitations remain.
-let sent = await call('POST', `/admin/campaigns/${year}/send`);
-while (sent.status === 202) sent = await call('POST', `/admin/campaigns/${year}/send`);
-if (sent.status !== 200) {
+// One request; the job sends every invitation at SES's rate: follow it until it ends.
+const sent = await call('POST', `/admin/campaigns/${year}/send`);
+if (sent.status !== 202) {
   console.error(`Send failed: ${JSON.stringify(sent.json)}`);
   process.exit(1);
 }
-console.log(`Sent ${sent.json.sent} invitation(s); ${sent.json.failed.length} failed; ${sent.json.skipped} already sent.`);
+let job = (await call('GET', `/admin/jobs/${sent.json.jobId}`)).json;
+while (job.state === 'running') {
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  job = (await call('GET', `/admin/jobs/${sent.json.jobId}`)).json;
+}
+console.log(`Sent ${job.tally.sent ?? 0} invitation(s); ${job.failedCount} failed; ${job.tally.skipped ?? 0} already sent.`);
+for (const failure of job.failed) console.log(`  ${failure.item}: ${failure.reason}`);
 console.log(`Open the inbox: ${stack.sesInboxUrl} — click a link to sign.`);
