@@ -9,7 +9,7 @@ import { countersignatureBy, countersignedPdf } from './certificates.ts';
 import { sha256Hex } from './digest.ts';
 import { executedAvenantDocumentKey } from './document-keys.ts';
 import { AppError } from './errors.ts';
-import { claimJobEmail, sendClaimedEmail } from './jobs/email-once.ts';
+import { emailThenRecord, sealedEvent } from './jobs/email-once.ts';
 import { newJob, type Job } from './jobs/job.ts';
 import type { JobDeps } from './jobs/run-job.ts';
 import type { Avenant } from './model.ts';
@@ -79,29 +79,15 @@ export async function sealExecutedAvenantJob(deps: JobDeps, job: Job): Promise<{
   );
   const executedDocument = { key: executedAvenantDocumentKey(convention, avenant.id), sha256: sha256Hex(sealed) };
   await deps.documents.put(executedDocument.key, sealed, 'application/pdf');
-  const claim = await claimJobEmail(deps, job);
-  if (claim.state === 'claimed') {
-    await sendClaimedEmail(deps, job, claim, {
+  const detail = `Avenant ${avenant.id} exécutoire : scellé et envoyé à ${convention.mayor.email} et au rectorat`;
+  return emailThenRecord(
+    deps,
+    job,
+    () => ({
       to: [convention.mayor.email, deps.contactEmail],
       ...executedAvenantEmail({ convention, avenant: { ...avenant, executedDocument }, contactEmail: deps.contactEmail }),
       attachments: [{ filename: `avenant-ent-ecole-${avenant.schoolYear}-${avenant.id.slice(0, 8)}-executoire.pdf`, contentType: 'application/pdf', content: sealed }],
-    });
-  }
-  const at = deps.now().toISOString();
-  const recorded = await deps.avenants.recordSealed(
-    avenant,
-    'executed',
-    executedDocument,
-    {
-      conventionId: convention.id,
-      at,
-      type: 'document_sealed',
-      actor: 'Paraphe',
-      sha256Before: signedDocument.sha256,
-      sha256After: executedDocument.sha256,
-      detail: `Avenant ${avenant.id} exécutoire : scellé et envoyé à ${convention.mayor.email} et au rectorat`,
-    },
-    { job, at },
+    }),
+    (at) => deps.avenants.recordSealed(avenant, 'executed', executedDocument, sealedEvent(convention.id, at, signedDocument.sha256, executedDocument.sha256, detail), { job, at }),
   );
-  return recorded ? { ended: true } : { tally: 'skipped' };
 }

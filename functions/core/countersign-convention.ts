@@ -16,7 +16,7 @@ import { countersignatureBy, countersignedPdf, type SignedPaper } from './certif
 import { sha256Hex } from './digest.ts';
 import { documentFileName, executedDocumentKey } from './document-keys.ts';
 import { AppError } from './errors.ts';
-import { claimJobEmail, sendClaimedEmail } from './jobs/email-once.ts';
+import { emailThenRecord, sealedEvent } from './jobs/email-once.ts';
 import { childJobId, newJob, RetryLater, type Job } from './jobs/job.ts';
 import type { JobDeps } from './jobs/run-job.ts';
 import type { Campaign, Convention, Countersignature, ConventionEvent } from './model.ts';
@@ -118,32 +118,23 @@ async function sealExecuted(deps: JobDeps, job: Job, convention: Convention): Pr
   const executedDocument = { key: executedDocumentKey(convention), sha256: sha256Hex(sealed) };
   await deps.documents.put(executedDocument.key, sealed, 'application/pdf');
 
-  const claim = await claimJobEmail(deps, job);
-  if (claim.state === 'claimed') {
-    const executed: Convention = { ...convention, executedDocument };
-    await sendClaimedEmail(deps, job, claim, {
+  const executed: Convention = { ...convention, executedDocument };
+  const detail = `Convention exécutoire scellée et envoyée à ${convention.mayor.email} et au rectorat`;
+  return emailThenRecord(
+    deps,
+    job,
+    () => ({
       to: [convention.mayor.email, deps.contactEmail],
       ...executedEmail({ convention: executed, contactEmail: deps.contactEmail }),
       attachments: [{ filename: documentFileName(executed, 'executed'), contentType: 'application/pdf', content: sealed }],
-    });
-  }
-  const at = deps.now().toISOString();
-  const recorded = await deps.conventions.recordSealed(
-    convention.id,
-    'executed',
-    executedDocument,
-    {
-      conventionId: convention.id,
-      at,
-      type: 'document_sealed',
-      actor: 'Paraphe',
-      sha256Before: paper.signedDocument.sha256,
-      sha256After: executedDocument.sha256,
-      detail: `Convention exécutoire scellée et envoyée à ${convention.mayor.email} et au rectorat`,
-    },
-    { job, at, tally: 'executed' },
+    }),
+    (at) =>
+      deps.conventions.recordSealed(convention.id, 'executed', executedDocument, sealedEvent(convention.id, at, paper.signedDocument.sha256, executedDocument.sha256, detail), {
+        job,
+        at,
+        tally: 'executed',
+      }),
   );
-  return recorded ? { ended: true } : { tally: 'skipped' };
 }
 
 /** The `seal-executed` job of a countersignature recorded by the single route. */

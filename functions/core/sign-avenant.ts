@@ -18,7 +18,7 @@ import type { SignatureForm } from './inputs.ts';
 import type { Avenant, Convention, Signature } from './model.ts';
 import type { Deps } from './ports.ts';
 import { resolveAvenantLink } from './signing-link.ts';
-import { claimJobEmail, sendClaimedEmail } from './jobs/email-once.ts';
+import { emailThenRecord, sealedEvent } from './jobs/email-once.ts';
 import { newJob, type Job } from './jobs/job.ts';
 import type { JobDeps } from './jobs/run-job.ts';
 import { sealerOf } from './sign-convention.ts';
@@ -109,29 +109,15 @@ export async function sealSignedAvenantJob(deps: JobDeps, job: Job): Promise<{ e
   });
   const signedDocument = { key: signedAvenantDocumentKey(convention, avenant.id), sha256: sha256Hex(sealed) };
   await deps.documents.put(signedDocument.key, sealed, 'application/pdf');
-  const claim = await claimJobEmail(deps, job);
-  if (claim.state === 'claimed') {
-    await sendClaimedEmail(deps, job, claim, {
+  const detail = `Avenant ${avenant.id} signé : copie scellée et envoyée à ${convention.mayor.email}`;
+  return emailThenRecord(
+    deps,
+    job,
+    () => ({
       to: [convention.mayor.email],
       ...signedAvenantEmail({ convention, avenant: { ...avenant, signedDocument }, contactEmail: deps.contactEmail }),
       attachments: [{ filename: `avenant-ent-ecole-${avenant.schoolYear}-${avenant.id.slice(0, 8)}-signe.pdf`, contentType: 'application/pdf', content: sealed }],
-    });
-  }
-  const at = deps.now().toISOString();
-  const recorded = await deps.avenants.recordSealed(
-    avenant,
-    'signed',
-    signedDocument,
-    {
-      conventionId: convention.id,
-      at,
-      type: 'document_sealed',
-      actor: 'Paraphe',
-      sha256Before: avenant.document.sha256,
-      sha256After: signedDocument.sha256,
-      detail: `Avenant ${avenant.id} signé : copie scellée et envoyée à ${convention.mayor.email}`,
-    },
-    { job, at },
+    }),
+    (at) => deps.avenants.recordSealed(avenant, 'signed', signedDocument, sealedEvent(convention.id, at, avenant.document.sha256, signedDocument.sha256, detail), { job, at }),
   );
-  return recorded ? { ended: true } : { tally: 'skipped' };
 }

@@ -14,7 +14,7 @@ import { settledError } from './convention-errors.ts';
 import { sha256Hex } from './digest.ts';
 import { documentFileName, signedDocumentKey } from './document-keys.ts';
 import { AppError } from './errors.ts';
-import { claimJobEmail, sendClaimedEmail } from './jobs/email-once.ts';
+import { emailThenRecord, sealedEvent } from './jobs/email-once.ts';
 import { newJob, type Job } from './jobs/job.ts';
 import type { JobDeps } from './jobs/run-job.ts';
 import type { SignatureForm } from './inputs.ts';
@@ -111,31 +111,22 @@ export async function sealSignedJob(deps: JobDeps, job: Job): Promise<{ ended: t
   const signedDocument = { key: signedDocumentKey(convention), sha256: sha256Hex(signedPdf) };
   await deps.documents.put(signedDocument.key, signedPdf, 'application/pdf');
 
-  const claim = await claimJobEmail(deps, job);
-  if (claim.state === 'claimed') {
-    const signed: Convention = { ...convention, signedDocument };
-    await sendClaimedEmail(deps, job, claim, {
+  const signed: Convention = { ...convention, signedDocument };
+  return emailThenRecord(
+    deps,
+    job,
+    () => ({
       to: [convention.mayor.email],
       ...signedEmail({ convention: signed, contactEmail: deps.contactEmail }),
       attachments: [{ filename: documentFileName(signed, 'signed'), contentType: 'application/pdf', content: signedPdf }],
-    });
-  }
-  const at = deps.now().toISOString();
-  const recorded = await deps.conventions.recordSealed(
-    convention.id,
-    'signed',
-    signedDocument,
-    {
-      conventionId: convention.id,
-      at,
-      type: 'document_sealed',
-      actor: 'Paraphe',
-      sha256Before: document.sha256,
-      sha256After: signedDocument.sha256,
-      detail: `Copie signée scellée et envoyée à ${convention.mayor.email}`,
-    },
-    { job, at },
+    }),
+    (at) =>
+      deps.conventions.recordSealed(
+        convention.id,
+        'signed',
+        signedDocument,
+        sealedEvent(convention.id, at, document.sha256, signedDocument.sha256, `Copie signée scellée et envoyée à ${convention.mayor.email}`),
+        { job, at },
+      ),
   );
-  // Not recorded: another delivery of this job recorded it, and ended the job.
-  return recorded ? { ended: true } : { tally: 'skipped' };
 }

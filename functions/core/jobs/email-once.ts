@@ -64,3 +64,30 @@ export async function emailOnce(deps: Pick<JobDeps, 'now' | 'jobs' | 'mailer'>, 
   if (claim.state === 'sent') return;
   await sendClaimedEmail(deps, job, claim, await email());
 }
+
+/**
+ * The last steps of a job that delivers a sealed document: its one email (unless SES already took it), then
+ * the conditional write that records the document and ends the job. Not recorded: another delivery of this
+ * job recorded it and ended the job.
+ */
+export async function emailThenRecord(
+  deps: Pick<JobDeps, 'now' | 'jobs' | 'mailer'>,
+  job: Job,
+  email: () => OutgoingEmail,
+  record: (at: string) => Promise<boolean>,
+): Promise<{ ended: true } | { tally: string }> {
+  const claim = await claimJobEmail(deps, job);
+  if (claim.state === 'claimed') await sendClaimedEmail(deps, job, claim, email());
+  return (await record(deps.now().toISOString())) ? { ended: true } : { tally: 'skipped' };
+}
+
+/** The audit event of a document a job sealed and sent. */
+export const sealedEvent = (conventionId: string, at: string, before: string, after: string, detail: string) => ({
+  conventionId,
+  at,
+  type: 'document_sealed' as const,
+  actor: 'Paraphe',
+  sha256Before: before,
+  sha256After: after,
+  detail,
+});
