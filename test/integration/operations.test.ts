@@ -61,6 +61,34 @@ describe('importing a campaign from a spreadsheet', () => {
   });
 });
 
+describe('importing a file larger than a request can carry', () => {
+  it('takes a presigned upload of the file, then its key, and imports it as a job', async () => {
+    const upload = await stack.admin('POST', '/admin/campaigns/2024-2025/imports/uploads', { size: utf8.length });
+    expect(upload.status).toBe(201);
+    expect(upload.json).toMatchObject({ method: 'PUT', key: expect.stringMatching(/^imports\/2024-2025\//) });
+    const put = await fetch(upload.json.uploadUrl, { method: 'PUT', body: utf8, headers: upload.json.headers });
+    expect(put.status).toBe(200);
+    const started = await stack.admin('POST', '/admin/campaigns/2024-2025/imports', { key: upload.json.key });
+    expect(started.status).toBe(202);
+    // The same file as the Windows-1252 one imported above: every commune is found unchanged.
+    expect(await stack.waitForJob(started.json.jobId)).toMatchObject({ state: 'done', tally: { unchanged: planImportFile(utf8).communes.length } });
+  });
+
+  it('refuses an upload above 20 MB, a key that is not an upload of the campaign, and a body above API Gateway\'s 10 MB, each saying what to do', async () => {
+    const big = await stack.admin('POST', '/admin/campaigns/2024-2025/imports/uploads', { size: 21 * 1024 * 1024 });
+    expect(big.status).toBe(400);
+    expect(big.json.error.fields[0]).toMatchObject({ field: 'size', message: expect.stringContaining('au plus 20 Mo') });
+    const foreign = await stack.admin('POST', '/admin/campaigns/2024-2025/imports', { key: 'campaigns/2024-2025/secret.pdf' });
+    expect(foreign.status).toBe(400);
+    expect(foreign.json.error.fields[0]).toMatchObject({ field: 'key', message: expect.stringContaining('demandez d\'abord une adresse de dépôt') });
+    const missing = await stack.admin('POST', '/admin/campaigns/2024-2025/imports', { key: 'imports/2024-2025/nothing-here.csv' });
+    expect(missing.status).toBe(400);
+    expect(missing.json.error.fields[0].message).toContain("Aucun fichier n'a été déposé");
+    const tooLarge = await stack.request('POST', '/admin/campaigns/2024-2025/imports', { headers: { 'content-type': 'text/csv' }, body: new Uint8Array(10 * 1024 * 1024 + 1) });
+    expect(tooLarge.status).toBe(413);
+  });
+});
+
 describe('following a campaign', () => {
   it('lists conventions by département and by text, a page at a time, with stats by académie', async () => {
     const inPyrenees = (await stack.admin('GET', '/admin/campaigns/2025-2026/conventions?departement=66')).json;
