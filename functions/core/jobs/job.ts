@@ -119,7 +119,7 @@ export class RetryLater extends Error {
   }
 }
 
-/** Tries of a job before it fails: with the backoff below, about 9 hours. */
+/** Tries of a job before it fails: with the backoff below, about 4 hours of outage outlasted. */
 export const MAX_ATTEMPTS = 10;
 
 /** 30 s, 1, 2, 4 … minutes, capped at 2 hours: an outage of SES or DynamoDB is outlasted, a bug is not retried for ever. */
