@@ -18,10 +18,10 @@ import { documentFileName, executedDocumentKey } from './document-keys.ts';
 import { AppError } from './errors.ts';
 import { emailThenRecord, sealedEvent } from './jobs/email-once.ts';
 import { childJobId, newJob, RetryLater, type Job } from './jobs/job.ts';
-import type { JobDeps } from './jobs/run-job.ts';
+import { enqueueInChunks } from './jobs/fan-out.ts';
+import type { JobBudget, JobDeps } from './jobs/run-job.ts';
 import type { Campaign, Convention, Countersignature, ConventionEvent } from './model.ts';
 import type { Deps } from './ports.ts';
-import { FAN_OUT_CHUNK } from './send-campaign.ts';
 import { sealerOf } from './sign-convention.ts';
 
 export interface CountersignInput {
@@ -176,7 +176,7 @@ export async function startCampaignCountersign(deps: Pick<Deps, 'now' | 'newId' 
  * list, if one was given), in chunks, each chunk once; a listed convention that is not signed is
  * reported as a failure with its reason.
  */
-export async function fanOutCampaignCountersign(deps: JobDeps, job: Job): Promise<void> {
+export async function fanOutCampaignCountersign(deps: JobDeps, job: Job, budget?: JobBudget): Promise<void> {
   const { schoolYear, ids, ...who } = job.payload as unknown as CampaignCountersignInput;
   const progress = await deps.jobs.progress(job.id);
   if (!progress || progress.complete) return;
@@ -195,21 +195,25 @@ export async function fanOutCampaignCountersign(deps: JobDeps, job: Job): Promis
     });
     if (refused.length > 0) await deps.jobs.recordFailures(job.id, refused);
   }
-  const signed = conventions.filter((convention) => convention.status === 'signed');
-  const chunks = Math.max(1, Math.ceil(signed.length / FAN_OUT_CHUNK));
-  for (let index = progress.cursor; index < chunks; index += 1) {
-    const children = signed.slice(index * FAN_OUT_CHUNK, (index + 1) * FAN_OUT_CHUNK).map((convention) =>
-      newJob({
-        id: childJobId(job.id, convention.id),
-        kind: 'countersign-convention',
-        payload: { conventionId: convention.id, ...who },
-        parentId: job.id,
-        label: convention.commune.name,
-        at: deps.now().toISOString(),
-      }),
-    );
-    await deps.jobs.enqueueChildren(job, index, children, { last: index === chunks - 1 });
-  }
+  // Chunks of the stable list; "signed" is read inside each (those countersigned meanwhile left it).
+  await enqueueInChunks(deps, job, {
+    cursor: progress.cursor,
+    items: conventions,
+    budget,
+    children: (chunk) =>
+      chunk
+        .filter((convention) => convention.status === 'signed')
+        .map((convention) =>
+          newJob({
+            id: childJobId(job.id, convention.id),
+            kind: 'countersign-convention',
+            payload: { conventionId: convention.id, ...who },
+            parentId: job.id,
+            label: convention.commune.name,
+            at: deps.now().toISOString(),
+          }),
+        ),
+  });
 }
 
 /**

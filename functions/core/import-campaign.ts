@@ -13,9 +13,9 @@ import { IMPORT_PREFIX, importFileKey } from './document-keys.ts';
 import { AppError, invalidInput, isAppError } from './errors.ts';
 import { planImportFile, rejectTaken, type PlannedCommune } from './import/import-rows.ts';
 import { childJobId, JobRefused, newJob, type Job } from './jobs/job.ts';
-import type { JobDeps } from './jobs/run-job.ts';
+import { enqueueInChunks } from './jobs/fan-out.ts';
+import type { JobBudget, JobDeps } from './jobs/run-job.ts';
 import type { Deps } from './ports.ts';
-import { FAN_OUT_CHUNK } from './send-campaign.ts';
 
 /** The largest file an import takes. Above the API's payload limit, it comes through a presigned upload. */
 export const IMPORT_MAX_BYTES = 20 * 1024 * 1024;
@@ -76,7 +76,7 @@ export async function startImport(
 }
 
 /** The import job: refused rows listed with their line, then one job per commune, in chunks, each chunk once. */
-export async function fanOutImport(deps: JobDeps, job: Job): Promise<void> {
+export async function fanOutImport(deps: JobDeps, job: Job, budget?: JobBudget): Promise<void> {
   const { schoolYear, key, actor } = job.payload as { schoolYear: string; key: string; actor: string };
   const progress = await deps.jobs.progress(job.id);
   if (!progress || progress.complete) return;
@@ -95,20 +95,22 @@ export async function fanOutImport(deps: JobDeps, job: Job): Promise<void> {
   if (progress.cursor === 0) {
     await deps.jobs.recordFailures(job.id, plan.rejected.map((row) => ({ item: row.commune ?? `ligne ${row.line}`, reason: row.reason, at, line: row.line })));
   }
-  const chunks = Math.max(1, Math.ceil(plan.communes.length / FAN_OUT_CHUNK));
-  for (let index = progress.cursor; index < chunks; index += 1) {
-    const children = plan.communes.slice(index * FAN_OUT_CHUNK, (index + 1) * FAN_OUT_CHUNK).map((commune) =>
-      newJob({
-        id: childJobId(job.id, commune.siret),
-        kind: 'import-commune',
-        payload: { schoolYear, actor, commune: commune as unknown as Record<string, unknown> },
-        parentId: job.id,
-        label: commune.convention.commune.name,
-        at,
-      }),
-    );
-    await deps.jobs.enqueueChildren(job, index, children, { last: index === chunks - 1 });
-  }
+  await enqueueInChunks(deps, job, {
+    cursor: progress.cursor,
+    items: plan.communes,
+    budget,
+    children: (chunk) =>
+      chunk.map((commune) =>
+        newJob({
+          id: childJobId(job.id, commune.siret),
+          kind: 'import-commune',
+          payload: { schoolYear, actor, commune: commune as unknown as Record<string, unknown> },
+          parentId: job.id,
+          label: commune.convention.commune.name,
+          at,
+        }),
+      ),
+  });
 }
 
 /** A convention's id from its import job: a retry after a crash recognises its own convention. */

@@ -13,14 +13,12 @@ import { conventionDocumentKey } from './document-keys.ts';
 import { AppError } from './errors.ts';
 import { claimJobEmail, sendClaimedEmail } from './jobs/email-once.ts';
 import { childJobId, JobRefused, newJob, RetryLater, type Job } from './jobs/job.ts';
-import type { JobDeps } from './jobs/run-job.ts';
+import { enqueueInChunks } from './jobs/fan-out.ts';
+import type { JobBudget, JobDeps } from './jobs/run-job.ts';
 import type { Campaign, Convention } from './model.ts';
 import type { Deps } from './ports.ts';
 import { firstWakeUp } from './reminder-schedule.ts';
 import { hashToken, linkExpiry, signingUrl } from './signing-link.ts';
-
-/** Children per transaction of the fan-out (a transaction holds 100 items, one is the progress). */
-export const FAN_OUT_CHUNK = 90;
 
 /** POST …/send: the tracked job, new or already running. */
 export async function startCampaignSend(
@@ -45,30 +43,31 @@ export async function startCampaignSend(
  * runs (the campaign's conventions created before it, by id), so a fan-out
  * resumed after a crash picks up at the chunk where it stopped.
  */
-export async function fanOutCampaignSend(deps: JobDeps, job: Job): Promise<void> {
+export async function fanOutCampaignSend(deps: JobDeps, job: Job, budget?: JobBudget): Promise<void> {
   const { schoolYear, actor } = job.payload as { schoolYear: string; actor: string };
   const progress = await deps.jobs.progress(job.id);
   if (!progress || progress.complete) return;
   const conventions = (await deps.conventions.listByCampaign(schoolYear))
     .filter((convention) => convention.createdAt <= job.createdAt)
     .sort((a, b) => (a.id < b.id ? -1 : 1));
-  const chunks = Math.max(1, Math.ceil(conventions.length / FAN_OUT_CHUNK));
-  for (let index = progress.cursor; index < chunks; index += 1) {
-    const children = conventions
-      .slice(index * FAN_OUT_CHUNK, (index + 1) * FAN_OUT_CHUNK)
-      .filter((convention) => convention.status === 'draft')
-      .map((convention) =>
-        newJob({
-          id: childJobId(job.id, convention.id),
-          kind: 'send-invitation',
-          payload: { conventionId: convention.id, actor },
-          parentId: job.id,
-          label: convention.commune.name,
-          at: deps.now().toISOString(),
-        }),
-      );
-    await deps.jobs.enqueueChildren(job, index, children, { last: index === chunks - 1 });
-  }
+  await enqueueInChunks(deps, job, {
+    cursor: progress.cursor,
+    items: conventions,
+    budget,
+    children: (chunk) =>
+      chunk
+        .filter((convention) => convention.status === 'draft')
+        .map((convention) =>
+          newJob({
+            id: childJobId(job.id, convention.id),
+            kind: 'send-invitation',
+            payload: { conventionId: convention.id, actor },
+            parentId: job.id,
+            label: convention.commune.name,
+            at: deps.now().toISOString(),
+          }),
+        ),
+  });
 }
 
 let renderers = new Map<string, Promise<ConventionRenderer>>();

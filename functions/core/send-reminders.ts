@@ -17,12 +17,12 @@ import { avenantWindow } from './calendar.ts';
 import { sha256Hex } from './digest.ts';
 import { certainlyNotSent, claimJobEmail, sendClaimedEmail } from './jobs/email-once.ts';
 import { childJobId, JobRefused, newJob, type Job } from './jobs/job.ts';
-import type { JobDeps } from './jobs/run-job.ts';
+import { enqueueInChunks } from './jobs/fan-out.ts';
+import type { JobBudget, JobDeps } from './jobs/run-job.ts';
 import type { Campaign, Convention, ConventionEvent, SigningLink } from './model.ts';
 import type { Deps } from './ports.ts';
 import { idempotencyKey, mergeForOneEmail, type PlannedReminder } from './reminder-policy.ts';
 import { nextWakeUp, remindersOf } from './reminder-schedule.ts';
-import { FAN_OUT_CHUNK } from './send-campaign.ts';
 import { hashToken, linkExpiry, signingUrl } from './signing-link.ts';
 
 const EXPIRING: ReadonlySet<Convention['status']> = new Set(['sent', 'signed', 'executed', 'declined']);
@@ -64,25 +64,27 @@ async function dayPlan(deps: JobDeps, job: Job, today: string): Promise<MayorDue
   return plan;
 }
 
-export async function fanOutReminderDay(deps: JobDeps, job: Job): Promise<void> {
+export async function fanOutReminderDay(deps: JobDeps, job: Job, budget?: JobBudget): Promise<void> {
   const { today, at } = job.payload as { today: string; at: string };
   const progress = await deps.jobs.progress(job.id);
   if (!progress || progress.complete) return;
   const plan = await dayPlan(deps, job, today);
-  const chunks = Math.max(1, Math.ceil(plan.length / FAN_OUT_CHUNK));
-  for (let index = progress.cursor; index < chunks; index += 1) {
-    const children = plan.slice(index * FAN_OUT_CHUNK, (index + 1) * FAN_OUT_CHUNK).map((mayor) =>
-      newJob({
-        id: childJobId(job.id, sha256Hex(mayor.email).slice(0, 20)),
-        kind: 'reminder',
-        payload: { today, at, email: mayor.email, entries: mayor.entries },
-        parentId: job.id,
-        label: mayor.email.includes('@') ? `Rappel à ${mayor.email}` : 'Convention disparue',
-        at: deps.now().toISOString(),
-      }),
-    );
-    await deps.jobs.enqueueChildren(job, index, children, { last: index === chunks - 1 });
-  }
+  await enqueueInChunks(deps, job, {
+    cursor: progress.cursor,
+    items: plan,
+    budget,
+    children: (chunk) =>
+      chunk.map((mayor) =>
+        newJob({
+          id: childJobId(job.id, sha256Hex(mayor.email).slice(0, 20)),
+          kind: 'reminder',
+          payload: { today, at, email: mayor.email, entries: mayor.entries },
+          parentId: job.id,
+          label: mayor.email.includes('@') ? `Rappel à ${mayor.email}` : 'Convention disparue',
+          at: deps.now().toISOString(),
+        }),
+      ),
+  });
 }
 
 interface Due {
