@@ -40,6 +40,11 @@ export const emptyCounts = (): Counts => ({ calls: new Map(), capacity: new Map(
 
 export interface LocalStack {
   settings: LocalStackSettings;
+  /**
+   * The servers' own endpoints, past the counting proxy (equal to `settings`' without `count`): for what
+   * a bench reads for itself and for the stream's poller (free in AWS), which the counts must not include.
+   */
+  direct: { dynamodbEndpoint: string; s3Endpoint: string; sesEndpoint: string };
   url: string;
   adminToken: string;
   /** Gateway lines: `METHOD /route → status (N ms)`. */
@@ -179,6 +184,7 @@ export async function startLocalStack(options: { count?: boolean; log?: (line: s
 
   return {
     settings,
+    direct: { dynamodbEndpoint: servers.dynamodbEndpoint, s3Endpoint: servers.s3Endpoint, sesEndpoint: servers.sesEndpoint },
     url: gateway.url,
     adminToken,
     gatewayLog,

@@ -3,11 +3,22 @@
  * duplicates) from 50 concurrent clients on the local stack, with autocannon
  * on loopback, each phase bounded in count and time, beside a baseline (the
  * lightest route, static-assets, loaded the same way in the same run).
- *   npx tsx test/load/signing-load.ts
- * Checks: no 5xx, every convention signed exactly once (one 'signed' event),
- * one confirmation email per mayor. Exits non-zero otherwise.
+ *   npm run load   (LOAD_CONVENTIONS, LOAD_VIEWS, SES_MAX_SEND_RATE change it)
+ * The jobs worker runs beside the gateway, on the table's stream, as `npm
+ * start` runs it: the invitations go out in ONE send request followed to its
+ * job's end, and each signature's `seal-signed` job seals, stores and emails
+ * the signed copy after the 200; the checks wait for those jobs.
+ * SES_MAX_SEND_RATE is 100/s here unless set (this is not about SES's rate;
+ * the output says which rate ran).
+ * Checks: no 5xx, every convention signed exactly once (one 'signed' event)
+ * and its signed copy sealed once, one signed-copy email per mayor, no job
+ * failed or dead-lettered. Exits non-zero otherwise.
  */
+process.env.SES_MAX_SEND_RATE ??= '100'; // read once at the handlers' first import: set before the stack starts
+
 import autocannon from 'autocannon';
+import { PROJECT_ROOT } from '../../infra/local/paths.ts';
+import { startWorkers, type Workers } from '../../infra/local/workers.ts';
 import { campaignBody, conventionBody, signingPathOf, startLocalStack, type LocalStack } from './local-stack.ts';
 
 const CONVENTIONS = Number(process.env.LOAD_CONVENTIONS ?? 200);
@@ -19,7 +30,11 @@ const DUPLICATES_PER_RACED_LINK = 2;
 const PHASE_LIMIT_MS = 10 * 60 * 1000;
 const REQUEST_TIMEOUT_S = 120;
 const SCHOOL_YEAR = '2026-2027';
-const LAMBDA_TIMEOUT_S = 29;
+/** How long the send job and the seal jobs may take before the run gives up on them. */
+const JOBS_LIMIT_MS = 10 * 60 * 1000;
+const POLL_MS = 1_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface PhaseResult {
   label: string;
@@ -111,21 +126,29 @@ async function setUp(stack: LocalStack): Promise<{ ids: string[]; paths: string[
   }
   console.log(`set-up: campaign and ${CONVENTIONS} conventions added in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
-  // Sends in batches: each call stops before the function's timeout (202 while some remain) and the next resumes.
-  let sent = 0;
-  for (let call = 1; call <= 5 && sent < CONVENTIONS; call += 1) {
-    started = performance.now();
-    const result = await stack.admin('POST', `/admin/campaigns/${SCHOOL_YEAR}/send`);
-    const seconds = (performance.now() - started) / 1000;
-    if (result.status !== 200 && result.status !== 202) throw new Error(`send: ${result.status} ${JSON.stringify(result.json)}`);
-    sent += result.json.sent;
-    console.log(
-      `send call ${call}: ${JSON.stringify({ sent: result.json.sent, failed: result.json.failed.length, skipped: result.json.skipped, remaining: result.json.remaining })} in ${seconds.toFixed(1)} s ` +
-        `(${((seconds * 1000) / Math.max(1, result.json.sent)).toFixed(0)} ms per convention)` +
-        `${seconds > LAMBDA_TIMEOUT_S ? `: LONGER than the function's ${LAMBDA_TIMEOUT_S} s timeout, Lambda would cut it` : ''}`,
-    );
+  // ONE send request: 202 with the job, which sends every invitation; followed to its end.
+  started = performance.now();
+  const send = await stack.admin('POST', `/admin/campaigns/${SCHOOL_YEAR}/send`);
+  if (send.status !== 202) throw new Error(`send: ${send.status} ${JSON.stringify(send.json)}`);
+  const answeredS = (performance.now() - started) / 1000;
+  const deadline = Date.now() + JOBS_LIMIT_MS;
+  let job: { state: string; done: number; total: number; failedCount: number; tally: Record<string, number>; failed: { item: string; reason: string }[] };
+  for (;;) {
+    const { status, json } = await stack.admin('GET', `/admin/jobs/${send.json.jobId}`);
+    if (status !== 200) throw new Error(`GET /admin/jobs/${send.json.jobId}: ${status} ${JSON.stringify(json)}`);
+    job = json;
+    if (job.state !== 'running') break;
+    if (Date.now() > deadline) throw new Error(`send job still running after ${JOBS_LIMIT_MS / 1000} s: ${job.done + job.failedCount}/${job.total}`);
+    await sleep(POLL_MS);
   }
-  if (sent !== CONVENTIONS) throw new Error(`only ${sent} of ${CONVENTIONS} invitations sent`);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `send: one request answered 202 in ${answeredS.toFixed(1)} s; job ${job.state} after ${seconds.toFixed(1)} s, ${job.done}/${job.total} done, ` +
+      `tally ${JSON.stringify(job.tally)}, failedCount ${job.failedCount} (${(CONVENTIONS / seconds).toFixed(1)} invitations/s at SES_MAX_SEND_RATE=${process.env.SES_MAX_SEND_RATE}/s)`,
+  );
+  if (job.state !== 'done' || job.failedCount !== 0 || job.tally.sent !== CONVENTIONS) {
+    throw new Error(`send job ${job.state}, ${job.tally.sent ?? 0} of ${CONVENTIONS} sent: ${job.failed.slice(0, 3).map((f) => `${f.item}: ${f.reason}`).join(' | ')}`);
+  }
 
   const inbox = await stack.inbox();
   const paths = emails.map((address) => {
@@ -143,8 +166,15 @@ async function main(): Promise<number> {
   const gatewayErrors: string[] = [];
   const stack = await startLocalStack({ log: (line) => (/→ 5\d\d/.test(line) ? gatewayErrors.push(line) : undefined) });
   const failures: string[] = [];
+  const workerLog: string[] = [];
+  let workers: Workers | undefined;
+  // The handlers' CloudWatch metric lines (EMF, one per worker invocation) stay out of the output.
+  const print = console.log;
+  console.log = (...args: unknown[]) => (typeof args[0] === 'string' && args[0].startsWith('{"_aws"') ? undefined : print(...args));
   try {
-    console.log(`local stack on ${stack.url} (DynamoDB Local, s3rver, aws-ses-v2-local on loopback); ${CONNECTIONS} connections`);
+    // The jobs worker on the table's stream, with the stack's settings; wake-jobs every 5 s rather than every minute.
+    workers = await startWorkers({ root: PROJECT_ROOT, dynamodbEndpoint: stack.settings.dynamodbEndpoint, tableName: stack.settings.tableName, wakeEveryMs: 5_000, log: (line) => workerLog.push(line) });
+    console.log(`local stack on ${stack.url} (DynamoDB Local, s3rver, aws-ses-v2-local on loopback) with the jobs worker; ${CONNECTIONS} connections; SES_MAX_SEND_RATE=${process.env.SES_MAX_SEND_RATE}/s`);
     const { ids, paths, emails } = await setUp(stack);
 
     // Baseline: the same number of requests on the lightest route, same connections, same process.
@@ -185,39 +215,72 @@ async function main(): Promise<number> {
     }
     if (won !== paths.length) failures.push(`${won} signatures accepted for ${paths.length} links`);
 
-    // Every convention signed exactly once, through the admin API.
+    // The seal-signed jobs: each signature's signed copy sealed, stored and emailed by the worker. Waited for, then checked.
+    const sealStart = performance.now();
+    let pending = [...ids];
+    const sealDeadline = Date.now() + JOBS_LIMIT_MS;
+    while (pending.length > 0 && Date.now() < sealDeadline) {
+      const still: string[] = [];
+      for (const id of pending) {
+        const view = await stack.admin('GET', `/admin/conventions/${id}`);
+        if (view.status === 200 && view.json.status === 'signed' && !view.json.signedDocument) still.push(id);
+      }
+      pending = still;
+      if (pending.length > 0) await sleep(POLL_MS);
+    }
+    console.log(
+      `seal jobs: ${ids.length - pending.length}/${ids.length} signed copies sealed ${((performance.now() - sealStart) / 1000).toFixed(1)} s after the last signature's answer` +
+        `${pending.length > 0 ? `; ${pending.length} STILL UNSEALED after ${JOBS_LIMIT_MS / 1000} s` : ''}`,
+    );
+    // The last signed-copy email may be taken by SES an instant before its job records the copy: the worker is let go idle.
+    await sleep(2 * POLL_MS);
+
+    // Every convention signed exactly once and sealed once, through the admin API.
     let signedOnce = 0;
+    let sealedOnce = 0;
     let lost = 0;
     let doubled = 0;
     for (const id of ids) {
       const { status, json } = await stack.admin('GET', `/admin/conventions/${id}`);
-      const signedEvents = status === 200 ? (json.history as { type: string }[]).filter((event) => event.type === 'signed').length : 0;
+      const history = status === 200 ? (json.history as { type: string }[]) : [];
+      const signedEvents = history.filter((event) => event.type === 'signed').length;
+      const sealedEvents = history.filter((event) => event.type === 'document_sealed').length;
       if (status === 200 && json.status === 'signed' && signedEvents === 1) signedOnce += 1;
       else failures.push(`convention ${id}: status ${status} ${json.status}, ${signedEvents} 'signed' events`);
+      if (status === 200 && json.signedDocument && sealedEvents === 1) sealedOnce += 1;
+      else failures.push(`convention ${id}: signed copy ${json.signedDocument ? 'stored' : 'MISSING'}, ${sealedEvents} 'document_sealed' events`);
       if (signedEvents === 0) lost += 1;
       if (signedEvents > 1) doubled += 1;
     }
-    // One confirmation per mayor.
+    // One signed-copy email per mayor.
     const inbox = await stack.inbox();
     let confirmedOnce = 0;
     let doubledEmails = 0;
     for (const address of emails) {
       const confirmations = inbox.filter((email) => email.destination.to.some((to) => to.includes(address)) && /signée – commune/.test(email.subject)).length;
       if (confirmations === 1) confirmedOnce += 1;
-      else failures.push(`${address}: ${confirmations} confirmations`);
+      else failures.push(`${address}: ${confirmations} signed-copy emails`);
       if (confirmations > 1) doubledEmails += 1;
     }
-    console.log(`checks: ${signedOnce}/${ids.length} conventions signed exactly once (one 'signed' event), ${confirmedOnce}/${emails.length} mayors with exactly one confirmation`);
+    const deadLetters = workers.deadLetters();
+    if (deadLetters.length > 0) failures.push(`${deadLetters.length} batch(es) dead-lettered: ${deadLetters[0]!.reason}`);
+    console.log(
+      `checks: ${signedOnce}/${ids.length} conventions signed exactly once (one 'signed' event), ${sealedOnce}/${ids.length} signed copies sealed once (one 'document_sealed' event), ` +
+        `${confirmedOnce}/${emails.length} mayors with exactly one signed-copy email; ${deadLetters.length} dead-lettered batches`,
+    );
     console.log(
       `load: views p50 ${percentile(views.latencies, 50).toFixed(0)} ms p99 ${percentile(views.latencies, 99).toFixed(0)} ms (baseline p50 ${percentile(baseline.latencies, 50).toFixed(0)} ms), ` +
         `signatures p50 ${percentile(signing.latencies, 50).toFixed(0)} ms p99 ${percentile(signing.latencies, 99).toFixed(0)} ms, ` +
-        `5xx ${serverErrors(views) + serverErrors(signing)}, lost ${lost}, doubled ${doubled} (confirmation emails doubled ${doubledEmails})`,
+        `5xx ${serverErrors(views) + serverErrors(signing)}, lost ${lost}, doubled ${doubled} (signed-copy emails doubled ${doubledEmails})`,
     );
   } catch (error) {
     failures.push(error instanceof Error ? error.message : String(error));
   } finally {
+    await workers?.stop();
     await stack.stop();
+    console.log = print;
   }
+  for (const line of workerLog.slice(0, 5)) console.log(`worker: ${line.split('\n')[0]}`);
   for (const line of gatewayErrors.slice(0, 5)) console.log(`gateway: ${line.split('\n')[0]}`);
   for (const failure of failures.slice(0, 20)) console.log(`FAIL ${failure}`);
   if (failures.length > 20) console.log(`FAIL … and ${failures.length - 20} more`);
