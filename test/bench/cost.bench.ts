@@ -24,8 +24,9 @@
  * recorded by its job (`recordEmailSent` finds `sentAt`: `confirmed: 0`),
  * measured once per convention and counted once per job email of its life
  * (every job email is tagged `paraphe_job`, so EventBridge invokes it for each).
- * Worker ms are summed over its invocations, which run side by side here (10
- * lanes on one shared machine): an overestimate of Lambda's GB-s.
+ * Worker ms are summed over its invocations, waits for SES's rate included
+ * (Lambda bills them too); they run side by side here (10 lanes on one shared
+ * machine), so the CPU they share makes them an overestimate of Lambda's GB-s.
  * SES_MAX_SEND_RATE stays at SES's production quota (14/s) unless set: the
  * pacer's writes (one per email when idle, two when busy) are part of the cost.
  * Last line: `cost: $<x> per signed convention (target < $0.001)`.
