@@ -150,19 +150,65 @@ export async function startStreamMapping(options: StreamMappingOptions): Promise
     return deliver(batch, retries + 1);
   }
 
-  /** Records of one item always go to the same lane, in order; lanes run concurrently (the parallelization factor). */
-  async function process(records: LambdaRecord[]): Promise<void> {
-    const lanes: LambdaRecord[][] = Array.from({ length: settings.parallelizationFactor }, () => []);
-    for (const record of records) {
-      const hash = createHash('md5').update(JSON.stringify(record.dynamodb.Keys)).digest().readUInt32BE(0);
-      lanes[hash % lanes.length]!.push(record);
-    }
-    await Promise.all(
-      lanes.map(async (lane) => {
-        for (let start = 0; start < lane.length; start += settings.batchSize) await deliver(lane.slice(start, start + settings.batchSize), 0);
-      }),
-    );
+  /**
+   * The parallelization factor: records of one item always go to the same lane, in order; the lanes run
+   * side by side and the poller keeps reading while they work, as Lambda's poller does, so a long batch
+   * (a fan-out) holds up only its lane. A shard's checkpoint moves past a record once it and every record
+   * before it are done.
+   */
+  const lanes = Array.from({ length: settings.parallelizationFactor }, () => ({ queue: [] as { record: LambdaRecord; entry: Entry }[], run: undefined as Promise<void> | undefined }));
+  interface Entry {
+    sequence: string;
+    done: boolean;
   }
+  const entries = new Map<string, Entry[]>();
+  let inFlight = 0;
+
+  const advance = (shardId: string) => {
+    const list = entries.get(shardId) ?? [];
+    let last: string | undefined;
+    while (list.length > 0 && list[0]!.done) last = list.shift()!.sequence;
+    if (last) saveCheckpoint(shardId, last);
+  };
+
+  function runLane(lane: (typeof lanes)[number], shardId: string): void {
+    if (lane.run) return;
+    lane.run = (async () => {
+      while (lane.queue.length > 0) {
+        const taken = lane.queue.splice(0, settings.batchSize);
+        await deliver(taken.map((item) => item.record), 0);
+        for (const item of taken) item.entry.done = true;
+        inFlight -= taken.length;
+        advance(shardId);
+      }
+      lane.run = undefined;
+    })();
+  }
+
+  /** The last record handed to a lane, per shard: a re-read from the checkpoint (after a read error) skips what is in flight. */
+  const dispatched = new Map<string, bigint>();
+
+  function dispatch(shardId: string, read: LambdaRecord[]): void {
+    const list = entries.get(shardId) ?? [];
+    entries.set(shardId, list);
+    const after = dispatched.get(shardId) ?? -1n;
+    const records = read.filter((record) => BigInt(record.dynamodb.SequenceNumber) > after);
+    if (records.length > 0) dispatched.set(shardId, BigInt(records.at(-1)!.dynamodb.SequenceNumber));
+    for (const record of records) {
+      const entry = { sequence: record.dynamodb.SequenceNumber, done: !matchesFilter(settings.filter, record) };
+      list.push(entry);
+      if (entry.done) continue;
+      const hash = createHash('md5').update(JSON.stringify(record.dynamodb.Keys)).digest().readUInt32BE(0);
+      const lane = lanes[hash % lanes.length]!;
+      lane.queue.push({ record, entry });
+      inFlight += 1;
+    }
+    advance(shardId);
+    for (const lane of lanes) if (lane.queue.length > 0) runLane(lane, shardId);
+  }
+
+  /** Records read but not yet run: above this, the poller waits for the lanes (as Lambda's does). */
+  const MAX_IN_FLIGHT = 2_000;
 
   async function iteratorOf(shardId: string): Promise<string | undefined> {
     if (iterators.has(shardId)) return iterators.get(shardId);
@@ -179,23 +225,26 @@ export async function startStreamMapping(options: StreamMappingOptions): Promise
   }
 
   async function pollOnce(): Promise<boolean> {
+    if (inFlight >= MAX_IN_FLIGHT) {
+      await sleep(50);
+      return true;
+    }
     const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
     const shards = StreamDescription?.Shards ?? [];
     const known = new Set(shards.map((shard) => shard.ShardId));
     let busy = false;
     for (const shard of shards) {
       const shardId = shard.ShardId!;
-      // A child shard waits until its parent is read to the end: each item's records stay in order.
-      if (finished.has(shardId) || (shard.ParentShardId && known.has(shard.ParentShardId) && !finished.has(shard.ParentShardId))) continue;
+      // A child shard waits until its parent is read to the end and run: each item's records stay in order.
+      const parent = shard.ParentShardId;
+      if (finished.has(shardId) || (parent && known.has(parent) && !(finished.has(parent) && (entries.get(parent)?.length ?? 0) === 0))) continue;
       const iterator = await iteratorOf(shardId);
       if (!iterator) continue;
       const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
       const records = (page.Records ?? []).map((record) => toLambdaRecord(record, streamArn!));
-      const matching = records.filter((record) => matchesFilter(settings.filter, record));
-      if (matching.length > 0) await process(matching);
       if (records.length > 0) {
         busy = true;
-        saveCheckpoint(shardId, records.at(-1)!.dynamodb.SequenceNumber);
+        dispatch(shardId, records);
       }
       if (page.NextShardIterator) iterators.set(shardId, page.NextShardIterator);
       else {
@@ -224,6 +273,7 @@ export async function startStreamMapping(options: StreamMappingOptions): Promise
     async stop() {
       running = false;
       await loop;
+      await Promise.all(lanes.map((lane) => lane.run));
       streams.destroy();
     },
   };

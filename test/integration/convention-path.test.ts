@@ -9,7 +9,7 @@ import { sha256Hex } from '../../functions/core/digest.ts';
 import { createS3Client } from '../../functions/adapters/s3-document-store.ts';
 import { LOCAL_CREDENTIALS } from '../../infra/local/resources.ts';
 import { campaign2026, lespignan } from '../fixtures/seed-communes.ts';
-import { mayorEmail, startTestStack, type TestStack } from '../support/stack.ts';
+import { eventually, mayorEmail, startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -68,8 +68,11 @@ describe('one convention from campaign to signed PDF', () => {
     expect(signResponse.status).toBe(200);
     expect(await signResponse.text()).toContain('Convention signée, merci');
 
-    // The signed copy is emailed to the mayor
-    const mails = await stack.inbox(email);
+    // The signed copy is sealed by its job and emailed to the mayor, once
+    const mails = await eventually(async () => {
+      const received = await stack.inbox(email);
+      return received.length >= 2 && received;
+    });
     expect(mails).toHaveLength(2);
     const confirmation = mails.find((mail) => mail.subject.includes('signée'))!;
     expect(confirmation.attachments).toHaveLength(1);
@@ -79,16 +82,12 @@ describe('one convention from campaign to signed PDF', () => {
     const shown = await stack.admin('GET', `/admin/conventions/${id}`);
     expect(shown.status).toBe(200);
     expect(shown.json.status).toBe('signed');
-    expect(shown.json.history.map((event: { type: string }) => event.type)).toEqual(['created', 'sent', 'viewed', 'signed']);
+    expect(shown.json.history.map((event: { type: string }) => event.type)).toEqual(['created', 'sent', 'viewed', 'signed', 'document_sealed']);
     for (const event of shown.json.history) expect(Date.parse(event.at)).not.toBeNaN();
-    const signedEvent = shown.json.history.at(-1);
-    expect(signedEvent).toMatchObject({
-      actor: 'Jean François GUIBBERT',
-      userAgent: 'Mozilla/5.0 (Linux; Android 14) Mairie',
-      ip: '127.0.0.1',
-      sha256Before: shown.json.document.sha256,
-      sha256After: shown.json.signedDocument.sha256,
-    });
+    const [signedEvent, sealedEvent] = shown.json.history.slice(-2);
+    // The signature, by whom, from where; then the job's seal over the original, giving the signed copy.
+    expect(signedEvent).toMatchObject({ actor: 'Jean François GUIBBERT', userAgent: 'Mozilla/5.0 (Linux; Android 14) Mairie', ip: '127.0.0.1' });
+    expect(sealedEvent).toMatchObject({ sha256Before: shown.json.document.sha256, sha256After: shown.json.signedDocument.sha256 });
 
     // The audit trail exports as a JSON file
     const audit = await stack.request('GET', `/admin/conventions/${id}/audit.json`);
