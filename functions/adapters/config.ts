@@ -31,6 +31,11 @@ export const configSchema = z.object({
    * and region (14 is the default production quota; the sandbox allows 1).
    */
   SES_MAX_SEND_RATE: z.coerce.number().positive().max(1000).default(14),
+  /**
+   * How long a job may stay pending before wake-jobs writes it again for the stream (its record was lost).
+   * Longer than the event source mapping's maximum record age (6 h), so a job only queued is never doubled.
+   */
+  JOB_REDELIVER_AFTER_SECONDS: z.coerce.number().int().positive().default(7 * 60 * 60),
   DYNAMODB_ENDPOINT: optionalUrl,
   S3_ENDPOINT: optionalUrl,
   SES_ENDPOINT: optionalUrl,

@@ -159,6 +159,12 @@ export interface JobRepository {
   /** Waiting jobs whose time came become pending again (the stream delivers them); how many. */
   wakeDue(now: string): Promise<number>;
   /**
+   * Jobs pending since before `pendingSince` lost their stream record (discarded after the mapping's retries,
+   * or older than the stream keeps): each is written again once, which the stream delivers; a second time,
+   * it fails with its reason.
+   */
+  redeliverStale(pendingSince: string, now: string): Promise<{ redelivered: number; failed: number }>;
+  /**
    * Before a job's one email: claimed until `leaseUntil`. Not claimed when SES already took it (`sentAt`), or
    * while another try holds it (`heldUntil`): that try may have died after SES took the email, which SES's
    * Send event then records (recordEmailSent).

@@ -14,7 +14,9 @@ import {
   jobFailureKey,
   jobKey,
   jobProgressKey,
+  JOBS_OPEN_PK,
   JOBS_WAITING_PK,
+  jobOpenIndexKeys,
   jobWaitingIndexKeys,
   runningJobKey,
   TABLE_GSI1,
@@ -36,7 +38,7 @@ export function jobPut(tableName: string, job: Job) {
   return {
     Put: {
       TableName: tableName,
-      Item: { ...jobKey(job.id), entity: JOB_ENTITY, ...job },
+      Item: { ...jobKey(job.id), ...jobOpenIndexKeys(job.id, job.createdAt), entity: JOB_ENTITY, ...job },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
@@ -96,6 +98,11 @@ export function createJobRepository(db: DynamoDBDocumentClient, tableName: strin
   const get = async (id: string) => {
     const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: jobKey(id), ConsistentRead: true }));
     return Item ? jobOf(Item) : undefined;
+  };
+
+  const openKeys = (id: string, since: string) => {
+    const keys = jobOpenIndexKeys(id, since);
+    return { ':gpk': keys.gsi1pk, ':gsk': keys.gsi1sk };
   };
 
   const progress = async (id: string) => {
@@ -252,10 +259,10 @@ export function createJobRepository(db: DynamoDBDocumentClient, tableName: strin
             new UpdateCommand({
               TableName: tableName,
               Key: jobKey(String(item.id)),
-              UpdateExpression: 'SET #state = :pending REMOVE gsi1pk, gsi1sk, wakeAt',
+              UpdateExpression: 'SET #state = :pending, gsi1pk = :gpk, gsi1sk = :gsk REMOVE wakeAt',
               ConditionExpression: '#state = :waiting AND wakeAt = :wakeAt',
               ExpressionAttributeNames: { '#state': 'state' },
-              ExpressionAttributeValues: { ':pending': 'pending', ':waiting': 'waiting', ':wakeAt': item.wakeAt },
+              ExpressionAttributeValues: { ':pending': 'pending', ':waiting': 'waiting', ':wakeAt': item.wakeAt, ...openKeys(String(item.id), now) },
             }),
           );
           woken += 1;
@@ -264,6 +271,43 @@ export function createJobRepository(db: DynamoDBDocumentClient, tableName: strin
         }
       }
       return woken;
+    },
+
+    async redeliverStale(pendingSince, now) {
+      const stale = await queryAll(db, {
+        TableName: tableName,
+        IndexName: TABLE_GSI1,
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :since',
+        ExpressionAttributeValues: { ':pk': JOBS_OPEN_PK, ':since': `${pendingSince}\uffff` },
+      });
+      const outcome = { redelivered: 0, failed: 0 };
+      for (const item of stale) {
+        const job = jobOf(item);
+        if (job.state !== 'pending') continue;
+        if ((job.redelivered ?? 0) >= 1) {
+          // Lost twice: the job ends, listed with its reason, rather than wait for ever.
+          const reason = "La tâche n'a pas pu être exécutée : son message s'est perdu deux fois. Relancez l'action qui l'a créée.";
+          if (await this.fail(job, { item: job.label ?? job.id, reason, at: now })) outcome.failed += 1;
+          continue;
+        }
+        try {
+          // Any change of a pending job is a new stream record: the worker gets it again.
+          await db.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: jobKey(job.id),
+              UpdateExpression: 'SET redelivered = :one, gsi1sk = :gsk',
+              ConditionExpression: '#state = :pending AND gsi1sk = :previous',
+              ExpressionAttributeNames: { '#state': 'state' },
+              ExpressionAttributeValues: { ':one': 1, ':pending': 'pending', ':previous': item.gsi1sk, ':gsk': jobOpenIndexKeys(job.id, now).gsi1sk },
+            }),
+          );
+          outcome.redelivered += 1;
+        } catch (error) {
+          if (!isConditionalCheckFailed(error)) throw error;
+        }
+      }
+      return outcome;
     },
 
     async claimEmail(jobId, now, leaseUntil) {

@@ -12,7 +12,7 @@
  *   reminder sent   CONVENTION#<id>          SENT#<kind>#<date>  the idempotency key of one reminder
  *   avenant         CONVENTION#<id>          AVENANT#<avenantId>
  *   undeliverable   EMAIL#<address>          UNDELIVERABLE       gsi1: UNDELIVERABLE / <at>#<address>
- *   job             JOB#<id>                 JOB                 gsi1: JOBS_WAITING / <wakeAt>#<id>  (sparse: only jobs waiting for a retry)
+ *   job             JOB#<id>                 JOB                 gsi1: JOBS_OPEN / <since>#<id> while pending, JOBS_WAITING / <wakeAt>#<id> while waiting (none once ended)
  *   job progress    JOB#<id>                 PROGRESS            the counts of a tracked job's children
  *   job failure     JOB#<id>                 FAILED#<item>       one failed child or refused line of a tracked job
  *   job email       JOB#<id>                 EMAIL               the claim of a job's one email, and when SES took it
@@ -105,6 +105,11 @@ export const jobEmailKey = (id: string): ItemKey => ({ pk: `JOB#${id}`, sk: 'EMA
 export const JOBS_WAITING_PK = 'JOBS_WAITING';
 
 export const jobWaitingIndexKeys = (id: string, wakeAt: string) => ({ gsi1pk: JOBS_WAITING_PK, gsi1sk: `${wakeAt}#${id}` });
+
+export const JOBS_OPEN_PK = 'JOBS_OPEN';
+
+/** A pending job, by when it became pending: one that stays pending too long lost its stream record. */
+export const jobOpenIndexKeys = (id: string, since: string) => ({ gsi1pk: JOBS_OPEN_PK, gsi1sk: `${since}#${id}` });
 
 export const runningJobKey = (schoolYear: string, kind: string): ItemKey => ({ pk: `CAMPAIGN#${schoolYear}`, sk: `JOB#${kind}` });
 

@@ -49,6 +49,8 @@ export interface Job {
   finishedAt?: string;
   /** The last reason it was retried, or why it failed, in French. */
   reason?: string;
+  /** Written again once by wake-jobs after its stream record was lost. */
+  redelivered?: number;
 }
 
 export interface JobFailure {
