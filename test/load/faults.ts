@@ -330,7 +330,10 @@ async function main(): Promise<void> {
     settings.gatewayUrl = gateway.url;
     // Handlers read their environment once, at their first import: all of it is set before the first request,
     // and the worker process inherits it. SES_MAX_SEND_RATE is the same 2N for every fault.
-    applyEnvironment({ ...handlerEnvironment(settings), SES_MAX_SEND_RATE: String(PARAPHE_RATE) });
+    // JOB_REDELIVER_AFTER_SECONDS: in AWS a pending job is written again after 7 h (longer than the stream
+    // mapping's maximum record age); here after 90 s, so that a job whose record or last write was lost
+    // when DynamoDB Local was killed (it can lose a write it acknowledged) ends within the run.
+    applyEnvironment({ ...handlerEnvironment(settings), SES_MAX_SEND_RATE: String(PARAPHE_RATE), JOB_REDELIVER_AFTER_SECONDS: '90' });
     const token = signLocalToken(jwtSecret, { sub: 'faults', email: 'clerk@rectorat.example.org', roles: ['gestionnaire', 'signataire'] }, new Date());
     db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: settings.dynamodbEndpoint, region: 'eu-west-3', maxAttempts: 2 }));
 
