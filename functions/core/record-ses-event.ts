@@ -1,8 +1,9 @@
 /**
  * What SES tells of an email, through the configuration set's EventBridge
  * events: a permanent bounce or a complaint makes the address undeliverable;
- * a transient bounce (full mailbox, server down) does not; a send of an
- * invitation its sender did not live to record is recorded.
+ * a transient bounce (full mailbox, server down) does not; a send tagged
+ * with a job records that job's one email as out, for a try that died
+ * between SES taking it and recording it (jobs/email-once.ts).
  */
 import * as z from 'zod';
 import { parseInput } from './inputs.ts';
