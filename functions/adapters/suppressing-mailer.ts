@@ -8,6 +8,7 @@ import { metric } from './metrics.ts';
 
 export function createSuppressingMailer(inner: Mailer, undeliverable: UndeliverableAddresses): Mailer {
   return {
+    ...(inner.whenReady ? { whenReady: () => inner.whenReady!() } : {}),
     async send(email) {
       const blocked = await undeliverable.among(email.to);
       const to = email.to.filter((address) => !blocked.has(address.toLowerCase()));

@@ -219,6 +219,11 @@ export interface OutgoingEmail {
 
 export interface Mailer {
   send(email: OutgoingEmail): Promise<void>;
+  /**
+   * Waits for this caller's turn under SES's sending rate; the next send then goes at once. A job calls it
+   * before it claims its email, so a claim is held for the instant of the send, not for a wait in line.
+   */
+  whenReady?(): Promise<void>;
 }
 
 export interface SealInfo {

@@ -18,7 +18,9 @@ export const JOB_TAG = 'paraphe_job';
 export type EmailClaim = { state: 'claimed'; leaseUntil: string } | { state: 'sent'; sentAt: string };
 
 /** Claims the job's email, or says it is already out; a held claim is a wait, not a failure. */
-export async function claimJobEmail(deps: Pick<JobDeps, 'now' | 'jobs'>, job: Job): Promise<EmailClaim> {
+export async function claimJobEmail(deps: Pick<JobDeps, 'now' | 'jobs'> & { mailer?: JobDeps['mailer'] }, job: Job): Promise<EmailClaim> {
+  // The turn under SES's rate first: the claim then lasts the send, not a wait in line.
+  await deps.mailer?.whenReady?.();
   const now = deps.now();
   const leaseUntil = new Date(now.getTime() + EMAIL_LEASE_MS).toISOString();
   const claim = await deps.jobs.claimEmail(job.id, now.toISOString(), leaseUntil);
