@@ -118,6 +118,8 @@ export class StatelessStack extends Stack {
           // Every function: the config requires it even where nothing is sealed.
           SEALING_SECRET_ID: stateful.sealingSecret.secretArn,
           SES_MAX_SEND_RATE: String(props.sesMaxSendRate ?? 14),
+          // A job still pending an hour past the stream mapping's maximum record age lost its record.
+          JOB_REDELIVER_AFTER_SECONDS: String(redeliverAfterSeconds(specs)),
         },
       });
       this.functions.set(spec.name, fn);
@@ -365,6 +367,12 @@ export class StatelessStack extends Stack {
     );
     for (const alarm of alarms) alarm.addAlarmAction(action);
   }
+}
+
+/** How long a job may stay pending before wake-jobs writes it again: an hour past the worker's maximum record age. */
+export function redeliverAfterSeconds(specs: readonly FunctionSpec[]): number {
+  const ages = specs.flatMap((spec) => (spec.streamSource ? [spec.streamSource.maxRecordAgeSeconds] : []));
+  return Math.max(0, ...ages) + 3600;
 }
 
 /** The catalogue writes the six cron fields; Scheduler wants them inside `cron(...)`. */

@@ -195,6 +195,13 @@ describe('the jobs worker', () => {
     }
   });
 
+  it('writes a pending job again only after the stream mapping gave up on its record (past the maximum record age)', () => {
+    const source = specs.find((candidate) => candidate.streamSource)!.streamSource!;
+    const wakeId = logicalIdOf(template, 'AWS::Lambda::Function', { Description: 'Paraphe wake-jobs' });
+    const variables = template.toJSON().Resources[wakeId].Properties.Environment.Variables as Record<string, string>;
+    expect(Number(variables.JOB_REDELIVER_AFTER_SECONDS)).toBeGreaterThan(source.maxRecordAgeSeconds);
+  });
+
   it('wakes the jobs waiting for a retry every minute', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(* * * * ? *)', ScheduleExpressionTimezone: 'Europe/Paris' });
   });
