@@ -145,7 +145,7 @@ export async function run(): Promise<void> {
     const twice = [...perMayor.values()].filter((count) => count > 1).length;
 
     const achieved = emails.length / drainS;
-    console.log(`day job: ${progress.total} mayors planned from the due-date index (${TOTAL} due of ${scanned / 3} conventions; a scan reads ${scanned} items in ${scanMs} ms); tally ${JSON.stringify(progress.tally)}; ${failures.length} failed`);
+    console.log(`day job: ${progress.total} mayors planned from the due-date index (${TOTAL} due of ${TOTAL + TOTAL / 2} conventions; a scan of the table reads ${scanned} items in ${scanMs} ms); tally ${JSON.stringify(progress.tally)}; ${failures.length} failed`);
     console.log(`emails: ${emails.length} in the SES store; ${once} mayors emailed once, ${twice} more than once, ${TOTAL - perMayor.size} not at all`);
     console.log(`reminders: ${TOTAL} conventions, enqueue ${enqueueS.toFixed(1)} s, drain ${drainS.toFixed(1)} s at ${RATE}/s configured, ratio ${(achieved / RATE).toFixed(2)}`);
     if (twice > 0 || perMayor.size !== TOTAL || failures.length > 0) throw new Error('Not every mayor got exactly one reminder');
