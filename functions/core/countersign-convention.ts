@@ -17,8 +17,8 @@ import { sha256Hex } from './digest.ts';
 import { documentFileName, executedDocumentKey } from './document-keys.ts';
 import { AppError } from './errors.ts';
 import { emailThenRecord, sealedEvent } from './jobs/email-once.ts';
-import { childJobId, newJob, RetryLater, type Job } from './jobs/job.ts';
-import { enqueueInChunks } from './jobs/fan-out.ts';
+import { newJob, RetryLater, type Job } from './jobs/job.ts';
+import { conventionJobs, enqueueInChunks } from './jobs/fan-out.ts';
 import type { JobBudget, JobDeps } from './jobs/run-job.ts';
 import type { Campaign, Convention, Countersignature, ConventionEvent } from './model.ts';
 import type { Deps } from './ports.ts';
@@ -200,19 +200,7 @@ export async function fanOutCampaignCountersign(deps: JobDeps, job: Job, budget?
     cursor: progress.cursor,
     items: conventions,
     budget,
-    children: (chunk) =>
-      chunk
-        .filter((convention) => convention.status === 'signed')
-        .map((convention) =>
-          newJob({
-            id: childJobId(job.id, convention.id),
-            kind: 'countersign-convention',
-            payload: { conventionId: convention.id, ...who },
-            parentId: job.id,
-            label: convention.commune.name,
-            at: deps.now().toISOString(),
-          }),
-        ),
+    children: (chunk) => conventionJobs(deps, job, chunk, { kind: 'countersign-convention', status: 'signed', payload: (convention) => ({ conventionId: convention.id, ...who }) }),
   });
 }
 

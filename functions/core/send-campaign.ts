@@ -12,8 +12,8 @@ import { sha256Hex } from './digest.ts';
 import { conventionDocumentKey } from './document-keys.ts';
 import { AppError } from './errors.ts';
 import { claimJobEmail, sendClaimedEmail } from './jobs/email-once.ts';
-import { childJobId, JobRefused, newJob, RetryLater, type Job } from './jobs/job.ts';
-import { enqueueInChunks } from './jobs/fan-out.ts';
+import { JobRefused, newJob, RetryLater, type Job } from './jobs/job.ts';
+import { conventionJobs, enqueueInChunks } from './jobs/fan-out.ts';
 import type { JobBudget, JobDeps } from './jobs/run-job.ts';
 import type { Campaign, Convention } from './model.ts';
 import type { Deps } from './ports.ts';
@@ -54,19 +54,7 @@ export async function fanOutCampaignSend(deps: JobDeps, job: Job, budget?: JobBu
     cursor: progress.cursor,
     items: conventions,
     budget,
-    children: (chunk) =>
-      chunk
-        .filter((convention) => convention.status === 'draft')
-        .map((convention) =>
-          newJob({
-            id: childJobId(job.id, convention.id),
-            kind: 'send-invitation',
-            payload: { conventionId: convention.id, actor },
-            parentId: job.id,
-            label: convention.commune.name,
-            at: deps.now().toISOString(),
-          }),
-        ),
+    children: (chunk) => conventionJobs(deps, job, chunk, { kind: 'send-invitation', status: 'draft', payload: (convention) => ({ conventionId: convention.id, actor }) }),
   });
 }
 

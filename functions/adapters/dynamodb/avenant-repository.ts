@@ -3,7 +3,7 @@ import type { Avenant } from '../../core/model.ts';
 import type { AvenantRepository } from '../../core/ports.ts';
 import { schoolChange } from '../../core/avenant-rules.ts';
 import { transact as transactWith } from './client.ts';
-import { completionItems, jobPut } from './job-repository.ts';
+import { completionItems, jobPut, sealedDocumentUpdate } from './job-repository.ts';
 import { avenantKey, conventionKey, eventKey, linkKey } from './keys.ts';
 import { createSchoolGuards, type WallClock } from './school-guards.ts';
 
@@ -75,18 +75,8 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
     },
 
     async recordSealed(avenant, version, document, event, completion) {
-      const attribute = version === 'signed' ? 'signedDocument' : 'executedDocument';
       return transact([
-        {
-          Update: {
-            TableName: tableName,
-            Key: avenantKey(avenant.conventionId, avenant.id),
-            UpdateExpression: 'SET #document = :document',
-            ConditionExpression: version === 'signed' ? '#status IN (:signed, :executed) AND attribute_not_exists(#document)' : '#status = :executed AND attribute_not_exists(#document)',
-            ExpressionAttributeNames: { '#status': 'status', '#document': attribute },
-            ExpressionAttributeValues: { ':document': document, ':executed': 'executed', ...(version === 'signed' ? { ':signed': 'signed' } : {}) },
-          },
-        },
+        sealedDocumentUpdate(tableName, avenantKey(avenant.conventionId, avenant.id), version, document),
         { Put: { TableName: tableName, Item: { ...eventKey(event.conventionId, event.at, event.type), entity: 'event', ...event }, ConditionExpression: 'attribute_not_exists(pk)' } },
         ...completionItems(tableName, completion),
       ]);

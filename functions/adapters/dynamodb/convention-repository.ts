@@ -9,7 +9,7 @@ import { AppError } from '../../core/errors.ts';
 import type { Convention, ConventionEvent } from '../../core/model.ts';
 import type { ConventionRepository } from '../../core/ports.ts';
 import type { SchoolGuard } from '../../core/school-guards.ts';
-import { completionItems, jobPut } from './job-repository.ts';
+import { completionItems, jobPut, sealedDocumentUpdate } from './job-repository.ts';
 import { cancellationReasons, isConditionalCheckFailed, queryAll, transact as transactWith } from './client.ts';
 import {
   communeGuardKey,
@@ -329,19 +329,8 @@ export function createConventionRepository(
     },
 
     async recordSealed(id, version, document, event, completion) {
-      const attribute = version === 'signed' ? 'signedDocument' : 'executedDocument';
       return transact([
-        {
-          Update: {
-            TableName: tableName,
-            Key: conventionKey(id),
-            UpdateExpression: 'SET #document = :document',
-            ConditionExpression:
-              version === 'signed' ? '#status IN (:signed, :executed) AND attribute_not_exists(#document)' : '#status = :executed AND attribute_not_exists(#document)',
-            ExpressionAttributeNames: { '#status': 'status', '#document': attribute },
-            ExpressionAttributeValues: { ':document': document, ':executed': 'executed', ...(version === 'signed' ? { ':signed': 'signed' } : {}) },
-          },
-        },
+        sealedDocumentUpdate(tableName, conventionKey(id), version, document),
         eventPut(event),
         ...completionItems(tableName, completion),
       ]);

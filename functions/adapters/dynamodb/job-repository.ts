@@ -18,6 +18,7 @@ import {
   JOBS_WAITING_PK,
   jobOpenIndexKeys,
   jobWaitingIndexKeys,
+  type ItemKey,
   runningJobKey,
   TABLE_GSI1,
 } from './keys.ts';
@@ -61,6 +62,23 @@ export function completionItems(tableName: string, { job, at, tally }: JobComple
   ];
   if (job.parentId) items.push(progressCount(tableName, job.parentId, 'done', at, tally));
   return items;
+}
+
+/**
+ * The write that records a document a job sealed, on a convention or an avenant (its key), once: only while
+ * the item is signed or executed (executed for the final copy) and has none yet. Goes with completionItems.
+ */
+export function sealedDocumentUpdate(tableName: string, key: ItemKey, version: 'signed' | 'executed', document: unknown) {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: key,
+      UpdateExpression: 'SET #document = :document',
+      ConditionExpression: version === 'signed' ? '#status IN (:signed, :executed) AND attribute_not_exists(#document)' : '#status = :executed AND attribute_not_exists(#document)',
+      ExpressionAttributeNames: { '#status': 'status', '#document': version === 'signed' ? 'signedDocument' : 'executedDocument' },
+      ExpressionAttributeValues: { ':document': document, ':executed': 'executed', ...(version === 'signed' ? { ':signed': 'signed' } : {}) },
+    },
+  };
 }
 
 function progressCount(tableName: string, parentId: string, counter: 'done' | 'failed', at: string, tally?: string) {

@@ -6,7 +6,8 @@
  * on state (only drafts, only signed) applies inside each chunk, never to the
  * list the chunks are cut from.
  */
-import { RetryLater, type Job } from './job.ts';
+import type { Convention, ConventionStatus } from '../model.ts';
+import { childJobId, newJob, RetryLater, type Job, type JobKind } from './job.ts';
 import type { JobBudget, JobDeps } from './run-job.ts';
 
 /** Children per transaction (a transaction holds 100 items, one is the progress). */
@@ -28,4 +29,25 @@ export async function enqueueInChunks<T>(
     const children = input.children(input.items.slice(index * FAN_OUT_CHUNK, (index + 1) * FAN_OUT_CHUNK));
     await deps.jobs.enqueueChildren(job, index, children, { last: index === chunks - 1 });
   }
+}
+
+/** The children of a chunk of conventions: one job of `kind` per convention now in `status`, named by its commune. */
+export function conventionJobs(
+  deps: Pick<JobDeps, 'now'>,
+  parent: Job,
+  chunk: readonly Convention[],
+  child: { kind: JobKind; status: ConventionStatus; payload: (convention: Convention) => Record<string, unknown> },
+): Job[] {
+  return chunk
+    .filter((convention) => convention.status === child.status)
+    .map((convention) =>
+      newJob({
+        id: childJobId(parent.id, convention.id),
+        kind: child.kind,
+        payload: child.payload(convention),
+        parentId: parent.id,
+        label: convention.commune.name,
+        at: deps.now().toISOString(),
+      }),
+    );
 }
