@@ -255,7 +255,7 @@ export async function run(): Promise<void> {
       const steady = (Math.floor(times.length * 0.9) - Math.floor(times.length * 0.1)) / Math.max(1, (ninetieth - tenth) / 1000);
       console.log(
         `detail: ${invitations.length} invitations; first email ${seconds(times[0]! - sendStart)} s after the request, last ${seconds(times.at(-1)! - sendStart)} s, ` +
-          `job finished ${seconds(sendMs)} s; steady rate ${steady.toFixed(1)}/s (10th to 90th percentile email); ideal ${seconds((invitations.length / RATE) * 1000)} s (the pacer's slot is ${Math.ceil(1000 / RATE)} ms: ${(1000 / Math.ceil(1000 / RATE)).toFixed(2)}/s at most); worker invocations ${metricLines} (jobs put back to wait ${jobMetrics.JobsWaiting ?? 0}, records returned to the stream ${jobMetrics.JobRecordsReturned ?? 0}), worker log lines ${workerLog.length}`,
+          `job finished ${seconds(sendMs)} s; steady rate ${steady.toFixed(1)}/s (10th to 90th percentile email); ideal ${seconds((invitations.length / RATE) * 1000)} s (the pacer's slot is ${(1000 / RATE).toFixed(1)} ms); worker invocations ${metricLines} (jobs put back to wait ${jobMetrics.JobsWaiting ?? 0}, records returned to the stream ${jobMetrics.JobRecordsReturned ?? 0}), worker log lines ${workerLog.length}`,
       );
     }
 
