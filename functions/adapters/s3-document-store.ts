@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type { DocumentStore } from '../core/ports.ts';
 
@@ -37,7 +38,9 @@ export function createS3DocumentStore(options: S3Options, bucket: string): Docum
     async put(key, bytes, contentType) {
       const { s3, sdk } = await connect();
       // Every store is a step of a job (or of a request not yet answered): an outage is the job's retry, not a loop here.
-      await s3.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: contentType }));
+      // Content-MD5 over the buffer: S3 refuses a PUT without it (or a checksum) to a bucket with Object Lock.
+      const md5 = createHash('md5').update(bytes).digest('base64');
+      await s3.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: contentType, ContentMD5: md5 }));
     },
     async size(key) {
       const { s3, sdk } = await connect();
@@ -49,13 +52,14 @@ export function createS3DocumentStore(options: S3Options, bucket: string): Docum
         throw error;
       }
     },
-    async uploadUrl(key, size, contentType, expiresInSeconds) {
+    async uploadUrl(key, size, contentType, md5, expiresInSeconds) {
       const { s3, sdk } = await connect();
       const { getSignedUrl } = await import('@aws-sdk/s3-request-presigner');
-      // The length and type are signed: S3 refuses an upload of any other size (the 20 MB limit holds).
-      return getSignedUrl(s3, new sdk.PutObjectCommand({ Bucket: bucket, Key: key, ContentLength: size, ContentType: contentType }), {
+      // Length, type and Content-MD5 are signed: S3 refuses an upload of any other size (the 20 MB limit
+      // holds) or other bytes, and the bucket's Object Lock requires the MD5 on every PUT.
+      return getSignedUrl(s3, new sdk.PutObjectCommand({ Bucket: bucket, Key: key, ContentLength: size, ContentType: contentType, ContentMD5: md5 }), {
         expiresIn: expiresInSeconds,
-        signableHeaders: new Set(['content-length', 'content-type']),
+        signableHeaders: new Set(['content-length', 'content-type', 'content-md5']),
       });
     },
     async get(key) {

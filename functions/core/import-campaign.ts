@@ -39,14 +39,14 @@ function tooLarge(field: string, size: number): AppError {
 /** POST …/imports/uploads: where to PUT a file too large for the request body. */
 export async function prepareImportUpload(
   deps: Pick<Deps, 'now' | 'newId' | 'campaigns' | 'documents'>,
-  input: { schoolYear: string; size: number },
+  input: { schoolYear: string; size: number; md5: string },
 ): Promise<{ key: string; uploadUrl: string; expiresAt: string; method: 'PUT'; headers: Record<string, string> }> {
   const campaign = await campaignOrFail(deps, input.schoolYear);
   if (input.size > IMPORT_MAX_BYTES) throw tooLarge('size', input.size);
   const key = importFileKey(campaign.schoolYear, deps.newId());
-  const uploadUrl = await deps.documents.uploadUrl(key, input.size, 'text/csv', UPLOAD_VALIDITY_SECONDS);
+  const uploadUrl = await deps.documents.uploadUrl(key, input.size, 'text/csv', input.md5, UPLOAD_VALIDITY_SECONDS);
   const expiresAt = new Date(deps.now().getTime() + UPLOAD_VALIDITY_SECONDS * 1000).toISOString();
-  return { key, uploadUrl, expiresAt, method: 'PUT', headers: { 'content-type': 'text/csv', 'content-length': String(input.size) } };
+  return { key, uploadUrl, expiresAt, method: 'PUT', headers: { 'content-type': 'text/csv', 'content-length': String(input.size), 'content-md5': input.md5 } };
 }
 
 /** POST …/imports: the file in the body, or the key of an uploaded one; 202 with the job. */

@@ -197,8 +197,8 @@ export interface DocumentStore {
   get(key: string): Promise<Uint8Array | undefined>;
   /** The size of a stored object in bytes; undefined when there is none. */
   size(key: string): Promise<number | undefined>;
-  /** A URL to PUT exactly `size` bytes at `key` without credentials, valid `expiresInSeconds`. */
-  uploadUrl(key: string, size: number, contentType: string, expiresInSeconds: number): Promise<string>;
+  /** A URL to PUT exactly `size` bytes of MD5 `md5` (base64) at `key` without credentials, valid `expiresInSeconds`. */
+  uploadUrl(key: string, size: number, contentType: string, md5: string, expiresInSeconds: number): Promise<string>;
 }
 
 export interface EmailAttachment {

@@ -7,7 +7,11 @@ import { adminRoute, json } from '../http/middleware.ts';
 
 const d = deps();
 
-const uploadSchema = z.object({ size: z.number({ error: 'Indiquez la taille du fichier en octets (size).' }).int().positive() });
+const uploadSchema = z.object({
+  size: z.number({ error: 'Indiquez la taille du fichier en octets (size).' }).int().positive(),
+  // S3 requires it on every upload to the documents bucket (Object Lock), and it proves the file arrived whole.
+  md5: z.string({ error: "Indiquez l'empreinte MD5 du fichier, en base64 (md5)." }).regex(/^[A-Za-z0-9+/]{22}==$/, { error: "L'empreinte MD5 doit être les 16 octets du MD5 du fichier, en base64 (24 caractères)." }),
+});
 const keySchema = z.object({ key: z.string({ error: "Indiquez la clé du fichier déposé (key)." }).min(1) });
 
 /**
@@ -17,8 +21,8 @@ const keySchema = z.object({ key: z.string({ error: "Indiquez la clé du fichier
 export const handler = adminRoute(async (event, admin) => {
   const schoolYear = parseInput(schoolYearSchema, pathParameter(event, 'schoolYear'), 'schoolYear');
   if (event.rawPath.endsWith('/uploads')) {
-    const { size } = parseInput(uploadSchema, jsonBody(event));
-    return json(201, await prepareImportUpload(d, { schoolYear, size }));
+    const { size, md5 } = parseInput(uploadSchema, jsonBody(event));
+    return json(201, await prepareImportUpload(d, { schoolYear, size, md5 }));
   }
   const isJson = /^application\/json/i.test(event.headers?.['content-type'] ?? '');
   const source = isJson ? { key: parseInput(keySchema, jsonBody(event)).key } : { file: bodyBytes(event) };

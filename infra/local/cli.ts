@@ -6,6 +6,7 @@
  * progress bar and prints every refused row with its line and reason.
  * `API_URL` and `TOKEN` point it at another deployment.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ensureJwtSecret, signLocalToken } from './jwt.ts';
@@ -56,7 +57,7 @@ let started: { jobId: string };
 if (bytes.length <= DIRECT_UPLOAD_MAX_BYTES) {
   started = await call('POST', base, { body: bytes, headers: { 'content-type': 'text/csv' } });
 } else {
-  const upload = await call('POST', `${base}/uploads`, { body: JSON.stringify({ size: bytes.length }), headers: { 'content-type': 'application/json' } });
+  const upload = await call('POST', `${base}/uploads`, { body: JSON.stringify({ size: bytes.length, md5: createHash('md5').update(bytes).digest('base64') }), headers: { 'content-type': 'application/json' } });
   const put = await fetch(upload.uploadUrl, { method: 'PUT', body: bytes, headers: upload.headers });
   if (!put.ok) {
     console.error(`Le dépôt du fichier a échoué (${put.status}).`);

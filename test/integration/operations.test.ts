@@ -2,6 +2,7 @@
  * The rectorat's operations over HTTP: import a campaign from a spreadsheet
  * (both encodings), follow it, cancel, invoice, and the daily digest.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,9 +64,11 @@ describe('importing a campaign from a spreadsheet', () => {
 
 describe('importing a file larger than a request can carry', () => {
   it('takes a presigned upload of the file, then its key, and imports it as a job', async () => {
-    const upload = await stack.admin('POST', '/admin/campaigns/2024-2025/imports/uploads', { size: utf8.length });
+    const upload = await stack.admin('POST', '/admin/campaigns/2024-2025/imports/uploads', { size: utf8.length, md5: createHash('md5').update(utf8).digest('base64') });
     expect(upload.status).toBe(201);
     expect(upload.json).toMatchObject({ method: 'PUT', key: expect.stringMatching(/^imports\/2024-2025\//) });
+    // S3 checks what is signed: the length, the type and the MD5 (s3rver checks none of them, S3 does).
+    expect(new URL(upload.json.uploadUrl).searchParams.get('X-Amz-SignedHeaders')?.split(';')).toEqual(expect.arrayContaining(['content-length', 'content-md5', 'content-type']));
     const put = await fetch(upload.json.uploadUrl, { method: 'PUT', body: utf8, headers: upload.json.headers });
     expect(put.status).toBe(200);
     const started = await stack.admin('POST', '/admin/campaigns/2024-2025/imports', { key: upload.json.key });
@@ -75,7 +78,10 @@ describe('importing a file larger than a request can carry', () => {
   });
 
   it('refuses an upload above 20 MB, a key that is not an upload of the campaign, and a body above API Gateway\'s 10 MB, each saying what to do', async () => {
-    const big = await stack.admin('POST', '/admin/campaigns/2024-2025/imports/uploads', { size: 21 * 1024 * 1024 });
+    const noMd5 = await stack.admin('POST', '/admin/campaigns/2024-2025/imports/uploads', { size: 100 });
+    expect(noMd5.status).toBe(400);
+    expect(noMd5.json.error.fields[0]).toMatchObject({ field: 'md5' });
+    const big = await stack.admin('POST', '/admin/campaigns/2024-2025/imports/uploads', { size: 21 * 1024 * 1024, md5: '1B2M2Y8AsgTpgAmY7PhCfg==' });
     expect(big.status).toBe(400);
     expect(big.json.error.fields[0]).toMatchObject({ field: 'size', message: expect.stringContaining('au plus 20 Mo') });
     const foreign = await stack.admin('POST', '/admin/campaigns/2024-2025/imports', { key: 'campaigns/2024-2025/secret.pdf' });

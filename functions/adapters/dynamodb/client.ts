@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 
 export function createDocumentClient(options: { region: string; endpoint?: string | undefined }): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
@@ -33,6 +33,17 @@ export async function transact(db: DynamoDBDocumentClient, items: TransactItems)
     return true;
   } catch (error) {
     if (cancellationReasons(error).includes('ConditionalCheckFailed')) return false;
+    throw error;
+  }
+}
+
+/** A conditional update; false when its condition failed (someone else won, or it already happened). */
+export async function updateIf(db: DynamoDBDocumentClient, input: UpdateCommandInput): Promise<boolean> {
+  try {
+    await db.send(new UpdateCommand(input));
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return false;
     throw error;
   }
 }

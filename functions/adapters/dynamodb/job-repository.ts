@@ -3,10 +3,10 @@
  * stream delivers to the worker; every transition out of `pending` is
  * conditional on it, so a job ends once however often it is delivered.
  */
-import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { progressState, type Job, type JobFailure, type JobProgress } from '../../core/jobs/job.ts';
 import type { JobCompletion, JobRepository } from '../../core/ports.ts';
-import { isConditionalCheckFailed, queryAll, transact, type TransactItems } from './client.ts';
+import { queryAll, transact, updateIf, type TransactItems } from './client.ts';
 import {
   JOB_ENTITY,
   JOB_FAILURE_PREFIX,
@@ -118,16 +118,29 @@ export function createJobRepository(db: DynamoDBDocumentClient, tableName: strin
     return Item ? jobOf(Item) : undefined;
   };
 
-  const openKeys = (id: string, since: string) => {
-    const keys = jobOpenIndexKeys(id, since);
-    return { ':gpk': keys.gsi1pk, ':gsk': keys.gsi1sk };
-  };
-
   const progress = async (id: string) => {
     const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: jobProgressKey(id), ConsistentRead: true }));
     if (!Item) return undefined;
     const { pk: _pk, sk: _sk, entity: _entity, kind: _kind, ...rest } = Item;
     return rest as unknown as JobProgress;
+  };
+
+  const fail: JobRepository['fail'] = async (job, failure, tally) => {
+    const owner = job.parentId ?? job.id;
+    return transact(db, [
+      {
+        Update: {
+          TableName: tableName,
+          Key: jobKey(job.id),
+          UpdateExpression: 'SET #state = :failed, finishedAt = :at, reason = :reason REMOVE gsi1pk, gsi1sk, wakeAt',
+          ConditionExpression: '#state IN (:pending, :waiting)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':failed': 'failed', ':pending': 'pending', ':waiting': 'waiting', ':at': failure.at, ':reason': failure.reason },
+        },
+      },
+      ...(job.parentId ? [progressCount(tableName, job.parentId, 'failed', failure.at, tally)] : []),
+      { Put: { TableName: tableName, Item: { ...jobFailureKey(owner, failureItemKey(failure, job.id)), entity: 'job-failure', ...failure } } },
+    ]);
   };
 
   return {
@@ -218,48 +231,18 @@ export function createJobRepository(db: DynamoDBDocumentClient, tableName: strin
       return transact(db, [...completionItems(tableName, completion), ...extra.map((job) => jobPut(tableName, job))]);
     },
 
-    async fail(job, failure, tally) {
-      const owner = job.parentId ?? job.id;
-      return transact(db, [
-        {
-          Update: {
-            TableName: tableName,
-            Key: jobKey(job.id),
-            UpdateExpression: 'SET #state = :failed, finishedAt = :at, reason = :reason REMOVE gsi1pk, gsi1sk, wakeAt',
-            ConditionExpression: '#state IN (:pending, :waiting)',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':failed': 'failed', ':pending': 'pending', ':waiting': 'waiting', ':at': failure.at, ':reason': failure.reason },
-          },
-        },
-        ...(job.parentId ? [progressCount(tableName, job.parentId, 'failed', failure.at, tally)] : []),
-        { Put: { TableName: tableName, Item: { ...jobFailureKey(owner, failureItemKey(failure, job.id)), entity: 'job-failure', ...failure } } },
-      ]);
-    },
+    fail,
 
     async retryLater(job, wakeAt, attempts, reason) {
-      try {
-        await db.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: jobKey(job.id),
-            UpdateExpression: 'SET #state = :waiting, wakeAt = :wakeAt, attempts = :attempts, reason = :reason, gsi1pk = :gpk, gsi1sk = :gsk',
-            ConditionExpression: '#state = :pending',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: {
-              ':waiting': 'waiting',
-              ':pending': 'pending',
-              ':wakeAt': wakeAt,
-              ':attempts': attempts,
-              ':reason': reason,
-              ...Object.fromEntries(Object.entries(jobWaitingIndexKeys(job.id, wakeAt)).map(([name, value]) => [name === 'gsi1pk' ? ':gpk' : ':gsk', value])),
-            },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return false;
-        throw error;
-      }
+      const waiting = jobWaitingIndexKeys(job.id, wakeAt);
+      return updateIf(db, {
+        TableName: tableName,
+        Key: jobKey(job.id),
+        UpdateExpression: 'SET #state = :waiting, wakeAt = :wakeAt, attempts = :attempts, reason = :reason, gsi1pk = :gpk, gsi1sk = :gsk',
+        ConditionExpression: '#state = :pending',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':waiting': 'waiting', ':pending': 'pending', ':wakeAt': wakeAt, ':attempts': attempts, ':reason': reason, ':gpk': waiting.gsi1pk, ':gsk': waiting.gsi1sk },
+      });
     },
 
     async wakeDue(now) {
@@ -271,22 +254,17 @@ export function createJobRepository(db: DynamoDBDocumentClient, tableName: strin
       });
       let woken = 0;
       for (const item of due) {
-        try {
-          // Pending again: the stream delivers the change to the worker.
-          await db.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: jobKey(String(item.id)),
-              UpdateExpression: 'SET #state = :pending, gsi1pk = :gpk, gsi1sk = :gsk REMOVE wakeAt',
-              ConditionExpression: '#state = :waiting AND wakeAt = :wakeAt',
-              ExpressionAttributeNames: { '#state': 'state' },
-              ExpressionAttributeValues: { ':pending': 'pending', ':waiting': 'waiting', ':wakeAt': item.wakeAt, ...openKeys(String(item.id), now) },
-            }),
-          );
-          woken += 1;
-        } catch (error) {
-          if (!isConditionalCheckFailed(error)) throw error;
-        }
+        // Pending again: the stream delivers the change to the worker.
+        const open = jobOpenIndexKeys(String(item.id), now);
+        const done = await updateIf(db, {
+          TableName: tableName,
+          Key: jobKey(String(item.id)),
+          UpdateExpression: 'SET #state = :pending, gsi1pk = :gpk, gsi1sk = :gsk REMOVE wakeAt',
+          ConditionExpression: '#state = :waiting AND wakeAt = :wakeAt',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':pending': 'pending', ':waiting': 'waiting', ':wakeAt': item.wakeAt, ':gpk': open.gsi1pk, ':gsk': open.gsi1sk },
+        });
+        if (done) woken += 1;
       }
       return woken;
     },
@@ -305,81 +283,55 @@ export function createJobRepository(db: DynamoDBDocumentClient, tableName: strin
         if ((job.redelivered ?? 0) >= 1) {
           // Lost twice: the job ends, listed with its reason, rather than wait for ever.
           const reason = "La tâche n'a pas pu être exécutée : son message s'est perdu deux fois. Relancez l'action qui l'a créée.";
-          if (await this.fail(job, { item: job.label ?? job.id, reason, at: now })) outcome.failed += 1;
+          if (await fail(job, { item: job.label ?? job.id, reason, at: now })) outcome.failed += 1;
           continue;
         }
-        try {
-          // Any change of a pending job is a new stream record: the worker gets it again.
-          await db.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: jobKey(job.id),
-              UpdateExpression: 'SET redelivered = :one, gsi1sk = :gsk',
-              ConditionExpression: '#state = :pending AND gsi1sk = :previous',
-              ExpressionAttributeNames: { '#state': 'state' },
-              ExpressionAttributeValues: { ':one': 1, ':pending': 'pending', ':previous': item.gsi1sk, ':gsk': jobOpenIndexKeys(job.id, now).gsi1sk },
-            }),
-          );
-          outcome.redelivered += 1;
-        } catch (error) {
-          if (!isConditionalCheckFailed(error)) throw error;
-        }
+        // Any change of a pending job is a new stream record: the worker gets it again.
+        const written = await updateIf(db, {
+          TableName: tableName,
+          Key: jobKey(job.id),
+          UpdateExpression: 'SET redelivered = :one, gsi1sk = :gsk',
+          ConditionExpression: '#state = :pending AND gsi1sk = :previous',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':one': 1, ':pending': 'pending', ':previous': item.gsi1sk, ':gsk': jobOpenIndexKeys(job.id, now).gsi1sk },
+        });
+        if (written) outcome.redelivered += 1;
       }
       return outcome;
     },
 
     async claimEmail(jobId, now, leaseUntil) {
-      try {
-        await db.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: jobEmailKey(jobId),
-            UpdateExpression: 'SET entity = :entity, leaseUntil = :lease',
-            ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(sentAt) AND leaseUntil < :now)',
-            ExpressionAttributeValues: { ':entity': 'job-email', ':lease': leaseUntil, ':now': now },
-          }),
-        );
-        return { claimed: true };
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-      }
+      const claimed = await updateIf(db, {
+        TableName: tableName,
+        Key: jobEmailKey(jobId),
+        UpdateExpression: 'SET entity = :entity, leaseUntil = :lease',
+        ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(sentAt) AND leaseUntil < :now)',
+        ExpressionAttributeValues: { ':entity': 'job-email', ':lease': leaseUntil, ':now': now },
+      });
+      if (claimed) return { claimed: true };
       const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: jobEmailKey(jobId), ConsistentRead: true }));
       if (typeof Item?.sentAt === 'string') return { claimed: false, sentAt: Item.sentAt };
       return { claimed: false, heldUntil: String(Item?.leaseUntil ?? now) };
     },
 
     async releaseEmail(jobId, leaseUntil) {
-      try {
-        await db.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: jobEmailKey(jobId),
-            UpdateExpression: 'SET leaseUntil = :zero',
-            ConditionExpression: 'leaseUntil = :lease AND attribute_not_exists(sentAt)',
-            ExpressionAttributeValues: { ':lease': leaseUntil, ':zero': '1970-01-01T00:00:00.000Z' },
-          }),
-        );
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-      }
+      await updateIf(db, {
+        TableName: tableName,
+        Key: jobEmailKey(jobId),
+        UpdateExpression: 'SET leaseUntil = :zero',
+        ConditionExpression: 'leaseUntil = :lease AND attribute_not_exists(sentAt)',
+        ExpressionAttributeValues: { ':lease': leaseUntil, ':zero': '1970-01-01T00:00:00.000Z' },
+      });
     },
 
     async recordEmailSent(jobId, at) {
-      try {
-        await db.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: jobEmailKey(jobId),
-            UpdateExpression: 'SET sentAt = :at',
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(sentAt)',
-            ExpressionAttributeValues: { ':at': at },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return false;
-        throw error;
-      }
+      return updateIf(db, {
+        TableName: tableName,
+        Key: jobEmailKey(jobId),
+        UpdateExpression: 'SET sentAt = :at',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(sentAt)',
+        ExpressionAttributeValues: { ':at': at },
+      });
     },
   };
 }
