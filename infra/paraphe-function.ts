@@ -45,6 +45,48 @@ export interface ParapheFunctionProps {
 }
 
 /**
+ * The IAM actions each access level grants: exactly those of the SDK commands
+ * the adapters send (functions/adapters), nothing the code never calls (no
+ * Scan, no DescribeTable, no DeleteObject, no SendEmail). A test greps the
+ * adapters for the commands and checks both directions.
+ *
+ * DynamoDB authorises each action inside TransactWriteItems by its own
+ * action (Put → PutItem, Update → UpdateItem, Delete → DeleteItem,
+ * ConditionCheck → ConditionCheckItem); there is no TransactWriteItems action
+ * to grant. DeleteItem stays: guards, reminder slots and rotated signing links
+ * are deleted (DeleteCommand and Delete in transactions); BatchWriteItem stays:
+ * a job's rejected rows are recorded 25 at a time (job-repository
+ * recordFailures).
+ */
+export const TABLE_ACTIONS = {
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+  readwrite: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:BatchWriteItem',
+  ],
+} as const satisfies Record<NonNullable<FunctionSpec['table']>, readonly string[]>;
+
+/**
+ * GetObject also covers HeadObject; GetObjectVersion reads evidence by its
+ * recorded version id; PutObject also signs the presigned import uploads.
+ */
+export const BUCKET_ACTIONS = {
+  read: ['s3:GetObject', 's3:GetObjectVersion'],
+  readwrite: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'],
+} as const satisfies Record<NonNullable<FunctionSpec['bucket']>, readonly string[]>;
+
+/** The mailer sends MIME messages (SendRawEmailCommand) only. */
+export const SEND_EMAIL_ACTIONS = ['ses:SendRawEmail'] as const;
+
+export const SEALING_SECRET_ACTIONS = ['secretsmanager:GetSecretValue'] as const;
+
+/**
  * Files the code reads at run time with `new URL(<relative>, import.meta.url)`.
  * In the bundle every module is `index.mjs` at the root of the package, so
  * each folder is copied where that same relative URL lands from there:
@@ -144,7 +186,8 @@ export class ParapheFunction extends Construct {
 
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (added by tracing: ACTIVE).',
+      reason:
+        'X-Ray PutTraceSegments/PutTelemetryRecords (tracing: ACTIVE) and, for the stream worker, dynamodb:ListStreams (its event source mapping) support no resource-level permissions.',
     });
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
@@ -154,20 +197,11 @@ export class ParapheFunction extends Construct {
     if (spec.table) this.grantTable(props.table, spec.table);
     if (spec.bucket) this.grantBucket(props.bucket, spec.bucket);
     if (spec.sendsEmail) this.grantSendEmail(props.sendingIdentity);
-    if (sealsDocuments(spec)) props.sealingSecret.grantRead(this.role);
+    if (sealsDocuments(spec)) this.grantSealingSecret(props.sealingSecret);
   }
 
   /** Item-level actions on the table and its named indexes; no wildcard ARNs. */
   private grantTable(table: TableRef, access: NonNullable<FunctionSpec['table']>): void {
-    const read = [
-      'dynamodb:GetItem',
-      'dynamodb:BatchGetItem',
-      'dynamodb:Query',
-      'dynamodb:Scan',
-      'dynamodb:ConditionCheckItem',
-      'dynamodb:DescribeTable',
-    ];
-    const write = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
     const stack = Stack.of(this);
     const indexArns = table.indexNames.map((name) =>
       stack.formatArn({
@@ -178,7 +212,7 @@ export class ParapheFunction extends Construct {
     );
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: access === 'readwrite' ? [...read, ...write] : read,
+        actions: [...TABLE_ACTIONS[access]],
         resources: [table.table.tableArn, ...indexArns],
       }),
     );
@@ -192,10 +226,7 @@ export class ParapheFunction extends Construct {
     const objects = bucket.arnForObjects('*');
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions:
-          access === 'readwrite'
-            ? ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject']
-            : ['s3:GetObject', 's3:GetObjectVersion'],
+        actions: [...BUCKET_ACTIONS[access]],
         resources: [objects],
       }),
     );
@@ -213,10 +244,15 @@ export class ParapheFunction extends Construct {
   private grantSendEmail(identity: SendingIdentity): void {
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        actions: [...SEND_EMAIL_ACTIONS],
         resources: [identity.emailIdentityArn, identity.configurationSetArn],
       }),
     );
+  }
+
+  /** The value only (the code never describes the secret); the secret is under the AWS-managed key, so no kms grant. */
+  private grantSealingSecret(secret: ISecret): void {
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...SEALING_SECRET_ACTIONS], resources: [secret.secretArn] }));
   }
 }
 
