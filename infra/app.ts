@@ -6,6 +6,7 @@ import type { FunctionSpec } from './functions.ts';
 import { ParapheNagChecks } from './nag.ts';
 import { StatefulStack } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
+import { WEB_ACL_REGION, WebAclStack } from './web-acl-stack.ts';
 
 /**
  * Every setting is read from CDK context (`cdk deploy -c senderEmail=…` or
@@ -23,6 +24,10 @@ const SETTINGS = {
   oidcIssuer: { env: 'PARAPHE_OIDC_ISSUER', default: 'https://login.example.org/realms/paraphe' },
   oidcAudience: { env: 'PARAPHE_OIDC_AUDIENCE', default: 'paraphe-admin' },
   objectLockRetentionDays: { env: 'PARAPHE_OBJECT_LOCK_RETENTION_DAYS', default: '3650' },
+  /** The public name (CloudFront), with its ACM certificate in us-east-1. */
+  domainName: { env: 'PARAPHE_DOMAIN_NAME', default: undefined },
+  certificateArn: { env: 'PARAPHE_CERTIFICATE_ARN', default: undefined },
+  /** The API's regional custom domain (CloudFront's origin), with its ACM certificate in the stacks' region. */
   apiDomainName: { env: 'PARAPHE_API_DOMAIN_NAME', default: undefined },
   apiCertificateArn: { env: 'PARAPHE_API_CERTIFICATE_ARN', default: undefined },
   alarmEmail: { env: 'PARAPHE_ALARM_EMAIL', default: undefined },
@@ -31,6 +36,16 @@ const SETTINGS = {
 type SettingName = keyof typeof SETTINGS;
 
 const PLACEHOLDER_SETTINGS: readonly SettingName[] = ['senderEmail', 'rectoratContactEmail', 'oidcIssuer', 'oidcAudience'];
+
+/**
+ * Without them CloudFront would serve its *.cloudfront.net name and reach the API by its
+ * execute-api host, which then stays open to anyone who bypasses the web ACL: fine for dev only.
+ */
+const PROD_REQUIRED_SETTINGS: readonly SettingName[] = ['domainName', 'certificateArn', 'apiDomainName', 'apiCertificateArn'];
+
+const hostName = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a host name such as paraphe.ac-example.fr (lowercase, no scheme)');
 
 const settingsSchema = z
   .object({
@@ -45,13 +60,34 @@ const settingsSchema = z
       .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
       .pipe(z.array(z.string()).min(1)),
     objectLockRetentionDays: z.coerce.number().int().min(1).max(36_500),
-    apiDomainName: z.string().min(1).optional(),
-    apiCertificateArn: z.string().startsWith('arn:').optional(),
+    domainName: hostName.optional(),
+    certificateArn: z
+      .string()
+      .regex(new RegExp(`^arn:aws[a-z-]*:acm:${WEB_ACL_REGION}:\\d{12}:certificate/`), `an ACM certificate ARN in ${WEB_ACL_REGION} (CloudFront takes no other region)`)
+      .optional(),
+    apiDomainName: hostName.optional(),
+    apiCertificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:/, 'an ACM certificate ARN').optional(),
     alarmEmail: z.email().optional(),
   })
   .refine((s) => (s.apiDomainName === undefined) === (s.apiCertificateArn === undefined), {
     message: 'apiDomainName and apiCertificateArn go together',
     path: ['apiDomainName'],
+  })
+  .refine((s) => (s.domainName === undefined) === (s.certificateArn === undefined), {
+    message: 'domainName and certificateArn go together',
+    path: ['domainName'],
+  })
+  .refine((s) => s.domainName === undefined || s.apiDomainName !== undefined, {
+    message: 'a public domainName needs apiDomainName (+ apiCertificateArn), the origin CloudFront reaches once the execute-api endpoint is off',
+    path: ['apiDomainName'],
+  })
+  .refine((s) => s.domainName === undefined || s.domainName !== s.apiDomainName, {
+    message: 'must differ from domainName: the public name points at CloudFront, this one at the API',
+    path: ['apiDomainName'],
+  })
+  .refine((s) => (s.apiCertificateArn?.split(':')[3] ?? s.region) === s.region, {
+    message: 'the API certificate must be in the stacks\' region',
+    path: ['apiCertificateArn'],
   });
 
 export type ParapheSettings = z.infer<typeof settingsSchema>;
@@ -78,6 +114,12 @@ export function readSettings(
   if (parsed.data.stage === 'prod' && placeholders.length > 0) {
     throw new Error(`Stage prod needs real values, not placeholders, for: ${placeholders.map(describe).join(', ')}`);
   }
+  const missing = PROD_REQUIRED_SETTINGS.filter((name) => parsed.data[name] === undefined);
+  if (parsed.data.stage === 'prod' && missing.length > 0) {
+    throw new Error(
+      `Stage prod serves the API through CloudFront and its web ACL only, and needs: ${missing.map(describe).join(', ')}`,
+    );
+  }
   return parsed.data;
 }
 
@@ -89,6 +131,7 @@ function describe(name: string): string {
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface ParapheStacks {
+  webAcl: WebAclStack;
   stateful: StatefulStack;
   stateless: StatelessStack;
 }
@@ -110,6 +153,11 @@ export function createParaphe(
     mailDomain,
     objectLockRetentionDays: settings.objectLockRetentionDays,
   });
+  const webAcl = new WebAclStack(app, `${prefix}-WebAcl`, {
+    env: { account: env.account, region: WEB_ACL_REGION },
+    description: 'Paraphe: web ACL of the CloudFront distribution (CLOUDFRONT scope lives in us-east-1)',
+    terminationProtection: settings.stage === 'prod',
+  });
   const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
     env,
     description: 'Paraphe: functions, HTTP API, schedules, alarms',
@@ -124,13 +172,18 @@ export function createParaphe(
       settings.apiDomainName && settings.apiCertificateArn
         ? { domainName: settings.apiDomainName, certificateArn: settings.apiCertificateArn }
         : undefined,
+    publicDomain:
+      settings.domainName && settings.certificateArn
+        ? { domainName: settings.domainName, certificateArn: settings.certificateArn }
+        : undefined,
+    webAclArn: webAcl.webAclArn,
     alarmEmail: settings.alarmEmail,
   });
 
   Tags.of(app).add('project', 'paraphe');
   Tags.of(app).add('stage', settings.stage);
   Validations.of(app).addPlugins(new ParapheNagChecks(app));
-  return { stateful, stateless };
+  return { webAcl, stateful, stateless };
 }
 
 function main(): void {

@@ -18,3 +18,30 @@ export const PUBLIC_RATE_LIMIT = {
 
 /** Whether a request path falls under the public rate-based rule. */
 export const underPublicRateLimit = (path: string): boolean => PUBLIC_RATE_LIMIT.pathPrefixes.some((prefix) => path.startsWith(prefix));
+
+/**
+ * What a client over the limit receives: WAF's custom response in AWS (the rate-based rule's
+ * block action), the same status and page from the local gateway.
+ */
+export const PUBLIC_RATE_LIMIT_STATUS = 429;
+
+/** `Retry-After` of that response, in seconds: one evaluation window. */
+export const PUBLIC_RATE_LIMIT_RETRY_AFTER_SECONDS = PUBLIC_RATE_LIMIT.windowSeconds;
+
+/** The page of that response (WAF custom response bodies are static, at most 4 KB). */
+export const PUBLIC_RATE_LIMIT_BODY =
+  '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Trop de demandes</title></head>' +
+  '<body><h1>Trop de demandes</h1><p>Votre connexion a envoyé trop de demandes en peu de temps. ' +
+  'Merci de patienter une minute, puis de recharger la page.</p></body></html>';
+
+/**
+ * API Gateway route-level throttling (token bucket per route, all clients together): every public
+ * route has a smaller budget than the admin routes, so a flood of the public routes that gets past
+ * WAF (many addresses) is refused there before it reaches the admin ones' Lambda capacity.
+ */
+export const ROUTE_THROTTLE = {
+  /** Each public route (signing and avenant pages, forms, PDFs, design-system assets). */
+  public: { rateLimit: 10, burstLimit: 20 },
+  /** Each admin route (the stage's default). */
+  admin: { rateLimit: 25, burstLimit: 50 },
+} as const;

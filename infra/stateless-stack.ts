@@ -20,6 +20,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import { EdgeDistribution, type PublicDomainSettings } from './edge-distribution.ts';
+import { ROUTE_THROTTLE } from './edge-limits.ts';
 import { functionSpecs, SCHEDULE_TIME_ZONE, type FunctionSpec, type RouteSpec } from './functions.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
 import { ParapheFunction } from './paraphe-function.ts';
@@ -32,10 +34,17 @@ export interface AdminAuthSettings {
   audience: readonly string[];
 }
 
+/** The API's regional custom domain: CloudFront's origin, and what lets the execute-api endpoint be turned off. */
 export interface CustomDomainSettings {
   domainName: string;
   /** ACM certificate for domainName, in the stack's region. */
   certificateArn: string;
+}
+
+/** Throttling of one route (token bucket, all clients together). */
+export interface RouteThrottle {
+  rateLimit: number;
+  burstLimit: number;
 }
 
 export interface StatelessStackProps extends StackProps {
@@ -45,13 +54,21 @@ export interface StatelessStackProps extends StackProps {
   rectoratContactEmail: string;
   rectoratDigestEmails?: string;
   adminAuth: AdminAuthSettings;
-  /** Serve the API on this domain; PUBLIC_BASE_URL follows. Default: the execute-api URL. */
+  /**
+   * The API's regional custom domain, CloudFront's origin. With it the execute-api endpoint is
+   * disabled; without it (a dev stage) CloudFront reaches the execute-api host, which stays open.
+   */
   customDomain?: CustomDomainSettings;
+  /** The public name, on CloudFront; PUBLIC_BASE_URL follows. Default: the distribution's *.cloudfront.net name. */
+  publicDomain?: PublicDomainSettings;
+  /** ARN of the CLOUDFRONT-scoped web ACL (the us-east-1 stack). */
+  webAclArn: string;
   /** Subscribed to the alarm topic when given. */
   alarmEmail?: string;
   /** The catalogue; defaults to infra/functions.ts. Tests pass their own. */
   functions?: readonly FunctionSpec[];
-  throttle?: apigw.ThrottleSettings;
+  /** Per-route budgets; default ROUTE_THROTTLE (infra/edge-limits.ts). */
+  routeThrottle?: { public: RouteThrottle; admin: RouteThrottle };
   /** SES's sending quota of the account and region, in messages per second; every email path together stays within it. */
   sesMaxSendRate?: number;
 }
@@ -79,7 +96,10 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
 export class StatelessStack extends Stack {
   readonly functions = new Map<string, ParapheFunction>();
   readonly api: apigw.HttpApi;
+  readonly edge: EdgeDistribution;
   readonly publicBaseUrl: string;
+  private readonly stage: apigw.HttpStage;
+  private readonly publicRouteKeys: string[] = [];
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -89,10 +109,19 @@ export class StatelessStack extends Stack {
     this.api = new apigw.HttpApi(this, 'Api', {
       description: 'Paraphe: conventions ENT-École',
       createDefaultStage: false,
+      // Only CloudFront (and its web ACL) in front: no second door, once the custom domain is its origin.
+      disableExecuteApiEndpoint: props.customDomain !== undefined,
     });
     const domain = props.customDomain && this.createDomain(props.customDomain);
-    this.createDefaultStage(domain, props.throttle);
-    this.publicBaseUrl = props.customDomain ? `https://${props.customDomain.domainName}` : this.api.apiEndpoint;
+    const throttle = props.routeThrottle ?? ROUTE_THROTTLE;
+    this.stage = this.createDefaultStage(domain, throttle.admin);
+    this.edge = new EdgeDistribution(this, 'Edge', {
+      api: this.api,
+      originDomainName: props.customDomain?.domainName,
+      publicDomain: props.publicDomain,
+      webAclArn: props.webAclArn,
+    });
+    this.publicBaseUrl = this.edge.url;
 
     const adminAuthorizer = new HttpJwtAuthorizer('AdminJwt', props.adminAuth.issuer, {
       jwtAudience: [...props.adminAuth.audience],
@@ -129,6 +158,7 @@ export class StatelessStack extends Stack {
       if (spec.streamSource && jobsDlq) this.addStreamSource(fn, spec, stateful.table.table, jobsDlq);
     }
 
+    this.throttlePublicRoutes(throttle.public);
     this.createAlarms(scheduledRunsDlq, props.alarmEmail, jobsDlq, specs);
     new CfnOutput(this, 'PublicBaseUrl', { value: this.publicBaseUrl });
   }
@@ -143,15 +173,15 @@ export class StatelessStack extends Stack {
     return domain;
   }
 
-  private createDefaultStage(domain: apigw.DomainName | undefined, throttle?: apigw.ThrottleSettings): void {
+  private createDefaultStage(domain: apigw.DomainName | undefined, throttle: RouteThrottle): apigw.HttpStage {
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_YEAR });
-    new apigw.HttpStage(this, 'DefaultStage', {
+    return new apigw.HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
-      // A few thousand communes sign once a year; this leaves room for a
-      // campaign launch while capping what a runaway client can cost.
-      throttle: throttle ?? { rateLimit: 25, burstLimit: 50 },
+      // Every route's default (the admin ones keep it): a few thousand communes sign once a year;
+      // this leaves room for a campaign launch while capping what a runaway client can cost.
+      throttle,
       accessLogSettings: {
         destination: new apigw.LogGroupLogDestination(accessLogs),
         format: ACCESS_LOG_FORMAT,
@@ -171,6 +201,9 @@ export class StatelessStack extends Stack {
         authorizer: route.auth === 'admin' ? adminAuthorizer : new apigw.HttpNoneAuthorizer(),
       });
       if (route.auth === 'public' && created) {
+        this.publicRouteKeys.push(`${route.method} ${route.path}`);
+        // Route settings name the route: it must exist before the stage that throttles it.
+        this.stage.node.addDependency(created);
         Validations.of(created).acknowledge({
           id: 'AwsSolutions-APIG4',
           reason:
@@ -178,6 +211,19 @@ export class StatelessStack extends Stack {
         });
       }
     }
+  }
+
+  /**
+   * Each public route gets the smaller budget (HttpStage has no route settings: the L1 property).
+   * HTTP API throttles each route on its own bucket, so a flood of the signing routes spends the
+   * public budgets, never the admin routes'.
+   */
+  private throttlePublicRoutes(throttle: RouteThrottle): void {
+    if (this.publicRouteKeys.length === 0) return;
+    const cfnStage = this.stage.node.defaultChild as apigw.CfnStage;
+    cfnStage.routeSettings = Object.fromEntries(
+      this.publicRouteKeys.map((key) => [key, { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit }]),
+    );
   }
 
   /**

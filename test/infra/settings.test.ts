@@ -3,6 +3,18 @@ import { readSettings } from '../../infra/app.ts';
 
 const noContext = (): undefined => undefined;
 
+const PROD_ENV = {
+  PARAPHE_STAGE: 'prod',
+  PARAPHE_SENDER_EMAIL: 'ne-pas-repondre@paraphe.ac-example.fr',
+  PARAPHE_RECTORAT_CONTACT_EMAIL: 'ent-ecole@ac-example.fr',
+  PARAPHE_OIDC_ISSUER: 'https://login.ac-example.fr',
+  PARAPHE_OIDC_AUDIENCE: 'paraphe',
+  PARAPHE_DOMAIN_NAME: 'paraphe.ac-example.fr',
+  PARAPHE_CERTIFICATE_ARN: 'arn:aws:acm:us-east-1:111111111111:certificate/11111111-1111-1111-1111-111111111111',
+  PARAPHE_API_DOMAIN_NAME: 'api.paraphe.ac-example.fr',
+  PARAPHE_API_CERTIFICATE_ARN: 'arn:aws:acm:eu-west-3:111111111111:certificate/00000000-0000-0000-0000-000000000000',
+};
+
 describe('settings', () => {
   it('default to a dev stage in eu-west-3 with ten years of Object Lock', () => {
     const settings = readSettings(noContext, {});
@@ -34,13 +46,28 @@ describe('settings', () => {
     expect(() => readSettings(noContext, { PARAPHE_STAGE: 'prod' })).toThrow(
       /senderEmail.*rectoratContactEmail.*oidcIssuer.*oidcAudience/,
     );
-    const prod = readSettings(noContext, {
-      PARAPHE_STAGE: 'prod',
-      PARAPHE_SENDER_EMAIL: 'ne-pas-repondre@paraphe.ac-example.fr',
-      PARAPHE_RECTORAT_CONTACT_EMAIL: 'ent-ecole@ac-example.fr',
-      PARAPHE_OIDC_ISSUER: 'https://login.ac-example.fr',
-      PARAPHE_OIDC_AUDIENCE: 'paraphe',
-    });
+    const prod = readSettings(noContext, PROD_ENV);
     expect(prod.stage).toBe('prod');
+  });
+
+  it('refuse a prod stage without the public domain and the API origin domain, each with its certificate', () => {
+    const { PARAPHE_DOMAIN_NAME: _d, PARAPHE_CERTIFICATE_ARN: _c, PARAPHE_API_DOMAIN_NAME: _a, PARAPHE_API_CERTIFICATE_ARN: _ac, ...withoutDomains } = PROD_ENV;
+    expect(() => readSettings(noContext, withoutDomains)).toThrow(
+      /through CloudFront.*domainName \(context domainName or PARAPHE_DOMAIN_NAME\).*certificateArn.*apiDomainName.*apiCertificateArn/,
+    );
+  });
+
+  it('want the public certificate in us-east-1, the API one in the stacks\' region, and two different names', () => {
+    const eu = 'arn:aws:acm:eu-west-3:111111111111:certificate/x';
+    expect(() => readSettings(noContext, { ...PROD_ENV, PARAPHE_CERTIFICATE_ARN: eu })).toThrow(/certificateArn.*us-east-1/);
+    expect(() => readSettings(noContext, { ...PROD_ENV, PARAPHE_API_CERTIFICATE_ARN: PROD_ENV.PARAPHE_CERTIFICATE_ARN })).toThrow(/apiCertificateArn.*region/);
+    expect(() => readSettings(noContext, { ...PROD_ENV, PARAPHE_API_DOMAIN_NAME: PROD_ENV.PARAPHE_DOMAIN_NAME })).toThrow(/apiDomainName.*differ/);
+    expect(() => readSettings(noContext, { ...PROD_ENV, PARAPHE_DOMAIN_NAME: 'https://paraphe.ac-example.fr' })).toThrow(/domainName.*host name/);
+  });
+
+  it('want the API origin domain whenever a public domain is set, so the execute-api endpoint can be turned off', () => {
+    expect(() =>
+      readSettings(noContext, { PARAPHE_DOMAIN_NAME: PROD_ENV.PARAPHE_DOMAIN_NAME, PARAPHE_CERTIFICATE_ARN: PROD_ENV.PARAPHE_CERTIFICATE_ARN }),
+    ).toThrow(/apiDomainName.*needs apiDomainName/);
   });
 });

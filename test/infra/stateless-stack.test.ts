@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { JOB_TAG } from '../../functions/core/jobs/email-once.ts';
 import { functionSpecs } from '../../infra/functions.ts';
 import { toCronExpression } from '../../infra/stateless-stack.ts';
-import { buildTestParaphe, logicalIdOf, scheduledSpec } from './support.ts';
+import { buildTestParaphe, DOMAIN_SETTINGS, logicalIdOf, scheduledSpec } from './support.ts';
 
 const { statelessTemplate: template, specs } = buildTestParaphe();
 const routes = specs.flatMap((spec) => spec.routes.map((route) => ({ ...route, name: spec.name })));
@@ -55,24 +55,19 @@ describe('the HTTP API', () => {
     expect(stage.Properties.AccessLogSettings.Format).not.toContain('$context.path');
   });
 
-  it('gives the functions the API URL as PUBLIC_BASE_URL when no custom domain is set', () => {
-    const apiId = Object.keys(template.findResources('AWS::ApiGatewayV2::Api'))[0];
+  it('gives the functions the distribution URL as PUBLIC_BASE_URL when no domain is set (a dev stage)', () => {
+    const distributionId = Object.keys(template.findResources('AWS::CloudFront::Distribution'))[0];
     template.allResourcesProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ PUBLIC_BASE_URL: { 'Fn::GetAtt': [apiId, 'ApiEndpoint'] } }) },
+      Environment: { Variables: Match.objectLike({ PUBLIC_BASE_URL: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }]] } }) },
     });
   });
 
-  it('serves a custom domain, and uses it as PUBLIC_BASE_URL, when one is set', () => {
-    const { statelessTemplate } = buildTestParaphe({
-      settings: {
-        apiDomainName: 'paraphe.example.org',
-        apiCertificateArn: 'arn:aws:acm:eu-west-3:111111111111:certificate/00000000-0000-0000-0000-000000000000',
-      },
-    });
-    statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::DomainName', { DomainName: 'paraphe.example.org' });
+  it('serves the API custom domain (the origin) and uses the public domain as PUBLIC_BASE_URL when both are set', () => {
+    const { statelessTemplate } = buildTestParaphe({ settings: DOMAIN_SETTINGS });
+    statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::DomainName', { DomainName: DOMAIN_SETTINGS.apiDomainName });
     statelessTemplate.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
     statelessTemplate.allResourcesProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ PUBLIC_BASE_URL: 'https://paraphe.example.org' }) },
+      Environment: { Variables: Match.objectLike({ PUBLIC_BASE_URL: `https://${DOMAIN_SETTINGS.domainName}` }) },
     });
   });
 });

@@ -21,6 +21,7 @@ export interface TestParaphe extends ParapheStacks {
   specs: readonly FunctionSpec[];
   statefulTemplate: Template;
   statelessTemplate: Template;
+  webAclTemplate: Template;
 }
 
 export function buildTestParaphe(
@@ -39,8 +40,17 @@ export function buildTestParaphe(
     ...stacks,
     statefulTemplate: Template.fromStack(stacks.stateful),
     statelessTemplate: Template.fromStack(stacks.stateless),
+    webAclTemplate: Template.fromStack(stacks.webAcl),
   };
 }
+
+/** A stage with both names: the public one on CloudFront, the API's regional one as its origin. */
+export const DOMAIN_SETTINGS = {
+  domainName: 'paraphe.example.org',
+  certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/11111111-1111-1111-1111-111111111111',
+  apiDomainName: 'api.paraphe.example.org',
+  apiCertificateArn: 'arn:aws:acm:eu-west-3:111111111111:certificate/00000000-0000-0000-0000-000000000000',
+} as const;
 
 /** A scheduled entry, as the reminder and digest functions will be declared. */
 export const scheduledSpec: FunctionSpec = {
