@@ -4,7 +4,7 @@ import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { functionSpecs } from '../../infra/functions.ts';
 import { ParapheNagChecks } from '../../infra/nag.ts';
-import { buildTestParaphe, scheduledSpec } from './support.ts';
+import { buildTestParaphe, DOMAIN_SETTINGS, scheduledSpec } from './support.ts';
 
 function acknowledgedReasons(root: IConstruct): Array<{ id: string; reason: unknown }> {
   return root.node.findAll().flatMap((construct) =>
@@ -23,6 +23,13 @@ describe('cdk-nag AwsSolutions', () => {
     const report = new ParapheNagChecks().validateScope(app);
     expect(report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
     expect(report.success).toBe(true);
+  });
+
+  it('finds nothing left unacknowledged either with the public and API domains set (prod)', () => {
+    const { app: withDomains } = buildTestParaphe({ settings: { ...DOMAIN_SETTINGS } });
+    withDomains.synth();
+    const report = new ParapheNagChecks().validateScope(withDomains);
+    expect(report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
   });
 
   it('has a written reason for every acknowledged finding', () => {
