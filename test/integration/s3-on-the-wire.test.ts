@@ -145,3 +145,88 @@ describe('the document store', () => {
     expect(await deps.documents.head('imports/wire/upload.csv')).toMatchObject({ size: file.length });
   });
 });
+
+describe('a convention\'s life on the wire', () => {
+  it('every PUT Paraphe makes to send, sign and countersign is create-only and carries its checksum', async () => {
+    const before = putsOf(await recordedS3Requests(bucket)).length;
+    const { id, path } = await sentConvention(stack, { ...campaign2026, schoolYear: '2051-2052' }, withEmail(lespignan, 'wire-life'));
+    await sign(path, lespignan.mayor.name);
+    await drainJobs(deps, (await jobOf('seal-signed', id)).id);
+    const countersigned = await stack.admin('POST', `/admin/conventions/${id}/countersign`);
+    expect(countersigned.status).toBe(200);
+    await drainJobs(deps, (await jobOf('seal-executed', id)).id);
+
+    const convention = (await stack.admin('GET', `/admin/conventions/${id}`)).json;
+    expect(convention.status).toBe('executed');
+    const puts = putsOf(await recordedS3Requests(bucket)).slice(before);
+    expect(puts.map((put) => put.key)).toEqual([convention.document.key, convention.signedDocument.key, convention.executedDocument.key]);
+    for (const put of puts) {
+      expect(put.status).toBe(200);
+      expect(put.headers['if-none-match']).toBe('*');
+      expect(put.headers['x-amz-checksum-sha256']).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+      expect(put.headers['content-md5']).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+    }
+    // What each PUT carried is what was recorded: the SHA-256 on the wire (base64) is the record's (hex).
+    expect(puts.map((put) => Buffer.from(put.headers['x-amz-checksum-sha256']!, 'base64').toString('hex'))).toEqual([
+      convention.document.sha256,
+      convention.signedDocument.sha256,
+      convention.executedDocument.sha256,
+    ]);
+  });
+
+  it('a seal job whose document an earlier try already stored meets 412 and completes with the stored object, recorded and emailed', async () => {
+    const { id, path, email } = await sentConvention(stack, { ...campaign2026, schoolYear: '2052-2053' }, withEmail(leBoulou, 'wire-retry'));
+    await sign(path, leBoulou.mayor.name);
+    const convention = (await stack.admin('GET', `/admin/conventions/${id}`)).json;
+    // An earlier try stored its signed copy and died before recording it (its bytes need not be these ones).
+    const signedKey = convention.document.key.replace(/convention\.pdf$/, 'convention-signee.pdf');
+    const earlier = bytesOf('%PDF-1.7 copie scellée par un essai précédent');
+    expect((await deps.documents.put(signedKey, earlier, 'application/pdf')).created).toBe(true);
+
+    expect(await runJob(deps, jobDefinitions, await jobOf('seal-signed', id), budget)).toBe('done');
+    const after = (await stack.admin('GET', `/admin/conventions/${id}`)).json;
+    expect(after.signedDocument).toEqual({ key: signedKey, sha256: sha256Hex(earlier) });
+    expect(putsOf(await recordedS3Requests(bucket), signedKey).map((put) => put.status)).toEqual([200, 412]);
+    const mails = await stack.inbox(email);
+    expect(mails).toHaveLength(2);
+    expect(sha256Hex(Buffer.from(mails[1]!.attachments[0]!.content, 'base64'))).toBe(sha256Hex(earlier));
+    const served = await stack.request('GET', `${path}/document`, { token: null });
+    expect(sha256Hex(new Uint8Array(await served.arrayBuffer()))).toBe(sha256Hex(earlier));
+  });
+
+  it('a convention whose bytes were changed in the bucket is not served to the mayor, nor sealed, nor emailed', async () => {
+    const { id, path, email } = await sentConvention(stack, { ...campaign2026, schoolYear: '2053-2054' }, withEmail(pezilla, 'wire-altered'));
+    const convention = (await stack.admin('GET', `/admin/conventions/${id}`)).json;
+    await tamperWith(bucket, convention.document.key, bytesOf('%PDF-1.7 une autre convention'));
+
+    const page = await stack.request('GET', `${path}/document`, { token: null });
+    expect(page.status).toBe(503);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).not.toContain('une autre convention');
+
+    await sign(path, pezilla.mayor.name);
+    const job = await jobOf('seal-signed', id);
+    // Refused: the job goes on waiting for its next try (and fails after the last), nothing sealed or sent.
+    expect(await runJob(deps, jobDefinitions, job, budget)).toBe('waiting');
+    expect((await deps.jobs.get(job.id))?.reason).toContain('DocumentIntegrityError');
+    expect((await stack.admin('GET', `/admin/conventions/${id}`)).json.signedDocument).toBeUndefined();
+    expect((await stack.inbox(email)).map((mail) => mail.attachments.length)).toEqual([0]);
+    expect(putsOf(await recordedS3Requests(bucket), convention.document.key.replace(/convention\.pdf$/, 'convention-signee.pdf'))).toEqual([]);
+  });
+
+  it('a signed copy changed in the bucket is not countersigned on top: the executed document is never sealed nor sent', async () => {
+    const { id, path, email } = await sentConvention(stack, { ...campaign2026, schoolYear: '2054-2055' }, withEmail(lespignan, 'wire-altered-signed'));
+    await sign(path, lespignan.mayor.name);
+    await drainJobs(deps, (await jobOf('seal-signed', id)).id);
+    const signed = (await stack.admin('GET', `/admin/conventions/${id}`)).json;
+    await tamperWith(bucket, signed.signedDocument.key, bytesOf('%PDF-1.7 une copie signée modifiée'));
+    expect((await stack.request('GET', `${path}/document`, { token: null })).status).toBe(503);
+
+    expect((await stack.admin('POST', `/admin/conventions/${id}/countersign`)).status).toBe(200);
+    const job = await jobOf('seal-executed', id);
+    expect(await runJob(deps, jobDefinitions, job, budget)).toBe('waiting');
+    expect((await stack.admin('GET', `/admin/conventions/${id}`)).json.executedDocument).toBeUndefined();
+    expect((await stack.inbox(email)).map((mail) => mail.attachments.length)).toEqual([0, 1]);
+    expect(putsOf(await recordedS3Requests(bucket), signed.signedDocument.key.replace(/signee\.pdf$/, 'executoire.pdf'))).toEqual([]);
+  });
+});
