@@ -42,7 +42,8 @@ export interface S3Guard {
 export const CHECKSUM_REQUIRED = 'Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters';
 
 const RECORDED_HEADERS = /^(content-md5|content-length|content-type|content-encoding|if-none-match|if-match|x-amz-checksum-.*|x-amz-sdk-checksum-algorithm|x-amz-content-sha256|x-amz-trailer|x-amz-decoded-content-length)$/;
-const MAX_RECORDS = 20_000;
+/** Per bucket, the latest ones: a dev stack runs for days. */
+const MAX_RECORDS = 10_000;
 
 const DIGESTS: Record<string, { label: string; of: (body: Buffer) => string }> = {
   sha256: { label: 'SHA256', of: (body) => createHash('sha256').update(body).digest('base64') },
@@ -104,7 +105,7 @@ function checksumRefusal(headers: IncomingHttpHeaders, body: Buffer): { status: 
 export async function startS3Guard(options: { target: string; port: number; host?: string }): Promise<S3Guard> {
   const target = new URL(options.target);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const records: RecordedS3Request[] = [];
+  const records = new Map<string, RecordedS3Request[]>();
   const locks = new Map<string, Promise<void>>();
 
   /** One create at a time per key: a HEAD then a PUT is atomic for the requests that pass here. */
@@ -178,13 +179,13 @@ export async function startS3Guard(options: { target: string; port: number; host
   function control(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? '/', 'http://guard');
     const bucket = url.searchParams.get('bucket');
-    const matching = (record: RecordedS3Request) => bucket === null || record.bucket === bucket;
     if (request.method === 'DELETE') {
-      for (let index = records.length - 1; index >= 0; index -= 1) if (matching(records[index]!)) records.splice(index, 1);
+      if (bucket === null) records.clear();
+      else records.delete(bucket);
       response.writeHead(204).end();
       return;
     }
-    const body = JSON.stringify(records.filter(matching));
+    const body = JSON.stringify(bucket === null ? [...records.values()].flat() : (records.get(bucket) ?? []));
     response.writeHead(200, { 'content-type': 'application/json' }).end(body);
   }
 
@@ -202,15 +203,17 @@ export async function startS3Guard(options: { target: string; port: number; host
       headers: Object.fromEntries(Object.entries(request.headers).filter(([name]) => RECORDED_HEADERS.test(name)).map(([name, value]) => [name, String(value)])),
       status: 0,
     };
+    const keep = (status: number) => {
+      record.status = status;
+      const list = records.get(bucket) ?? [];
+      list.push(record);
+      if (list.length > MAX_RECORDS) list.splice(0, list.length - MAX_RECORDS);
+      records.set(bucket, list);
+    };
     handle(request, response).then(
-      (status) => {
-        record.status = status;
-        records.push(record);
-        if (records.length > MAX_RECORDS) records.splice(0, records.length - MAX_RECORDS);
-      },
+      (status) => keep(status),
       (error: Error) => {
-        record.status = 502;
-        records.push(record);
+        keep(502);
         if (!response.headersSent) s3Error(response, 502, 'BadGateway', `s3rver did not answer: ${error.message}`);
         else response.destroy(error);
       },
