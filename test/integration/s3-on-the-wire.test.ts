@@ -69,6 +69,9 @@ describe('the S3 guard refuses what a bucket under Object Lock refuses', () => {
     expect(refused).toMatchObject({ name: 'InvalidRequest', message: CHECKSUM_REQUIRED, $metadata: { httpStatusCode: 400 } });
     expect(await deps.documents.head('guard/no-checksum.txt')).toBeUndefined();
     s3.destroy();
+    // s3rver alone takes it: its leniency is what the guard no longer hides.
+    await tamperWith(bucket, 'guard/no-checksum.txt', bytesOf('sans empreinte'));
+    expect(await deps.documents.head('guard/no-checksum.txt')).toMatchObject({ size: 14 });
   });
 
   it('a checksum that is not the body\'s gets 400 BadDigest, SHA-256 as MD5', async () => {
