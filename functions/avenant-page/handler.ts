@@ -15,7 +15,7 @@ export const handler = pageRoute(async (event) => {
   const { convention, avenant } = await resolveAvenantLink(d, token);
   if (event.rawPath.endsWith('/document')) {
     const stored = avenant.executedDocument ?? avenant.signedDocument ?? avenant.document;
-    const pdf = await d.documents.get(stored.key);
+    const pdf = await d.documents.get(stored);
     if (!pdf) throw new AppError('LINK_INVALID', 'Document introuvable.');
     const name = `avenant-ent-ecole-${avenant.schoolYear}-${avenant.id.slice(0, 8)}${avenant.signedDocument ? '-signe' : ''}.pdf`;
     return {

@@ -7,6 +7,7 @@
 import { appendCountersignatureCertificate, appendSignatureCertificate } from '../../templates/convention/signature-certificate.ts';
 import type { Convention, Countersignature, Signature, StoredDocument } from './model.ts';
 import type { Deps } from './ports.ts';
+import { readDocument } from './stored-document.ts';
 
 /** The original with the collectivité's certificate page, before any seal. */
 export function certifyOriginal(original: Uint8Array, convention: Convention, signature: Signature, originalSha256: string, reference = convention.id) {
@@ -45,8 +46,8 @@ export async function countersignedPdf(
   countersignature: Countersignature,
   seal: { reason: string; location: string },
 ): Promise<Uint8Array> {
-  const original = await deps.documents.get(paper.original.key);
-  if (!original) throw new Error(`Document missing: ${paper.original.key}`);
+  // Nothing is sealed on top of a document that is not the one recorded: the signed copy is checked too.
+  const [original] = await Promise.all([readDocument(deps, paper.original), readDocument(deps, paper.signedDocument)]);
   const certified = await certifyOriginal(original, paper.convention, paper.signature, paper.original.sha256, paper.reference);
   const final = await appendCountersignatureCertificate(certified, {
     conventionId: paper.reference,

@@ -6,7 +6,6 @@
  */
 import { executedAvenantEmail } from '../../templates/email/avenant.ts';
 import { countersignatureBy, countersignedPdf } from './certificates.ts';
-import { sha256Hex } from './digest.ts';
 import { executedAvenantDocumentKey } from './document-keys.ts';
 import { AppError } from './errors.ts';
 import { emailThenRecord, sealedEvent } from './jobs/email-once.ts';
@@ -15,6 +14,7 @@ import type { JobDeps } from './jobs/run-job.ts';
 import type { Avenant } from './model.ts';
 import type { Deps } from './ports.ts';
 import { sealerOf } from './sign-convention.ts';
+import { storeOnce } from './stored-document.ts';
 
 type Input = { conventionId: string; avenantId: string; delegate?: { name: string; title: string }; actor: string; ip: string; userAgent: string };
 
@@ -71,14 +71,13 @@ export async function sealExecutedAvenantJob(deps: JobDeps, job: Job): Promise<{
   if (!signature || !signedDocument || !countersignature) throw new Error(`Avenant ${avenant.id} is executed without its signature or signed copy`);
   const campaign = await deps.campaigns.get(convention.schoolYear);
   if (!campaign) throw new Error(`Campaign ${convention.schoolYear} missing`);
-  const sealed = await countersignedPdf(
+  const made = await countersignedPdf(
     { ...deps, sealer: sealerOf(deps) },
     { convention, reference: `${convention.id}, avenant ${avenant.id}`, original: avenant.document, signature, signedDocument },
     countersignature,
     { reason: `Avenant à la convention ENT-École ${avenant.schoolYear} de la commune de ${convention.commune.name} contresigné`, location: campaign.issuePlace },
   );
-  const executedDocument = { key: executedAvenantDocumentKey(convention, avenant.id), sha256: sha256Hex(sealed) };
-  await deps.documents.put(executedDocument.key, sealed, 'application/pdf');
+  const { document: executedDocument, bytes: sealed } = await storeOnce(deps, executedAvenantDocumentKey(convention, avenant.id), made, 'application/pdf');
   const detail = `Avenant ${avenant.id} exécutoire : scellé et envoyé à ${convention.mayor.email} et au rectorat`;
   return emailThenRecord(
     deps,

@@ -13,7 +13,6 @@
  */
 import { executedEmail } from '../../templates/email/executed.ts';
 import { countersignatureBy, countersignedPdf, type SignedPaper } from './certificates.ts';
-import { sha256Hex } from './digest.ts';
 import { documentFileName, executedDocumentKey } from './document-keys.ts';
 import { AppError } from './errors.ts';
 import { emailThenRecord, sealedEvent } from './jobs/email-once.ts';
@@ -23,6 +22,7 @@ import type { JobBudget, JobDeps } from './jobs/run-job.ts';
 import type { Campaign, Convention, Countersignature, ConventionEvent } from './model.ts';
 import type { Deps } from './ports.ts';
 import { sealerOf } from './sign-convention.ts';
+import { storeOnce } from './stored-document.ts';
 
 export interface CountersignInput {
   id: string;
@@ -114,9 +114,8 @@ async function sealExecuted(deps: JobDeps, job: Job, convention: Convention): Pr
   const { countersignature } = convention;
   if (!paper || !countersignature) throw new Error(`Convention ${convention.id} is executed without its signed copy or countersignature`);
   const campaign = await campaignOf(deps, convention);
-  const sealed = await countersignedPdf({ ...deps, sealer: sealerOf(deps) }, paper, countersignature, sealOf(convention, campaign));
-  const executedDocument = { key: executedDocumentKey(convention), sha256: sha256Hex(sealed) };
-  await deps.documents.put(executedDocument.key, sealed, 'application/pdf');
+  const made = await countersignedPdf({ ...deps, sealer: sealerOf(deps) }, paper, countersignature, sealOf(convention, campaign));
+  const { document: executedDocument, bytes: sealed } = await storeOnce(deps, executedDocumentKey(convention), made, 'application/pdf');
 
   const executed: Convention = { ...convention, executedDocument };
   const detail = `Convention exécutoire scellée et envoyée à ${convention.mayor.email} et au rectorat`;

@@ -44,9 +44,9 @@ export async function prepareImportUpload(
   const campaign = await campaignOrFail(deps, input.schoolYear);
   if (input.size > IMPORT_MAX_BYTES) throw tooLarge('size', input.size);
   const key = importFileKey(campaign.schoolYear, deps.newId());
-  const uploadUrl = await deps.documents.uploadUrl(key, input.size, 'text/csv', input.md5, UPLOAD_VALIDITY_SECONDS);
+  const { url, headers } = await deps.documents.uploadUrl(key, input.size, 'text/csv', input.md5, UPLOAD_VALIDITY_SECONDS);
   const expiresAt = new Date(deps.now().getTime() + UPLOAD_VALIDITY_SECONDS * 1000).toISOString();
-  return { key, uploadUrl, expiresAt, method: 'PUT', headers: { 'content-type': 'text/csv', 'content-length': String(input.size), 'content-md5': input.md5 } };
+  return { key, uploadUrl: url, expiresAt, method: 'PUT', headers };
 }
 
 /** POST …/imports: the file in the body, or the key of an uploaded one; 202 with the job. */
@@ -57,30 +57,35 @@ export async function startImport(
   const campaign = await campaignOrFail(deps, input.schoolYear);
   const id = deps.newId();
   let key: string;
+  // The file the job reads: this version, with this SHA-256 when the store knows it (an uploaded file
+  // carries the MD5 S3 checked; S3 keeps no SHA-256 of it).
+  let stored: { versionId?: string; sha256?: string };
   if (input.file) {
     if (input.file.length > IMPORT_MAX_BYTES) throw tooLarge('(corps de la requête)', input.file.length);
     key = importFileKey(campaign.schoolYear, id);
-    await deps.documents.put(key, input.file, 'text/csv');
+    const { versionId, sha256 } = await deps.documents.put(key, input.file, 'text/csv');
+    stored = { ...(versionId ? { versionId } : {}), sha256 };
   } else {
     key = input.key ?? '';
     if (!key.startsWith(`${IMPORT_PREFIX}${campaign.schoolYear}/`)) {
       throw invalidInput([{ field: 'key', message: `Cette clé n'est pas celle d'un dépôt pour la campagne ${campaign.schoolYear} : demandez d'abord une adresse de dépôt (POST …/imports/uploads).` }]);
     }
-    const size = await deps.documents.size(key);
-    if (size === undefined) throw invalidInput([{ field: 'key', message: "Aucun fichier n'a été déposé à cette adresse : déposez-le (PUT sur l'adresse reçue), puis relancez l'importation." }]);
-    if (size > IMPORT_MAX_BYTES) throw tooLarge('key', size);
+    const found = await deps.documents.head(key);
+    if (!found) throw invalidInput([{ field: 'key', message: "Aucun fichier n'a été déposé à cette adresse : déposez-le (PUT sur l'adresse reçue), puis relancez l'importation." }]);
+    if (found.size > IMPORT_MAX_BYTES) throw tooLarge('key', found.size);
+    stored = { ...(found.versionId ? { versionId: found.versionId } : {}), ...(found.sha256 ? { sha256: found.sha256 } : {}) };
   }
-  const job = newJob({ id, kind: 'import-campaign', payload: { schoolYear: campaign.schoolYear, key, actor: input.actor }, at: deps.now().toISOString(), label: `Importation pour ${campaign.schoolYear}` });
+  const job = newJob({ id, kind: 'import-campaign', payload: { schoolYear: campaign.schoolYear, key, ...stored, actor: input.actor }, at: deps.now().toISOString(), label: `Importation pour ${campaign.schoolYear}` });
   await deps.jobs.startTracked(job);
   return { jobId: id };
 }
 
 /** The import job: refused rows listed with their line, then one job per commune, in chunks, each chunk once. */
 export async function fanOutImport(deps: JobDeps, job: Job, budget?: JobBudget): Promise<void> {
-  const { schoolYear, key, actor } = job.payload as { schoolYear: string; key: string; actor: string };
+  const { schoolYear, key, versionId, sha256, actor } = job.payload as { schoolYear: string; key: string; versionId?: string; sha256?: string; actor: string };
   const progress = await deps.jobs.progress(job.id);
   if (!progress || progress.complete) return;
-  const bytes = await deps.documents.get(key);
+  const bytes = await deps.documents.get({ key, ...(versionId ? { versionId } : {}), ...(sha256 ? { sha256 } : {}) });
   if (!bytes) throw new JobRefused("Le fichier à importer n'a pas été trouvé : déposez-le à nouveau.");
   let planned;
   try {

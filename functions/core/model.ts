@@ -47,8 +47,14 @@ export interface Campaign {
 /** 'executed': countersigned by the rectorat, the convention is exécutoire. */
 export type ConventionStatus = 'draft' | 'sending' | 'sent' | 'signed' | 'declined' | 'executed' | 'expired' | 'cancelled';
 
+/**
+ * A document in the bucket as recorded with the convention or avenant: read back by its version (absent where
+ * the bucket keeps no versions, as s3rver locally), and its SHA-256 (lowercase hex) checked before it is
+ * served, sealed or emailed.
+ */
 export interface StoredDocument {
   key: string;
+  versionId?: string;
   sha256: string;
 }
 

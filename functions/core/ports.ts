@@ -192,13 +192,35 @@ export interface UndeliverableAddresses {
   since(instant: string): Promise<UndeliverableAddress[]>;
 }
 
+/** An object in the store: its version (absent where the bucket keeps none, as s3rver) and its SHA-256 in lowercase hex. */
+export interface StoredObject {
+  versionId?: string;
+  sha256: string;
+}
+
+/** Which object to read: a version when one was recorded; with `sha256`, the bytes must have it. */
+export interface DocumentRef {
+  key: string;
+  versionId?: string;
+  sha256?: string;
+}
+
+/**
+ * Documents are written once (the bucket is under Object Lock): a put is create-only and carries its
+ * checksum; a put that meets an object already at its key (a retried job storing the same document again)
+ * does not fail, it reports that object (`created: false`), which is what the caller records.
+ */
 export interface DocumentStore {
-  put(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
-  get(key: string): Promise<Uint8Array | undefined>;
-  /** The size of a stored object in bytes; undefined when there is none. */
-  size(key: string): Promise<number | undefined>;
-  /** A URL to PUT exactly `size` bytes of MD5 `md5` (base64) at `key` without credentials, valid `expiresInSeconds`. */
-  uploadUrl(key: string, size: number, contentType: string, md5: string, expiresInSeconds: number): Promise<string>;
+  put(key: string, bytes: Uint8Array, contentType: string): Promise<StoredObject & { created: boolean }>;
+  /** The bytes, or undefined when there is no object at the key. Throws DocumentIntegrityError when `sha256` is given and the bytes differ. */
+  get(ref: DocumentRef): Promise<Uint8Array | undefined>;
+  /** Size and version of a stored object, and its SHA-256 when the store kept one; undefined when there is none. */
+  head(key: string): Promise<{ size: number; versionId?: string; sha256?: string } | undefined>;
+  /**
+   * A URL to PUT exactly `size` bytes of MD5 `md5` (base64) at `key` without credentials, valid
+   * `expiresInSeconds`, create-only; the client sends `headers` with it (they are signed).
+   */
+  uploadUrl(key: string, size: number, contentType: string, md5: string, expiresInSeconds: number): Promise<{ url: string; headers: Record<string, string> }>;
 }
 
 export interface EmailAttachment {

@@ -7,12 +7,12 @@ import { renderAvenantPdf } from '../../templates/avenant/render-avenant.ts';
 import { avenantEmail } from '../../templates/email/avenant.ts';
 import { departementWarnings, schoolChange } from './avenant-rules.ts';
 import { parisDateOf } from './calendar.ts';
-import { sha256Hex } from './digest.ts';
 import { avenantDocumentKey } from './document-keys.ts';
 import { AppError } from './errors.ts';
 import type { Avenant, Convention, School } from './model.ts';
 import type { Deps } from './ports.ts';
 import { avenantUrl, hashToken, linkExpiry } from './signing-link.ts';
+import { storeOnce } from './stored-document.ts';
 
 type RequestDeps = Pick<Deps, 'now' | 'newId' | 'newToken' | 'campaigns' | 'conventions' | 'avenants' | 'documents' | 'mailer' | 'publicBaseUrl' | 'contactEmail'>;
 
@@ -67,8 +67,7 @@ export async function requestAvenant(
     previousSchools: convention.schools,
     schools,
   });
-  const document = { key: avenantDocumentKey(convention, id), sha256: sha256Hex(pdf) };
-  await deps.documents.put(document.key, pdf, 'application/pdf');
+  const { document } = await storeOnce(deps, avenantDocumentKey(convention, id), pdf, 'application/pdf');
   const token = deps.newToken();
   const avenant: Avenant = {
     id,

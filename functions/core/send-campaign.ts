@@ -8,7 +8,6 @@
 import { createConventionRenderer, type ConventionRenderer } from '../../templates/convention/render-convention.ts';
 import { invitationEmail } from '../../templates/email/invitation.ts';
 import { conventionDocumentInput } from './convention-document.ts';
-import { sha256Hex } from './digest.ts';
 import { conventionDocumentKey } from './document-keys.ts';
 import { AppError } from './errors.ts';
 import { claimJobEmail, sendClaimedEmail } from './jobs/email-once.ts';
@@ -18,6 +17,7 @@ import type { JobBudget, JobDeps } from './jobs/run-job.ts';
 import type { Campaign, Convention } from './model.ts';
 import type { Deps } from './ports.ts';
 import { firstWakeUp } from './reminder-schedule.ts';
+import { storeOnce } from './stored-document.ts';
 import { hashToken, linkExpiry, signingUrl } from './signing-link.ts';
 
 /** POST …/send: the tracked job, new or already running. */
@@ -91,8 +91,8 @@ export async function sendInvitation(deps: JobDeps, job: Job): Promise<{ ended: 
   if (claim.state === 'sent') sentAt = claim.sentAt;
   else {
     const pdf = await (await rendererOf(campaign)).render(conventionDocumentInput(campaign, convention));
-    document = { key: conventionDocumentKey(convention), sha256: sha256Hex(pdf) };
-    await deps.documents.put(document.key, pdf, 'application/pdf');
+    // Once stored, the PDF is the convention's: a send retried after a failure records the stored one.
+    ({ document } = await storeOnce(deps, conventionDocumentKey(convention), pdf, 'application/pdf'));
     const token = deps.newToken();
     const link = { hash: hashToken(token), expiresAt: linkExpiry(deps.now(), campaign.linkValidityDays) };
     await deps.conventions.attachInvitation(convention.id, job.id, document, link, convention.link?.hash);

@@ -21,6 +21,7 @@ import { enqueueInChunks } from './jobs/fan-out.ts';
 import type { JobBudget, JobDeps } from './jobs/run-job.ts';
 import type { Campaign, Convention, ConventionEvent, SigningLink } from './model.ts';
 import type { Deps } from './ports.ts';
+import { storeOnce } from './stored-document.ts';
 import { idempotencyKey, mergeForOneEmail, type PlannedReminder } from './reminder-policy.ts';
 import { nextWakeUp, remindersOf } from './reminder-schedule.ts';
 import { hashToken, linkExpiry, signingUrl } from './signing-link.ts';
@@ -46,7 +47,7 @@ export async function startReminderDay(deps: Pick<Deps, 'jobs'>, input: { today:
 
 /** The day's plan, written once: the mayors with what is due, so a fan-out resumed after a crash cuts the same chunks. */
 async function dayPlan(deps: JobDeps, job: Job, today: string): Promise<MayorDue[]> {
-  const stored = await deps.documents.get(planKey(job.id));
+  const stored = await deps.documents.get({ key: planKey(job.id) });
   if (stored) return JSON.parse(Buffer.from(stored).toString('utf8')) as MayorDue[];
   const entries = await deps.reminders.listDue(today);
   const conventions = await deps.conventions.getMany(entries.map((entry) => entry.conventionId));
@@ -60,8 +61,9 @@ async function dayPlan(deps: JobDeps, job: Job, today: string): Promise<MayorDue
     byMayor.set(email, mayor);
   }
   const plan = [...byMayor.values()].sort((a, b) => (a.email < b.email ? -1 : 1));
-  await deps.documents.put(planKey(job.id), Buffer.from(JSON.stringify(plan)), 'application/json');
-  return plan;
+  // Written once: a try racing this one may have stored its plan first, and that plan is the day's.
+  const { bytes } = await storeOnce(deps, planKey(job.id), Buffer.from(JSON.stringify(plan)), 'application/json');
+  return JSON.parse(Buffer.from(bytes).toString('utf8')) as MayorDue[];
 }
 
 export async function fanOutReminderDay(deps: JobDeps, job: Job, budget?: JobBudget): Promise<void> {

@@ -10,7 +10,6 @@ import { certifyOriginal } from './certificates.ts';
 import { signedAvenantEmail } from '../../templates/email/avenant.ts';
 import { avenantOutcome, avenantTiming } from './avenant-rules.ts';
 import { avenantWindow } from './calendar.ts';
-import { sha256Hex } from './digest.ts';
 import { signedAvenantDocumentKey } from './document-keys.ts';
 import { AppError } from './errors.ts';
 import { formatFrenchDate } from '../../templates/format/french.ts';
@@ -22,6 +21,7 @@ import { emailThenRecord, sealedEvent } from './jobs/email-once.ts';
 import { newJob, type Job } from './jobs/job.ts';
 import type { JobDeps } from './jobs/run-job.ts';
 import { sealerOf } from './sign-convention.ts';
+import { readDocument, storeOnce } from './stored-document.ts';
 
 export class AvenantAlreadySignedError extends AppError {
   constructor(readonly convention: Convention, readonly avenant: Avenant) {
@@ -98,17 +98,15 @@ export async function sealSignedAvenantJob(deps: JobDeps, job: Job): Promise<{ e
   const { conventionId, avenantId } = job.payload as { conventionId: string; avenantId: string };
   const [convention, avenant] = await Promise.all([deps.conventions.get(conventionId), deps.avenants.get(conventionId, avenantId)]);
   if (!convention || !avenant?.signature || !avenant.signedAt || avenant.signedDocument || avenant.status === 'sent') return { tally: 'skipped' };
-  const original = await deps.documents.get(avenant.document.key);
-  if (!original) throw new Error(`Document missing for avenant ${avenant.id}`);
+  const original = await readDocument(deps, avenant.document);
   const certified = await certifyOriginal(original, convention, avenant.signature, avenant.document.sha256, `${convention.id}, avenant ${avenant.id}`);
-  const sealed = await sealerOf(deps).seal(certified, {
+  const made = await sealerOf(deps).seal(certified, {
     reason: `Avenant à la convention ENT-École ${avenant.schoolYear} signé pour la commune de ${convention.commune.name}`,
     location: convention.commune.name,
     contactInfo: deps.contactEmail,
     signingTime: new Date(avenant.signedAt),
   });
-  const signedDocument = { key: signedAvenantDocumentKey(convention, avenant.id), sha256: sha256Hex(sealed) };
-  await deps.documents.put(signedDocument.key, sealed, 'application/pdf');
+  const { document: signedDocument, bytes: sealed } = await storeOnce(deps, signedAvenantDocumentKey(convention, avenant.id), made, 'application/pdf');
   const detail = `Avenant ${avenant.id} signé : copie scellée et envoyée à ${convention.mayor.email}`;
   return emailThenRecord(
     deps,

@@ -11,7 +11,6 @@
 import { signedEmail } from '../../templates/email/signed.ts';
 import { certifyOriginal } from './certificates.ts';
 import { settledError } from './convention-errors.ts';
-import { sha256Hex } from './digest.ts';
 import { documentFileName, signedDocumentKey } from './document-keys.ts';
 import { AppError } from './errors.ts';
 import { emailThenRecord, sealedEvent } from './jobs/email-once.ts';
@@ -21,6 +20,7 @@ import type { SignatureForm } from './inputs.ts';
 import type { Convention, Signature, StoredDocument } from './model.ts';
 import type { Deps, PdfSealer } from './ports.ts';
 import { resolveSigningLink } from './signing-link.ts';
+import { readDocument, storeOnce } from './stored-document.ts';
 
 type SignDeps = Pick<Deps, 'now' | 'newId' | 'conventions'>;
 
@@ -85,8 +85,7 @@ export function sealerOf(deps: JobDeps): PdfSealer {
 
 /** The original, its certificate page, under the platform's seal dated with the recorded instant: the same bytes every time. */
 async function sealSigned(deps: JobDeps, convention: Convention, document: StoredDocument, signature: Signature): Promise<Uint8Array> {
-  const original = await deps.documents.get(document.key);
-  if (!original) throw new Error(`Document missing for convention ${convention.id}`);
+  const original = await readDocument(deps, document);
   const certified = await certifyOriginal(original, convention, signature, document.sha256);
   return sealerOf(deps).seal(certified, {
     reason: `Convention ENT-École ${convention.schoolYear} signée pour la commune de ${convention.commune.name}`,
@@ -107,9 +106,8 @@ export async function sealSignedJob(deps: JobDeps, job: Job): Promise<{ ended: t
   const convention = await deps.conventions.get(conventionId);
   if (!convention || convention.signedDocument || !convention.signature || !convention.document) return { tally: 'skipped' };
   const { signature, document } = convention;
-  const signedPdf = await sealSigned(deps, convention, document, signature);
-  const signedDocument = { key: signedDocumentKey(convention), sha256: sha256Hex(signedPdf) };
-  await deps.documents.put(signedDocument.key, signedPdf, 'application/pdf');
+  const stored = await storeOnce(deps, signedDocumentKey(convention), await sealSigned(deps, convention, document, signature), 'application/pdf');
+  const { document: signedDocument, bytes: signedPdf } = stored;
 
   const signed: Convention = { ...convention, signedDocument };
   return emailThenRecord(

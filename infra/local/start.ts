@@ -64,7 +64,7 @@ Paraphe runs locally.
   API (HTTP API gateway)   ${gateway.url}
   Inbox (sent emails)      ${settings.sesInboxUrl}
   DynamoDB Local           ${settings.dynamodbEndpoint}  table ${settings.tableName}
-  S3 (s3rver)              ${settings.s3Endpoint}  bucket ${settings.bucketName}
+  S3 (s3rver, its guard)   ${settings.s3Endpoint}  bucket ${settings.bucketName}
   Scheduler                ${scheduler.describe()}
   Jobs                     the table's stream → run-jobs (dead letters in ${join(LOCAL_DIR, 'dead-letters.jsonl')})
   Data                     ${join(LOCAL_DIR)}

@@ -99,7 +99,7 @@ describe('a signature', () => {
     expect(await runJob(deps, jobDefinitions, job, budget)).toBe('done');
     const after = (await stack.admin('GET', `/admin/conventions/${id}`)).json;
     expect(after.signedDocument.key).toContain(id);
-    const stored = await deps.documents.get(after.signedDocument.key);
+    const stored = await deps.documents.get(after.signedDocument);
     expect(stored && sha256Hex(stored)).toBe(after.signedDocument.sha256);
     const sealed = after.history.find((event: { type: string }) => event.type === 'document_sealed');
     expect(sealed).toMatchObject({ sha256Before: after.document.sha256, sha256After: after.signedDocument.sha256 });
@@ -174,7 +174,7 @@ describe('a bulk countersignature', () => {
       const shown = (await stack.admin('GET', `/admin/conventions/${id}`)).json;
       expect(shown.status).toBe('executed');
       expect(shown.countersignature).toMatchObject({ signerName: delegate.name, byDelegation: true });
-      const stored = await deps.documents.get(shown.executedDocument.key);
+      const stored = await deps.documents.get(shown.executedDocument);
       expect(stored && sha256Hex(stored)).toBe(shown.executedDocument.sha256);
       expect(shown.history.filter((event: { type: string }) => event.type === 'countersigned')).toHaveLength(1);
       const finals = (await stack.inbox(email)).filter((mail) => mail.subject.includes('exécutoire'));

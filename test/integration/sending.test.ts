@@ -421,7 +421,7 @@ describe('a signature', () => {
       expect(await runJob(sealing, jobDefinitions, (await deps.jobs.get(job.id))!, budget)).toBe('done');
     });
     const convention = (await deps.conventions.get(id))!;
-    const stored = await deps.documents.get(convention.signedDocument!.key);
+    const stored = await deps.documents.get(convention.signedDocument!);
     expect(stored && sha256Hex(stored)).toBe(convention.signedDocument!.sha256);
     expect((await stack.inbox(email)).map((mail) => mail.attachments.length)).toEqual([0, 1]); // the invitation, then the signed copy
     expect(await runJob({ ...deps, sealer: sealer() }, jobDefinitions, job, budget)).toBe('skipped');

@@ -12,7 +12,10 @@ import { freePort, startServers } from '../../infra/local/servers.ts';
 
 export interface ServerEndpoints {
   dynamodbEndpoint: string;
+  /** The S3 guard (infra/local/s3-guard.ts) in front of s3rver; its recorded requests at /_guard/requests. */
   s3Endpoint: string;
+  /** s3rver itself, bypassing the guard. */
+  s3DirectEndpoint: string;
   sesEndpoint: string;
 }
 
@@ -32,6 +35,7 @@ export default async function setup(project: TestProject) {
   project.provide('servers', {
     dynamodbEndpoint: servers.dynamodbEndpoint,
     s3Endpoint: servers.s3Endpoint,
+    s3DirectEndpoint: servers.s3DirectEndpoint,
     sesEndpoint: servers.sesEndpoint,
   });
   return async () => {

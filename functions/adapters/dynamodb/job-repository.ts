@@ -5,6 +5,7 @@
  */
 import { BatchWriteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { progressState, type Job, type JobFailure, type JobProgress } from '../../core/jobs/job.ts';
+import type { StoredDocument } from '../../core/model.ts';
 import type { JobCompletion, JobRepository } from '../../core/ports.ts';
 import { queryAll, transact, updateIf, type TransactItems } from './client.ts';
 import {
@@ -67,8 +68,10 @@ export function completionItems(tableName: string, { job, at, tally }: JobComple
 /**
  * The write that records a document a job sealed, on a convention or an avenant (its key), once: only while
  * the item is signed or executed (executed for the final copy) and has none yet. Goes with completionItems.
+ * The document is recorded as the bucket holds it: its key, its version (where the bucket keeps versions)
+ * and its SHA-256, which every later read checks.
  */
-export function sealedDocumentUpdate(tableName: string, key: ItemKey, version: 'signed' | 'executed', document: unknown) {
+export function sealedDocumentUpdate(tableName: string, key: ItemKey, version: 'signed' | 'executed', document: StoredDocument) {
   return {
     Update: {
       TableName: tableName,
