@@ -134,6 +134,8 @@ export type ConventionEventType = 'created' | 'sent' | 'invitation_failed' | 'vi
 
 /** One line of a convention's append-only history. */
 export interface ConventionEvent {
+  /** Given by the store when the event is written: its key is unique, so no event ever replaces another. */
+  id?: string;
   conventionId: string;
   at: string;
   type: ConventionEventType;

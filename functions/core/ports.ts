@@ -185,7 +185,11 @@ export interface UndeliverableAddress {
 
 /** The addresses SES reported as bouncing or complaining: Paraphe stops emailing them. */
 export interface UndeliverableAddresses {
-  mark(entry: UndeliverableAddress): Promise<void>;
+  /**
+   * Records the address as undeliverable, once: the first report is kept as it was (a repeated or later
+   * report never rewrites it); false when it was already marked.
+   */
+  mark(entry: UndeliverableAddress): Promise<boolean>;
   /** Which of these addresses are undeliverable. */
   among(addresses: string[]): Promise<Set<string>>;
   /** Marked since an instant, for the rectorat's digest. */

@@ -29,7 +29,7 @@ export const sesEventSchema = z.object({
 });
 
 export interface SesEventOutcome {
-  /** Addresses now undeliverable. */
+  /** Addresses this event made undeliverable (an address already marked keeps its first report). */
   marked: UndeliverableAddress[];
   /** Jobs' emails recorded as sent from SES's Send event (their try had not recorded it yet). */
   confirmed: number;
@@ -55,6 +55,7 @@ export async function recordSesEvent(deps: Pick<Deps, 'undeliverable' | 'jobs'>,
       marked.push({ address: recipient.emailAddress, reason: 'complaint', detail: detail.complaint?.complaintFeedbackType ?? 'abuse', at });
     }
   }
-  for (const entry of marked) await deps.undeliverable.mark(entry);
-  return { marked, confirmed: 0 };
+  const newlyMarked: UndeliverableAddress[] = [];
+  for (const entry of marked) if (await deps.undeliverable.mark(entry)) newlyMarked.push(entry);
+  return { marked: newlyMarked, confirmed: 0 };
 }

@@ -4,7 +4,8 @@ import type { AvenantRepository } from '../../core/ports.ts';
 import { schoolChange } from '../../core/avenant-rules.ts';
 import { transact as transactWith } from './client.ts';
 import { completionItems, jobPut, sealedDocumentUpdate } from './job-repository.ts';
-import { avenantKey, conventionKey, eventKey, linkKey } from './keys.ts';
+import { eventPut } from './event-items.ts';
+import { avenantKey, conventionKey, linkKey } from './keys.ts';
 import { createSchoolGuards, type WallClock } from './school-guards.ts';
 
 type Item = Record<string, unknown>;
@@ -44,7 +45,7 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      { Put: { TableName: tableName, Item: { ...eventKey(event.conventionId, event.at, event.type), entity: 'event', ...event } } },
+      eventPut(tableName, event),
       ...(job ? [jobPut(tableName, job)] : []),
       ]);
       if (!done) throw new Error(`Convention ${avenant.conventionId} is not signed: no avenant`);
@@ -69,7 +70,7 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
             ExpressionAttributeValues: { ':executed': 'executed', ':signed': 'signed', ':at': countersignature.countersignedAt, ':countersignature': countersignature },
           },
         },
-        { Put: { TableName: tableName, Item: { ...eventKey(event.conventionId, event.at, event.type), entity: 'event', ...event } } },
+        eventPut(tableName, event),
         jobPut(tableName, job),
       ]);
     },
@@ -77,7 +78,7 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
     async recordSealed(avenant, version, document, event, completion) {
       return transact([
         sealedDocumentUpdate(tableName, avenantKey(avenant.conventionId, avenant.id), version, document),
-        { Put: { TableName: tableName, Item: { ...eventKey(event.conventionId, event.at, event.type), entity: 'event', ...event }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        eventPut(tableName, event),
         ...completionItems(tableName, completion),
       ]);
     },
@@ -134,7 +135,7 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
             },
           },
         },
-        { Put: { TableName: tableName, Item: { ...eventKey(event.conventionId, event.at, event.type), entity: 'event', ...event } } },
+        eventPut(tableName, event),
         jobPut(tableName, job),
       ]);
       if (!done) {

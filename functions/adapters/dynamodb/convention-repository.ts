@@ -9,6 +9,7 @@ import { AppError } from '../../core/errors.ts';
 import type { Convention, ConventionEvent } from '../../core/model.ts';
 import type { ConventionRepository } from '../../core/ports.ts';
 import type { SchoolGuard } from '../../core/school-guards.ts';
+import { eventPut as eventPutOf } from './event-items.ts';
 import { completionItems, jobPut, sealedDocumentUpdate } from './job-repository.ts';
 import { cancellationReasons, isConditionalCheckFailed, queryAll, transact as transactWith } from './client.ts';
 import {
@@ -17,7 +18,6 @@ import {
   conventionKey,
   conventionsOfCampaignPk,
   EVENT_PREFIX,
-  eventKey,
   linkKey,
   reminderDueIndexKeys,
   reminderDueKey,
@@ -37,13 +37,7 @@ export function createConventionRepository(
   tableName: string,
   options: { wallClock?: WallClock } = {},
 ): ConventionRepository {
-  const eventPut = (event: ConventionEvent) => ({
-    Put: {
-      TableName: tableName,
-      Item: { ...eventKey(event.conventionId, event.at, event.type), entity: 'event', ...event },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    },
-  });
+  const eventPut = (event: ConventionEvent) => eventPutOf(tableName, event);
 
   const transact = (items: Parameters<typeof transactWith>[1]) => transactWith(db, items);
 

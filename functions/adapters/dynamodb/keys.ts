@@ -6,7 +6,7 @@
  *   commune guard   CAMPAIGN#<year>          COMMUNE#<siret>     one convention per commune
  *   school guard    CAMPAIGN#<year>          SCHOOL#<uai>        one commune per school (conventionId, claimedAt: see core/school-guards.ts)
  *   convention      CONVENTION#<id>          CONVENTION          gsi1: CAMPAIGN#<year>#CONVENTIONS / COMMUNE#<siret>
- *   audit event     CONVENTION#<id>          EVENT#<iso>#<type>
+ *   audit event     CONVENTION#<id>          EVENT#<iso>#<type>#<eventId>   append-only: written only by event-items.ts, conditionally
  *   signing link    LINK#<sha256>            LINK
  *   reminder due    CONVENTION#<id>          REMINDER            gsi1: REMINDERS_DUE / <dueDate>#<id>  (sparse: only conventions with a reminder ahead)
  *   reminder sent   CONVENTION#<id>          SENT#<kind>#<date>  the idempotency key of one reminder
@@ -62,9 +62,10 @@ export const conventionIndexKeys = (schoolYear: string, siret: string) => ({
 
 export const EVENT_PREFIX = 'EVENT#';
 
-export const eventKey = (conventionId: string, at: string, type: string): ItemKey => ({
+/** Unique per event: two events of one type in one millisecond differ by their ids (events before ids have none). */
+export const eventKey = (conventionId: string, at: string, type: string, eventId: string): ItemKey => ({
   pk: `CONVENTION#${conventionId}`,
-  sk: `${EVENT_PREFIX}${at}#${type}`,
+  sk: `${EVENT_PREFIX}${at}#${type}#${eventId}`,
 });
 
 export const linkKey = (hash: string): ItemKey => ({ pk: `LINK#${hash}`, sk: 'LINK' });

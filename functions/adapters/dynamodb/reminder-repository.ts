@@ -1,7 +1,8 @@
 import { DeleteCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ReminderRepository } from '../../core/ports.ts';
 import { cancellationReasons, queryAll } from './client.ts';
-import { conventionKey, eventKey, REMINDERS_DUE_PK, reminderDueIndexKeys, reminderDueKey, reminderSentKey, TABLE_GSI1 } from './keys.ts';
+import { eventPut } from './event-items.ts';
+import { conventionKey, REMINDERS_DUE_PK, reminderDueIndexKeys, reminderDueKey, reminderSentKey, TABLE_GSI1 } from './keys.ts';
 
 export function createReminderRepository(db: DynamoDBDocumentClient, tableName: string): ReminderRepository {
   return {
@@ -65,9 +66,7 @@ export function createReminderRepository(db: DynamoDBDocumentClient, tableName: 
                 ExpressionAttributeValues: { ':sent': 'sent' },
               },
             })),
-            ...events.map((event) => ({
-              Put: { TableName: tableName, Item: { ...eventKey(event.conventionId, event.at, event.type), entity: 'event', ...event } },
-            })),
+            ...events.map((event) => eventPut(tableName, event)),
           ],
         }),
       );
@@ -96,7 +95,7 @@ export function createReminderRepository(db: DynamoDBDocumentClient, tableName: 
                   ExpressionAttributeValues: { ':expired': 'expired', ':at': event.at, ':sent': 'sent', ':signed': 'signed', ':executed': 'executed', ':declined': 'declined' },
                 },
               },
-              { Put: { TableName: tableName, Item: { ...eventKey(conventionId, event.at, event.type), entity: 'event', ...event } } },
+              eventPut(tableName, event),
             ],
           }),
         );

@@ -1,18 +1,26 @@
 import { BatchGetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { UndeliverableAddress, UndeliverableAddresses } from '../../core/ports.ts';
-import { queryAll } from './client.ts';
+import { isConditionalCheckFailed, queryAll } from './client.ts';
 import { TABLE_GSI1, UNDELIVERABLE_PK, undeliverableKey } from './keys.ts';
 
 export function createUndeliverableRepository(db: DynamoDBDocumentClient, tableName: string): UndeliverableAddresses {
   return {
     async mark(entry) {
       const address = entry.address.toLowerCase();
-      await db.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...undeliverableKey(address), gsi1pk: UNDELIVERABLE_PK, gsi1sk: `${entry.at}#${address}`, entity: 'undeliverable', ...entry, address },
-        }),
-      );
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...undeliverableKey(address), gsi1pk: UNDELIVERABLE_PK, gsi1sk: `${entry.at}#${address}`, entity: 'undeliverable', ...entry, address },
+            // The first report stays the record (SES may deliver an event twice): never rewritten.
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return false;
+        throw error;
+      }
     },
 
     async among(addresses) {
