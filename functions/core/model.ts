@@ -26,6 +26,17 @@ export interface Mayor extends Signatory {
   email: string;
 }
 
+/** The rectorat sent the signing link to another address than the mayor's (POST …/resend with `mayorEmail`). */
+export interface MayorAddressChange {
+  at: string;
+  /** The address the earlier links went to, which is told of the change. */
+  previous: string;
+  /** The address the new link went to. */
+  next: string;
+  /** Who asked, from the admin token. */
+  actor: string;
+}
+
 export interface Campaign {
   schoolYear: string;
   /** Fee per school and per year, TTC, in integer cents. */
@@ -68,6 +79,10 @@ export interface Signature {
   signedAt: string;
   ip: string;
   userAgent: string;
+  /** The address the link used for signing was emailed to (absent on signatures recorded before it was kept). */
+  linkSentTo?: string;
+  /** The changes of the mayor's address before the signature, oldest first: the certificate prints them. */
+  addressChanges?: MayorAddressChange[];
 }
 
 /** The rectorat's countersignature: the campaign's signatory or a named delegate. */
@@ -119,6 +134,8 @@ export interface Convention {
   executedDocument?: StoredDocument;
   executedAt?: string;
   decline?: Decline;
+  /** Each time the signing link went to another address, oldest first. */
+  addressChanges?: MayorAddressChange[];
   /** Signed avenants, oldest first: each changed the list and the amount above. */
   avenants?: { id: string; signedAt: string; effect: string }[];
   /** The count that sets the fee of the following school years, once an avenant changed it. */
@@ -130,7 +147,7 @@ export interface Convention {
   executedJob?: string;
 }
 
-export type ConventionEventType = 'created' | 'sent' | 'invitation_failed' | 'viewed' | 'signed' | 'declined' | 'countersigned' | 'link_resent' | 'reminded' | 'reminder_failed' | 'expired' | 'avenant_requested' | 'avenant_signed' | 'avenant_countersigned' | 'cancelled' | 'document_sealed';
+export type ConventionEventType = 'created' | 'sent' | 'invitation_failed' | 'viewed' | 'signed' | 'declined' | 'countersigned' | 'link_resent' | 'reminded' | 'reminder_failed' | 'expired' | 'avenant_requested' | 'avenant_signed' | 'avenant_countersigned' | 'cancelled' | 'document_sealed' | 'mayor_email_changed';
 
 /** One line of a convention's append-only history. */
 export interface ConventionEvent {
@@ -145,6 +162,8 @@ export interface ConventionEvent {
   sha256Before?: string;
   sha256After?: string;
   detail?: string;
+  /** mayor_email_changed: both addresses in full, the trail being the evidence of where the link went. */
+  addressChange?: { previous: string; next: string };
 }
 
 export type AvenantStatus = 'sent' | 'signed' | 'executed';

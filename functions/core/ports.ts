@@ -4,7 +4,7 @@
  */
 import type { AvenantOutcome } from './avenant-rules.ts';
 import type { Job, JobFailure, JobProgress } from './jobs/job.ts';
-import type { Avenant, Campaign, Convention, ConventionEvent, Countersignature, Decline, Signature, SigningLink, StoredDocument } from './model.ts';
+import type { Avenant, Campaign, Convention, ConventionEvent, Countersignature, Decline, MayorAddressChange, Signature, SigningLink, StoredDocument } from './model.ts';
 
 export interface CampaignRepository {
   /** Throws ALREADY_EXISTS when the school year already has a campaign. */
@@ -66,9 +66,11 @@ export interface ConventionRepository {
   recordSealed(id: string, version: 'signed' | 'executed', document: StoredDocument, event: ConventionEvent, completion: JobCompletion): Promise<boolean>;
   /**
    * While the convention is sent through `previousHash`, its link becomes `link` (the previous one dies), with
-   * its event, and optionally a new mayor's email; false when the convention changed meanwhile.
+   * its event, and optionally a new mayor's address: with `change`, the change is appended to the convention's
+   * `addressChanges`, with its event and the job that tells the previous address; false when the convention
+   * changed meanwhile.
    */
-  replaceLink(id: string, previousHash: string, link: SigningLink, event: ConventionEvent, mayorEmail?: string): Promise<boolean>;
+  replaceLink(id: string, previousHash: string, link: SigningLink, event: ConventionEvent, newAddress?: NewMayorAddress): Promise<boolean>;
   /**
    * signed (with its sealed copy) becomes executed, held by the job that seals the executed document
    * (`sealing.jobId`), with its event; `sealing.job` is that job when this transaction writes it (the
@@ -76,6 +78,12 @@ export interface ConventionRepository {
    * false when it is no longer signed.
    */
   recordCountersignature(id: string, countersignature: Countersignature, event: ConventionEvent, sealing: { jobId: string; job?: Job }): Promise<boolean>;
+}
+
+/** The mayor's address a new link goes to: a new spelling, or (with `change`) another address. */
+export interface NewMayorAddress {
+  email: string;
+  change?: { record: MayorAddressChange; event: ConventionEvent; notice: Job };
 }
 
 export interface AvenantRepository {

@@ -1,20 +1,58 @@
 /**
- * The rectorat sends a mayor a new signing link, to the same address or to a
- * corrected one. The previous link dies in the same transaction.
+ * The rectorat sends a mayor a new signing link, to the same address or to
+ * another one. The previous link dies in the same transaction. When the
+ * address changes, that transaction also records the change (on the
+ * convention and in its history, both addresses in full: the trail is the
+ * evidence of where the link went) and writes the job that tells the
+ * previous address, masked and without any link, that the link went
+ * elsewhere: a mailbox that held a link always learns why it died.
  */
+import { addressChangedEmail } from '../../templates/email/address-changed.ts';
 import { invitationEmail } from '../../templates/email/invitation.ts';
 import { AppError } from './errors.ts';
-import type { Convention } from './model.ts';
-import type { Deps } from './ports.ts';
+import { emailOnce } from './jobs/email-once.ts';
+import { newJob, type Job } from './jobs/job.ts';
+import type { JobDeps } from './jobs/run-job.ts';
+import type { Convention, ConventionEvent, MayorAddressChange } from './model.ts';
+import type { Deps, NewMayorAddress } from './ports.ts';
 import { hashToken, linkExpiry, signingUrl } from './signing-link.ts';
 
-type ResendDeps = Pick<Deps, 'now' | 'newToken' | 'campaigns' | 'conventions' | 'mailer' | 'publicBaseUrl' | 'contactEmail'>;
+type ResendDeps = Pick<Deps, 'now' | 'newId' | 'newToken' | 'campaigns' | 'conventions' | 'mailer' | 'publicBaseUrl' | 'contactEmail'>;
 
 function notResendable(convention: Convention): AppError {
   if (convention.status === 'draft' || convention.status === 'sending') {
     return new AppError('CONFLICT', "Cette convention n'a pas encore été envoyée : envoyez la campagne.");
   }
   return new AppError('CONFLICT', `Cette convention n'attend plus de signature (statut « ${convention.status} ») : aucun lien n'est à renvoyer.`);
+}
+
+/** What the notice job needs, all of it: it reads nothing else. */
+interface AddressChangeNoticePayload {
+  conventionId: string;
+  communeName: string;
+  schoolYear: string;
+  previous: string;
+  next: string;
+  at: string;
+}
+
+/** The address the new link goes to; with a change record when it is another mailbox, not a new spelling of the same. */
+function newAddressOf(deps: Pick<Deps, 'newId'>, convention: Convention, email: string, at: string, actor: string): NewMayorAddress | undefined {
+  const previous = convention.mayor.email;
+  if (email === previous) return undefined;
+  if (email.toLowerCase() === previous.toLowerCase()) return { email };
+  const record: MayorAddressChange = { at, previous, next: email, actor };
+  const event: ConventionEvent = {
+    conventionId: convention.id,
+    at,
+    type: 'mayor_email_changed',
+    actor,
+    addressChange: { previous, next: email },
+    detail: `Adresse du maire changée à la demande du rectorat : ${previous} → ${email} ; l'ancienne adresse en est avertie, sans lien.`,
+  };
+  const payload: AddressChangeNoticePayload = { conventionId: convention.id, communeName: convention.commune.name, schoolYear: convention.schoolYear, previous, next: email, at };
+  const notice = newJob({ id: deps.newId(), kind: 'address-change-notice', payload: { ...payload }, at, label: `Avis de changement d'adresse – ${convention.commune.name}` });
+  return { email, change: { record, event, notice } };
 }
 
 export async function resendLink(
@@ -28,31 +66,45 @@ export async function resendLink(
   if (!campaign) throw new Error(`Campaign ${convention.schoolYear} missing for convention ${convention.id}`);
 
   const now = deps.now();
+  const at = now.toISOString();
   const token = deps.newToken();
   const link = { hash: hashToken(token), expiresAt: linkExpiry(now, campaign.linkValidityDays) };
   const email = input.mayorEmail ?? convention.mayor.email;
-  const changed = input.mayorEmail !== undefined && input.mayorEmail !== convention.mayor.email;
+  const newAddress = newAddressOf(deps, convention, email, at, input.actor);
   const replaced = await deps.conventions.replaceLink(
     convention.id,
     convention.link.hash,
     link,
     {
       conventionId: convention.id,
-      at: now.toISOString(),
+      at,
       type: 'link_resent',
       actor: input.actor,
-      detail: changed ? `Nouveau lien envoyé à une nouvelle adresse (${email}) ; l'ancien lien ne fonctionne plus.` : "Nouveau lien envoyé ; l'ancien ne fonctionne plus.",
+      detail: newAddress?.change ? `Nouveau lien envoyé à une nouvelle adresse (${email}) ; l'ancien lien ne fonctionne plus.` : "Nouveau lien envoyé ; l'ancien ne fonctionne plus.",
     },
-    changed ? email : undefined,
+    newAddress,
   );
   if (!replaced) {
     const current = await deps.conventions.get(convention.id);
     throw current ? notResendable(current) : new AppError('CONFLICT', 'La convention a changé entre-temps.');
   }
-  const updated: Convention = { ...convention, link, mayor: { ...convention.mayor, email } };
+  const change = newAddress?.change?.record;
+  const updated: Convention = {
+    ...convention,
+    link,
+    mayor: { ...convention.mayor, email },
+    ...(change ? { addressChanges: [...(convention.addressChanges ?? []), change] } : {}),
+  };
   await deps.mailer.send({
     to: [email],
     ...invitationEmail({ convention: updated, signingUrl: signingUrl(deps.publicBaseUrl, token), linkExpiresAt: link.expiresAt, contactEmail: deps.contactEmail }),
   });
   return updated;
+}
+
+/** The `address-change-notice` job: one email to the previous address, the new one masked, no link. */
+export async function sendAddressChangeNotice(deps: JobDeps, job: Job): Promise<{ tally: string }> {
+  const { communeName, schoolYear, previous, next, at } = job.payload as unknown as AddressChangeNoticePayload;
+  await emailOnce(deps, job, () => ({ to: [previous], ...addressChangedEmail({ communeName, schoolYear, at, next, contactEmail: deps.contactEmail }) }));
+  return { tally: 'sent' };
 }

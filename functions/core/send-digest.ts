@@ -1,6 +1,7 @@
 /**
  * The rectorat's daily digest, on working days: what happened since the
- * previous working day (a Monday covers Friday to Sunday), what falls due in
+ * previous working day (a Monday covers Friday to Sunday: signatures,
+ * declines, bounces, links sent to another address), what falls due in
  * the next 14 days, totals and amounts. "Today" comes from the schedule's
  * event. The schedule starts one job per day (its id is the day's), and the
  * job's one email is the digest: a second run of the day sends nothing.
@@ -83,12 +84,14 @@ export async function composeDigest(
     }
   }
   const undeliverable = (await deps.undeliverable.since(parisMidnightUtc(from))).filter((entry) => parisDateOf(entry.at) <= to);
+  const addressChanges = all.flatMap((convention) => (convention.addressChanges ?? []).filter((change) => within(change.at)).map((change) => ({ convention, change })));
   const email = digestEmail({
     day: to,
     from,
     signed: all.filter((convention) => within(convention.signedAt)),
     declined: all.filter((convention) => within(convention.decline?.declinedAt)),
     undeliverable,
+    addressChanges,
     dueSoon: dueSoon.sort((a, b) => a.date.localeCompare(b.date)),
     stats: campaignStats(running.size > 0 ? all.filter((convention) => running.has(convention.schoolYear)) : all),
     contactEmail: deps.contactEmail,

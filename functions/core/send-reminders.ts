@@ -114,6 +114,9 @@ export async function sendMayorReminders(deps: JobDeps, job: Job): Promise<{ tal
       await deps.reminders.reschedule(convention.id, undefined);
       continue;
     }
+    // The rectorat sent the link to another address since the day's plan: nothing more goes to this one (a
+    // fresh link above all); the due day stays, so the next day's plan catches it up at the new address.
+    if (convention.mayor.email.toLowerCase() !== email) continue;
     const planned = remindersOf(campaign, convention);
     // From the stored due date up to today: a day the schedule missed is caught up, in one email.
     const now = planned

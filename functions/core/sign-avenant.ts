@@ -53,6 +53,8 @@ export async function signAvenant(
     signedAt,
     ip: input.ip,
     userAgent: input.userAgent,
+    // The avenant's link went to the convention's address, which no longer changes once it is signed.
+    linkSentTo: convention.mayor.email,
   };
   const updated: Convention = {
     ...convention,

@@ -1,10 +1,12 @@
 /**
  * Appends a "Certificat de signature" page to a rendered convention: who
  * signed, in what capacity, under which délibération, when (Paris time),
- * from where, and the SHA-256 of the original document. Deterministic: the
+ * from where, the address the signing link was emailed to (and any change of
+ * it, the previous address masked), and the SHA-256 of the original document. Deterministic: the
  * same original and certificate give the same bytes (dates from `signedAt`).
  */
 import { PDFArray, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
+import { maskEmail } from '../format/email-address.ts';
 import { formatFrenchDate, formatParisDateTime, typeset } from '../format/french.ts';
 import { compressContent, setMetadata } from './pdf/assemble.ts';
 import { installFontSet, prepareFontSet, type FontSet } from './pdf/font-set.ts';
@@ -27,7 +29,13 @@ export interface SignatureCertificate {
   userAgent: string;
   /** Hash of the original PDF. */
   documentSha256: string;
+  /** The address the signing link used was emailed to. */
+  linkSentTo?: string;
+  /** Each time the rectorat sent the link to another address before the signature. */
+  addressChanges?: { at: string; previous: string; next: string }[];
 }
+
+const LINK_SENT_TO = 'Lien de signature envoyé à';
 
 function capacityText(certificate: SignatureCertificate): string {
   if (certificate.capacity === 'maire') return 'Maire';
@@ -52,13 +60,20 @@ export function certificateFacts(certificate: SignatureCertificate, originalPage
     ['Date et heure de la signature', `${formatParisDateTime(certificate.signedAt)}, soit ${new Date(Date.parse(certificate.signedAt)).toISOString()} en temps universel`],
     ['Adresse IP', certificate.ip],
     ['Navigateur (user-agent)', certificate.userAgent],
+  );
+  if (certificate.linkSentTo) facts.push([LINK_SENT_TO, certificate.linkSentTo]);
+  for (const change of certificate.addressChanges ?? []) {
+    // The previous address masked: this page goes to the new one (the audit trail keeps both in full).
+    facts.push(["Changement d'adresse", `Le ${formatParisDateTime(change.at)}, à la demande du rectorat, le lien de signature a été envoyé à ${change.next} au lieu de ${maskEmail(change.previous)}, qui en a été avertie.`]);
+  }
+  facts.push(
     ['Empreinte SHA-256 du document signé', certificate.documentSha256.toLowerCase()],
     ['Pages du document signé', `${originalPages} (le présent certificat est la page ${originalPages + 1})`],
   );
   return facts;
 }
 
-const VERBATIM = new Set(['Convention', 'Adresse IP', 'Navigateur (user-agent)', 'Empreinte SHA-256 du document signé']);
+const VERBATIM = new Set(['Convention', 'Adresse IP', 'Navigateur (user-agent)', 'Empreinte SHA-256 du document signé', LINK_SENT_TO]);
 
 let baseFonts: Promise<FontSet> | undefined;
 

@@ -1,11 +1,11 @@
 /**
  * The rectorat's daily digest, on working days at 08:00 Paris: what happened
  * the day before (signatures, declines with their reasons, addresses that
- * bounced), what falls due in the next 14 days, and where the campaign
+ * bounced, signing links the rectorat sent to another address), what falls due in the next 14 days, and where the campaign
  * stands, by status, by département and by académie, with the amounts. HTML,
  * plain text, and the day's lines as a CSV for Excel.
  *
- * A quiet day (no signature, no decline, no bounce) still sends a short
+ * A quiet day (no signature, no decline, no bounce, no change of address) still sends a short
  * digest, its subject saying « rien de nouveau »: when a digest that always
  * comes does not come, the rectorat knows something is wrong, whereas
  * silence on quiet days would make a broken sender look like a calm
@@ -14,10 +14,11 @@
  * when it has lines: an empty spreadsheet is noise.
  */
 import type { UndeliverableAddress } from '../../functions/core/ports.ts';
-import type { Convention, ConventionStatus } from '../../functions/core/model.ts';
+import type { Convention, ConventionStatus, MayorAddressChange } from '../../functions/core/model.ts';
 import { dayOfWeek, parisDateOf } from '../../functions/core/calendar.ts';
 import { departementOf, type CampaignStats } from '../../functions/core/campaign-stats.ts';
 import { excelCsv, excelText, formatCsvAmount, type CsvCell } from '../../functions/core/billing-csv.ts';
+import { maskEmail } from '../format/email-address.ts';
 import { formatEuros, formatFrenchDate, formatParisDateTime, formatShortDate, typeset } from '../format/french.ts';
 import { html, raw } from '../pages/html.ts';
 import { emailFrame } from './frame.ts';
@@ -28,6 +29,12 @@ export interface DueSoon {
   date: string;
 }
 
+/** A signing link the rectorat sent to another address. */
+export interface AddressChanged {
+  convention: Convention;
+  change: MayorAddressChange;
+}
+
 export interface DigestInput {
   /** The (last) day the digest covers, 'YYYY-MM-DD' in Paris: yesterday. */
   day: string;
@@ -36,6 +43,8 @@ export interface DigestInput {
   signed: Convention[];
   declined: Convention[];
   undeliverable: UndeliverableAddress[];
+  /** The changes of a mayor's address over the days covered. */
+  addressChanges?: AddressChanged[];
   dueSoon: DueSoon[];
   stats: CampaignStats;
   contactEmail: string;
@@ -52,7 +61,7 @@ export interface DigestEmail {
   text: string;
   html: string;
   attachments: DigestAttachment[];
-  /** Nothing was signed, declined or bounced. */
+  /** Nothing was signed, declined, bounced or sent to another address. */
   quiet: boolean;
 }
 
@@ -100,6 +109,10 @@ function declinedLine(convention: Convention): string {
 
 const undeliverableWhat = (entry: UndeliverableAddress) => (entry.reason === 'bounce' ? 'adresse rejetée' : 'courriel signalé comme indésirable');
 const undeliverableLine = (entry: UndeliverableAddress) => `${entry.address} – ${undeliverableWhat(entry)} le ${formatParisDateTime(entry.at)} : ${entry.detail}`;
+// The previous address masked, as the notice it received shows the new one: the digest goes to a list.
+const addressChangeWhat = ({ change }: AddressChanged) => `${maskEmail(change.previous)} → ${change.next}`;
+const addressChangeLine = (entry: AddressChanged) =>
+  `${commune(entry.convention)} – convention ${entry.convention.id} – lien envoyé à une autre adresse le ${formatParisDateTime(entry.change.at)} : ${addressChangeWhat(entry)}, par ${entry.change.actor}`;
 const dueLine = (due: DueSoon) => `${formatFrenchDate(due.date)} – ${commune(due.convention)} – ${kindLabel(due.kind)}`;
 
 function statusSummary(stats: CampaignStats): string[] {
@@ -121,6 +134,7 @@ function csvLines(input: DigestInput): CsvCell[][] {
     ...input.signed.map((c) => ['Signature', shortDate(c.signature?.signedAt ?? c.signedAt), ...conventionCells(c), c.signature?.signerName ?? '']),
     ...input.declined.map((c) => ['Refus', shortDate(c.decline?.declinedAt), ...conventionCells(c), c.decline?.reason ?? '']),
     ...input.undeliverable.map((u) => ['Adresse en échec', shortDate(u.at), '', '', '', '', '', u.address, `${undeliverableWhat(u)} : ${u.detail}`]),
+    ...(input.addressChanges ?? []).map((a) => ["Changement d'adresse", shortDate(a.change.at), ...conventionCells(a.convention), `${addressChangeWhat(a)}, par ${a.change.actor}`]),
     ...input.dueSoon.map((d) => ['Échéance', formatShortDate(d.date), ...conventionCells(d.convention), kindLabel(d.kind)]),
   ];
 }
@@ -129,12 +143,14 @@ export function digestEmail(input: DigestInput): DigestEmail {
   const { stats } = input;
   const from = input.from ?? input.day;
   const period = from === input.day ? `le ${longDate(input.day)}` : `du ${longDate(from)} au ${longDate(input.day)}`;
-  const quiet = input.signed.length + input.declined.length + input.undeliverable.length === 0;
+  const addressChanges = [...(input.addressChanges ?? [])].sort((a, b) => a.change.at.localeCompare(b.change.at));
+  const quiet = input.signed.length + input.declined.length + input.undeliverable.length + addressChanges.length === 0;
   const dueSoon = [...input.dueSoon].sort((a, b) => a.date.localeCompare(b.date) || a.convention.commune.name.localeCompare(b.convention.commune.name, 'fr'));
   const news = [
     input.signed.length ? plural(input.signed.length, 'signature', 'signatures') : '',
     input.declined.length ? plural(input.declined.length, 'refus', 'refus') : '',
     input.undeliverable.length ? plural(input.undeliverable.length, 'adresse en échec', 'adresses en échec') : '',
+    addressChanges.length ? plural(addressChanges.length, "changement d'adresse", "changements d'adresse") : '',
   ].filter(Boolean);
   const subject = typeset(`Conventions ENT-École, synthèse du ${formatFrenchDate(input.day)} : ${quiet ? 'rien de nouveau' : news.join(', ')}`);
 
@@ -144,6 +160,7 @@ export function digestEmail(input: DigestInput): DigestEmail {
         { title: `Signatures (${input.signed.length})`, lines: input.signed.map(signedLine) },
         { title: `Refus (${input.declined.length})`, lines: input.declined.map(declinedLine) },
         { title: `Adresses en échec (${input.undeliverable.length})`, lines: input.undeliverable.map(undeliverableLine) },
+        { title: `Changements d'adresse (${addressChanges.length})`, lines: addressChanges.map(addressChangeLine) },
       ].filter((section) => section.lines.length > 0);
   sections.push({ title: 'Échéances des 14 prochains jours', lines: dueSoon.map(dueLine), empty: 'Aucune échéance dans les 14 prochains jours.' });
   const intro = quiet
@@ -183,7 +200,7 @@ ${sections.map((section) => html`<h2 style="font-size:18px">${typeset(section.ti
 ${stats.byAcademie.map((academie) => html`${departementsOf(academie.academie).map((area) => html`<tr><td ${raw(cell)}>${area.departement}</td><td ${raw(cell)}>${academie.academie}</td><td ${raw(cell)}>${area.signedConventions}</td><td ${raw(cell)}>${area.conventions}</td><td ${raw(cell)}>${formatEuros(area.signedCents)}</td><td ${raw(cell)}>${formatEuros(area.expectedCents)}</td></tr>`)}<tr><th ${raw(cell)} colspan="2">Académie de ${academie.academie}</th><th ${raw(cell)}>${academie.signedConventions}</th><th ${raw(cell)}>${academie.conventions}</th><th ${raw(cell)}>${formatEuros(academie.signedCents)}</th><th ${raw(cell)}>${formatEuros(academie.expectedCents)}</th></tr>`)}
 </tbody></table>`;
 
-  const lines = csvLines({ ...input, dueSoon });
+  const lines = csvLines({ ...input, addressChanges, dueSoon });
   return {
     subject,
     text,

@@ -145,3 +145,28 @@ describe('the daily digest of a quiet day', () => {
     expect(withDue.attachments).toHaveLength(1);
   });
 });
+
+describe('the daily digest of a day the rectorat sent a link to another address', () => {
+  const moved = convention(pezilla, 'sent', { id: 'c-pezilla', mayor: { ...pezilla.mayor, email: 'dgs@mairie-pezilla.example.org' } });
+  const change = { at: '2026-12-08T14:30:00Z', previous: 'maire.pezilla@example.org', next: 'dgs@mairie-pezilla.example.org', actor: 'clerk@rectorat.example.org' };
+  const email = digestEmail({ ...busyDay, day: '2026-12-08', signed: [], declined: [], undeliverable: [], dueSoon: [], addressChanges: [{ convention: moved, change }] });
+
+  it('is news: the subject counts the change', () => {
+    expect(email.quiet).toBe(false);
+    expect(email.subject).toBe("Conventions ENT-École, synthèse du 8 décembre 2026\u00a0: 1 changement d’adresse");
+  });
+
+  it('names the commune, the convention, the previous address masked, the new one and who asked', () => {
+    expect(email.text).toContain('== Changements d’adresse (1)');
+    expect(email.text).toContain(
+      '- Pézilla-la-Rivière (66) – convention c-pezilla – lien envoyé à une autre adresse le 8 décembre 2026 à 15 h 30 (heure de Paris)\u00a0: m…@example.org → dgs@mairie-pezilla.example.org, par clerk@rectorat.example.org',
+    );
+    expect(email.text).not.toContain('maire.pezilla@example.org');
+    expect(email.html).not.toContain('maire.pezilla@example.org');
+  });
+
+  it('puts the change in the CSV, the previous address masked there too', () => {
+    const lines = new TextDecoder().decode(email.attachments[0]!.content).split('\r\n');
+    expect(lines[1]).toBe("Changement d'adresse;08/12/2026;Pézilla-la-Rivière;\"=\"\"21660140100013\"\"\";66;2;80,00;dgs@mairie-pezilla.example.org;m…@example.org → dgs@mairie-pezilla.example.org, par clerk@rectorat.example.org");
+  });
+});

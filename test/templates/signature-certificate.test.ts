@@ -63,3 +63,28 @@ describe('signature certificate page', () => {
     expect(pdfInfo(file).Title).toBe('Convention ENT-École 2025-2026 — Commune de Lespignan');
   });
 });
+
+describe('the address the signing link went to', () => {
+  it('is printed on the certificate, with each change of it, the previous address masked', async () => {
+    const { bytes } = await signed({
+      linkSentTo: 'dgs@mairie-lespignan.example.org',
+      addressChanges: [{ at: '2025-11-20T15:30:00Z', previous: 'maire.lespignan@example.org', next: 'dgs@mairie-lespignan.example.org' }],
+    });
+    const file = savePdf(bytes);
+    const text = normalize(pdfText(file, Number(pdfInfo(file).Pages)));
+    expect(text).toContain('Lien de signature envoyé à : dgs@mairie-lespignan.example.org');
+    expect(text).toContain(
+      "Changement d'adresse : Le 20 novembre 2025 à 16 h 30 (heure de Paris), à la demande du rectorat, le lien de signature a été envoyé à dgs@mairie-lespignan.example.org au lieu de m...@example.org, qui en a été avertie.",
+    );
+    expect(text).not.toContain('maire.lespignan@example.org');
+  });
+
+  it('is printed alone when it never changed, and not at all on a signature recorded before it was kept', async () => {
+    const withAddress = savePdf((await signed({ linkSentTo: 'maire.lespignan@example.org' })).bytes);
+    const text = normalize(pdfText(withAddress, Number(pdfInfo(withAddress).Pages)));
+    expect(text).toContain('Lien de signature envoyé à : maire.lespignan@example.org');
+    expect(text).not.toContain("Changement d'adresse");
+    const before = savePdf((await signed()).bytes);
+    expect(normalize(pdfText(before, Number(pdfInfo(before).Pages)))).not.toContain('Lien de signature envoyé à');
+  });
+});

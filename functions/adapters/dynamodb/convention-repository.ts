@@ -330,13 +330,15 @@ export function createConventionRepository(
       ]);
     },
 
-    async replaceLink(id, previousHash, link, event, mayorEmail) {
+    async replaceLink(id, previousHash, link, event, newAddress) {
+      const mayorEmail = newAddress?.email;
+      const change = newAddress?.change;
       return transact([
         {
           Update: {
             TableName: tableName,
             Key: conventionKey(id),
-            UpdateExpression: mayorEmail ? 'SET #link = :link, mayor.email = :email' : 'SET #link = :link',
+            UpdateExpression: `SET #link = :link${mayorEmail ? ', mayor.email = :email' : ''}${change ? ', addressChanges = list_append(if_not_exists(addressChanges, :none), :change)' : ''}`,
             // Any convention a mayor can still open: reminders carry a fresh link to signed ones too.
             ConditionExpression: '#status IN (:sent, :signed, :executed, :declined) AND #link.#hash = :previous',
             ExpressionAttributeNames: { '#status': 'status', '#link': 'link', '#hash': 'hash' },
@@ -348,6 +350,7 @@ export function createConventionRepository(
               ':link': link,
               ':previous': previousHash,
               ...(mayorEmail ? { ':email': mayorEmail } : {}),
+              ...(change ? { ':none': [], ':change': [change.record] } : {}),
             },
           },
         },
@@ -360,6 +363,8 @@ export function createConventionRepository(
         },
         { Delete: { TableName: tableName, Key: linkKey(previousHash) } },
         eventPut(event),
+        // The change is in the trail, and the previous address is told, with the change or not at all.
+        ...(change ? [eventPut(change.event), jobPut(tableName, change.notice)] : []),
       ]);
     },
 

@@ -7,6 +7,7 @@ import { sealExecutedAvenantJob } from '../countersign-avenant.ts';
 import { countersignConventionJob, fanOutCampaignCountersign, sealExecutedJob } from '../countersign-convention.ts';
 import { sendDeclineAcknowledgement } from '../decline-convention.ts';
 import { fanOutImport, importCommune } from '../import-campaign.ts';
+import { sendAddressChangeNotice } from '../resend-link.ts';
 import { fanOutCampaignSend, releaseInvitation, sendInvitation } from '../send-campaign.ts';
 import { runDigest } from '../send-digest.ts';
 import { fanOutReminderDay, sendMayorReminders } from '../send-reminders.ts';
@@ -26,6 +27,7 @@ export const jobDefinitions: Partial<Record<JobKind, JobDefinition>> = {
   'seal-signed': { run: sealSignedJob },
   'seal-executed': { run: sealExecutedJob },
   'decline-acknowledgement': { run: sendDeclineAcknowledgement },
+  'address-change-notice': { run: sendAddressChangeNotice },
   'seal-avenant-signed': { run: sealSignedAvenantJob },
   'seal-avenant-executed': { run: sealExecutedAvenantJob },
   'countersign-campaign': { run: fanOutCampaignCountersign },

@@ -21,6 +21,7 @@ export type JobKind =
   | 'seal-avenant-signed'
   | 'seal-avenant-executed'
   | 'decline-acknowledgement'
+  | 'address-change-notice'
   | 'send-reminders'
   | 'reminder'
   | 'digest'
