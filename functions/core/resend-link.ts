@@ -102,9 +102,18 @@ export async function resendLink(
   return updated;
 }
 
-/** The `address-change-notice` job: one email to the previous address, the new one masked, no link. */
+/**
+ * The `address-change-notice` job: one email to the previous address, the new one masked, no link. An address
+ * SES refuses outright is often why it was replaced: the notice then ends there, with nothing for the rectorat
+ * to act on (an address that bounced is skipped by the mailer, as every email to it is).
+ */
 export async function sendAddressChangeNotice(deps: JobDeps, job: Job): Promise<{ tally: string }> {
   const { communeName, schoolYear, previous, next, at } = job.payload as unknown as AddressChangeNoticePayload;
-  await emailOnce(deps, job, () => ({ to: [previous], ...addressChangedEmail({ communeName, schoolYear, at, next, contactEmail: deps.contactEmail }) }));
+  try {
+    await emailOnce(deps, job, () => ({ to: [previous], ...addressChangedEmail({ communeName, schoolYear, at, next, contactEmail: deps.contactEmail }) }));
+  } catch (error) {
+    if ((error as { name?: string }).name === 'MessageRejected') return { tally: 'refused' };
+    throw error;
+  }
   return { tally: 'sent' };
 }

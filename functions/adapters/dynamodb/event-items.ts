@@ -17,7 +17,7 @@ import { eventKey } from './keys.ts';
 export const EVENT_CONDITION = 'attribute_not_exists(pk)';
 
 /** The event as stored: with its id (given, or new here). */
-export function storedEvent(event: ConventionEvent): ConventionEvent & { id: string } {
+function storedEvent(event: ConventionEvent): ConventionEvent & { id: string } {
   return { ...event, id: event.id ?? randomUUID() };
 }
 
