@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDeps } from '../../functions/adapters/composition.ts';
 import { loadConfig } from '../../functions/adapters/config.ts';
 import { addDays, nextWorkingDay, parisDateOf } from '../../functions/core/calendar.ts';
+import { newJob } from '../../functions/core/jobs/job.ts';
 import { startDigest } from '../../functions/core/send-digest.ts';
 import { campaign2026, lespignan } from '../fixtures/seed-communes.ts';
 import { eventually, mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
@@ -52,6 +53,19 @@ describe('a new link sent to another address', () => {
     }
     // Once: the invitation of the first send, then the notice, nothing else.
     expect((await stack.inbox(previous)).map((mail) => mail.subject.includes(NOTICE_SUBJECT))).toEqual([false, true]);
+  });
+
+  it('stops a reminder planned for the previous address: nothing goes there, the new link stays the live one', async () => {
+    const deps = composeDeps(loadConfig(process.env));
+    // A day the first "not signed yet" reminder is due, whose plan was made before the change: one mayor, the
+    // previous address, this convention due. Sent, it would carry a fresh link (killing the new one) to the old mailbox.
+    const sentOn = parisDateOf(new Date());
+    const today = addDays(sentOn, 10);
+    const job = newJob({ id: `reminder-${randomBytes(4).toString('hex')}`, kind: 'reminder', payload: { today, at: new Date().toISOString(), email: previous, entries: [{ conventionId: id, dueDate: sentOn }] }, at: new Date().toISOString() });
+    expect((await deps.jobs.startTracked(job)).started).toBe(true);
+    expect(await stack.waitForJob(job.id)).toMatchObject({ state: 'done', tally: {} });
+    expect((await stack.inbox(previous)).map((mail) => mail.subject.includes(NOTICE_SUBJECT))).toEqual([false, true]);
+    expect((await stack.request('GET', newPath, { token: null })).status).toBe(200);
   });
 
   it('is in the history and the audit export, with both addresses, and on the convention', async () => {
