@@ -151,3 +151,98 @@ describe('sending and reading refuse what does not exist', () => {
     expect((await stack.admin('GET', '/admin/conventions/00000000-0000-4000-8000-000000000000')).status).toBe(404);
   });
 });
+
+/** A form body exactly as given (stack.request would encode it, or send it as JSON). */
+const postRaw = (path: string, body: string, contentType = 'application/x-www-form-urlencoded') =>
+  fetch(`${stack.url}${path}`, { method: 'POST', headers: { 'content-type': contentType }, body, redirect: 'manual' });
+
+describe('an admin body with an invisible, control or non-string value is refused, naming the field, and writes nothing', () => {
+  it('refuses a right-to-left override in the place of issue, and a line break in the signatory', async () => {
+    const { status, json } = await refused('POST', '/admin/campaigns', {
+      ...campaign2026,
+      schoolYear: '2031-2032',
+      endDate: '2032-09-05',
+      issuePlace: 'Montpellier\u202e',
+      signatory: { ...campaign2026.signatory, name: 'Carole\nDrucker-Godard' },
+    });
+    expect(status).toBe(400);
+    expect(json.error.fields).toEqual(
+      expect.arrayContaining([
+        { field: 'issuePlace', message: expect.stringContaining('caractère invisible qui change le sens de lecture (U+202E)') },
+        { field: 'signatory.name', message: 'Le nom du signataire doit tenir sur une seule ligne.' },
+      ]),
+    );
+  });
+
+  it.each([
+    ['a NUL', 'commune.name', { commune: { ...lespignan.commune, name: 'Lespi\u0000gnan' } }, /caractère de contrôle invisible \(U\+0000\)/],
+    ['a C1 control', 'commune.address', { commune: { ...lespignan.commune, address: 'PLACE\u0085JEAN POVEDA' } }, /U\+0085/],
+    ['DEL', 'mayor.title', { mayor: { ...lespignan.mayor, title: 'Maire\u007f' } }, /U\+007F/],
+    ['an isolate', 'mayor.name', { mayor: { ...lespignan.mayor, name: '\u2067GUIBBERT\u2069' } }, /sens de lecture \(U\+2067\)/],
+    ['a left-to-right mark', 'schools.0.name', { schools: [{ uai: '0341401N', type: 'maternelle', name: 'Les\u200e Pins' }] }, /U\+200E/],
+    ['an object for a string', 'commune.name', { commune: { ...lespignan.commune, name: { number: 12 } } }, /^Le nom de la commune doit être un texte\.$/],
+    ['an array for a string', 'schools.0.name', { schools: [{ uai: '0341401N', type: 'maternelle', name: ['Les Pins'] }] }, /^Le nom de l'école doit être un texte\.$/],
+  ])('refuses a convention with %s in %s', async (_, field, change, message) => {
+    const { status, json } = await refused('POST', '/admin/campaigns/2026-2027/conventions', { ...lespignan, mayor: { ...lespignan.mayor, email: mayorEmail('bidi') }, ...change });
+    expect(status).toBe(400);
+    expect(json.error.fields).toEqual([{ field, message: expect.stringMatching(message) }]);
+  });
+
+  it('refuses a lone surrogate, which DynamoDB could not store, with a 400 and not a 500', async () => {
+    const body = JSON.stringify({ ...lespignan, mayor: { ...lespignan.mayor, email: mayorEmail('surrogate') } }).replace('"Lespignan"', '"Lespi\\ud800gnan"');
+    const before = await itemCount();
+    const response = await stack.request('POST', '/admin/campaigns/2026-2027/conventions', { body });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { fields: unknown[] } }).error.fields).toEqual([
+      { field: 'commune.name', message: 'Le nom de la commune contient un caractère incomplet (U+D800) : retapez-le.' },
+    ]);
+    expect(await itemCount()).toBe(before);
+  });
+
+  it("refuses a control character in a cancellation's reason, but not its line breaks, and a bidi override in a delegate", async () => {
+    const id = '00000000-0000-4000-8000-000000000000';
+    const cancel = await refused('POST', `/admin/conventions/${id}/cancel`, { reason: 'Doublon\u0007' });
+    expect(cancel.status).toBe(400);
+    expect(cancel.json.error.fields).toEqual([{ field: 'reason', message: expect.stringMatching(/^La raison de l'annulation contient un caractère de contrôle invisible \(U\+0007\)/) }]);
+    // A reason on two lines is good input: it goes on to find no such convention.
+    expect((await refused('POST', `/admin/conventions/${id}/cancel`, { reason: 'Doublon\r\nvoir la commune voisine' })).status).toBe(404);
+    const countersign = await refused('POST', `/admin/conventions/${id}/countersign`, { delegate: { name: 'Jean \u202eDUPONT', title: 'Secrétaire général' } });
+    expect(countersign.status).toBe(400);
+    expect(countersign.json.error.fields).toEqual([{ field: 'delegate.name', message: expect.stringContaining('(U+202E)') }]);
+  });
+
+  it('refuses a malformed or invisible search in the list of conventions, and a page size that is not a number, in French', async () => {
+    for (const query of ['q=%E0%A4%A', 'q=abc%E2%80%AE', 'q=abc%00']) {
+      const { status, json } = await refused('GET', `/admin/campaigns/2026-2027/conventions?${query}`);
+      expect(status).toBe(400);
+      expect(json.error.fields).toEqual([{ field: 'q', message: expect.stringMatching(/^La recherche contient un caractère/) }]);
+    }
+    const { status, json } = await refused('GET', '/admin/campaigns/2026-2027/conventions?limit=beaucoup&cursor=%E0%A4%A');
+    expect(status).toBe(400);
+    expect(json.error.fields).toEqual([
+      { field: 'limit', message: 'La taille de page (limit) doit être un nombre.' },
+      { field: 'cursor', message: 'Le curseur (cursor) doit être le nextCursor de la page précédente.' },
+    ]);
+  });
+});
+
+describe('an import with an invisible character', () => {
+  it("lists the row with its line and the French reason, and imports nothing of that commune", async () => {
+    const campaign = { ...campaign2026, schoolYear: '2032-2033', endDate: '2033-09-05' };
+    expect((await stack.admin('POST', '/admin/campaigns', campaign)).status).toBe(201);
+    const header = "Commune;SIRET;Code INSEE;Adresse;Nom du maire;Qualité;Courriel du maire;UAI;Type d'école;Nom de l'école";
+    const commune = `Lespignan;21340135900012;34135;PLACE JEAN POVEDA, 34710 LESPIGNAN;Jean François GUIBBERT;Maire;${mayorEmail('import-bidi')}`;
+    const file = [header, `${commune};0341401N;maternelle;Les Pins`, `${commune};0341406U;elementaire;Jules \u202eFerry`].join('\r\n');
+    const response = await stack.request('POST', '/admin/campaigns/2032-2033/imports', { body: new TextEncoder().encode(file), headers: { 'content-type': 'text/csv' } });
+    expect(response.status).toBe(202);
+    const job = await stack.waitForJob(((await response.json()) as { jobId: string }).jobId);
+    expect(job.failed).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ line: 3, reason: expect.stringContaining("Le nom de l'école contient un caractère invisible qui change le sens de lecture (U+202E)") }),
+        expect.objectContaining({ line: 2, reason: 'Rejetée avec la commune Lespignan : la ligne 3 est invalide.' }),
+      ]),
+    );
+    const listed = await stack.admin('GET', '/admin/campaigns/2032-2033/conventions');
+    expect(listed.json.items).toEqual([]);
+  });
+});
