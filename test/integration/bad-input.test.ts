@@ -2,8 +2,8 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionSpecs } from '../../infra/functions.ts';
 import { LOCAL_CREDENTIALS } from '../../infra/local/resources.ts';
-import { campaign2026, leBoulou, lespignan } from '../fixtures/seed-communes.ts';
-import { mayorEmail, startTestStack, type TestStack } from '../support/stack.ts';
+import { campaign2026, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
+import { mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
 let db: DynamoDBClient;
@@ -152,6 +152,18 @@ describe('sending and reading refuse what does not exist', () => {
   });
 });
 
+/** The item count once the jobs a previous step started (sealing, emails) have stopped writing. */
+async function quietItemCount(): Promise<number> {
+  let [previous, stable] = [await itemCount(), 0];
+  while (stable < 3) {
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const count = await itemCount();
+    stable = count === previous ? stable + 1 : 0;
+    previous = count;
+  }
+  return previous;
+}
+
 /** A form body exactly as given (stack.request would encode it, or send it as JSON). */
 const postRaw = (path: string, body: string, contentType = 'application/x-www-form-urlencoded') =>
   fetch(`${stack.url}${path}`, { method: 'POST', headers: { 'content-type': contentType }, body, redirect: 'manual' });
@@ -244,5 +256,116 @@ describe('an import with an invisible character', () => {
     );
     const listed = await stack.admin('GET', '/admin/campaigns/2032-2033/conventions');
     expect(listed.json.items).toEqual([]);
+  });
+});
+
+describe("the mayor's forms refuse bad input, in French, naming the field, and write nothing", () => {
+  const form = { signerName: 'Jean-Paul BILLES', capacity: 'maire', consent: 'on' };
+  let sent: { id: string; path: string; email: string };
+  beforeAll(async () => {
+    sent = await sentConvention(stack, campaign2026, { ...pezilla, mayor: { ...pezilla.mayor, email: mayorEmail('forms') } });
+  });
+
+  /** Sends a form that must be refused: the convention, its history, the table and the mayor's inbox are as they were. */
+  async function formRefused(send: () => Promise<Response>): Promise<{ status: number; page: string }> {
+    const [items, before, mails] = [await itemCount(), (await stack.admin('GET', `/admin/conventions/${sent.id}`)).json, (await stack.inbox(sent.email)).length];
+    const response = await send();
+    const page = await response.text();
+    const after = (await stack.admin('GET', `/admin/conventions/${sent.id}`)).json;
+    expect(after.status).toBe('sent');
+    expect(after.history).toEqual(before.history);
+    expect(await itemCount()).toBe(items);
+    expect((await stack.inbox(sent.email)).length).toBe(mails);
+    return { status: response.status, page };
+  }
+  const sign = (values: Record<string, string>) => () => stack.request('POST', sent.path, { token: null, form: values });
+
+  it.each([
+    ['a right-to-left override in the name', { signerName: 'Jean-Paul \u202eBILLES' }, 'contient un caractère invisible qui change le sens de lecture (U+202E)'],
+    ['a line break in the name', { signerName: 'Jean-Paul\r\nBILLES' }, 'Votre nom complet doit tenir sur une seule ligne.'],
+    ['a control character in the function', { capacity: 'delegation', delegateFunction: 'DGS\u001b[2J' }, 'Votre fonction contient un caractère de contrôle invisible (U+001B)'],
+    ['a délibération number without its date', { deliberationNumber: '2026/048' }, 'Indiquez la date de la délibération, ou effacez son numéro.'],
+    ['a délibération date without its number', { deliberationDate: '2026-10-02' }, 'Indiquez le numéro de la délibération, ou effacez sa date.'],
+  ])('the signature: %s', async (_, change, message) => {
+    const { status, page } = await formRefused(sign({ ...form, ...change }));
+    expect(status).toBe(400);
+    expect(page).toContain("La signature n'a pas été enregistrée");
+    expect(page).toContain(message);
+  });
+
+  it('the signature: a délibération number without its date is refused on every try, never a 503', async () => {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      expect((await formRefused(sign({ ...form, deliberationNumber: '12' }))).status).toBe(400);
+    }
+  });
+
+  it.each([
+    ['a field sent twice', 'signerName=Jean&signerName=Paul&capacity=maire&consent=on', 'Le champ « signerName » est envoyé plusieurs fois'],
+    ['a malformed percent-encoding', 'signerName=%E0%A4%A&capacity=maire&consent=on', 'Le champ « signerName » du formulaire est mal encodé'],
+    ['bytes that are not UTF-8', 'signerName=Ren%E9&capacity=maire&consent=on', 'Le champ « signerName » du formulaire est mal encodé'],
+  ])('the signature: %s', async (_, body, message) => {
+    const { status, page } = await formRefused(() => postRaw(sent.path, body));
+    expect(status).toBe(400);
+    expect(page).toContain(message);
+  });
+
+  it.each([
+    ['an object', { ...form, signerName: { first: 'Jean' } }, 'Le champ « signerName » doit être un texte.'],
+    ['an array', { ...form, signerName: ['Jean', 'Paul'] }, 'Le champ « signerName » doit être un texte.'],
+    ['a nested délibération', { ...form, deliberation: { number: 12 } }, 'Le champ « deliberation » doit être un texte.'],
+    ['a number', { ...form, deliberationNumber: 12, deliberationDate: '2026-10-02' }, 'Le champ « deliberationNumber » doit être un texte.'],
+  ])('the signature sent as JSON with %s for a string', async (_, body, message) => {
+    const { status, page } = await formRefused(() => postRaw(sent.path, JSON.stringify(body), 'application/json'));
+    expect(status).toBe(400);
+    expect(page).toContain(message);
+  });
+
+  it('the refusal: a control character in the reason, or a line break in the name', async () => {
+    const reason = await formRefused(() => stack.request('POST', `${sent.path}/decline`, { token: null, form: { declinedBy: 'Jean-Paul BILLES', reason: 'Pas de\u0007 budget cette année.' } }));
+    expect(reason.status).toBe(400);
+    expect(reason.page).toContain("Le refus n'a pas été enregistré");
+    expect(reason.page).toContain('La raison du refus contient un caractère de contrôle invisible (U+0007)');
+    const name = await formRefused(() => stack.request('POST', `${sent.path}/decline`, { token: null, form: { declinedBy: 'Jean-Paul\nBILLES', reason: 'Pas de budget.' } }));
+    expect(name.status).toBe(400);
+    expect(name.page).toContain('Votre nom complet doit tenir sur une seule ligne.');
+    const twice = await formRefused(() => postRaw(`${sent.path}/decline`, 'declinedBy=A&reason=Pas%20de%20budget&reason=Autre'));
+    expect(twice.status).toBe(400);
+    expect(twice.page).toContain('Le champ « reason » est envoyé plusieurs fois');
+  });
+});
+
+describe('an avenant form with bad input writes nothing', () => {
+  it('refuses an invisible character in the list of schools, and in the name of its signer', async () => {
+    const campaign = { ...campaign2026, schoolYear: '2023-2024', endDate: '2024-09-05', issueDate: '2023-06-01' };
+    const { id, path } = await sentConvention(stack, campaign, { ...lespignan, mayor: { ...lespignan.mayor, email: mayorEmail('avenant-input') } });
+    expect((await stack.request('POST', path, { token: null, form: { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on' } })).status).toBe(200);
+    const historyOf = async () => (await stack.admin('GET', `/admin/conventions/${id}`)).json.history.map((event: { type: string }) => event.type);
+
+    let items = await quietItemCount();
+    const list = await stack.request('POST', `${path}/avenant`, { token: null, form: { schools: '0341401N ; maternelle ; Les\u202e Pins\n0341406U ; élémentaire' } });
+    expect(list.status).toBe(400);
+    expect(await list.text()).toContain("Le nom de l&#39;école contient un caractère invisible qui change le sens de lecture (U+202E)");
+    expect(await itemCount()).toBe(items);
+    expect(await historyOf()).not.toContain('avenant_requested');
+
+    const asked = await stack.request('POST', `${path}/avenant`, { token: null, form: { schools: '0341401N ; maternelle' } });
+    expect(asked.status).toBe(303);
+    const avenantPath = asked.headers.get('location')!;
+    items = await quietItemCount();
+    const history = await historyOf();
+    for (const [values, message] of [
+      [{ signerName: 'Jean François \u2066GUIBBERT', capacity: 'maire', consent: 'on' }, '(U+2066)'],
+      [{ signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on', deliberationNumber: '12' }, 'Indiquez la date de la délibération'],
+    ] as const) {
+      const signed = await stack.request('POST', avenantPath, { token: null, form: values });
+      expect(signed.status).toBe(400);
+      expect(await signed.text()).toContain(message);
+    }
+    const twice = await postRaw(avenantPath, 'signerName=A&signerName=B&capacity=maire&consent=on');
+    expect(twice.status).toBe(400);
+    expect(await twice.text()).toContain('Le champ « signerName » est envoyé plusieurs fois');
+    expect(await itemCount()).toBe(items);
+    expect(await historyOf()).toEqual(history);
+    expect(history).not.toContain('avenant_signed');
   });
 });
