@@ -10,6 +10,7 @@ import { SignPdf } from '@signpdf/signpdf';
 import { SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import { PDFDocument } from 'pdf-lib';
 import type { PdfSealer } from '../core/ports.ts';
+import { pdfTextString } from './pdf-text-string.ts';
 
 export interface SealingIdentity {
   p12: Uint8Array;
@@ -30,12 +31,13 @@ export function createPdfSealer(loadIdentity: () => Promise<SealingIdentity>): P
   return {
     async seal(pdf, info) {
       const document = await PDFDocument.load(pdf, { updateMetadata: false });
+      // The library writes these as they are between parentheses: a commune's name must arrive escaped.
       pdflibAddPlaceholder({
         pdfDoc: document,
-        reason: info.reason,
-        contactInfo: info.contactInfo,
-        name: 'Paraphe – Région académique Occitanie',
-        location: info.location,
+        reason: pdfTextString(info.reason),
+        contactInfo: pdfTextString(info.contactInfo),
+        name: pdfTextString('Paraphe – Région académique Occitanie'),
+        location: pdfTextString(info.location),
         signingTime: info.signingTime,
         signatureLength: SIGNATURE_LENGTH,
         subFilter: SUBFILTER_ETSI_CADES_DETACHED,

@@ -3,7 +3,7 @@ import { deps } from '../adapters/composition.ts';
 import { billingCsv, billingCsvFilename } from '../core/billing-csv.ts';
 import { campaignStats } from '../core/campaign-stats.ts';
 import { AppError } from '../core/errors.ts';
-import { parseInput, schoolYearSchema } from '../core/inputs.ts';
+import { optionalText, parseInput, schoolYearSchema } from '../core/inputs.ts';
 import { listConventions } from '../core/list-conventions.ts';
 import { pathParameter } from '../http/request.ts';
 import { adminRoute, json } from '../http/middleware.ts';
@@ -13,9 +13,11 @@ const d = deps();
 const listQuerySchema = z.object({
   status: z.enum(['draft', 'sending', 'sent', 'signed', 'declined', 'executed', 'expired', 'cancelled'], { error: 'Statut inconnu.' }).optional(),
   departement: z.string().regex(/^(\d{2,3}|2[AB])$/, { error: 'Le département s’écrit comme « 34 » ou « 09 ».' }).optional(),
-  q: z.string().trim().max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: z.coerce.number().int().min(0).default(0),
+  q: optionalText('La recherche', 100),
+  limit: z.coerce.number({ error: 'La taille de page (limit) doit être un nombre.' }).int({ error: 'La taille de page (limit) doit être un nombre entier.' })
+    .min(1, { error: 'La taille de page (limit) est d’au moins 1.' }).max(500, { error: 'La taille de page (limit) ne doit pas dépasser 500.' }).default(100),
+  cursor: z.coerce.number({ error: 'Le curseur (cursor) doit être le nextCursor de la page précédente.' }).int({ error: 'Le curseur (cursor) doit être le nextCursor de la page précédente.' })
+    .min(0, { error: 'Le curseur (cursor) doit être le nextCursor de la page précédente.' }).default(0),
 });
 
 /**

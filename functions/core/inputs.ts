@@ -13,12 +13,62 @@ const required = (what: string) => ({
     issue.input === undefined || issue.input === null ? `${what} est obligatoire.` : `${what} doit être un texte.`,
 });
 
-export const text = (what: string, max = 200) =>
+/**
+ * What no text typed by a person holds, in any field: control characters (C0
+ * but for tab, line feed and carriage return, which multi-line fields allow;
+ * DEL; C1), the bidirectional controls that make a text read otherwise than it
+ * is stored (U+202A–U+202E embeddings and overrides, U+2066–U+2069 isolates,
+ * and the invisible marks U+200E, U+200F and U+061C), a lone half of a UTF-16
+ * surrogate pair (DynamoDB refuses it), and U+FFFD, what is left of a text
+ * decoded with the wrong encoding.
+ */
+const NEVER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** What a single-line field (a name, a title, an address) does not hold either: line breaks and tabs. */
+const NOT_ON_ONE_LINE = /[\t\n\r\u2028\u2029]/;
+
+const codePoint = (char: string) => `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** Why a text cannot be kept, in French, or undefined when it can. */
+export function forbiddenCharacter(what: string, value: string, options: { multiline: boolean }): string | undefined {
+  const never = NEVER.exec(value)?.[0];
+  const char = never ?? (options.multiline ? /[\u2028\u2029]/ : NOT_ON_ONE_LINE).exec(value)?.[0];
+  if (char === undefined) return undefined;
+  if (char === '\ufffd') return `${what} contient un caractère illisible (U+FFFD) : le texte a sans doute été mal encodé, retapez-le.`;
+  if (/[\n\r\u2028\u2029]/.test(char)) return `${what} doit tenir sur une seule ligne.`;
+  if (char === '\t') return `${what} contient une tabulation : remplacez-la par une espace.`;
+  if (/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(char)) {
+    return `${what} contient un caractère invisible qui change le sens de lecture (${codePoint(char)}) : retapez-le au clavier plutôt que de le copier-coller.`;
+  }
+  if (/[\ud800-\udfff]/.test(char)) return `${what} contient un caractère incomplet (${codePoint(char)}) : retapez-le.`;
+  return `${what} contient un caractère de contrôle invisible (${codePoint(char)}) : retapez-le au clavier plutôt que de le copier-coller.`;
+}
+
+/** A string of text: trimmed, and refused with a French sentence when it holds a character of the lists above. */
+const cleanString = (what: string, multiline = false, missing = `${what} est obligatoire.`) =>
   z
-    .string(required(what))
+    .string({ error: (issue) => (issue.input === undefined || issue.input === null ? missing : `${what} doit être un texte.`) })
     .trim()
+    .superRefine((value, ctx) => {
+      const message = forbiddenCharacter(what, value, { multiline });
+      if (message) ctx.addIssue({ code: 'custom', message, abort: true });
+    });
+
+/** A required single-line text. */
+export const text = (what: string, max = 200) =>
+  cleanString(what)
     .min(1, { error: `${what} est obligatoire.` })
     .max(max, { error: `${what} ne doit pas dépasser ${max} caractères.` });
+
+/** A single-line text that may be left empty (absent or ''). */
+export const optionalText = (what: string, max = 200) =>
+  cleanString(what).max(max, { error: `${what} ne doit pas dépasser ${max} caractères.` }).optional();
+
+/** A text that may span several lines (a reason): its line breaks become \n, wherever they were typed. */
+export const multilineText = (what: string, { min = 1, max = 2000, tooShort = `${what} est obligatoire.` } = {}) =>
+  cleanString(what, true, tooShort)
+    .overwrite((value) => value.replace(/\r\n?/g, '\n'))
+    .min(min, { error: tooShort })
+    .max(max, { error: `${what} ne doit pas dépasser ${new Intl.NumberFormat('fr-FR').format(max).replace(/\s/g, ' ')} caractères.` });
 
 export const plainDate = (what: string) =>
   z
@@ -28,6 +78,18 @@ export const plainDate = (what: string) =>
       const date = new Date(`${value}T00:00:00Z`);
       return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
     }, { error: `${what} n'est pas une date du calendrier.` });
+
+/** A plain date that may be left empty (a form's date field sends ''). */
+export const optionalPlainDate = (what: string) =>
+  z
+    .string(required(what))
+    .trim()
+    .superRefine((value, ctx) => {
+      if (value === '') return;
+      const date = plainDate(what).safeParse(value);
+      if (!date.success) ctx.addIssue({ code: 'custom', message: date.error.issues[0]!.message });
+    })
+    .optional();
 
 export const schoolYearSchema = z
   .string(required("L'année scolaire"))
@@ -78,7 +140,12 @@ export const newCampaignSchema = z.object({
   issuePlace: text("Le lieu d'émission"),
   issueDate: plainDate("La date d'émission"),
   signatory: signatorySchema,
-  linkValidityDays: z.number().int().min(1).max(365).default(60),
+  linkValidityDays: z
+    .number({ error: 'La durée de validité des liens doit être un nombre de jours (par exemple 60).' })
+    .int({ error: 'La durée de validité des liens doit être un nombre entier de jours.' })
+    .min(1, { error: "La durée de validité des liens est d'au moins 1 jour." })
+    .max(365, { error: 'La durée de validité des liens ne doit pas dépasser 365 jours.' })
+    .default(60),
   model: schoolYearSchema.optional(),
   reminderPolicy: reminderPolicySchema.optional(),
 }, { error: 'Le corps de la requête doit être un objet JSON décrivant la campagne.' });
@@ -89,7 +156,7 @@ export const schoolSchema = z.object({
   type: z.enum(['maternelle', 'elementaire', 'primaire'], {
     error: "Le type d'école doit être « maternelle », « elementaire » ou « primaire ».",
   }),
-  name: z.string().trim().max(200, { error: "Le nom de l'école ne doit pas dépasser 200 caractères." }).default(''),
+  name: optionalText("Le nom de l'école").default(''),
 });
 
 /**
@@ -138,9 +205,9 @@ export const signatureFormSchema = z
     capacity: z.enum(['maire', 'delegation'], {
       error: 'Indiquez si vous signez en tant que maire ou par délégation du maire.',
     }),
-    delegateFunction: z.string().trim().max(200).optional(),
-    deliberationNumber: z.string().trim().max(50).optional(),
-    deliberationDate: z.union([z.literal(''), plainDate('La date de la délibération')]).optional(),
+    delegateFunction: optionalText('Votre fonction'),
+    deliberationNumber: optionalText('Le numéro de la délibération', 50),
+    deliberationDate: optionalPlainDate('La date de la délibération'),
     consent: z.literal(['on', 'true', true], {
       error: 'Cochez la case « J\'ai lu la convention et je la signe au nom de la commune » pour signer.',
     }),
@@ -153,15 +220,54 @@ export const signatureFormSchema = z
         message: 'Indiquez votre fonction (par exemple « Directeur Général des Services ») quand vous signez par délégation.',
       });
     }
+    // A délibération is cited by its number and its date: one without the other cannot be printed on the certificate.
     if (form.deliberationDate && !form.deliberationNumber) {
-      ctx.addIssue({ code: 'custom', path: ['deliberationNumber'], message: 'Indiquez le numéro de la délibération.' });
+      ctx.addIssue({ code: 'custom', path: ['deliberationNumber'], message: 'Indiquez le numéro de la délibération, ou effacez sa date.' });
+    }
+    if (form.deliberationNumber && !form.deliberationDate) {
+      ctx.addIssue({ code: 'custom', path: ['deliberationDate'], message: 'Indiquez la date de la délibération, ou effacez son numéro.' });
     }
   });
 export type SignatureForm = z.infer<typeof signatureFormSchema>;
 
+const TYPE_NAMES: Record<string, string> = {
+  string: 'un texte',
+  number: 'un nombre',
+  int: 'un nombre entier',
+  boolean: 'vrai ou faux (true ou false)',
+  array: 'une liste',
+  object: 'un objet',
+};
+
+/**
+ * French for whatever a schema left unworded (zod's own messages are English):
+ * the field is named beside it, in the issue's path.
+ */
+export function frenchIssue(issue: { code?: string; input?: unknown; expected?: string; origin?: string; minimum?: unknown; maximum?: unknown }): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined || issue.input === null) return 'Cette valeur est obligatoire.';
+      return `Cette valeur doit être ${TYPE_NAMES[issue.expected ?? ''] ?? 'd’un autre type'}.`;
+    case 'too_small':
+      return issue.origin === 'string' || issue.origin === 'array'
+        ? `Cette valeur est trop courte (au moins ${String(issue.minimum)}).`
+        : `Cette valeur doit être au moins ${String(issue.minimum)}.`;
+    case 'too_big':
+      return issue.origin === 'string' || issue.origin === 'array'
+        ? `Cette valeur est trop longue (au plus ${String(issue.maximum)}).`
+        : `Cette valeur doit être au plus ${String(issue.maximum)}.`;
+    case 'invalid_value':
+      return "Cette valeur n'est pas l'une de celles attendues.";
+    case 'invalid_format':
+      return "Cette valeur n'a pas le format attendu.";
+    default:
+      return "Cette valeur n'est pas valide.";
+  }
+}
+
 /** Parses input or throws INVALID_INPUT with one issue per field; `field` names a lone value (a path parameter). */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, field?: string): z.infer<S> {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { error: frenchIssue });
   if (result.success) return result.data;
   throw invalidInput(
     result.error.issues.map((issue) => ({
@@ -173,11 +279,12 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, field
 
 export const declineFormSchema = z.object({
   declinedBy: text('Votre nom complet'),
-  reason: z
-    .string({ error: 'Indiquez la raison du refus, pour que le rectorat puisse vous répondre.' })
-    .trim()
-    .min(5, { error: 'Indiquez la raison du refus (quelques mots au moins), pour que le rectorat puisse vous répondre.' })
-    .max(2000, { error: 'La raison du refus ne doit pas dépasser 2 000 caractères.' }),
+  // The one field of the mayor's forms that may span several lines.
+  reason: multilineText('La raison du refus', {
+    min: 5,
+    max: 2000,
+    tooShort: 'Indiquez la raison du refus (quelques mots au moins), pour que le rectorat puisse vous répondre.',
+  }),
 });
 export type DeclineForm = z.infer<typeof declineFormSchema>;
 

@@ -49,7 +49,7 @@ export async function signAvenant(
     signerName: form.signerName,
     capacity: form.capacity,
     ...(form.capacity === 'delegation' && form.delegateFunction ? { delegateFunction: form.delegateFunction } : {}),
-    ...(form.deliberationNumber ? { deliberation: { number: form.deliberationNumber, date: form.deliberationDate ?? '' } } : {}),
+    ...(form.deliberationNumber && form.deliberationDate ? { deliberation: { number: form.deliberationNumber, date: form.deliberationDate } } : {}),
     signedAt,
     ip: input.ip,
     userAgent: input.userAgent,

@@ -39,8 +39,8 @@ export async function signConvention(
     signerName: form.signerName,
     capacity: form.capacity,
     ...(form.capacity === 'delegation' && form.delegateFunction ? { delegateFunction: form.delegateFunction } : {}),
-    ...(form.deliberationNumber
-      ? { deliberation: { number: form.deliberationNumber, date: form.deliberationDate ?? '' } }
+    ...(form.deliberationNumber && form.deliberationDate
+      ? { deliberation: { number: form.deliberationNumber, date: form.deliberationDate } }
       : {}),
     signedAt: deps.now().toISOString(),
     ip: input.ip,

@@ -5,7 +5,7 @@ import { isAppError } from '../core/errors.ts';
 import { declineFormSchema, parseInput } from '../core/inputs.ts';
 import { resolveSigningLink } from '../core/signing-link.ts';
 import { declinedPage, signingPage } from '../../templates/pages/signing-page.ts';
-import { clientOf, formBody, pathParameter } from '../http/request.ts';
+import { clientOf, formBody, pathParameter, type FormValues } from '../http/request.ts';
 import { html, pageRoute } from '../http/middleware.ts';
 import { signingErrorPage } from '../http/signing-errors.ts';
 
@@ -15,8 +15,10 @@ const contactEmail = d.contactEmail;
 /** POST /sign/{token}/decline: the mayor declines, with a reason. */
 export const handler = pageRoute(async (event) => {
   const token = pathParameter(event, 'token');
-  const values = formBody(event);
+  // A form that cannot be read (a field sent twice, a malformed encoding) is shown again like any other mistake.
+  let values: FormValues = {};
   try {
+    values = formBody(event);
     const convention = await declineConvention(d, { token, form: parseInput(declineFormSchema, values), ...clientOf(event) });
     return html(200, declinedPage({ convention, contactEmail, justDeclined: true }));
   } catch (error) {

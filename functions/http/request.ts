@@ -30,14 +30,57 @@ export function jsonBody(event: APIGatewayProxyEventV2): unknown {
   }
 }
 
-/** An HTML form (application/x-www-form-urlencoded) or, for scripts, a JSON object. */
-export function formBody(event: APIGatewayProxyEventV2): Record<string, string> {
-  const body = rawBody(event);
-  if (header(event, 'content-type').includes('application/json')) {
-    const parsed = jsonBody(event);
-    return parsed && typeof parsed === 'object' ? (parsed as Record<string, string>) : {};
+/** The values of a form, by field name. */
+export type FormValues = Record<string, string>;
+
+/** "%E9" alone is no UTF-8: decodeURIComponent refuses it, where URLSearchParams would slip in a U+FFFD. */
+function decodeFormComponent(component: string): string | undefined {
+  try {
+    return decodeURIComponent(component.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
   }
-  return Object.fromEntries(new URLSearchParams(body));
+}
+
+const formIssue = (field: string, message: string) => invalidInput([{ field, message }], message);
+
+/** application/x-www-form-urlencoded, strictly: a malformed percent-encoding or a field sent twice is refused, naming the field. */
+function urlEncodedForm(body: string): FormValues {
+  const values = new Map<string, string>();
+  for (const pair of body.split('&')) {
+    if (pair === '') continue;
+    const equals = pair.indexOf('=');
+    const name = decodeFormComponent(equals < 0 ? pair : pair.slice(0, equals));
+    if (name === undefined) throw formIssue('(corps de la requête)', "Le formulaire envoyé est mal encodé : rechargez la page et envoyez-le à nouveau.");
+    const value = decodeFormComponent(equals < 0 ? '' : pair.slice(equals + 1));
+    if (value === undefined) throw formIssue(name, `Le champ « ${name} » du formulaire est mal encodé : rechargez la page et envoyez-le à nouveau.`);
+    if (values.has(name)) throw formIssue(name, `Le champ « ${name} » est envoyé plusieurs fois : un formulaire n'en porte qu'un.`);
+    values.set(name, value);
+  }
+  return Object.fromEntries(values);
+}
+
+/** The same form sent by a script as a JSON object: each value a string (or true/false for a checkbox). */
+function jsonForm(parsed: unknown): FormValues {
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw formIssue('(corps de la requête)', 'Le corps de la requête doit être un objet JSON dont chaque valeur est un texte.');
+  }
+  return Object.fromEntries(
+    Object.entries(parsed).map(([name, value]) => {
+      if (typeof value === 'string') return [name, value];
+      if (typeof value === 'boolean') return [name, String(value)];
+      throw formIssue(name, `Le champ « ${name} » doit être un texte.`);
+    }),
+  );
+}
+
+/**
+ * An HTML form (application/x-www-form-urlencoded) or, for scripts, a JSON
+ * object; INVALID_INPUT naming the field when it cannot be read.
+ */
+export function formBody(event: APIGatewayProxyEventV2): FormValues {
+  if (/application\/json/i.test(header(event, 'content-type'))) return jsonForm(jsonBody(event));
+  return urlEncodedForm(rawBody(event));
 }
 
 export function pathParameter(event: APIGatewayProxyEventV2, name: string): string {

@@ -14,8 +14,9 @@ const d = deps();
 export const handler = pageRoute(async (event) => {
   const token = pathParameter(event, 'token');
   const { convention } = await resolveSigningLink(d, token);
-  const text = formBody(event).schools ?? '';
+  let text = '';
   try {
+    text = formBody(event).schools ?? '';
     const schools = parseInput(schoolListSchema, schoolsFromLines(text), 'schools');
     const { token: avenantToken } = await requestAvenant(d, { convention, schools, requestedBy: 'maire', actor: convention.mayor.name });
     return { statusCode: 303, headers: { location: `/avenant/${avenantToken}`, 'cache-control': 'no-store' }, body: '' };

@@ -5,7 +5,7 @@ import { parseInput, signatureFormSchema } from '../core/inputs.ts';
 import { AvenantAlreadySignedError, signAvenant } from '../core/sign-avenant.ts';
 import { resolveAvenantLink } from '../core/signing-link.ts';
 import { avenantPage, avenantSignedPage } from '../../templates/pages/avenant-page.ts';
-import { clientOf, formBody, pathParameter } from '../http/request.ts';
+import { clientOf, formBody, pathParameter, type FormValues } from '../http/request.ts';
 import { html, pageRoute } from '../http/middleware.ts';
 import { signingErrorPage } from '../http/signing-errors.ts';
 
@@ -15,8 +15,10 @@ const contactEmail = d.contactEmail;
 /** POST /avenant/{token}: the mayor signs the avenant; a mistake, or a date before the window, shows the page again. */
 export const handler = pageRoute(async (event) => {
   const token = pathParameter(event, 'token');
-  const values = formBody(event);
+  // A form that cannot be read (a field sent twice, a malformed encoding) is shown again like any other mistake.
+  let values: FormValues = {};
   try {
+    values = formBody(event);
     const { convention, avenant } = await signAvenant(d, { token, form: parseInput(signatureFormSchema, values), ...clientOf(event) });
     return html(200, avenantSignedPage({ convention, avenant, token, contactEmail, justSigned: true }));
   } catch (error) {

@@ -5,7 +5,7 @@ import { parseInput, signatureFormSchema } from '../core/inputs.ts';
 import { signConvention } from '../core/sign-convention.ts';
 import { resolveSigningLink } from '../core/signing-link.ts';
 import { signedPage, signingPage } from '../../templates/pages/signing-page.ts';
-import { clientOf, formBody, pathParameter } from '../http/request.ts';
+import { clientOf, formBody, pathParameter, type FormValues } from '../http/request.ts';
 import { html, pageRoute } from '../http/middleware.ts';
 import { signingErrorPage } from '../http/signing-errors.ts';
 
@@ -15,8 +15,10 @@ const contactEmail = d.contactEmail;
 /** POST /sign/{token}: the signing form. Bad input shows the form again with the fields to fix. */
 export const handler = pageRoute(async (event) => {
   const token = pathParameter(event, 'token');
-  const values = formBody(event);
+  // A form that cannot be read (a field sent twice, a malformed encoding) is shown again like any other mistake.
+  let values: FormValues = {};
   try {
+    values = formBody(event);
     const form = parseInput(signatureFormSchema, values);
     // The signed copy is sealed and emailed by a job: the page says it is on its way.
     const { sealingJob: _job, ...convention } = await signConvention(d, { token, form, ...clientOf(event) });

@@ -54,7 +54,8 @@ export function certificateFacts(certificate: SignatureCertificate, originalPage
   ];
   if (certificate.deliberation) {
     facts.push(['Délibération du conseil municipal',
-      `N° ${certificate.deliberation.number} du ${formatFrenchDate(certificate.deliberation.date)}`]);
+      // A signature recorded before the form asked for both has a number without a date: print what there is.
+      `N° ${certificate.deliberation.number}${certificate.deliberation.date ? ` du ${formatFrenchDate(certificate.deliberation.date)}` : ''}`]);
   }
   facts.push(
     ['Date et heure de la signature', `${formatParisDateTime(certificate.signedAt)}, soit ${new Date(Date.parse(certificate.signedAt)).toISOString()} en temps universel`],

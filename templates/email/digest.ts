@@ -97,7 +97,8 @@ function signedLine(convention: Convention): string {
   const signature = convention.signature;
   const at = signature?.signedAt ?? convention.signedAt;
   const who = signature ? ` par ${signature.signerName} (${signature.capacity === 'delegation' ? `par délégation, ${signature.delegateFunction ?? ''}` : 'maire'})` : '';
-  const deliberation = signature?.deliberation ? `, délibération n° ${signature.deliberation.number} du ${formatFrenchDate(signature.deliberation.date)}` : '';
+  const dated = signature?.deliberation?.date ? ` du ${formatFrenchDate(signature.deliberation.date)}` : '';
+  const deliberation = signature?.deliberation ? `, délibération n° ${signature.deliberation.number}${dated}` : '';
   return `${commune(convention)} – ${schoolsAndAmount(convention)} – signée${at ? ` le ${formatParisDateTime(at)}` : ''}${who}${deliberation}`;
 }
 

@@ -7,10 +7,22 @@ export interface CalendarDeadline {
   description: string;
 }
 
-const escapeText = (value: string): string => value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+/**
+ * RFC 5545 TEXT (3.3.11): backslash, semicolon and comma escaped, every line
+ * break (CRLF, a lone CR or LF, U+2028/U+2029) written \n, and the other
+ * control characters, which TEXT cannot hold (tab aside), left out: no raw CR
+ * or LF ever ends a content line early.
+ */
+export const escapeText = (value: string): string =>
+  value
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(/\r\n|[\r\n\u2028\u2029]/g, '\\n')
+    .replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, '');
 
 /** Lines longer than 75 octets are folded: CRLF and a space, never inside a UTF-8 character. */
-function fold(line: string): string {
+export function fold(line: string): string {
   const parts: string[] = [];
   let current = '';
   for (const char of line) {

@@ -46,12 +46,16 @@ export function signingPage({ convention, token, contactEmail, issues = [], valu
   const declineError = (field: string) => declineIssues.find((issue) => issue.field === field)?.message;
   const checked = (field: string, value: string) => (values[field] === value ? raw(' checked') : '');
   const expires = convention.link ? formatParisDateTime(convention.link.expiresAt) : '';
+  // An issue no field shows (the form could not be read) is said in the alert itself.
+  const unplaced = (list: FieldIssue[], fields: string[]) => list.filter((issue) => !fields.includes(issue.field)).map((issue) => ` ${issue.message}`).join('');
+  const signUnplaced = unplaced(signIssues, ['signerName', 'capacity', 'delegateFunction', 'deliberationNumber', 'deliberationDate', 'consent']);
+  const declineUnplaced = unplaced(declineIssues, ['declinedBy', 'reason']);
   const capacityError = signError('capacity');
   const consentError = signError('consent');
 
   const body = html`<h1>Convention ENT-École ${convention.schoolYear} à signer</h1>
-${signIssues.length > 0 ? html`<div class="fr-alert fr-alert--error fr-mb-3w" role="alert"><h2 class="fr-alert__title">La signature n'a pas été enregistrée</h2><p>Corrigez ${signIssues.length > 1 ? 'les points signalés' : 'le point signalé'} ci-dessous.</p></div>` : ''}
-${declineIssues.length > 0 ? html`<div class="fr-alert fr-alert--error fr-mb-3w" role="alert"><h2 class="fr-alert__title">Le refus n'a pas été enregistré</h2><p>Complétez le formulaire en bas de page.</p></div>` : ''}
+${signIssues.length > 0 ? html`<div class="fr-alert fr-alert--error fr-mb-3w" role="alert"><h2 class="fr-alert__title">La signature n'a pas été enregistrée</h2><p>Corrigez ${signIssues.length > 1 ? 'les points signalés' : 'le point signalé'} ci-dessous.${signUnplaced}</p></div>` : ''}
+${declineIssues.length > 0 ? html`<div class="fr-alert fr-alert--error fr-mb-3w" role="alert"><h2 class="fr-alert__title">Le refus n'a pas été enregistré</h2><p>Complétez le formulaire en bas de page.${declineUnplaced}</p></div>` : ''}
 ${conventionSummary(convention)}
 <section class="fr-mb-4w" aria-labelledby="document-title"><h2 id="document-title">Le document</h2>
 <ul class="fr-btns-group fr-btns-group--inline-md"><li><a class="fr-btn fr-btn--secondary" href="/sign/${token}/document">Lire la convention (PDF)</a></li><li><a class="fr-btn fr-btn--tertiary" href="/sign/${token}/document?telecharger=1" download>Télécharger la convention (PDF)</a></li></ul>

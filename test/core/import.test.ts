@@ -205,6 +205,23 @@ describe('the rules of a row', () => {
   });
 });
 
+describe('invisible characters in a row', () => {
+  it("refuses the row whose school name holds a right-to-left override, and the rest of its commune with it", () => {
+    const { communes, rejected } = plan(`${LESPIGNAN};0341401N;maternelle;Les Pins`, `${LESPIGNAN};0341406U;elementaire;Jules \u202eFerry`);
+    expect(communes).toEqual([]);
+    expect(rejected).toEqual([
+      { line: 2, commune: 'Lespignan', reason: 'Rejetée avec la commune Lespignan : la ligne 3 est invalide.' },
+      { line: 3, commune: 'Lespignan', reason: expect.stringContaining("Le nom de l'école contient un caractère invisible qui change le sens de lecture (U+202E)") },
+    ]);
+  });
+
+  it('refuses every row of a commune whose name holds a control character, each with the reason', () => {
+    const { rejected } = plan(`${LESPIGNAN.replace('Lespignan;', 'Lespi\u0007gnan;')};0341401N;maternelle;`, `${LESPIGNAN.replace('Lespignan;', 'Lespi\u0007gnan;')};0341406U;elementaire;`);
+    expect(rejected.map((row) => row.line)).toEqual([2, 3]);
+    for (const row of rejected) expect(row.reason).toBe('Le nom de la commune contient un caractère de contrôle invisible (U+0007) : retapez-le au clavier plutôt que de le copier-coller.');
+  });
+});
+
 describe('schools already in a convention', () => {
   it("refuses the commune whose school another commune's convention holds, naming that commune", () => {
     const planned = planImportFile(utf8File);

@@ -7,7 +7,7 @@
  * bad one. Pure: which schools other communes already hold is the caller's
  * question, answered through rejectTaken.
  */
-import { emailSchema, newConventionSchema, type NewConvention } from '../inputs.ts';
+import { emailSchema, frenchIssue, newConventionSchema, type NewConvention } from '../inputs.ts';
 import { isValidSiret, isValidUai, uaiCheckLetter } from '../identifiers.ts';
 import { invalidInput } from '../errors.ts';
 import type { SchoolType } from '../model.ts';
@@ -217,10 +217,16 @@ export function planImport(rows: CsvRow[]): ImportPlan {
       plan.rejected.push(...rejectGroup(group, (row) => (row.problems.length ? row.problems.join(' ') : undefined), others));
       continue;
     }
-    const parsed = newConventionSchema.safeParse(conventionInput(group));
+    const parsed = newConventionSchema.safeParse(conventionInput(group), { error: frenchIssue });
     if (!parsed.success) {
-      const reason = [...new Set(parsed.error.issues.map((issue) => issue.message))].join(' ');
-      plan.rejected.push(...rejectGroup(group, () => reason, ''));
+      // An issue of schools[i] is its row's; one of the commune or its mayor is every row's (each repeats them).
+      const rowOf = (issue: { path: PropertyKey[] }) => (issue.path[0] === 'schools' && typeof issue.path[1] === 'number' ? group[issue.path[1]] : undefined);
+      const reasonOf = (row: ReadRow) => {
+        const messages = parsed.error.issues.filter((issue) => (rowOf(issue) ?? row) === row).map((issue) => issue.message);
+        return messages.length ? [...new Set(messages)].join(' ') : undefined;
+      };
+      const bad = group.filter((row) => reasonOf(row) !== undefined).map((row) => row.line);
+      plan.rejected.push(...rejectGroup(group, reasonOf, lines(bad, 'est invalide', 'sont invalides')));
       continue;
     }
     plan.communes.push({ siret: group[0]!.siret, insee: group[0]!.insee, lines: group.map((row) => row.line), convention: parsed.data });
