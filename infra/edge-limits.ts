@@ -18,3 +18,18 @@ export const PUBLIC_RATE_LIMIT = {
 
 /** Whether a request path falls under the public rate-based rule. */
 export const underPublicRateLimit = (path: string): boolean => PUBLIC_RATE_LIMIT.pathPrefixes.some((prefix) => path.startsWith(prefix));
+
+/**
+ * What a refused client gets: the rate-based rule's Block action with a custom
+ * response (WAF's default would be a bare 403), so the mayor reads why and
+ * when to come back. WAF allows custom bodies of up to 4 KB in text/html.
+ */
+export const PUBLIC_RATE_LIMIT_RESPONSE = {
+  status: 429,
+  contentType: 'text/html; charset=utf-8',
+  headers: { 'retry-after': String(PUBLIC_RATE_LIMIT.windowSeconds) },
+  body:
+    '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Trop de demandes</title></head><body>' +
+    '<h1>Trop de demandes</h1><p>Cette page a été demandée trop souvent depuis votre connexion en peu de temps. ' +
+    'Patientez une minute, puis rechargez-la.</p></body></html>',
+} as const;

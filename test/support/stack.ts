@@ -64,7 +64,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   await ensureTable(settings.dynamodbEndpoint, settings.tableName);
   await ensureBucket(settings.s3Endpoint, settings.bucketName);
   const jwtSecret = randomBytes(32).toString('hex');
-  const gateway = await startGateway({ root: PROJECT_ROOT, port: 0, jwtSecret });
+  const gateway = await startGateway({ root: PROJECT_ROOT, port: 0, jwtSecret, ...(process.env.DEBUG_GATEWAY ? { log: (line: string) => console.log(`[api] ${line}`) } : {}) });
   settings.gatewayUrl = gateway.url;
   // Handlers read their environment at first import, which happens at the first request.
   applyEnvironment(handlerEnvironment(settings));
