@@ -15,7 +15,7 @@ import { functionSpecs, type FunctionSpec } from '../functions.ts';
 import { clientRateLimiter, type RateLimit } from './client-rate-limit.ts';
 import { compileRoutes, httpApiEvent, httpResponse, wellEncoded } from './gateway-event.ts';
 import { verifyLocalToken } from './jwt.ts';
-import { createLambdaRuntime, type Invocation, type LambdaRuntime } from './lambda-runtime.ts';
+import { localRuntime, type Invocation, type LambdaRuntime } from './lambda-runtime.ts';
 
 export { lambdaContext } from './lambda-context.ts';
 
@@ -74,7 +74,7 @@ export interface Gateway {
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const routes = compileRoutes(options.specs ?? functionSpecs);
-  const runtime = options.runtime ?? createLambdaRuntime({ root: options.root });
+  const runtime = options.runtime ?? localRuntime({ root: options.root });
   const limiter = clientRateLimiter(options.rateLimit);
   const integrationTimeoutMs = options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS;
   const log = options.log ?? (() => undefined);

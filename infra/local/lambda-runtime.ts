@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, type FunctionSpec } from '../functions.ts';
+import { lambdaContext } from './lambda-context.ts';
 import type { EnvironmentInit, EnvironmentMessage, FunctionError, InvokeMessage } from './lambda-worker.ts';
 
 export type { FunctionError } from './lambda-worker.ts';
@@ -212,3 +213,38 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
 
 /** An invocation's failure as an Error, for callers that throw (the scheduler, wake-jobs). */
 export const invocationError = (error: FunctionError): Error => Object.assign(new Error(error.errorMessage), { name: error.errorType });
+
+/**
+ * The functions imported into this process instead, for a test stack that trades Lambda's isolation for
+ * speed (PARAPHE_LAMBDA_RUNTIME=in-process): the timeout is reported as in Lambda, but the handler is not
+ * stopped and the memory is not bounded.
+ */
+export function createInProcessRuntime(options: { root: string }): LambdaRuntime {
+  const modules = new Map<string, Promise<(event: unknown, context: unknown) => Promise<unknown>>>();
+  return {
+    async invoke(spec, event) {
+      const timeoutSeconds = spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+      const requestId = randomUUID();
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        if (!modules.has(spec.name)) modules.set(spec.name, import(pathToFileURL(join(options.root, spec.entry)).href).then((loaded) => loaded.handler));
+        const handler = await modules.get(spec.name)!;
+        const context = lambdaContext(spec.name, timeoutSeconds, spec.memoryMb ?? DEFAULT_MEMORY_MB, Date.now() + timeoutSeconds * 1000, requestId);
+        return await Promise.race([
+          handler(event, context).then((result): Invocation => ({ ok: true, result })),
+          new Promise<Invocation>((resolve) => (timer = setTimeout(() => resolve({ ok: false, error: timedOut(requestId, timeoutSeconds) }), timeoutSeconds * 1000))),
+        ]);
+      } catch (error) {
+        return { ok: false, error: error instanceof Error ? { errorType: error.name, errorMessage: error.message, ...(error.stack ? { stack: error.stack } : {}) } : { errorType: 'Error', errorMessage: String(error) } };
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    environments: () => ({ idle: 0, busy: 0 }),
+    close: async () => undefined,
+  };
+}
+
+/** The runtime a local stack uses: worker-thread environments, unless PARAPHE_LAMBDA_RUNTIME=in-process. */
+export const localRuntime = (options: LambdaRuntimeOptions): LambdaRuntime =>
+  process.env.PARAPHE_LAMBDA_RUNTIME === 'in-process' ? createInProcessRuntime(options) : createLambdaRuntime(options);

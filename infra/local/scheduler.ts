@@ -12,7 +12,7 @@ import { appendFileSync } from 'node:fs';
 import { Cron } from 'croner';
 import { functionSpecs, SCHEDULE_ASYNC_RETRY, SCHEDULE_TIME_ZONE, type FunctionSpec } from '../functions.ts';
 import { lambdaContext } from './lambda-context.ts';
-import { createLambdaRuntime, invocationError, type FunctionError, type LambdaRuntime } from './lambda-runtime.ts';
+import { localRuntime, invocationError, type FunctionError, type LambdaRuntime } from './lambda-runtime.ts';
 import { loadHandler } from './gateway.ts';
 
 /** The event a schedule delivers: the same shape as the input infra/stateless-stack.ts gives EventBridge Scheduler. */
@@ -77,7 +77,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function startScheduler(options: SchedulerOptions) {
   const scheduled = (options.specs ?? functionSpecs).filter((spec) => spec.schedule);
-  const runtime = options.runtime ?? createLambdaRuntime({ root: options.root });
+  const runtime = options.runtime ?? localRuntime({ root: options.root });
   const delays = options.retryDelaysMs ?? [60_000, 120_000].slice(0, SCHEDULE_ASYNC_RETRY.retryAttempts);
   let stopped = false;
 

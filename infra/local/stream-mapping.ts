@@ -23,7 +23,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse } from 'aws-lambda';
 import type { FunctionSpec, StreamSourceSpec } from '../functions.ts';
-import { createLambdaRuntime, type LambdaRuntime } from './lambda-runtime.ts';
+import { localRuntime, type LambdaRuntime } from './lambda-runtime.ts';
 import { LOCAL_CREDENTIALS } from './resources.ts';
 
 type LambdaRecord = Record<string, unknown> & { dynamodb: { SequenceNumber: string; ApproximateCreationDateTime: number; Keys: Record<string, unknown> } };
@@ -91,7 +91,7 @@ export async function startStreamMapping(options: StreamMappingOptions): Promise
   db.destroy();
   const streamArn = Table?.LatestStreamArn;
   if (!streamArn) throw new Error(`Table ${options.tableName} has no stream: the worker would never run`);
-  const runtime = options.runtime ?? createLambdaRuntime({ root: options.root });
+  const runtime = options.runtime ?? localRuntime({ root: options.root });
   const log = options.log ?? (() => undefined);
   const checkpoints: Record<string, string> =
     options.checkpointFile && existsSync(options.checkpointFile) ? JSON.parse(readFileSync(options.checkpointFile, 'utf8')) : {};

@@ -6,7 +6,7 @@
  * wait a minute for a retry.
  */
 import { functionSpecs, type FunctionSpec, type StreamSourceSpec } from '../functions.ts';
-import { createLambdaRuntime, invocationError } from './lambda-runtime.ts';
+import { localRuntime, invocationError } from './lambda-runtime.ts';
 import { scheduledEvent } from './scheduler.ts';
 import { startStreamMapping, type StreamMapping, type StreamMappingOptions } from './stream-mapping.ts';
 
@@ -22,7 +22,7 @@ export async function startWorkers(
   options: Omit<StreamMappingOptions, 'spec'> & { specs?: readonly FunctionSpec[]; wakeEveryMs?: number },
 ): Promise<Workers> {
   const specs = options.specs ?? functionSpecs;
-  const runtime = options.runtime ?? createLambdaRuntime({ root: options.root });
+  const runtime = options.runtime ?? localRuntime({ root: options.root });
   const streamed = specs.filter((spec): spec is FunctionSpec & { streamSource: StreamSourceSpec } => spec.streamSource !== undefined);
   const mappings = await Promise.all(
     streamed.map((spec) =>
