@@ -45,3 +45,11 @@ export const ROUTE_THROTTLE = {
   /** Each admin route (the stage's default). */
   admin: { rateLimit: 25, burstLimit: 50 },
 } as const;
+
+/** The same response as one value, for the local gateway: status, type, headers and page. */
+export const PUBLIC_RATE_LIMIT_RESPONSE = {
+  status: PUBLIC_RATE_LIMIT_STATUS,
+  contentType: 'text/html; charset=utf-8',
+  headers: { 'retry-after': String(PUBLIC_RATE_LIMIT_RETRY_AFTER_SECONDS) },
+  body: PUBLIC_RATE_LIMIT_BODY,
+} as const;

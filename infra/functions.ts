@@ -59,9 +59,21 @@ export interface FunctionSpec {
   sendsEmail?: boolean;
   /** Reads the sealing certificate (Secrets Manager in AWS). */
   sealsDocuments?: boolean;
+  /** Lambda's memory size; DEFAULT_MEMORY_MB when absent. */
   memoryMb?: number;
+  /** Lambda's timeout; DEFAULT_TIMEOUT_SECONDS when absent. */
   timeoutSeconds?: number;
 }
+
+/** A function's memory and timeout when its entry names none: the CDK construct and the local runtime read these. */
+export const DEFAULT_MEMORY_MB = 512;
+export const DEFAULT_TIMEOUT_SECONDS = 10;
+
+/**
+ * A scheduled function is invoked asynchronously: Lambda retries a failed invocation twice (about one then
+ * two minutes later) while the event is younger than the maximum age, then sends it to the dead-letter queue.
+ */
+export const SCHEDULE_ASYNC_RETRY = { retryAttempts: 2, maxEventAgeSeconds: 6 * 60 * 60 } as const;
 
 export const SCHEDULE_TIME_ZONE = 'Europe/Paris';
 

@@ -1,76 +1,33 @@
 /**
- * A local API Gateway (HTTP API, payload 2.0): turns each request into the
- * event Lambda would receive, checks admin routes as the JWT authorizer does,
- * and calls the very handler modules that run in Lambda.
+ * A local API Gateway (HTTP API, payload 2.0) with the WAF rule in front of
+ * it: counts each client's requests to the public routes, turns each request
+ * into the event Lambda would receive, checks admin routes as the JWT
+ * authorizer does, and invokes the very handler modules that run in Lambda,
+ * each in its own execution environment (lambda-runtime.ts), within the
+ * function's timeout and memory and the API's limits.
  */
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { functionSpecs, type FunctionSpec, type RouteSpec } from '../functions.ts';
+import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { PUBLIC_RATE_LIMIT_RESPONSE } from '../edge-limits.ts';
+import { functionSpecs, type FunctionSpec } from '../functions.ts';
+import { clientRateLimiter, type RateLimit } from './client-rate-limit.ts';
+import { compileRoutes, httpApiEvent, httpResponse, wellEncoded } from './gateway-event.ts';
 import { verifyLocalToken } from './jwt.ts';
+import { localRuntime, type Invocation, type LambdaRuntime } from './lambda-runtime.ts';
+
+export { lambdaContext } from './lambda-context.ts';
 
 type LambdaHandler = (event: unknown, context: Context) => Promise<APIGatewayProxyResultV2>;
-
-interface CompiledRoute {
-  spec: FunctionSpec;
-  route: RouteSpec;
-  pattern: RegExp;
-  params: string[];
-}
-
-// JSON passes as text; any other body (forms, CSV files, whatever their charset) as base64, bytes intact.
-const TEXT_TYPES = /^application\/json/;
 
 /** API Gateway HTTP API: payload at most 10 MB; integration timeout at most 30 s (quotas of HTTP APIs). */
 export const API_PAYLOAD_MAX_BYTES = 10 * 1024 * 1024;
 export const INTEGRATION_TIMEOUT_MS = 30_000;
-/** Lambda: a synchronous invocation's event at most 6 MB (a body sent as base64 grows by a third). */
+/** Lambda: a synchronous invocation's event at most 6 MB (a body sent as base64 grows by a third); its response too. */
 export const LAMBDA_PAYLOAD_MAX_BYTES = 6 * 1024 * 1024;
 
-function compile(specs: readonly FunctionSpec[]): CompiledRoute[] {
-  return specs.flatMap((spec) =>
-    spec.routes.map((route) => {
-      const params: string[] = [];
-      // {name} is one path segment; {name+} (greedy, as in API Gateway) the rest of the path.
-      const source = route.path.replace(/\{(\w+)(\+?)\}/g, (_match, name: string, greedy: string) => (params.push(name), greedy ? '(.+)' : '([^/]+)'));
-      return { spec, route, params, pattern: new RegExp(`^${source}$`) };
-    }),
-  );
-}
-
-/** API Gateway passes JWT claims as strings; arrays become "[a b]". */
-function flattenClaims(claims: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(claims).map(([key, value]) => [key, Array.isArray(value) ? `[${value.join(' ')}]` : String(value)]),
-  );
-}
-
-export function lambdaContext(functionName: string, timeoutSeconds = 30): Context {
-  const deadline = Date.now() + timeoutSeconds * 1000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:eu-west-3:000000000000:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
-class TimeoutError extends Error {
-  constructor(readonly limitMs: number) {
-    super(`No answer within ${limitMs} ms`);
-  }
-}
-
+/** The handler module imported into this process (npm run invoke, tests that call a handler directly): no limits. */
 export async function loadHandler(root: string, spec: FunctionSpec): Promise<LambdaHandler> {
   const mod = (await import(pathToFileURL(join(root, spec.entry)).href)) as { handler: LambdaHandler };
   return mod.handler;
@@ -82,9 +39,10 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function send(response: ServerResponse, statusCode: number, body: string | Buffer, headers: Record<string, string> = {}): void {
+/** API Gateway's own answers: JSON `{"message"}`, nothing of the function's. */
+function send(response: ServerResponse, statusCode: number, message: string, headers: Record<string, string> = {}): void {
   response.writeHead(statusCode, { 'content-type': 'application/json', ...headers });
-  response.end(body);
+  response.end(JSON.stringify({ message }));
 }
 
 export interface GatewayOptions {
@@ -93,114 +51,110 @@ export interface GatewayOptions {
   jwtSecret: string;
   specs?: readonly FunctionSpec[];
   log?: (line: string) => void;
+  /** The execution environments, shared with the scheduler and the workers; the gateway's own (closed with it) otherwise. */
+  runtime?: LambdaRuntime;
+  /** API Gateway's integration timeout; a test shortens it. */
+  integrationTimeoutMs?: number;
+  /** The WAF rule of the public routes; a test lowers it. */
+  rateLimit?: RateLimit;
+  /**
+   * Count each client by the first address of X-Forwarded-For rather than the socket's: only for tests,
+   * which play several clients from 127.0.0.1. In AWS the rule counts the address CloudFront sees, which
+   * no header changes; trusting the header on a real stack would let a client pick a new address each request.
+   */
+  trustForwardedFor?: boolean;
 }
 
-export async function startGateway(options: GatewayOptions): Promise<{ url: string; server: Server; close(): Promise<void> }> {
-  const routes = compile(options.specs ?? functionSpecs);
-  const handlers = new Map<string, Promise<LambdaHandler>>();
-  const handlerOf = (spec: FunctionSpec) => {
-    if (!handlers.has(spec.name)) handlers.set(spec.name, loadHandler(options.root, spec));
-    return handlers.get(spec.name)!;
-  };
+export interface Gateway {
+  url: string;
+  server: Server;
+  runtime: LambdaRuntime;
+  close(): Promise<void>;
+}
 
-  const server = createServer(async (request, response) => {
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const routes = compileRoutes(options.specs ?? functionSpecs);
+  const runtime = options.runtime ?? localRuntime({ root: options.root });
+  const limiter = clientRateLimiter(options.rateLimit);
+  const integrationTimeoutMs = options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS;
+  const log = options.log ?? (() => undefined);
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = Date.now();
     const url = new URL(request.url ?? '/', 'http://localhost');
     const method = request.method ?? 'GET';
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : value ?? '']),
+    );
+    const socketAddress = (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+    const client = (options.trustForwardedFor && headers['x-forwarded-for']?.split(',')[0]?.trim()) || socketAddress;
+
+    // WAF, in front of everything: the public routes' per-client rate.
+    if (!limiter.allows(client, url.pathname)) {
+      log(`${method} ${url.pathname} → ${PUBLIC_RATE_LIMIT_RESPONSE.status}: ${client} over the public routes' rate`);
+      response.writeHead(PUBLIC_RATE_LIMIT_RESPONSE.status, { 'content-type': PUBLIC_RATE_LIMIT_RESPONSE.contentType, ...PUBLIC_RATE_LIMIT_RESPONSE.headers });
+      return void response.end(PUBLIC_RATE_LIMIT_RESPONSE.body);
+    }
+    if (!wellEncoded(url)) return send(response, 400, 'Bad Request');
+
     const match = routes
       .filter((candidate) => candidate.route.method === method || (method === 'HEAD' && candidate.route.method === 'GET'))
       .map((candidate) => ({ candidate, found: candidate.pattern.exec(url.pathname) }))
       .find(({ found }) => found !== null);
-    if (!match?.found) return send(response, 404, JSON.stringify({ message: 'Not Found' }));
+    if (!match?.found) return send(response, 404, 'Not Found');
     const { candidate, found } = match;
 
-    const headers = Object.fromEntries(
-      Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : value ?? '']),
-    );
-    let authorizer: { jwt: { claims: Record<string, string>; scopes: null } } | undefined;
+    let claims: Record<string, unknown> | undefined;
     if (candidate.route.auth === 'admin') {
       const bearer = /^Bearer (.+)$/i.exec(headers.authorization ?? '')?.[1];
-      const claims = bearer ? verifyLocalToken(options.jwtSecret, bearer, new Date()) : undefined;
-      if (!claims) return send(response, 401, JSON.stringify({ message: 'Unauthorized' }), { 'www-authenticate': 'Bearer' });
-      authorizer = { jwt: { claims: flattenClaims(claims), scopes: null } };
+      claims = bearer ? verifyLocalToken(options.jwtSecret, bearer, new Date()) : undefined;
+      if (!claims) return send(response, 401, 'Unauthorized', { 'www-authenticate': 'Bearer' });
     }
 
-    const declared = Number(headers['content-length'] ?? 0);
-    if (declared > API_PAYLOAD_MAX_BYTES) return send(response, 413, JSON.stringify({ message: 'Request Entity Too Large' }));
-    const bodyBytes = await readBody(request);
-    if (bodyBytes.length > API_PAYLOAD_MAX_BYTES) return send(response, 413, JSON.stringify({ message: 'Request Entity Too Large' }));
-    const textual = TEXT_TYPES.test(headers['content-type'] ?? '');
-    const now = new Date();
-    const routeKey = `${candidate.route.method} ${candidate.route.path}`;
-    const event = {
-      version: '2.0',
-      routeKey,
-      rawPath: url.pathname,
-      rawQueryString: url.search.slice(1),
-      headers,
-      ...(url.search ? { queryStringParameters: Object.fromEntries(url.searchParams) } : {}),
-      ...(candidate.params.length
-        ? { pathParameters: Object.fromEntries(candidate.params.map((name, index) => [name, decodeURIComponent(found[index + 1]!)])) }
-        : {}),
-      requestContext: {
-        accountId: '000000000000',
-        apiId: 'local',
-        domainName: headers.host ?? 'localhost',
-        domainPrefix: 'localhost',
-        http: {
-          method: candidate.route.method,
-          path: url.pathname,
-          protocol: `HTTP/${request.httpVersion}`,
-          sourceIp: (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
-          userAgent: headers['user-agent'] ?? '',
-        },
-        requestId: randomUUID(),
-        routeKey,
-        stage: '$default',
-        time: now.toISOString(),
-        timeEpoch: now.getTime(),
-        ...(authorizer ? { authorizer } : {}),
-      },
-      ...(bodyBytes.length
-        ? { body: textual ? bodyBytes.toString('utf8') : bodyBytes.toString('base64'), isBase64Encoded: !textual }
-        : { isBase64Encoded: false }),
-    } as unknown as APIGatewayProxyEventV2;
+    if (Number(headers['content-length'] ?? 0) > API_PAYLOAD_MAX_BYTES) return send(response, 413, 'Request Entity Too Large');
+    const body = await readBody(request);
+    if (body.length > API_PAYLOAD_MAX_BYTES) return send(response, 413, 'Request Entity Too Large');
+    const event = httpApiEvent({ request, url, headers, route: candidate, found, body, sourceIp: socketAddress, ...(claims ? { claims } : {}) });
+    const line = `${method} ${candidate.route.path}`;
 
     // What Lambda refuses before the function runs: an event over its synchronous payload limit.
     if (Buffer.byteLength(JSON.stringify(event)) > LAMBDA_PAYLOAD_MAX_BYTES) {
-      options.log?.(`${method} ${candidate.route.path} → 413: event over Lambda's 6 MB payload`);
-      return send(response, 413, JSON.stringify({ message: 'Request Entity Too Large' }));
+      log(`${line} → 413: event over Lambda's 6 MB payload`);
+      return send(response, 413, 'Request Entity Too Large');
     }
 
+    // API Gateway gives up at its integration timeout, counted from the request; the function goes on until
+    // its own timeout (it is stopped then), as in AWS, whatever API Gateway answered.
     let timer: NodeJS.Timeout | undefined;
-    try {
-      const handler = await handlerOf(candidate.spec);
-      // The function stops at its timeout, and API Gateway gives up at 30 s, whichever comes first: a handler
-      // that runs longer answers nothing useful, as in AWS (the work it left half-done is its own problem).
-      const limitMs = Math.min(INTEGRATION_TIMEOUT_MS, (candidate.spec.timeoutSeconds ?? 10) * 1000);
-      const result = await Promise.race([
-        handler(event, lambdaContext(candidate.spec.name, candidate.spec.timeoutSeconds ?? 10)),
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new TimeoutError(limitMs)), limitMs))),
-      ]);
-      const structured = typeof result === 'string' ? { statusCode: 200, body: result } : result;
-      const body = structured.isBase64Encoded ? Buffer.from(structured.body ?? '', 'base64') : Buffer.from(structured.body ?? '', 'utf8');
-      const outHeaders = Object.fromEntries(Object.entries(structured.headers ?? {}).map(([name, value]) => [name, String(value)]));
-      if (structured.cookies?.length) response.setHeader('set-cookie', structured.cookies);
-      response.writeHead(structured.statusCode ?? 200, outHeaders);
-      response.end(method === 'HEAD' ? undefined : body);
-      options.log?.(`${method} ${candidate.route.path} → ${structured.statusCode ?? 200} (${Date.now() - started} ms)`);
-    } catch (error) {
-      if (error instanceof TimeoutError) {
-        // API Gateway's answer to an integration that did not answer in time.
-        options.log?.(`${method} ${candidate.route.path} → 503: no answer within ${error.limitMs} ms`);
-        return send(response, 503, JSON.stringify({ message: 'Service Unavailable' }));
-      }
-      // What API Gateway answers when a function throws: no detail leaves.
-      options.log?.(`${method} ${candidate.route.path} → 500: ${error instanceof Error ? error.stack : String(error)}`);
-      send(response, 500, JSON.stringify({ message: 'Internal Server Error' }));
-    } finally {
-      clearTimeout(timer);
+    const outcome = await Promise.race([
+      runtime.invoke(candidate.spec, event),
+      new Promise<'integration timeout'>((resolve) => (timer = setTimeout(() => resolve('integration timeout'), integrationTimeoutMs - (Date.now() - started)))),
+    ]).finally(() => clearTimeout(timer));
+    if (outcome === 'integration timeout') {
+      log(`${line} → 503: no answer within ${integrationTimeoutMs} ms`);
+      return send(response, 503, 'Service Unavailable');
     }
+    if (!outcome.ok) return failed(response, line, outcome);
+    const answer = httpResponse(outcome.result);
+    if (answer.cookies.length) response.setHeader('set-cookie', answer.cookies);
+    response.writeHead(answer.statusCode, answer.headers);
+    response.end(method === 'HEAD' ? undefined : answer.body);
+    log(`${line} → ${answer.statusCode} (${Date.now() - started} ms)`);
+  }
+
+  /** A function error, a timeout, a runtime that died, a response over 6 MB: HTTP API's 500, no detail leaves. */
+  function failed(response: ServerResponse, line: string, outcome: Invocation & { ok: false }): void {
+    log(`${line} → 500: ${outcome.error.errorType}: ${outcome.error.errorMessage}${outcome.error.stack ? `\n${outcome.error.stack}` : ''}`);
+    send(response, 500, 'Internal Server Error');
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      // Nothing a client sends may stop the gateway: whatever escapes is this request's 500.
+      log(`${request.method} ${request.url} → 500 (gateway): ${error instanceof Error ? error.stack : String(error)}`);
+      if (!response.headersSent) send(response, 500, 'Internal Server Error');
+      else response.destroy();
+    });
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -212,6 +166,11 @@ export async function startGateway(options: GatewayOptions): Promise<{ url: stri
   return {
     url: `http://127.0.0.1:${port}`,
     server,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    runtime,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (!options.runtime) await runtime.close();
+    },
   };
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { applyEnvironment, handlerEnvironment, type LocalStackSettings } from './environment.ts';
 import { startGateway } from './gateway.ts';
 import { ensureJwtSecret } from './jwt.ts';
+import { createLambdaRuntime } from './lambda-runtime.ts';
 import { JWT_SECRET_FILE, LOCAL_DIR, PROJECT_ROOT, STACK_FILE } from './paths.ts';
 import { ensureBucket, ensureTable } from './resources.ts';
 import { startScheduler } from './scheduler.ts';
@@ -47,14 +48,18 @@ async function main(): Promise<void> {
   await ensureBucket(settings.s3Endpoint, settings.bucketName);
   applyEnvironment(handlerEnvironment(settings));
   const jwtSecret = ensureJwtSecret(JWT_SECRET_FILE);
-  const gateway = await startGateway({ root: PROJECT_ROOT, port, jwtSecret, log: (line) => console.log(`[api] ${line}`) });
-  const scheduler = startScheduler({ root: PROJECT_ROOT, log: (line) => console.log(`[scheduler] ${line}`) });
+  // One pool of execution environments per function, whichever service invokes it, as in Lambda.
+  const runtime = createLambdaRuntime({ root: PROJECT_ROOT });
+  const deadLetterFile = join(LOCAL_DIR, 'dead-letters.jsonl');
+  const gateway = await startGateway({ root: PROJECT_ROOT, port, jwtSecret, runtime, log: (line) => console.log(`[api] ${line}`) });
+  const scheduler = startScheduler({ root: PROJECT_ROOT, runtime, deadLetterFile, log: (line) => console.log(`[scheduler] ${line}`) });
   const workers = await startWorkers({
     root: PROJECT_ROOT,
+    runtime,
     dynamodbEndpoint: settings.dynamodbEndpoint,
     tableName: settings.tableName,
     checkpointFile: join(LOCAL_DIR, 'stream-checkpoint.json'),
-    deadLetterFile: join(LOCAL_DIR, 'dead-letters.jsonl'),
+    deadLetterFile,
     log: (line) => console.log(`[jobs] ${line}`),
   });
   writeFileSync(STACK_FILE, JSON.stringify(settings, null, 2));
@@ -75,8 +80,9 @@ Next: \`npm run token\` for an admin token, \`npm run demo\` for a sample campai
     if (stopping) return;
     stopping = true;
     console.log('\nStopping…');
-    scheduler.stop();
-    await workers.stop();
+    await scheduler.stop();
+    // Closing the environments stops what they run: the worker's batches are delivered again at the next start.
+    await Promise.all([workers.stop(), runtime.close()]);
     await gateway.close();
     await servers.stop();
     rmSync(STACK_FILE, { force: true });

@@ -7,8 +7,9 @@
  * records in order, partial batch responses (retry from the first failed
  * record), bisect on error, bounded retries and record age, and an on-failure
  * destination (here a JSON-lines file; an SQS queue in AWS) for what is
- * discarded. It enforces the function's timeout: a batch still running at
- * its deadline counts as failed, as Lambda stops the function.
+ * discarded. Each batch runs in the function's execution environment
+ * (lambda-runtime.ts), within its timeout and memory: a batch still running
+ * at the deadline is stopped and counts as failed, as in Lambda.
  */
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -22,11 +23,10 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse } from 'aws-lambda';
 import type { FunctionSpec, StreamSourceSpec } from '../functions.ts';
-import { lambdaContext, loadHandler } from './gateway.ts';
+import { localRuntime, type LambdaRuntime } from './lambda-runtime.ts';
 import { LOCAL_CREDENTIALS } from './resources.ts';
 
 type LambdaRecord = Record<string, unknown> & { dynamodb: { SequenceNumber: string; ApproximateCreationDateTime: number; Keys: Record<string, unknown> } };
-type StreamHandler = (event: { Records: LambdaRecord[] }, context: ReturnType<typeof lambdaContext>) => Promise<DynamoDBBatchResponse | void>;
 
 /** Lambda event filtering, for the patterns Paraphe uses: nested objects of allowed values, and `{exists: true}`. */
 export function matchesFilter(pattern: unknown, value: unknown): boolean {
@@ -70,6 +70,8 @@ export interface StreamMappingOptions {
   pollMs?: number;
   /** First retry delay of a failed batch, doubled each time up to 30 s. */
   retryBaseMs?: number;
+  /** The execution environments, shared with the gateway and the scheduler; the mapping's own otherwise. */
+  runtime?: LambdaRuntime;
 }
 
 export interface StreamMapping {
@@ -89,7 +91,7 @@ export async function startStreamMapping(options: StreamMappingOptions): Promise
   db.destroy();
   const streamArn = Table?.LatestStreamArn;
   if (!streamArn) throw new Error(`Table ${options.tableName} has no stream: the worker would never run`);
-  const handler = (await loadHandler(options.root, options.spec)) as unknown as StreamHandler;
+  const runtime = options.runtime ?? localRuntime({ root: options.root });
   const log = options.log ?? (() => undefined);
   const checkpoints: Record<string, string> =
     options.checkpointFile && existsSync(options.checkpointFile) ? JSON.parse(readFileSync(options.checkpointFile, 'utf8')) : {};
@@ -110,26 +112,16 @@ export async function startStreamMapping(options: StreamMappingOptions): Promise
     log(`${options.spec.name}: ${batch.length} record(s) sent to the dead-letter destination (${reason})`);
   };
 
-  /** One invocation, stopped at the function's timeout as Lambda stops it. */
+  /** One invocation, in the function's execution environment: stopped at its timeout as Lambda stops it. */
   async function invoke(batch: LambdaRecord[]): Promise<{ error?: string; failedFrom?: number }> {
-    const timeoutMs = (options.spec.timeoutSeconds ?? 3) * 1000;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const response = await Promise.race([
-        handler({ Records: batch }, lambdaContext(options.spec.name, options.spec.timeoutSeconds)),
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`Task timed out after ${timeoutMs / 1000} seconds`)), timeoutMs))),
-      ]);
-      const failures = (response as DynamoDBBatchResponse | undefined)?.batchItemFailures ?? [];
-      if (failures.length === 0) return {};
-      const indexes = failures.map((failure) => batch.findIndex((record) => record.dynamodb.SequenceNumber === failure.itemIdentifier));
-      // An identifier that is not in the batch fails the whole batch, as in Lambda.
-      if (indexes.some((index) => index < 0)) return { error: 'batchItemFailures names a record not in the batch' };
-      return { failedFrom: Math.min(...indexes) };
-    } catch (error) {
-      return { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
-    } finally {
-      clearTimeout(timer);
-    }
+    const outcome = await runtime.invoke(options.spec, { Records: batch });
+    if (!outcome.ok) return { error: `${outcome.error.errorType}: ${outcome.error.errorMessage}` };
+    const failures = (outcome.result as DynamoDBBatchResponse | undefined)?.batchItemFailures ?? [];
+    if (failures.length === 0) return {};
+    const indexes = failures.map((failure) => batch.findIndex((record) => record.dynamodb.SequenceNumber === failure.itemIdentifier));
+    // An identifier that is not in the batch fails the whole batch, as in Lambda.
+    if (indexes.some((index) => index < 0)) return { error: 'batchItemFailures names a record not in the batch' };
+    return { failedFrom: Math.min(...indexes) };
   }
 
   async function deliver(batch: LambdaRecord[], retries: number): Promise<void> {
@@ -138,6 +130,8 @@ export async function startStreamMapping(options: StreamMappingOptions): Promise
     if (Date.now() / 1000 - oldest > settings.maxRecordAgeSeconds) return discard(batch, 'record older than the maximum record age');
     const outcome = await invoke(batch);
     if (!outcome.error && outcome.failedFrom === undefined) return;
+    // Stopping: the batch is left unfinished, so the checkpoint stays before it and a restart delivers it again.
+    if (!running) return;
     if (retries >= settings.maxRetryAttempts) return discard(outcome.failedFrom !== undefined ? batch.slice(outcome.failedFrom) : batch, outcome.error ?? 'partial batch failure after the last retry');
     await sleep(Math.min(30_000, (options.retryBaseMs ?? 500) * 2 ** retries));
     if (outcome.failedFrom !== undefined) return deliver(batch.slice(outcome.failedFrom), retries + 1);
@@ -177,6 +171,7 @@ export async function startStreamMapping(options: StreamMappingOptions): Promise
       while (lane.queue.length > 0) {
         const taken = lane.queue.splice(0, settings.batchSize);
         await deliver(taken.map((item) => item.record), 0);
+        if (!running) break;
         for (const item of taken) item.entry.done = true;
         inFlight -= taken.length;
         advance(shardId);
@@ -273,6 +268,8 @@ export async function startStreamMapping(options: StreamMappingOptions): Promise
     async stop() {
       running = false;
       await loop;
+      // The mapping's own environments stop with it (a batch they were running is delivered again at restart).
+      if (!options.runtime) await runtime.close();
       await Promise.all(lanes.map((lane) => lane.run));
       streams.destroy();
     },

@@ -1,18 +1,19 @@
 /**
  * The workers of the local stack: one event source mapping per function of
- * the catalogue that reads the table's stream. `wakeEveryMs` fires the
- * wake-jobs function more often than its one-minute schedule, for tests that
- * should not wait a minute for a retry.
+ * the catalogue that reads the table's stream, each batch run in the
+ * function's execution environment. `wakeEveryMs` fires the wake-jobs
+ * function more often than its one-minute schedule, for tests that should not
+ * wait a minute for a retry.
  */
 import { functionSpecs, type FunctionSpec, type StreamSourceSpec } from '../functions.ts';
-import { lambdaContext, loadHandler } from './gateway.ts';
+import { localRuntime, invocationError } from './lambda-runtime.ts';
 import { scheduledEvent } from './scheduler.ts';
 import { startStreamMapping, type StreamMapping, type StreamMappingOptions } from './stream-mapping.ts';
 
 export interface Workers {
   mappings: StreamMapping[];
   deadLetters(): StreamMapping['deadLetters'];
-  /** Fires wake-jobs once now, as its schedule would. */
+  /** Fires wake-jobs once now, as its schedule would; a failed invocation throws. */
   wake(): Promise<unknown>;
   stop(): Promise<void>;
 }
@@ -21,12 +22,14 @@ export async function startWorkers(
   options: Omit<StreamMappingOptions, 'spec'> & { specs?: readonly FunctionSpec[]; wakeEveryMs?: number },
 ): Promise<Workers> {
   const specs = options.specs ?? functionSpecs;
+  const runtime = options.runtime ?? localRuntime({ root: options.root });
   const streamed = specs.filter((spec): spec is FunctionSpec & { streamSource: StreamSourceSpec } => spec.streamSource !== undefined);
   const mappings = await Promise.all(
     streamed.map((spec) =>
       startStreamMapping({
         ...options,
         spec,
+        runtime,
         ...(options.checkpointFile ? { checkpointFile: options.checkpointFile.replace(/(\.json)?$/, `-${spec.name}.json`) } : {}),
       }),
     ),
@@ -34,8 +37,9 @@ export async function startWorkers(
   const wakeSpec = specs.find((spec) => spec.name === 'wake-jobs');
   const wake = async () => {
     if (!wakeSpec) return undefined;
-    const handler = await loadHandler(options.root, wakeSpec);
-    return handler(scheduledEvent(new Date(), wakeSpec.name), lambdaContext(wakeSpec.name, wakeSpec.timeoutSeconds));
+    const outcome = await runtime.invoke(wakeSpec, scheduledEvent(new Date(), wakeSpec.name));
+    if (!outcome.ok) throw invocationError(outcome.error);
+    return outcome.result;
   };
   let waking = false;
   const timer = options.wakeEveryMs
@@ -53,7 +57,8 @@ export async function startWorkers(
     wake,
     async stop() {
       clearInterval(timer);
-      await Promise.all(mappings.map((mapping) => mapping.stop()));
+      // Closing the environments stops the batches they run: the mappings then stop without waiting for them.
+      await Promise.all([...mappings.map((mapping) => mapping.stop()), options.runtime ? undefined : runtime.close()]);
     },
   };
 }

@@ -11,6 +11,7 @@ import { inject } from 'vitest';
 import { ensureSealingP12 } from '../../infra/local/sealing-certificate.ts';
 import { applyEnvironment, handlerEnvironment, type LocalStackSettings } from '../../infra/local/environment.ts';
 import { startGateway } from '../../infra/local/gateway.ts';
+import { createInProcessRuntime, createLambdaRuntime } from '../../infra/local/lambda-runtime.ts';
 import { signLocalToken } from '../../infra/local/jwt.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { ensureBucket, ensureTable } from '../../infra/local/resources.ts';
@@ -44,6 +45,13 @@ export interface TestStackOptions {
    * `waitForJob` waits for jobs the test runs.
    */
   workers?: boolean;
+  /**
+   * Where the functions run: 'in-process' (default here, for the suite's speed: each worker-thread
+   * environment loads its own SDK and templates, about a second of CPU per function and per concurrent
+   * request) or 'worker-threads' (Lambda's isolation, timeout and memory, as `npm start`; test/local
+   * proves them). PARAPHE_LAMBDA_RUNTIME sets it for a whole run.
+   */
+  runtime?: 'in-process' | 'worker-threads';
 }
 
 /** Workers that do nothing: the stack was started with `workers: false`. */
@@ -64,7 +72,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   await ensureTable(settings.dynamodbEndpoint, settings.tableName);
   await ensureBucket(settings.s3Endpoint, settings.bucketName);
   const jwtSecret = randomBytes(32).toString('hex');
-  const gateway = await startGateway({ root: PROJECT_ROOT, port: 0, jwtSecret });
+  const isolation = options.runtime ?? (process.env.PARAPHE_LAMBDA_RUNTIME === 'worker-threads' ? 'worker-threads' : 'in-process');
+  const runtime = isolation === 'worker-threads' ? createLambdaRuntime({ root: PROJECT_ROOT }) : createInProcessRuntime({ root: PROJECT_ROOT });
+  const gateway = await startGateway({ root: PROJECT_ROOT, port: 0, jwtSecret, runtime, ...(process.env.DEBUG_GATEWAY ? { log: (line: string) => console.log(`[api] ${line}`) } : {}) });
   settings.gatewayUrl = gateway.url;
   // Handlers read their environment at first import, which happens at the first request.
   applyEnvironment(handlerEnvironment(settings));
@@ -75,6 +85,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
           root: PROJECT_ROOT,
           dynamodbEndpoint: settings.dynamodbEndpoint,
           tableName: settings.tableName,
+          runtime,
           wakeEveryMs: 1_000,
           retryBaseMs: 100,
         });
@@ -143,7 +154,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       return emails.filter((email) => email.destination.to.some((address) => address.includes(to)));
     },
     close: async () => {
-      await workers.stop();
+      await Promise.all([workers.stop(), runtime.close()]);
       await gateway.close();
     },
   };
