@@ -20,7 +20,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
-import { EdgeDistribution, type PublicDomainSettings } from './edge-distribution.ts';
+import { EdgeDistribution, VIEWER_IP_HEADER, type PublicDomainSettings } from './edge-distribution.ts';
 import { ROUTE_THROTTLE } from './edge-limits.ts';
 import { functionSpecs, SCHEDULE_TIME_ZONE, type FunctionSpec, type RouteSpec } from './functions.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
@@ -142,6 +142,8 @@ export class StatelessStack extends Stack {
           BUCKET_NAME: stateful.documentsBucket.bucketName,
           SENDER_EMAIL: props.senderEmail,
           PUBLIC_BASE_URL: this.publicBaseUrl,
+          // The header CloudFront's viewer-request function fills with the viewer's address (the audit trail's IP).
+          VIEWER_IP_HEADER,
           RECTORAT_CONTACT_EMAIL: props.rectoratContactEmail,
           RECTORAT_DIGEST_EMAILS: props.rectoratDigestEmails ?? props.rectoratContactEmail,
           // Every function: the config requires it even where nothing is sealed.

@@ -36,6 +36,11 @@ export const configSchema = z.object({
    * Longer than the event source mapping's maximum record age (6 h), so a job only queued is never doubled.
    */
   JOB_REDELIVER_AFTER_SECONDS: z.coerce.number().int().positive().default(7 * 60 * 60),
+  /**
+   * Behind CloudFront: the request header that carries the viewer's address (CloudFront's viewer-request
+   * function writes it over anything the client sent). Absent: the header is not trusted (read by http/request.ts).
+   */
+  VIEWER_IP_HEADER: z.string().regex(/^[a-z0-9-]+$/).optional(),
   DYNAMODB_ENDPOINT: optionalUrl,
   S3_ENDPOINT: optionalUrl,
   SES_ENDPOINT: optionalUrl,

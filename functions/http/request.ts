@@ -87,9 +87,19 @@ export function pathParameter(event: APIGatewayProxyEventV2, name: string): stri
   return event.pathParameters?.[name] ?? '';
 }
 
+/**
+ * Behind CloudFront, API Gateway's sourceIp is an edge's address: a CloudFront
+ * Function writes the viewer's address into a header, over whatever the client
+ * sent. The CDK names that header in VIEWER_IP_HEADER; without it (the local
+ * stack, or no CloudFront) the header is not trusted.
+ */
+const VIEWER_IP_HEADER = process.env.VIEWER_IP_HEADER?.toLowerCase();
+const IP_ADDRESS = /^[0-9A-Fa-f:.]{2,45}$/;
+
 export function clientOf(event: APIGatewayProxyEventV2): { ip: string; userAgent: string } {
+  const viewerIp = VIEWER_IP_HEADER ? header(event, VIEWER_IP_HEADER).trim() : '';
   return {
-    ip: event.requestContext?.http?.sourceIp ?? 'inconnue',
+    ip: (IP_ADDRESS.test(viewerIp) ? viewerIp : undefined) ?? event.requestContext?.http?.sourceIp ?? 'inconnue',
     userAgent: (event.requestContext?.http?.userAgent ?? header(event, 'user-agent')).slice(0, 512) || 'inconnu',
   };
 }

@@ -122,6 +122,12 @@ describe('the CloudFront distribution', () => {
     const fn = Object.values(dev.statelessTemplate.findResources('AWS::CloudFront::Function'))[0]!.Properties;
     expect(fn.FunctionCode).toContain(`request.headers['${VIEWER_IP_HEADER}'] = { value: event.viewer.ip }`);
   });
+
+  it('tells every function the name of that header, which is then the only one whose address the audit trail trusts', () => {
+    const functions = Object.values(dev.statelessTemplate.findResources('AWS::Lambda::Function'));
+    expect(functions.length).toBeGreaterThan(0);
+    for (const fn of functions) expect(fn.Properties.Environment.Variables.VIEWER_IP_HEADER).toBe(VIEWER_IP_HEADER);
+  });
 });
 
 describe('the execute-api endpoint', () => {
