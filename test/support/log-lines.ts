@@ -1,8 +1,14 @@
 /**
- * What a function writes to stdout and stderr, line by line, as Lambda reads
- * it: Powertools' Logger and Metrics write through their own Console straight
- * to process.stdout/stderr (not console.log), so that is what is captured.
+ * What a function writes, line by line, as Lambda's JSON log format records
+ * it. Powertools' Logger and Metrics write through their own Console straight
+ * to process.stdout/stderr: those lines are kept as written. The global
+ * console is what Lambda's Node.js runtime patches under the JSON format:
+ * each call becomes one {timestamp, level, requestId, message} object whose
+ * message is the formatted text, so an EMF document printed with console.log
+ * is no longer a top-level EMF document (and CloudWatch extracts nothing).
+ * The capture does the same, so a test reads what CloudWatch would.
  */
+import { format } from 'node:util';
 import { vi } from 'vitest';
 
 export interface CapturedLines {
@@ -13,9 +19,11 @@ export interface CapturedLines {
   stop(): void;
 }
 
+const CONSOLE_LEVELS = { log: 'INFO', info: 'INFO', debug: 'DEBUG', trace: 'TRACE', warn: 'WARN', error: 'ERROR' } as const;
+
 export function captureLogLines(): CapturedLines {
   const raw: string[] = [];
-  const spies = [process.stdout, process.stderr].map((stream) => {
+  const streams = [process.stdout, process.stderr].map((stream) => {
     const write = stream.write.bind(stream);
     return vi.spyOn(stream, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
       const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
@@ -27,9 +35,14 @@ export function captureLogLines(): CapturedLines {
       return write(chunk as never, ...(rest as [never]));
     }) as typeof stream.write);
   });
+  const consoles = Object.entries(CONSOLE_LEVELS).map(([method, level]) =>
+    vi.spyOn(console, method as keyof typeof CONSOLE_LEVELS).mockImplementation((...args: unknown[]) => {
+      raw.push(JSON.stringify({ timestamp: new Date().toISOString(), level, requestId: undefined, message: format(...args) }));
+    }),
+  );
   return {
     raw,
     json: () => raw.map((line) => JSON.parse(line) as Record<string, any>),
-    stop: () => spies.forEach((spy) => spy.mockRestore()),
+    stop: () => [...streams, ...consoles].forEach((spy) => spy.mockRestore()),
   };
 }
