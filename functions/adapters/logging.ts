@@ -59,22 +59,43 @@ export class RedactingLogFormatter extends LogFormatter {
 /** The function's logger, outside any invocation (module load, tests). */
 export const rootLogger = new Logger({ serviceName: 'paraphe', logFormatter: new RedactingLogFormatter() });
 
-const current = new AsyncLocalStorage<Logger>();
+/**
+ * The logging scope of an invocation or a job: its keys, and its child logger,
+ * made at its first line only (most invocations log nothing, and a Logger is
+ * not free to build).
+ */
+interface Scope {
+  make(): Logger;
+  logger?: Logger;
+}
+
+const current = new AsyncLocalStorage<Scope>();
+
+function loggerOf(scope: Scope | undefined): Logger {
+  if (!scope) return rootLogger;
+  scope.logger ??= scope.make();
+  return scope.logger;
+}
 
 /** The logger of the invocation, or of the job, running here. */
 export function log(): Logger {
-  return current.getStore() ?? rootLogger;
+  return loggerOf(current.getStore());
 }
 
-export type LogKeys = Record<string, string | number | undefined>;
+export type LogKeys = Record<string, string | number | boolean | undefined>;
 
 const defined = (keys: LogKeys) => Object.fromEntries(Object.entries(keys).filter(([, value]) => value !== undefined && value !== ''));
 
+function withKeys(parent: Logger, keys: LogKeys): Logger {
+  const child = parent.createChild();
+  child.appendPersistentKeys(defined(keys));
+  return child;
+}
+
 /** Runs `work` with a child of the current logger carrying these keys as well: a job inside the worker's invocation. */
 export function withLogKeys<T>(keys: LogKeys, work: () => Promise<T>): Promise<T> {
-  const child = log().createChild();
-  child.appendPersistentKeys(defined(keys));
-  return current.run(child, work);
+  const parent = current.getStore();
+  return current.run({ make: () => withKeys(loggerOf(parent), keys) }, work);
 }
 
 /** Adds keys to the lines that follow in this invocation or job (a convention known once its token is read). */
@@ -96,11 +117,20 @@ export interface InvocationContext {
  * function_request_id, cold_start) and the given keys on every line.
  */
 export function inInvocation<T>(context: InvocationContext | undefined, keys: LogKeys, work: () => Promise<T>): Promise<T> {
-  // addContext then createChild, with no await between: the child takes this invocation's context.
-  if (context) rootLogger.addContext(context as never);
-  const child = rootLogger.createChild();
-  child.appendPersistentKeys(defined(keys));
-  return current.run(child, work);
+  const coldStart = isColdStart();
+  const make = () => {
+    // addContext then createChild, with no await between: the child takes this invocation's context.
+    if (context) rootLogger.addContext(context as never);
+    return withKeys(rootLogger, { ...keys, cold_start: coldStart });
+  };
+  return current.run({ make }, work);
+}
+
+let invocations = 0;
+/** The first invocation of this environment (Powertools counts it at addContext, which a silent invocation never calls). */
+function isColdStart(): boolean {
+  invocations += 1;
+  return invocations === 1;
 }
 
 /**
