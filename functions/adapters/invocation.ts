@@ -6,20 +6,14 @@
  */
 import type { Context } from 'aws-lambda';
 import { inInvocation, log, type LogKeys, withRedactedErrors } from './logging.ts';
-import { publishMetrics } from './metrics.ts';
+import { withMetrics } from './metrics.ts';
 
 export function instrumented<E, R>(
   keysOf: (event: E) => LogKeys,
   handle: (event: E, context?: Context) => Promise<R>,
 ): (event: E, context?: Context) => Promise<R> {
   return (event, context) =>
-    inInvocation(context, keysOf(event), async () => {
-      try {
-        return await handle(event, context);
-      } finally {
-        publishMetrics();
-      }
-    });
+    inInvocation(context, keysOf(event), () => withMetrics(() => handle(event, context)));
 }
 
 /**

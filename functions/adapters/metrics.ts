@@ -8,16 +8,22 @@
  * Each scope (Jobs, Mailer, SesEvents) is a Metrics instance whose only
  * dimension is Scope, as the alarms read them (namespace Paraphe, e.g.
  * JobsFailed with Scope=Jobs): Powertools' default `service` dimension is
- * cleared, so a metric keeps the identity it had before Powertools.
+ * cleared, so a metric keeps the identity it had before Powertools. The
+ * instances belong to the invocation (an AsyncLocalStorage), so invocations
+ * that run side by side in one process (the local gateway and workers) never
+ * flush each other's counts.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { rootLogger } from './logging.ts';
 
 export const METRICS_NAMESPACE = 'Paraphe';
 
-const scopes = new Map<string, Metrics>();
+type Scopes = Map<string, Metrics>;
 
-function metricsOf(scope: string): Metrics {
+const invocation = new AsyncLocalStorage<Scopes>();
+
+function metricsOf(scopes: Scopes, scope: string): Metrics {
   let metrics = scopes.get(scope);
   if (!metrics) {
     metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'paraphe', logger: rootLogger });
@@ -28,13 +34,28 @@ function metricsOf(scope: string): Metrics {
   return metrics;
 }
 
-/** Counts for this invocation, under one scope; a name counted twice keeps both values (EMF takes arrays). */
-export function metric(scope: string, values: Record<string, number>): void {
-  const metrics = metricsOf(scope);
-  for (const [name, value] of Object.entries(values)) metrics.addMetric(name, MetricUnit.Count, value);
+function publish(scopes: Scopes): void {
+  for (const metrics of scopes.values()) if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
 }
 
-/** Writes what this invocation counted, one EMF line per scope: called once at the end of each invocation. */
-export function publishMetrics(): void {
-  for (const metrics of scopes.values()) if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+/**
+ * Counts under one scope, written at the end of the invocation (a name
+ * counted twice keeps both values: EMF takes arrays). Outside an invocation
+ * (a script, a test running jobs in its own process) they are written at once.
+ */
+export function metric(scope: string, values: Record<string, number>): void {
+  const scopes = invocation.getStore() ?? new Map();
+  const metrics = metricsOf(scopes, scope);
+  for (const [name, value] of Object.entries(values)) metrics.addMetric(name, MetricUnit.Count, value);
+  if (!invocation.getStore()) publish(scopes);
+}
+
+/** Runs an invocation, then writes what it counted: one EMF line per scope, whatever happened. */
+export async function withMetrics<T>(work: () => Promise<T>): Promise<T> {
+  const scopes: Scopes = new Map();
+  try {
+    return await invocation.run(scopes, work);
+  } finally {
+    publish(scopes);
+  }
 }

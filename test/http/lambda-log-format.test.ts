@@ -8,6 +8,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { log, withLogKeys } from '../../functions/adapters/logging.ts';
+import { metric, withMetrics } from '../../functions/adapters/metrics.ts';
 import { adminRoute } from '../../functions/http/middleware.ts';
 import { lambdaContext } from '../../infra/local/gateway.ts';
 import { campaign2026, pezilla } from '../fixtures/seed-communes.ts';
@@ -110,5 +111,21 @@ describe('the correlation keys', () => {
     const steps = capture.json().filter((line) => line.message === 'step');
     expect(steps).toHaveLength(9);
     for (const line of steps) expect(line.jobId).toBe(line.expected);
+  });
+
+  it('flush the metrics of each invocation apart, even side by side in one process', async () => {
+    const capture = captureLogLines();
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+    await Promise.all(
+      [1, 2].map((done) =>
+        withMetrics(async () => {
+          await tick();
+          metric('Jobs', { JobsDone: done });
+          await tick();
+        }),
+      ),
+    );
+    const documents = capture.json().filter(isEmf);
+    expect(documents.map((document) => document.JobsDone).sort()).toEqual([1, 2]);
   });
 });
