@@ -1,4 +1,5 @@
 import { deps } from '../adapters/composition.ts';
+import { appendLogKeys } from '../adapters/logging.ts';
 import { settledError } from '../core/convention-errors.ts';
 import { declineConvention } from '../core/decline-convention.ts';
 import { isAppError } from '../core/errors.ts';
@@ -20,6 +21,7 @@ export const handler = pageRoute(async (event) => {
   try {
     values = formBody(event);
     const convention = await declineConvention(d, { token, form: parseInput(declineFormSchema, values), ...clientOf(event) });
+    appendLogKeys({ conventionId: convention.id });
     return html(200, declinedPage({ convention, contactEmail, justDeclined: true }));
   } catch (error) {
     if (!isAppError(error) || error.code !== 'INVALID_INPUT') throw error;

@@ -11,63 +11,44 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { redact } from '../adapters/logging.ts';
+import { instrumented } from '../adapters/invocation.ts';
+import { log, type LogKeys } from '../adapters/logging.ts';
 import { AppError } from '../core/errors.ts';
 import { describeError } from './errors.ts';
+import { securityHeaders } from './security-headers.ts';
 
 type Result = APIGatewayProxyStructuredResultV2;
 
-const SECURITY_HEADERS = {
-  'cache-control': 'no-store',
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-};
-
+// The security headers (HSTS, nosniff, referrer policy, CSP) are added to every response by securityHeaders().
 export const json = (statusCode: number, body: unknown): Result => ({
   statusCode,
-  headers: { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS },
+  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
   body: JSON.stringify(body),
 });
 
 export const html = (statusCode: number, body: string): Result => ({
   statusCode,
-  headers: {
-    'content-type': 'text/html; charset=utf-8',
-    'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
-    ...SECURITY_HEADERS,
-  },
+  headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
   body,
 });
 
-function logFailure(error: unknown, event: { rawPath?: string; requestContext?: { requestId?: string } }): void {
-  // Structured JSON, without any token or email address.
-  console.error(
-    redact(
-      JSON.stringify({
-        level: 'ERROR',
-        message: 'request failed',
-        requestId: event.requestContext?.requestId,
-        route: event.rawPath,
-        error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
-      }),
-    ),
-  );
+/** A failure the caller sees as a 5xx: logged (redacted by the logger's formatter) with the invocation's keys. */
+function logFailure(error: unknown, event: { rawPath?: string }): void {
+  log().error({ message: 'request failed', route: event.rawPath, error: error instanceof Error ? error : String(error) });
 }
 
-export interface Admin {
-  /** Who acts, for the audit trail: the token's email claim or subject. */
-  actor: string;
-  roles: string[];
-}
-
-function adminOf(event: APIGatewayProxyEventV2WithJWTAuthorizer): Admin {
-  const claims = event.requestContext?.authorizer?.jwt?.claims;
-  if (!claims?.sub) throw new AppError('UNAUTHORIZED', 'Authentification requise.');
-  const roles = claims.roles;
+/**
+ * The correlation keys of an HTTP request: API Gateway's request id, and the
+ * convention or job its path names (a signing page adds its convention once
+ * the token is read). Lambda's own request id is the logger's function_request_id.
+ */
+export function requestKeys(event: { rawPath?: string; routeKey?: string; requestContext?: { requestId?: string }; pathParameters?: Record<string, string | undefined> }): LogKeys {
+  const id = event.pathParameters?.id;
+  const route = event.routeKey ?? '';
   return {
-    actor: String(claims.email ?? claims.sub),
-    // API Gateway's JWT authorizer passes an array claim as the string "[a b]".
-    roles: Array.isArray(roles) ? roles.map(String) : String(roles ?? '').replace(/^\[|\]$/g, '').split(/[ ,]+/).filter(Boolean),
+    requestId: event.requestContext?.requestId,
+    ...(id && route.includes('/conventions/{id}') ? { conventionId: id } : {}),
+    ...(id && route.includes('/jobs/{id}') ? { jobId: id } : {}),
   };
 }
 
@@ -77,6 +58,47 @@ function adminOf(event: APIGatewayProxyEventV2WithJWTAuthorizer): Admin {
  */
 export type AdminRole = 'gestionnaire' | 'signataire';
 
+const ADMIN_ROLES: readonly string[] = ['gestionnaire', 'signataire'] satisfies AdminRole[];
+
+export interface Admin {
+  /** Who acts, for the audit trail: the token's email claim or subject. */
+  actor: string;
+  roles: AdminRole[];
+}
+
+/**
+ * The roles a `roles` claim grants, each matched exactly: a role is one whole
+ * string equal to "gestionnaire" or "signataire", never a piece of one.
+ *
+ * - An array (a JSON-typed claim: a direct invocation, a REST API's JWT
+ *   authorizer) is read element by element.
+ * - The HTTP API's JWT authorizer passes every claim as a string, an array as
+ *   its elements joined by single spaces between brackets: ["a","b"] arrives
+ *   as "[a b]". That form is read as such; a bracketed string that is not
+ *   exactly it (doubled or edge spaces, other blanks, nested brackets) grants
+ *   nothing, rather than a guess.
+ * - Any other string is one role: "gestionnaire signataire" or "signataires"
+ *   is no role at all.
+ */
+export function rolesOf(claim: unknown): AdminRole[] {
+  const granted = (values: readonly unknown[]) => values.filter((value): value is AdminRole => typeof value === 'string' && ADMIN_ROLES.includes(value));
+  if (Array.isArray(claim)) return granted(claim);
+  if (typeof claim !== 'string') return [];
+  const flattened = /^\[(.*)\]$/s.exec(claim);
+  if (!flattened) return granted([claim]);
+  const inside = flattened[1]!;
+  if (inside === '') return [];
+  const elements = inside.split(' ');
+  if (elements.some((element) => element === '' || /[\s[\]]/.test(element))) return [];
+  return granted(elements);
+}
+
+function adminOf(event: APIGatewayProxyEventV2WithJWTAuthorizer): Admin {
+  const claims = event.requestContext?.authorizer?.jwt?.claims;
+  if (!claims?.sub) throw new AppError('UNAUTHORIZED', 'Authentification requise.');
+  return { actor: String(claims.email ?? claims.sub), roles: rolesOf(claims.roles) };
+}
+
 const ROLE_LABEL: Record<AdminRole, string> = { gestionnaire: 'gestionnaire', signataire: 'signataire (contresignature)' };
 
 /** A JSON route of the rectorat: the caller must carry the JWT authorizer's claims, with the route's role. */
@@ -84,7 +106,8 @@ export function adminRoute(
   handle: (event: APIGatewayProxyEventV2WithJWTAuthorizer, admin: Admin, context: Context) => Promise<Result>,
   options: { role: AdminRole } = { role: 'gestionnaire' },
 ) {
-  return middy<APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2>()
+  const route = middy<APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2>()
+    .use(securityHeaders())
     .handler(async (event, context) => {
       const admin = adminOf(event);
       if (!admin.roles.includes(options.role)) {
@@ -97,6 +120,7 @@ export function adminRoute(
       if (statusCode >= 500) logFailure(request.error, request.event);
       request.response = json(statusCode, body);
     });
+  return instrumented<APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2>(requestKeys, (event, context) => route(event, context ?? ({} as Context)));
 }
 
 /** An HTML route for mayors: errors become pages in French, never a stack trace. */
@@ -104,11 +128,13 @@ export function pageRoute(
   handle: (event: APIGatewayProxyEventV2) => Promise<Result>,
   renderError: (error: unknown, event: APIGatewayProxyEventV2) => Result,
 ) {
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+  const route = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+    .use(securityHeaders())
     .handler(handle)
     .onError(async (request) => {
       const result = renderError(request.error, request.event);
       if ((result.statusCode ?? 500) >= 500) logFailure(request.error, request.event);
       request.response = result;
     });
+  return instrumented<APIGatewayProxyEventV2, APIGatewayProxyResultV2>(requestKeys, (event, context) => route(event, context ?? ({} as Context)));
 }

@@ -1,7 +1,8 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { deps } from '../adapters/composition.ts';
-import { withRedactedErrors } from '../adapters/logging.ts';
+import { eventHandler } from '../adapters/invocation.ts';
+import { log, withLogKeys } from '../adapters/logging.ts';
 import { metric } from '../adapters/metrics.ts';
 import { sealer } from '../adapters/sealing.ts';
 import { jobDefinitions } from '../core/jobs/handlers.ts';
@@ -22,7 +23,7 @@ const SAFETY_MS = 15_000;
  * reported (partial batch response): the mapping retries from the first of
  * them, and the jobs already ended there are skipped.
  */
-export const handler = withRedactedErrors(async (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> => {
+export const handler = eventHandler(async (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> => {
   const remainingMs = () => context?.getRemainingTimeInMillis() ?? 60_000;
   const failed: string[] = [];
   const outcomes: Record<JobOutcome, number> = { done: 0, waiting: 0, failed: 0, skipped: 0 };
@@ -31,24 +32,35 @@ export const handler = withRedactedErrors(async (event: DynamoDBStreamEvent, con
     const job = unmarshall(record.dynamodb!.NewImage as never) as Job;
     byJob.set(job.id, [...(byJob.get(job.id) ?? []), { sequence: record.dynamodb?.SequenceNumber ?? '', job }]);
   }
+  // Each job logs through its own child logger (jobId, its convention): jobs side by side never share keys.
   await Promise.all(
-    [...byJob.values()].map(async (records) => {
-      for (const [index, { sequence, job }] of records.entries()) {
-        if (remainingMs() < SAFETY_MS) {
-          failed.push(...records.slice(index).map((record) => record.sequence));
-          return;
+    [...byJob.values()].map((records) =>
+      withLogKeys(jobKeys(records[0]!.job), async () => {
+        for (const [index, { sequence, job }] of records.entries()) {
+          if (remainingMs() < SAFETY_MS) {
+            failed.push(...records.slice(index).map((record) => record.sequence));
+            return;
+          }
+          try {
+            const outcome = await runJob(d, jobDefinitions, job, { remainingMs });
+            outcomes[outcome] += 1;
+            log().info({ message: 'job run', outcome });
+          } catch (error) {
+            // The job's own bookkeeping failed (DynamoDB unreachable): the mapping delivers it again.
+            log().error({ message: 'job not run', sequence, error: error as Error });
+            failed.push(...records.slice(index).map((record) => record.sequence));
+            return;
+          }
         }
-        try {
-          outcomes[await runJob(d, jobDefinitions, job, { remainingMs })] += 1;
-        } catch (error) {
-          // The job's own bookkeeping failed (DynamoDB unreachable): the mapping delivers it again.
-          console.error(JSON.stringify({ level: 'ERROR', message: 'job not run', sequence, error: error instanceof Error ? error.name : String(error) }));
-          failed.push(...records.slice(index).map((record) => record.sequence));
-          return;
-        }
-      }
-    }),
+      }),
+    ),
   );
   metric('Jobs', { JobsDone: outcomes.done, JobsWaiting: outcomes.waiting, JobsFailed: outcomes.failed, JobsSkipped: outcomes.skipped, JobRecordsReturned: failed.length });
   return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
 });
+
+/** The correlation keys of a job's lines: the job, its kind, its parent, the convention it concerns. */
+function jobKeys(job: Job) {
+  const conventionId = job.payload?.conventionId;
+  return { jobId: job.id, jobKind: job.kind, parentJobId: job.parentId, conventionId: typeof conventionId === 'string' ? conventionId : undefined };
+}

@@ -1,5 +1,5 @@
 import { deps } from '../adapters/composition.ts';
-import { withRedactedErrors } from '../adapters/logging.ts';
+import { eventHandler } from '../adapters/invocation.ts';
 import { loadConfig } from '../adapters/config.ts';
 import { scheduledRun } from '../core/reminder-schedule.ts';
 import { startDigest } from '../core/send-digest.ts';
@@ -9,4 +9,4 @@ const config = loadConfig(process.env);
 const recipients = config.RECTORAT_DIGEST_EMAILS ?? [config.RECTORAT_CONTACT_EMAIL];
 
 /** Fired by EventBridge Scheduler on working days at 08:00 Paris: starts the day's digest job (once per day). */
-export const handler = withRedactedErrors(async (event: unknown) => startDigest(d, { ...scheduledRun(event), recipients }));
+export const handler = eventHandler(async (event: unknown) => startDigest(d, { ...scheduledRun(event), recipients }));

@@ -1,5 +1,5 @@
 import { deps } from '../adapters/composition.ts';
-import { withRedactedErrors } from '../adapters/logging.ts';
+import { eventHandler } from '../adapters/invocation.ts';
 import { scheduledRun } from '../core/reminder-schedule.ts';
 import { startReminderDay } from '../core/send-reminders.ts';
 
@@ -10,4 +10,4 @@ const d = deps();
  * day's reminders job (once per day, whatever the retries), which sends one
  * email per mayor as jobs. "Today" is the event's, so a day can be replayed.
  */
-export const handler = withRedactedErrors(async (event: unknown) => startReminderDay(d, scheduledRun(event)));
+export const handler = eventHandler(async (event: unknown) => startReminderDay(d, scheduledRun(event)));

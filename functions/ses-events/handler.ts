@@ -1,12 +1,12 @@
 import { deps } from '../adapters/composition.ts';
-import { withRedactedErrors } from '../adapters/logging.ts';
+import { eventHandler } from '../adapters/invocation.ts';
 import { metric } from '../adapters/metrics.ts';
 import { recordSesEvent } from '../core/record-ses-event.ts';
 
 const d = deps();
 
 /** SES events from EventBridge: bounces and complaints make addresses undeliverable; a send records a job's email as out. */
-export const handler = withRedactedErrors(async (event: unknown) => {
+export const handler = eventHandler(async (event: unknown) => {
   const { marked, confirmed } = await recordSesEvent(d, event);
   metric('SesEvents', { UndeliverableMarked: marked.length, JobEmailsConfirmedBySes: confirmed });
   return { marked: marked.length, confirmed };

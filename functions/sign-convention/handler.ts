@@ -1,4 +1,5 @@
 import { deps } from '../adapters/composition.ts';
+import { appendLogKeys } from '../adapters/logging.ts';
 import { settledError } from '../core/convention-errors.ts';
 import { isAppError } from '../core/errors.ts';
 import { parseInput, signatureFormSchema } from '../core/inputs.ts';
@@ -22,6 +23,7 @@ export const handler = pageRoute(async (event) => {
     const form = parseInput(signatureFormSchema, values);
     // The signed copy is sealed and emailed by a job: the page says it is on its way.
     const { sealingJob: _job, ...convention } = await signConvention(d, { token, form, ...clientOf(event) });
+    appendLogKeys({ conventionId: convention.id });
     return html(200, signedPage({ convention, token, contactEmail, justSigned: true }));
   } catch (error) {
     if (!isAppError(error) || error.code !== 'INVALID_INPUT') throw error;

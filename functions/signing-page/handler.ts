@@ -1,4 +1,5 @@
 import { deps } from '../adapters/composition.ts';
+import { appendLogKeys } from '../adapters/logging.ts';
 import { documentFileName } from '../core/document-keys.ts';
 import { AppError } from '../core/errors.ts';
 import { conventionPdf, viewConvention } from '../core/view-convention.ts';
@@ -15,6 +16,7 @@ export const handler = pageRoute(async (event) => {
   if (event.rawPath.endsWith('/document')) {
     const found = await conventionPdf(d, token);
     if (!found) throw new AppError('LINK_INVALID', 'Document introuvable.');
+    appendLogKeys({ conventionId: found.convention.id });
     return {
       statusCode: 200,
       headers: {
@@ -28,6 +30,7 @@ export const handler = pageRoute(async (event) => {
     };
   }
   const convention = await viewConvention(d, { token, ...clientOf(event) });
+  appendLogKeys({ conventionId: convention.id });
   const contactEmail = d.contactEmail;
   if (convention.status === 'signed' || convention.status === 'executed') return html(200, signedPage({ convention, token, contactEmail, justSigned: false }));
   if (convention.status === 'declined') return html(200, declinedPage({ convention, contactEmail, justDeclined: false }));

@@ -1,6 +1,6 @@
 import { deps } from '../adapters/composition.ts';
 import { loadConfig } from '../adapters/config.ts';
-import { withRedactedErrors } from '../adapters/logging.ts';
+import { eventHandler } from '../adapters/invocation.ts';
 import { metric } from '../adapters/metrics.ts';
 
 const d = deps();
@@ -12,7 +12,7 @@ const redeliverAfterMs = loadConfig(process.env).JOB_REDELIVER_AFTER_SECONDS * 1
  * a job pending for longer than the stream keeps its record is written again.
  * Reads the index of open jobs only, never the table.
  */
-export const handler = withRedactedErrors(async (event: { time?: string }) => {
+export const handler = eventHandler(async (event: { time?: string }) => {
   const now = event?.time ? new Date(Date.parse(event.time)) : d.now();
   // The scheduled time is the minute; a job due within it is due.
   const at = new Date(Math.max(now.getTime(), d.now().getTime()));

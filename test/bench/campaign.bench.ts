@@ -37,6 +37,7 @@ import { createConventionRenderer } from '../../templates/convention/render-conv
 import { campaignSpreadsheet } from '../fixtures/campaign-spreadsheet.ts';
 import { campaignBody, startLocalStack, type LocalStack, type SentEmail } from '../load/local-stack.ts';
 import { syntheticCommune } from '../templates/fixtures.ts';
+import { isMetricLine, takeStdoutLines } from '../support/metric-lines.ts';
 
 const FULL_COMMUNES = 4_454;
 const FULL_SCHOOLS = 8_907;
@@ -158,19 +159,19 @@ export async function run(): Promise<void> {
   console.log(`spreadsheet: ${sheet.communes.length} communes, ${sheet.schools} schools, ${(bytes.length / 2 ** 20).toFixed(2)} MiB; SES_MAX_SEND_RATE=${RATE}`);
 
   // The handlers' CloudWatch metric lines (EMF, one per worker invocation) are counted, not printed.
-  const print = console.log;
   let metricLines = 0;
   const jobMetrics: Record<string, number> = {};
-  console.log = (...args: unknown[]) => {
-    if (typeof args[0] !== 'string' || !args[0].startsWith('{"_aws"')) return print(...args);
+  const restoreStdout = takeStdoutLines((text) => {
+    if (!isMetricLine(text)) return false;
     metricLines += 1;
     try {
-      const line = JSON.parse(args[0]) as Record<string, unknown>;
+      const line = JSON.parse(text) as Record<string, unknown>;
       for (const name of ['JobsWaiting', 'JobsFailed', 'JobRecordsReturned']) if (typeof line[name] === 'number') jobMetrics[name] = (jobMetrics[name] ?? 0) + (line[name] as number);
     } catch {
       // not a metric after all
     }
-  };
+    return true;
+  });
   const stack = await startLocalStack();
   const workerLog: string[] = [];
   const workers = await startWorkers({
@@ -272,7 +273,7 @@ export async function run(): Promise<void> {
   } finally {
     await workers.stop();
     await stack.stop();
-    console.log = print;
+    restoreStdout();
   }
   if (problems.length > 0) throw new Error(`campaign bench: ${problems.length} problem(s):\n- ${problems.join('\n- ')}`);
 }

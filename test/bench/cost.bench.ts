@@ -47,6 +47,7 @@ import { fireSchedule } from '../../infra/local/scheduler.ts';
 import { startWorkers } from '../../infra/local/workers.ts';
 import { sesSendEvent } from '../support/ses-events.ts';
 import { campaignBody, conventionBody, signingPathOf, startLocalStack, type Counts, type LocalStack } from '../load/local-stack.ts';
+import { isMetricLine, takeStdoutLines } from '../support/metric-lines.ts';
 
 /**
  * List prices, USD, eu-west-3 (Paris), first tier, as of 2026-11 (written 2026-11-23).
@@ -129,13 +130,7 @@ function sum(map: Map<string, number>, prefix: string, filter: (key: string) => 
 
 /** The handlers' CloudWatch metric lines (EMF on stdout, one per worker invocation) stay out of the bench output. */
 function muteMetricLines(): () => void {
-  const log = console.log;
-  console.log = (...args: unknown[]) => {
-    if (!(typeof args[0] === 'string' && args[0].startsWith('{"_aws"'))) log(...args);
-  };
-  return () => {
-    console.log = log;
-  };
+  return takeStdoutLines(isMetricLine);
 }
 
 async function expectStatus(response: Promise<Response> | Response, expected: number, what: string): Promise<Response> {

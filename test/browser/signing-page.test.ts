@@ -79,7 +79,8 @@ describe('the signing page in Chromium', () => {
     await page.click('label[for=capacity-maire]');
     await page.click('label[for=consent]');
     await page.click('button[type=submit]:has-text("Signer la convention")');
-    await expect.poll(() => page.textContent('h1')).toContain('Convention signée, merci');
+    // The signed page follows the POST; on a loaded machine it can take longer than expect.poll's default second.
+    await expect.poll(() => page.textContent('h1'), { timeout: 15_000 }).toContain('Convention signée, merci');
     await page.screenshot({ path: join(SHOTS, 'signed-page-360.png'), fullPage: true });
     expect(await seriousViolations(page)).toEqual([]);
   });

@@ -1,27 +1,30 @@
 /**
- * A failed request is logged as one JSON line, and that line carries neither
- * the signing token of its path nor an email address, whatever the error says.
+ * A failed request is logged as one JSON line (Powertools' Logger, written to
+ * stdout/stderr as Lambda's JSON log format reads it), and that line carries
+ * neither the signing token of its path nor an email address, whatever the
+ * error says.
  */
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { redact, withRedactedErrors } from '../../functions/adapters/logging.ts';
 import { adminRoute, html, pageRoute } from '../../functions/http/middleware.ts';
+import { captureLogLines } from '../support/log-lines.ts';
 
 const token = randomBytes(32).toString('base64url');
 const mayor = 'maire.saint-jean@mairie-exemple.fr';
 const context = {} as Context;
 
-function captureErrors(): string[] {
-  const lines: string[] = [];
-  vi.spyOn(console, 'error').mockImplementation((line: unknown) => void lines.push(String(line)));
-  return lines;
+/** Captures what is written from now on; `errors()` gives the ERROR lines so far. */
+function captureErrors() {
+  const capture = captureLogLines();
+  return { errors: () => capture.raw.filter((line) => JSON.parse(line).level === 'ERROR') };
 }
 afterEach(() => vi.restoreAllMocks());
 
 describe('the log line of a failed request', () => {
   it.each(['sign', 'avenant'])('leaves out the token of a /%s/ path and the address an SES error names', async (prefix) => {
-    const lines = captureErrors();
+    const capture = captureErrors();
     const route = pageRoute(
       async () => {
         throw Object.assign(new Error(`Email address is not verified. The following identities failed the check in region EU-WEST-3: ${mayor}`), { name: 'MessageRejected' });
@@ -30,6 +33,7 @@ describe('the log line of a failed request', () => {
     );
     const event = { rawPath: `/${prefix}/${token}/document`, requestContext: { requestId: 'r-1' } } as unknown as APIGatewayProxyEventV2;
     expect(await route(event, context)).toMatchObject({ statusCode: 500 });
+    const lines = capture.errors();
     expect(lines).toHaveLength(1);
     const entry = JSON.parse(lines[0]!);
     expect(entry).toMatchObject({ level: 'ERROR', requestId: 'r-1', route: `/${prefix}/{token}/document`, error: { name: 'MessageRejected' } });
@@ -39,12 +43,13 @@ describe('the log line of a failed request', () => {
   });
 
   it('leaves out a bare token and an address from an admin route error and its stack', async () => {
-    const lines = captureErrors();
+    const capture = captureErrors();
     const route = adminRoute(async () => {
       throw new Error(`link ${token} of ${mayor} could not be stored`);
     });
     const event = { rawPath: '/admin/conventions/x/resend', requestContext: { requestId: 'r-2', authorizer: { jwt: { claims: { sub: 'clerk', roles: ['gestionnaire'] } } } } };
     expect(await route(event as never, context)).toMatchObject({ statusCode: 500 });
+    const lines = capture.errors();
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toContain(token);
     expect(lines[0]).not.toContain(mayor);

@@ -52,6 +52,7 @@ import { assertJava, freePort } from '../../infra/local/servers.ts';
 import { sesSendEvent } from '../support/ses-events.ts';
 import type { SentEmail } from '../support/sent-email.ts';
 import { campaignBody, conventionBody } from './local-stack.ts';
+import { isMetricLine, takeStdoutLines } from '../support/metric-lines.ts';
 
 const require = createRequire(import.meta.url);
 const STARTED = Date.now();
@@ -266,11 +267,7 @@ async function main(): Promise<void> {
   const workerLog = join(dataDir, 'worker.log');
   // The handlers in this process (gateway, ses-events) print their metrics as log lines: kept out of the report.
   const handlerLog = join(dataDir, 'handlers.log');
-  const print = console.log.bind(console);
-  console.log = (...args: unknown[]) => {
-    if (typeof args[0] === 'string' && args[0].startsWith('{"_aws"')) appendFileSync(handlerLog, `${args[0]}\n`);
-    else print(...args);
-  };
+  takeStdoutLines((line) => isMetricLine(line) && (appendFileSync(handlerLog, `${line}\n`), true));
   const deadLetterFile = join(dataDir, 'dead-letters.jsonl');
   const checkpointFile = join(dataDir, 'checkpoint.json');
   const ports = { dynamodb: await freePort(), s3: await freePort(), ses: await freePort() };

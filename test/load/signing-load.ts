@@ -20,6 +20,7 @@ import autocannon from 'autocannon';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { startWorkers, type Workers } from '../../infra/local/workers.ts';
 import { campaignBody, conventionBody, signingPathOf, startLocalStack, type LocalStack } from './local-stack.ts';
+import { isMetricLine, takeStdoutLines } from '../support/metric-lines.ts';
 
 const CONVENTIONS = Number(process.env.LOAD_CONVENTIONS ?? 200);
 const VIEWS = Number(process.env.LOAD_VIEWS ?? 1000);
@@ -169,8 +170,7 @@ async function main(): Promise<number> {
   const workerLog: string[] = [];
   let workers: Workers | undefined;
   // The handlers' CloudWatch metric lines (EMF, one per worker invocation) stay out of the output.
-  const print = console.log;
-  console.log = (...args: unknown[]) => (typeof args[0] === 'string' && args[0].startsWith('{"_aws"') ? undefined : print(...args));
+  const restoreStdout = takeStdoutLines(isMetricLine);
   try {
     // The jobs worker on the table's stream, with the stack's settings; wake-jobs every 5 s rather than every minute.
     workers = await startWorkers({ root: PROJECT_ROOT, dynamodbEndpoint: stack.settings.dynamodbEndpoint, tableName: stack.settings.tableName, wakeEveryMs: 5_000, log: (line) => workerLog.push(line) });
@@ -278,7 +278,7 @@ async function main(): Promise<number> {
   } finally {
     await workers?.stop();
     await stack.stop();
-    console.log = print;
+    restoreStdout();
   }
   for (const line of workerLog.slice(0, 5)) console.log(`worker: ${line.split('\n')[0]}`);
   for (const line of gatewayErrors.slice(0, 5)) console.log(`gateway: ${line.split('\n')[0]}`);

@@ -15,6 +15,7 @@ import { AppError } from '../../core/errors.ts';
 import type { Convention } from '../../core/model.ts';
 import { CLAIM_DEADLINE_MS, guardState, isGuardLive, type SchoolGuard } from '../../core/school-guards.ts';
 import { cancellationReasons, isConditionalCheckFailed, transact } from './client.ts';
+import { log } from '../logging.ts';
 import { conventionKey, schoolGuardKey, uaiOfSchoolGuard } from './keys.ts';
 
 /** Well under the 100 actions of a transaction. */
@@ -121,7 +122,7 @@ export function createSchoolGuards(db: DynamoDBDocumentClient, tableName: string
     try {
       await release(schoolYear, conventionId, uais);
     } catch (error) {
-      console.warn(JSON.stringify({ message: 'school guards left behind (free by the liveness rule)', conventionId, count: uais.length, error: String(error) }));
+      log().warn({ message: 'school guards left behind (free by the liveness rule)', conventionId, count: uais.length, error: error as Error });
     }
   }
 
