@@ -28,11 +28,15 @@ export function compileRoutes(specs: readonly FunctionSpec[]): CompiledRoute[] {
   );
 }
 
-/** Whether every percent-escape of a path or query decodes to UTF-8: a request where one does not is refused with 400. */
+/**
+ * Whether every percent-escape of the path decodes to UTF-8: a request whose path does not is refused
+ * with 400 (its path parameters cannot be given to a function). A malformed query string is not refused
+ * here: its parameters are decoded as URLSearchParams does (U+FFFD for what does not decode), and the
+ * function answers a French 400 naming the parameter.
+ */
 export function wellEncoded(url: URL): boolean {
   try {
     decodeURIComponent(url.pathname);
-    decodeURIComponent(url.search.replace(/\+/g, ' '));
     return true;
   } catch {
     return false;
