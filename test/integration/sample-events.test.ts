@@ -17,7 +17,7 @@ async function invoke(name: string) {
   const spec = functionSpecs.find((candidate) => candidate.name === name)!;
   const event = JSON.parse(readFileSync(join(PROJECT_ROOT, 'events', `${name}.json`), 'utf8')) as unknown;
   const handler = await loadHandler(PROJECT_ROOT, spec);
-  return (await handler(event, lambdaContext(name))) as { statusCode: number; body: string };
+  return (await handler(event, lambdaContext(name, spec.timeoutSeconds, spec.memoryMb))) as { statusCode: number; body: string };
 }
 
 describe('the sample events of events/ run the handlers directly, as `npm run invoke` does', () => {
