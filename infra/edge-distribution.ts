@@ -8,6 +8,9 @@ import { Construct } from 'constructs';
 /** The header that carries the viewer's address to the functions (behind CloudFront, sourceIp is an edge's). */
 export const VIEWER_IP_HEADER = 'x-paraphe-viewer-ip';
 
+/** The CSP CloudFront gives an answer that carries none (API Gateway's and WAF's own): nothing loads, nothing frames it. */
+export const EDGE_CONTENT_SECURITY_POLICY = "default-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 /** Cached at the edge: the design system's files, under a versioned path and served `immutable`. */
 export const CACHED_PATH_PATTERN = '/dsfr/*';
 
@@ -58,6 +61,20 @@ export class EdgeDistribution extends Construct {
       ),
     });
 
+    // The functions set these headers on every answer (functions/http/security-headers.ts). API Gateway's
+    // own answers (no route, the authorizer's 401, 413, 429) and WAF's carry none: CloudFront adds them
+    // where the origin gave none (override false keeps each page's own CSP).
+    const securityHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'Paraphe: security headers on every answer, the origin first',
+      securityHeadersBehavior: {
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, override: false },
+        contentTypeOptions: { override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: false },
+        contentSecurityPolicy: { contentSecurityPolicy: EDGE_CONTENT_SECURITY_POLICY, override: false },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: false },
+      },
+    });
+
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Paraphe: API behind WAF',
       webAclId: props.webAclArn,
@@ -83,6 +100,7 @@ export class EdgeDistribution extends Construct {
         cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
         originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
         functionAssociations: [{ function: viewerIp, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
+        responseHeadersPolicy: securityHeaders,
       },
       additionalBehaviors: {
         [CACHED_PATH_PATTERN]: {
@@ -91,6 +109,7 @@ export class EdgeDistribution extends Construct {
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
           cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
           compress: true,
+          responseHeadersPolicy: securityHeaders,
         },
       },
     });

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { CACHED_PATH_PATTERN, VIEWER_IP_HEADER } from '../../infra/edge-distribution.ts';
+import { CACHED_PATH_PATTERN, EDGE_CONTENT_SECURITY_POLICY, VIEWER_IP_HEADER } from '../../infra/edge-distribution.ts';
 import { PUBLIC_RATE_LIMIT, PUBLIC_RATE_LIMIT_BODY, PUBLIC_RATE_LIMIT_STATUS, ROUTE_THROTTLE } from '../../infra/edge-limits.ts';
 import { BODY_OVER_8KB_LABEL, WEB_ACL_REGION } from '../../infra/web-acl-stack.ts';
 import { buildTestParaphe, DOMAIN_SETTINGS } from './support.ts';
@@ -121,6 +121,22 @@ describe('the CloudFront distribution', () => {
     expect(config.DefaultCacheBehavior.FunctionAssociations).toEqual([expect.objectContaining({ EventType: 'viewer-request' })]);
     const fn = Object.values(dev.statelessTemplate.findResources('AWS::CloudFront::Function'))[0]!.Properties;
     expect(fn.FunctionCode).toContain(`request.headers['${VIEWER_IP_HEADER}'] = { value: event.viewer.ip }`);
+  });
+
+  it("adds the security headers to the answers that carry none (API Gateway's and WAF's own), keeping each page's own", () => {
+    const config = distributionOf(dev.statelessTemplate);
+    const policies = dev.statelessTemplate.findResources('AWS::CloudFront::ResponseHeadersPolicy');
+    expect(Object.keys(policies)).toHaveLength(1);
+    const [policyId, policy] = Object.entries(policies)[0]!;
+    expect(config.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
+    expect(config.CacheBehaviors[0].ResponseHeadersPolicyId).toEqual({ Ref: policyId });
+    const headers = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    expect(headers.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: 730 * 86_400, IncludeSubdomains: true, Override: false });
+    expect(headers.ContentTypeOptions).toEqual({ Override: true });
+    expect(headers.ReferrerPolicy).toMatchObject({ ReferrerPolicy: 'no-referrer', Override: false });
+    expect(headers.ContentSecurityPolicy).toEqual({ ContentSecurityPolicy: EDGE_CONTENT_SECURITY_POLICY, Override: false });
+    expect(EDGE_CONTENT_SECURITY_POLICY).toContain("object-src 'none'");
+    expect(EDGE_CONTENT_SECURITY_POLICY).toContain("base-uri 'none'");
   });
 
   it('tells every function the name of that header, which is then the only one whose address the audit trail trusts', () => {
