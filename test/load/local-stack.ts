@@ -173,6 +173,8 @@ export async function startLocalStack(options: { count?: boolean; log?: (line: s
     root: PROJECT_ROOT,
     port: 0,
     jwtSecret,
+    // The load comes from many mayors through one loopback address: each request says whose it is.
+    trustForwardedFor: true,
     log: (line) => {
       gatewayLog.push(line);
       options.log?.(line);

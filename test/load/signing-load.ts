@@ -16,6 +16,7 @@
  */
 process.env.SES_MAX_SEND_RATE ??= '100'; // read once at the handlers' first import: set before the stack starts
 
+import { createHash } from 'node:crypto';
 import autocannon from 'autocannon';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { startWorkers, type Workers } from '../../infra/local/workers.ts';
@@ -51,6 +52,12 @@ interface PhaseResult {
 const percentile = (sorted: number[], p: number): number =>
   sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
+/** A mayor's address, the same for every request of one link: 10.x.y.z from the link's token. */
+function clientAddressOf(path: string): string {
+  const [a, b, c] = createHash('sha256').update(path.split('/')[2] ?? path).digest();
+  return `10.${a}.${b}.${c}`;
+}
+
 /** One autocannon run over a fixed list of requests, one each, stopped if it outlasts PHASE_LIMIT_MS. */
 async function load(label: string, url: string, requests: { method: 'GET' | 'POST'; path: string; body?: string }[]): Promise<PhaseResult> {
   let next = 0;
@@ -70,7 +77,13 @@ async function load(label: string, url: string, requests: { method: 'GET' | 'POS
             ...request,
             method: planned.method,
             path: planned.path,
-            headers: { ...request.headers, 'user-agent': 'paraphe-load', ...(planned.body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+            headers: {
+              ...request.headers,
+              'user-agent': 'paraphe-load',
+              // Each mayor from an address of their own, as in AWS (the per-client limit counts per address).
+              'x-forwarded-for': clientAddressOf(planned.path),
+              ...(planned.body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+            },
             ...(planned.body ? { body: planned.body } : {}),
           };
         },
