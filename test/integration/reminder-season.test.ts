@@ -172,7 +172,7 @@ describe('a season of reminders, day by day', () => {
     expect(conventions.map((convention) => convention.status).sort()).toEqual(['expired', 'expired', 'expired', 'expired']);
     // The sweep reads only what is due: on a quiet day it reads nothing.
     expect(runs['2026-12-01']!.read).toBe(0);
-  }, 300_000);
+  }, 900_000); // about 210 s alone on 2 cores; a shared machine can triple it (a bound, not a timing assertion)
 
   it('gives each reminder the deadline as a calendar event', async () => {
     const [avenantNotice] = (await stack.inbox(mayors.a)).filter((mail) => mail.subject.startsWith('Avenant'));
