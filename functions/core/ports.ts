@@ -273,6 +273,14 @@ export interface PdfSealer {
   seal(pdf: Uint8Array, info: SealInfo): Promise<Uint8Array>;
 }
 
+/**
+ * An RFC 3161 time-stamping authority: a token (DER ContentInfo) whose imprint is the SHA-256 of `data`.
+ * The sealer stamps each seal's signature value with it (PAdES B-T); it fails rather than answer without a token.
+ */
+export interface Timestamper {
+  timestamp(data: Uint8Array): Promise<Uint8Array>;
+}
+
 export interface Clock {
   now(): Date;
 }

@@ -20,6 +20,7 @@ const ports = {
   dynamodb: Number(process.env.DYNAMODB_PORT ?? 8000),
   s3: Number(process.env.S3_PORT ?? 4569),
   ses: Number(process.env.SES_PORT ?? 8005),
+  tsa: Number(process.env.TSA_PORT ?? 8010),
 };
 
 async function main(): Promise<void> {
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
     tableName: 'paraphe-local',
     bucketName: 'paraphe-local-documents',
     sealingP12Path: join(LOCAL_DIR, 'sealing.p12'),
+    tsaUrl: servers.tsa.url,
   };
   ensureSealingP12(settings.sealingP12Path, new Date());
   await ensureTable(settings.dynamodbEndpoint, settings.tableName);

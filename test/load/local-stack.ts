@@ -162,6 +162,7 @@ export async function startLocalStack(options: { count?: boolean; log?: (line: s
     tableName: `paraphe-load-${suffix}`,
     bucketName: `paraphe-load-${suffix}`,
     sealingP12Path: join(dataDir, 'sealing.p12'),
+    tsaUrl: servers.tsa.url,
   };
   ensureSealingP12(settings.sealingP12Path, new Date());
   // DynamoDB Local (Jetty) can answer an HTML 500 for a moment after its port opens: retried, bounded.

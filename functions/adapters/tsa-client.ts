@@ -1,0 +1,85 @@
+/**
+ * An RFC 3161 client: asks the time-stamping authority at TSA_URL for a token
+ * over a SHA-256 digest (with a nonce and its certificate), and accepts only a
+ * granted token that stamps that digest, echoes that nonce and is signed by
+ * the certificate it carries. Anything else is a TimestampUnavailableError:
+ * the seal fails and its job retries later, so no document is stored without
+ * its timestamp.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import type { Timestamper } from '../core/ports.ts';
+
+const SHA256 = '2.16.840.1.101.3.4.2.1';
+const TIMEOUT_MS = 10_000;
+
+/** The TSA could not be reached, or did not grant a token that stamps what was asked. */
+export class TimestampUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(`Horodatage indisponible : ${message}`, options);
+    this.name = 'TimestampUnavailableError';
+  }
+}
+
+const toArrayBuffer = (bytes: Uint8Array): ArrayBuffer => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+const equal = (a: ArrayBuffer | Uint8Array, b: ArrayBuffer | Uint8Array) => Buffer.from(a as ArrayBuffer).equals(Buffer.from(b as ArrayBuffer));
+
+export function createTsaClient(url: string, fetchImpl: typeof fetch = fetch): Timestamper {
+  return {
+    async timestamp(data) {
+      const digest = createHash('sha256').update(data).digest();
+      // A positive nonce of 64 bits: the high bit cleared, so its DER needs no sign byte.
+      const nonce = randomBytes(8);
+      nonce[0]! &= 0x7f;
+      const request = new pkijs.TimeStampReq({
+        version: 1,
+        messageImprint: new pkijs.MessageImprint({
+          hashAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: SHA256 }),
+          hashedMessage: new asn1js.OctetString({ valueHex: toArrayBuffer(digest) }),
+        }),
+        nonce: new asn1js.Integer({ valueHex: toArrayBuffer(nonce) }),
+        certReq: true,
+      });
+      let body: ArrayBuffer;
+      try {
+        const response = await fetchImpl(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/timestamp-query' },
+          body: Buffer.from(request.toSchema().toBER()),
+          signal: AbortSignal.timeout(TIMEOUT_MS),
+        });
+        if (!response.ok) throw new TimestampUnavailableError(`${url} answered HTTP ${response.status}`);
+        body = await response.arrayBuffer();
+      } catch (error) {
+        if (error instanceof TimestampUnavailableError) throw error;
+        throw new TimestampUnavailableError(`${url} unreachable (${(error as Error).message})`, { cause: error });
+      }
+      return checkedToken(body, data, digest, nonce);
+    },
+  };
+}
+
+async function checkedToken(body: ArrayBuffer, data: Uint8Array, digest: Uint8Array, nonce: Uint8Array): Promise<Uint8Array> {
+  let response: pkijs.TimeStampResp;
+  try {
+    response = pkijs.TimeStampResp.fromBER(body);
+  } catch (error) {
+    throw new TimestampUnavailableError('the reply is not a TimeStampResp', { cause: error });
+  }
+  // 0 granted, 1 granted with modifications; anything else is a refusal.
+  if (response.status.status > 1 || !response.timeStampToken) {
+    const text = response.status.statusStrings?.map((s) => s.valueBlock.value).join(' ') ?? '';
+    throw new TimestampUnavailableError(`the TSA refused (status ${response.status.status}${text ? `: ${text}` : ''})`);
+  }
+  const signedData = new pkijs.SignedData({ schema: response.timeStampToken.content });
+  const info = pkijs.TSTInfo.fromBER(signedData.encapContentInfo.eContent!.getValue());
+  if (info.messageImprint.hashAlgorithm.algorithmId !== SHA256 || !equal(info.messageImprint.hashedMessage.valueBlock.valueHexView, digest)) {
+    throw new TimestampUnavailableError('the token stamps another digest');
+  }
+  if (!info.nonce || !equal(info.nonce.valueBlock.valueHexView, nonce)) throw new TimestampUnavailableError('the token does not echo the nonce');
+  // pkijs checks the imprint against `data` again, and the signature with the certificate the token carries.
+  const verified = await signedData.verify({ signer: 0, checkChain: false, data: toArrayBuffer(data) }).catch(() => false);
+  if (!verified) throw new TimestampUnavailableError('the token’s signature does not verify with the certificate it carries');
+  return new Uint8Array(response.timeStampToken.toSchema().toBER());
+}
