@@ -72,6 +72,7 @@ Paraphe runs locally.
   Inbox (sent emails)      ${settings.sesInboxUrl}
   DynamoDB Local           ${settings.dynamodbEndpoint}  table ${settings.tableName}
   S3 (s3rver, its guard)   ${settings.s3Endpoint}  bucket ${settings.bucketName}
+  Time-stamping (RFC 3161) ${settings.tsaUrl}  CA ${servers.tsa.caCertificate}
   Scheduler                ${scheduler.describe()}
   Jobs                     the table's stream → run-jobs (dead letters in ${join(LOCAL_DIR, 'dead-letters.jsonl')})
   Data                     ${join(LOCAL_DIR)}
