@@ -45,7 +45,8 @@ async function main(): Promise<void> {
     sealingP12Path: join(LOCAL_DIR, 'sealing.p12'),
     tsaUrl: servers.tsa.url,
   };
-  ensureSealingP12(settings.sealingP12Path, new Date());
+  // Issued by the TSA's local CA; a .local/sealing.p12 made before it stays self-signed until deleted.
+  ensureSealingP12(settings.sealingP12Path, new Date(), { certificate: servers.tsa.caCertificate, key: servers.tsa.caKey });
   await ensureTable(settings.dynamodbEndpoint, settings.tableName);
   await ensureBucket(settings.s3Endpoint, settings.bucketName);
   applyEnvironment(handlerEnvironment(settings));

@@ -27,6 +27,8 @@ export const LOCAL_TSA_POLICY = '2.999.14.1';
 
 export interface LocalTsaFiles {
   caCertificate: string;
+  /** The local CA's key (unencrypted, test only): it issues the local sealing certificate too. */
+  caKey: string;
   tsaCertificate: string;
 }
 
@@ -74,7 +76,7 @@ export function ensureTsaCertificates(dir: string): LocalTsaFiles & { dir: strin
     ].join('\n'),
   );
   if (!existsSync(file('tsa-serial'))) writeFileSync(file('tsa-serial'), '01\n');
-  return { dir, caCertificate: file('ca.pem'), tsaCertificate: file('tsa.pem') };
+  return { dir, caCertificate: file('ca.pem'), caKey: file('ca.key'), tsaCertificate: file('tsa.pem') };
 }
 
 /** Starts the TSA on loopback; `port` 0 takes a free one. */
@@ -132,6 +134,7 @@ export async function startTsa(options: { dir: string; port: number }): Promise<
   return {
     url: `http://127.0.0.1:${port}/`,
     caCertificate: files.caCertificate,
+    caKey: files.caKey,
     tsaCertificate: files.tsaCertificate,
     served: () => served,
     close: () =>

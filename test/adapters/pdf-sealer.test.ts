@@ -15,7 +15,8 @@ import type { Convention } from '../../functions/core/model.ts';
 
 const now = new Date('2026-11-23T10:00:00Z');
 const servers = inject('servers');
-const sealer = createPdfSealer(async () => ({ p12: generateSealingP12('test', now), passphrase: 'test' }), createTsaClient(servers.tsaUrl));
+const localCa = { certificate: servers.caCertificate, key: servers.caKey };
+const sealer = createPdfSealer(async () => ({ p12: generateSealingP12('test', now, localCa), passphrase: 'test' }), createTsaClient(servers.tsaUrl));
 const dir = mkdtempSync(join(tmpdir(), 'paraphe-seal-'));
 
 async function sealedConvention(communeName = lespignan.commune.name): Promise<Uint8Array> {
@@ -133,7 +134,8 @@ describe('the platform seal', () => {
     writeFileSync(content, Buffer.concat([sealed.subarray(ranges[0], ranges[0] + ranges[1]), sealed.subarray(ranges[2], ranges[2] + ranges[3])]));
     const cms = join(dir, 'seal.p7s');
     writeFileSync(cms, sealCms(sealed));
-    const run = spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', cms, '-content', content, '-noverify', '-out', '/dev/null'], { encoding: 'utf8' });
+    // The sealing certificate chains up to the local CA that issued the TSA's: the CMS carries both certificates.
+    const run = spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', cms, '-content', content, '-CAfile', servers.caCertificate, '-purpose', 'any', '-out', '/dev/null'], { encoding: 'utf8' });
     expect(run.stderr).toContain('Verification successful');
   });
 

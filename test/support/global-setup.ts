@@ -21,6 +21,7 @@ export interface ServerEndpoints {
   tsaUrl: string;
   /** The local test CA (PEM file) that issued the TSA's certificate, and that certificate. */
   caCertificate: string;
+  caKey: string;
   tsaCertificate: string;
 }
 
@@ -44,6 +45,7 @@ export default async function setup(project: TestProject) {
     sesEndpoint: servers.sesEndpoint,
     tsaUrl: servers.tsa.url,
     caCertificate: servers.tsa.caCertificate,
+    caKey: servers.tsa.caKey,
     tsaCertificate: servers.tsa.tsaCertificate,
   });
   return async () => {
