@@ -264,7 +264,7 @@ export interface SealInfo {
   reason: string;
   location: string;
   contactInfo: string;
-  /** The instant sealed into the signature; the recorded one, so a seal can be made again byte for byte. */
+  /** The claimed instant of the seal (the signature dictionary's /M): the recorded one. The TSA's token adds its own. */
   signingTime: Date;
 }
 
