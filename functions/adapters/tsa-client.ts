@@ -14,7 +14,10 @@ import type { Timestamper } from '../core/ports.ts';
 const SHA256 = '2.16.840.1.101.3.4.2.1';
 const TIMEOUT_MS = 10_000;
 
-/** The TSA could not be reached, or did not grant a token that stamps what was asked. */
+/**
+ * The TSA could not be reached, or did not grant a token that stamps what was asked. The job that seals
+ * retries later (functions/core/jobs/run-job.ts); its message, in French, is what the rectorat reads.
+ */
 export class TimestampUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(`Horodatage indisponible : ${message}`, options);
@@ -29,9 +32,10 @@ export function createTsaClient(url: string, fetchImpl: typeof fetch = fetch): T
   return {
     async timestamp(data) {
       const digest = createHash('sha256').update(data).digest();
-      // A positive nonce of 64 bits: the high bit cleared, so its DER needs no sign byte.
+      // A positive nonce of 64 bits in minimal DER: its first byte 0x01–0x7f (no sign byte needed, and never a
+      // leading zero, which a strict TSA such as OpenSSL's refuses as a bad request: 1 query in 128 otherwise).
       const nonce = randomBytes(8);
-      nonce[0]! &= 0x7f;
+      nonce[0] = nonce[0]! & 0x7f || 0x01;
       const request = new pkijs.TimeStampReq({
         version: 1,
         messageImprint: new pkijs.MessageImprint({
@@ -49,11 +53,11 @@ export function createTsaClient(url: string, fetchImpl: typeof fetch = fetch): T
           body: Buffer.from(request.toSchema().toBER()),
           signal: AbortSignal.timeout(TIMEOUT_MS),
         });
-        if (!response.ok) throw new TimestampUnavailableError(`${url} answered HTTP ${response.status}`);
+        if (!response.ok) throw new TimestampUnavailableError(`l’autorité d’horodatage ${url} a répondu HTTP ${response.status}`);
         body = await response.arrayBuffer();
       } catch (error) {
         if (error instanceof TimestampUnavailableError) throw error;
-        throw new TimestampUnavailableError(`${url} unreachable (${(error as Error).message})`, { cause: error });
+        throw new TimestampUnavailableError(`l’autorité d’horodatage ${url} ne répond pas (${(error as Error).message})`, { cause: error });
       }
       return checkedToken(body, data, digest, nonce);
     },
@@ -65,21 +69,21 @@ async function checkedToken(body: ArrayBuffer, data: Uint8Array, digest: Uint8Ar
   try {
     response = pkijs.TimeStampResp.fromBER(body);
   } catch (error) {
-    throw new TimestampUnavailableError('the reply is not a TimeStampResp', { cause: error });
+    throw new TimestampUnavailableError('la réponse n’est pas une réponse d’horodatage (RFC 3161)', { cause: error });
   }
   // 0 granted, 1 granted with modifications; anything else is a refusal.
   if (response.status.status > 1 || !response.timeStampToken) {
     const text = response.status.statusStrings?.map((s) => s.valueBlock.value).join(' ') ?? '';
-    throw new TimestampUnavailableError(`the TSA refused (status ${response.status.status}${text ? `: ${text}` : ''})`);
+    throw new TimestampUnavailableError(`l’autorité d’horodatage a refusé (statut ${response.status.status}${text ? ` : ${text}` : ''})`);
   }
   const signedData = new pkijs.SignedData({ schema: response.timeStampToken.content });
   const info = pkijs.TSTInfo.fromBER(signedData.encapContentInfo.eContent!.getValue());
   if (info.messageImprint.hashAlgorithm.algorithmId !== SHA256 || !equal(info.messageImprint.hashedMessage.valueBlock.valueHexView, digest)) {
-    throw new TimestampUnavailableError('the token stamps another digest');
+    throw new TimestampUnavailableError('le jeton horodate une autre empreinte que celle demandée');
   }
-  if (!info.nonce || !equal(info.nonce.valueBlock.valueHexView, nonce)) throw new TimestampUnavailableError('the token does not echo the nonce');
+  if (!info.nonce || !equal(info.nonce.valueBlock.valueHexView, nonce)) throw new TimestampUnavailableError('le jeton ne reprend pas le nonce de la demande');
   // pkijs checks the imprint against `data` again, and the signature with the certificate the token carries.
   const verified = await signedData.verify({ signer: 0, checkChain: false, data: toArrayBuffer(data) }).catch(() => false);
-  if (!verified) throw new TimestampUnavailableError('the token’s signature does not verify with the certificate it carries');
+  if (!verified) throw new TimestampUnavailableError('la signature du jeton ne se vérifie pas avec le certificat qu’il porte');
   return new Uint8Array(response.timeStampToken.toSchema().toBER());
 }

@@ -166,7 +166,7 @@ describe('a signature', () => {
       expect(await runJob(cut, jobDefinitions, job, budget)).toBe('waiting');
       const waiting = await deps.jobs.get(job.id);
       expect(waiting).toMatchObject({ state: 'waiting', attempts: 1 });
-      expect(JSON.stringify(waiting)).toContain('Horodatage indisponible');
+      expect(JSON.stringify(waiting)).toContain('Horodatage indisponible : l’autorité d’horodatage');
       expect((await deps.conventions.get(id))?.signedDocument).toBeUndefined();
       expect(await deps.documents.get({ key: signedDocumentKey((await deps.conventions.get(id))!) })).toBeUndefined();
       expect(await stack.inbox(email)).toHaveLength(1);
