@@ -39,7 +39,16 @@ export interface LocalTsa extends LocalTsaFiles {
   close(): Promise<void>;
 }
 
-const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+const openssl = (args: string[]) => {
+  try {
+    return execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error('The local time-stamping authority needs OpenSSL 3 (`openssl`), not found: install it with `sudo apt-get install -y openssl`.');
+    }
+    throw error;
+  }
+};
 
 /** The local CA and the TSA's certificate, made once in `dir`. */
 export function ensureTsaCertificates(dir: string): LocalTsaFiles & { dir: string } {
