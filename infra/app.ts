@@ -23,6 +23,8 @@ const SETTINGS = {
   rectoratDigestEmails: { env: 'PARAPHE_RECTORAT_DIGEST_EMAILS', default: undefined },
   oidcIssuer: { env: 'PARAPHE_OIDC_ISSUER', default: 'https://login.example.org/realms/paraphe' },
   oidcAudience: { env: 'PARAPHE_OIDC_AUDIENCE', default: 'paraphe-admin' },
+  /** The RFC 3161 time-stamping authority of every seal (PAdES B-T): a qualified one, chosen by the académie. */
+  tsaUrl: { env: 'PARAPHE_TSA_URL', default: 'https://tsa.example.org/' },
   objectLockRetentionDays: { env: 'PARAPHE_OBJECT_LOCK_RETENTION_DAYS', default: '3650' },
   /** The public name (CloudFront), with its ACM certificate in us-east-1. */
   domainName: { env: 'PARAPHE_DOMAIN_NAME', default: undefined },
@@ -35,7 +37,7 @@ const SETTINGS = {
 
 type SettingName = keyof typeof SETTINGS;
 
-const PLACEHOLDER_SETTINGS: readonly SettingName[] = ['senderEmail', 'rectoratContactEmail', 'oidcIssuer', 'oidcAudience'];
+const PLACEHOLDER_SETTINGS: readonly SettingName[] = ['senderEmail', 'rectoratContactEmail', 'oidcIssuer', 'oidcAudience', 'tsaUrl'];
 
 /**
  * Without them CloudFront would serve its *.cloudfront.net name and reach the API by its
@@ -59,6 +61,7 @@ const settingsSchema = z
       .string()
       .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
       .pipe(z.array(z.string()).min(1)),
+    tsaUrl: z.url({ protocol: /^https?$/ }),
     objectLockRetentionDays: z.coerce.number().int().min(1).max(36_500),
     domainName: hostName.optional(),
     certificateArn: z
@@ -167,6 +170,7 @@ export function createParaphe(
     senderEmail: settings.senderEmail,
     rectoratContactEmail: settings.rectoratContactEmail,
     rectoratDigestEmails: settings.rectoratDigestEmails ?? settings.rectoratContactEmail,
+    tsaUrl: settings.tsaUrl,
     adminAuth: { issuer: settings.oidcIssuer, audience: settings.oidcAudience },
     customDomain:
       settings.apiDomainName && settings.apiCertificateArn

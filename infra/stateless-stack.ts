@@ -53,6 +53,8 @@ export interface StatelessStackProps extends StackProps {
   senderEmail: string;
   rectoratContactEmail: string;
   rectoratDigestEmails?: string;
+  /** The RFC 3161 time-stamping authority that stamps every seal (TSA_URL). */
+  tsaUrl: string;
   adminAuth: AdminAuthSettings;
   /**
    * The API's regional custom domain, CloudFront's origin. With it the execute-api endpoint is
@@ -148,6 +150,7 @@ export class StatelessStack extends Stack {
           RECTORAT_DIGEST_EMAILS: props.rectoratDigestEmails ?? props.rectoratContactEmail,
           // Every function: the config requires it even where nothing is sealed.
           SEALING_SECRET_ID: stateful.sealingSecret.secretArn,
+          TSA_URL: props.tsaUrl,
           SES_MAX_SEND_RATE: String(props.sesMaxSendRate ?? 14),
           // A job still pending an hour past the stream mapping's maximum record age lost its record.
           JOB_REDELIVER_AFTER_SECONDS: String(redeliverAfterSeconds(specs)),

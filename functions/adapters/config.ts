@@ -27,6 +27,12 @@ export const configSchema = z.object({
   SEALING_P12_PATH: z.string().min(1).optional(),
   SEALING_P12_PASSPHRASE: z.string().default(''),
   /**
+   * The RFC 3161 time-stamping authority that stamps every seal (PAdES B-T): the académie's qualified TSA in
+   * AWS, the local one (infra/local/tsa.ts) otherwise. http or https, SHA-256. Required by the functions
+   * that seal (sealing.ts), like the sealing certificate.
+   */
+  TSA_URL: z.string().url().optional(),
+  /**
    * Messages per second that every email path together stays within: SES's sending quota of the account
    * and region (14 is the default production quota; the sandbox allows 1).
    */

@@ -1,15 +1,17 @@
 /**
- * The platform seal: a PAdES signature (ETSI.CAdES.detached) over the whole
- * PDF with Paraphe's sealing certificate, so that any later change to the
- * file shows. The PKCS#12 bundle comes from a file locally and from Secrets
- * Manager in AWS (see README, "Sealing certificate").
+ * The platform seal: a PAdES baseline B-T signature (ETSI.CAdES.detached) over
+ * the whole PDF with Paraphe's sealing certificate, so that any later change
+ * to the file shows, time-stamped by the TSA at TSA_URL (cades-signer.ts). The
+ * PKCS#12 bundle comes from a file locally and from Secrets Manager in AWS
+ * (see README, "Sealing certificate"). A seal is not deterministic any more
+ * (the token has its own time and serial): it is made once and stored once.
  */
 import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
-import { P12Signer } from '@signpdf/signer-p12';
 import { SignPdf } from '@signpdf/signpdf';
 import { SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import { PDFDocument } from 'pdf-lib';
-import type { PdfSealer } from '../core/ports.ts';
+import type { PdfSealer, Timestamper } from '../core/ports.ts';
+import { CadesTimestampedSigner, signingKeyFromP12, type SigningKey } from './cades-signer.ts';
 import { pdfTextString } from './pdf-text-string.ts';
 
 export interface SealingIdentity {
@@ -17,16 +19,17 @@ export interface SealingIdentity {
   passphrase: string;
 }
 
-// Large enough for a 2048- or 4096-bit RSA signature with its certificate.
-const SIGNATURE_LENGTH = 8192;
+/**
+ * Bytes of the CMS: a 4096-bit RSA signature with its certificate and chain (about 3 KB) and the
+ * time-stamp token with the TSA's certificate and chain (2 to 6 KB), with room to spare.
+ */
+const SIGNATURE_LENGTH = 16384;
 
-export function createPdfSealer(loadIdentity: () => Promise<SealingIdentity>): PdfSealer {
-  let identity: Promise<SealingIdentity> | undefined;
-  // A P12Signer consumes its certificate buffer when it signs: one per seal.
+export function createPdfSealer(loadIdentity: () => Promise<SealingIdentity>, timestamper: Timestamper): PdfSealer {
+  let key: Promise<SigningKey> | undefined;
   const newSigner = async () => {
-    identity ??= loadIdentity();
-    const { p12, passphrase } = await identity;
-    return new P12Signer(Buffer.from(p12), { passphrase });
+    key ??= loadIdentity().then(({ p12, passphrase }) => signingKeyFromP12(p12, passphrase));
+    return new CadesTimestampedSigner(await key, timestamper);
   };
   return {
     async seal(pdf, info) {

@@ -2,7 +2,8 @@
  * Signed and executed documents, made from recorded facts by the jobs that
  * follow a signature: the original, the collectivité's certificate page, for
  * executed ones the countersignature page, and the platform's seal dated with
- * the recorded instant (so a retried job makes the same bytes).
+ * the recorded instant. The seal's time-stamp makes every seal other bytes: a retried job keeps the
+ * copy its first try stored (storeOnce).
  */
 import { appendCountersignatureCertificate, appendSignatureCertificate } from '../../templates/convention/signature-certificate.ts';
 import type { Convention, Countersignature, Signature, StoredDocument } from './model.ts';

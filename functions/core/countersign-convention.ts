@@ -106,7 +106,7 @@ async function campaignOf(deps: Pick<Deps, 'campaigns'>, convention: Convention)
 
 /**
  * The final document of an executed convention held by this job (`executedJob`): sealed at the
- * countersignature's instant (the same bytes on every try), stored, sent to both parties once, and
+ * countersignature's instant (time-stamped: other bytes on every try, the first stored is kept), stored, sent to both parties once, and
  * recorded in the transaction that ends the job.
  */
 async function sealExecuted(deps: JobDeps, job: Job, convention: Convention): Promise<{ ended: true } | { tally: string }> {

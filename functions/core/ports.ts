@@ -264,13 +264,21 @@ export interface SealInfo {
   reason: string;
   location: string;
   contactInfo: string;
-  /** The instant sealed into the signature; the recorded one, so a seal can be made again byte for byte. */
+  /** The claimed instant of the seal (the signature dictionary's /M): the recorded one. The TSA's token adds its own. */
   signingTime: Date;
 }
 
 /** Applies the platform's PAdES seal over a whole PDF. */
 export interface PdfSealer {
   seal(pdf: Uint8Array, info: SealInfo): Promise<Uint8Array>;
+}
+
+/**
+ * An RFC 3161 time-stamping authority: a token (DER ContentInfo) whose imprint is the SHA-256 of `data`.
+ * The sealer stamps each seal's signature value with it (PAdES B-T); it fails rather than answer without a token.
+ */
+export interface Timestamper {
+  timestamp(data: Uint8Array): Promise<Uint8Array>;
 }
 
 export interface Clock {

@@ -93,7 +93,7 @@ export async function signAvenant(
 
 /**
  * The `seal-avenant-signed` job: the avenant document, a certificate page and the platform's seal dated
- * with the recorded instant (the same bytes on every try), stored, sent to the mayor once, and recorded
+ * with the recorded instant (time-stamped: other bytes on every try, the first stored is kept), stored, sent to the mayor once, and recorded
  * on the avenant in the transaction that ends the job.
  */
 export async function sealSignedAvenantJob(deps: JobDeps, job: Job): Promise<{ ended: true } | { tally: string }> {

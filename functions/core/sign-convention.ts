@@ -4,7 +4,8 @@
  * exactly one wins; the others are told the convention is already signed.
  * The job then makes the signed PDF (the original plus a certificate page
  * drawn from the recorded facts, under the platform's PAdES seal dated with
- * the recorded instant, so it can be rebuilt byte for byte), stores it,
+ * the recorded instant and time-stamped by the TSA, so no two seals are the
+ * same bytes), stores it once (the first try's copy is the document),
  * emails it to the mayor once, and records it on the convention in the
  * transaction that ends the job.
  */
@@ -87,7 +88,7 @@ export function sealerOf(deps: JobDeps): PdfSealer {
   return deps.sealer;
 }
 
-/** The original, its certificate page, under the platform's seal dated with the recorded instant: the same bytes every time. */
+/** The original, its certificate page, under the platform's seal dated with the recorded instant (its time-stamp differs every time). */
 async function sealSigned(deps: JobDeps, convention: Convention, document: StoredDocument, signature: Signature): Promise<Uint8Array> {
   const original = await readDocument(deps, document);
   const certified = await certifyOriginal(original, convention, signature, document.sha256);
@@ -103,7 +104,7 @@ async function sealSigned(deps: JobDeps, convention: Convention, document: Store
  * The `seal-signed` job: seals, stores, emails the mayor (one email, claimed
  * before SES is called), then records the signed copy on the convention in
  * the transaction that ends the job. A second delivery finds the job ended; a
- * retry after SES took the email only seals again (the same bytes) and records.
+ * retry after SES took the email seals again, finds the first copy stored (storeOnce), and records that one.
  */
 export async function sealSignedJob(deps: JobDeps, job: Job): Promise<{ ended: true } | { tally: string }> {
   const { conventionId } = job.payload as { conventionId: string };

@@ -10,6 +10,8 @@ export interface LocalStackSettings {
   bucketName: string;
   sesInboxUrl: string;
   sealingP12Path: string;
+  /** The local time-stamping authority (infra/local/tsa.ts). */
+  tsaUrl: string;
 }
 
 export const LOCAL_SENDER = 'conventions-ent@paraphe.example.org';
@@ -30,6 +32,7 @@ export function handlerEnvironment(settings: LocalStackSettings): Record<string,
     SES_ENDPOINT: settings.sesEndpoint,
     SEALING_P12_PATH: settings.sealingP12Path,
     SEALING_P12_PASSPHRASE: LOCAL_SEALING_PASSPHRASE,
+    TSA_URL: settings.tsaUrl,
   };
 }
 

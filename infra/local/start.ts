@@ -20,6 +20,7 @@ const ports = {
   dynamodb: Number(process.env.DYNAMODB_PORT ?? 8000),
   s3: Number(process.env.S3_PORT ?? 4569),
   ses: Number(process.env.SES_PORT ?? 8005),
+  tsa: Number(process.env.TSA_PORT ?? 8010),
 };
 
 async function main(): Promise<void> {
@@ -42,8 +43,10 @@ async function main(): Promise<void> {
     tableName: 'paraphe-local',
     bucketName: 'paraphe-local-documents',
     sealingP12Path: join(LOCAL_DIR, 'sealing.p12'),
+    tsaUrl: servers.tsa.url,
   };
-  ensureSealingP12(settings.sealingP12Path, new Date());
+  // Issued by the TSA's local CA; a .local/sealing.p12 made before it stays self-signed until deleted.
+  ensureSealingP12(settings.sealingP12Path, new Date(), { certificate: servers.tsa.caCertificate, key: servers.tsa.caKey });
   await ensureTable(settings.dynamodbEndpoint, settings.tableName);
   await ensureBucket(settings.s3Endpoint, settings.bucketName);
   applyEnvironment(handlerEnvironment(settings));
@@ -70,6 +73,7 @@ Paraphe runs locally.
   Inbox (sent emails)      ${settings.sesInboxUrl}
   DynamoDB Local           ${settings.dynamodbEndpoint}  table ${settings.tableName}
   S3 (s3rver, its guard)   ${settings.s3Endpoint}  bucket ${settings.bucketName}
+  Time-stamping (RFC 3161) ${settings.tsaUrl}  CA ${servers.tsa.caCertificate}
   Scheduler                ${scheduler.describe()}
   Jobs                     the table's stream → run-jobs (dead letters in ${join(LOCAL_DIR, 'dead-letters.jsonl')})
   Data                     ${join(LOCAL_DIR)}

@@ -136,6 +136,8 @@ export async function run(): Promise<void> {
     AWS_REGION: 'eu-west-3',
     SEALING_P12_PATH: p12,
     SEALING_P12_PASSPHRASE: LOCAL_SEALING_PASSPHRASE,
+    // Never called: the bench measures cold starts, not seals.
+    TSA_URL: 'http://127.0.0.1:9/',
   };
 
   const bareEntry = join(dir, 'bare-handler.mjs');

@@ -74,6 +74,21 @@ const PRICES = {
   /** aws.amazon.com/xray/pricing: $5.00 per million traces recorded (the functions run with tracing: ACTIVE). */
   xrayPerTrace: 5 / 1e6,
 } as const;
+/**
+ * Time-stamps (PAdES B-T, issue 14): one per seal, the signed copy and the executed one, plus the daily
+ * anchor of the audit trail shared by the year's conventions (4,455 communes in Occitanie, the campaign bench).
+ * Priced per token with PARAPHE_TSA_PRICE_USD: 0 by default, for a TSA the académie runs or already pays for.
+ * A qualified TSA (eIDAS, EU Trusted List) sells tokens from about €0.10–0.50 each in small packs down to about
+ * €0.01 in large volumes, or unlimited plans of €500–5,000 a year: figures of a public comparison page
+ * (horodatage-blockchain-fr.pages.dev/horodatage-qualifie, 2026), not a provider's price list: APPROXIMATE.
+ */
+const TSA = {
+  pricePerToken: Number(process.env.PARAPHE_TSA_PRICE_USD ?? 0),
+  qualifiedPerTokenLarge: 0.01,
+  qualifiedPerTokenSmall: 0.1,
+  sealsPerConvention: 2,
+  anchorsPerConvention: 365 / 4455,
+} as const;
 const PRICES_NOTE = 'prices: Lambda Arm per aws.amazon.com/lambda/pricing; DynamoDB, S3, API Gateway eu-west-3 rates APPROXIMATE (2026-11)';
 const COMMERCIAL_EUR = 1;
 const TARGET_USD = 0.001;
@@ -411,10 +426,15 @@ function print(phases: Phase[], baselineMs: number, sesRate: number): void {
   }
   const total = (key: keyof (typeof rows)[number]['cost']) => rows.reduce((n, row) => n + row.cost[key], 0);
   const byService = { lambda: total('lambda'), dynamodb: total('dynamodb'), s3: total('s3'), ses: total('ses'), api: total('api') };
-  const grand = Object.values(byService).reduce((a, b) => a + b, 0);
+  const tokens = TSA.sealsPerConvention + TSA.anchorsPerConvention;
+  const grand = Object.values(byService).reduce((a, b) => a + b, 0) + tokens * TSA.pricePerToken;
   console.log(
     `by service: Lambda $${byService.lambda.toFixed(7)}, DynamoDB $${byService.dynamodb.toFixed(7)}, S3 requests $${byService.s3.toFixed(7)}, ` +
       `SES $${byService.ses.toFixed(7)}, API Gateway $${byService.api.toFixed(7)}`,
+  );
+  console.log(
+    `time-stamps: ${tokens.toFixed(2)} per convention (${TSA.sealsPerConvention} seals + ${TSA.anchorsPerConvention.toFixed(2)} of the daily anchor) at $${TSA.pricePerToken} each (PARAPHE_TSA_PRICE_USD) $${(tokens * TSA.pricePerToken).toFixed(7)}; ` +
+      `a qualified TSA at about €${TSA.qualifiedPerTokenLarge}–${TSA.qualifiedPerTokenSmall} a token would add $${(tokens * TSA.qualifiedPerTokenLarge).toFixed(4)}–${(tokens * TSA.qualifiedPerTokenSmall).toFixed(4)} (taking €1 ≈ $1; APPROXIMATE, see TSA in the source)`,
   );
   const operations = new Map<string, number>();
   for (const row of rows) for (const [key, value] of row.p.counts.calls) operations.set(key, (operations.get(key) ?? 0) + value);

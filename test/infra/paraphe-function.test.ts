@@ -62,6 +62,7 @@ describe('every catalogue function', () => {
       expect(variables.SENDER_EMAIL).toBe('ne-pas-repondre@paraphe.example.org');
       expect(variables.RECTORAT_CONTACT_EMAIL).toBe('ent-ecole@example.org');
       expect(JSON.stringify(variables.SEALING_SECRET_ID)).toMatch(/SealingCertificate/);
+      expect(variables.TSA_URL).toBe('https://tsa.example.org/');
     }
   });
 

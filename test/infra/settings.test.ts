@@ -9,6 +9,7 @@ const PROD_ENV = {
   PARAPHE_RECTORAT_CONTACT_EMAIL: 'ent-ecole@ac-example.fr',
   PARAPHE_OIDC_ISSUER: 'https://login.ac-example.fr',
   PARAPHE_OIDC_AUDIENCE: 'paraphe',
+  PARAPHE_TSA_URL: 'https://tsa.ac-example.fr/tsa',
   PARAPHE_DOMAIN_NAME: 'paraphe.ac-example.fr',
   PARAPHE_CERTIFICATE_ARN: 'arn:aws:acm:us-east-1:111111111111:certificate/11111111-1111-1111-1111-111111111111',
   PARAPHE_API_DOMAIN_NAME: 'api.paraphe.ac-example.fr',
@@ -36,6 +37,7 @@ describe('settings', () => {
       /senderEmail \(context senderEmail or PARAPHE_SENDER_EMAIL\)/,
     );
     expect(() => readSettings(noContext, { PARAPHE_OIDC_ISSUER: 'http://insecure.example.org' })).toThrow(/oidcIssuer/);
+    expect(() => readSettings(noContext, { PARAPHE_TSA_URL: 'ldap://tsa.example.org' })).toThrow(/tsaUrl \(context tsaUrl or PARAPHE_TSA_URL\)/);
   });
 
   it('want a custom domain and its certificate together', () => {
@@ -44,7 +46,7 @@ describe('settings', () => {
 
   it('refuse placeholders for the prod stage', () => {
     expect(() => readSettings(noContext, { PARAPHE_STAGE: 'prod' })).toThrow(
-      /senderEmail.*rectoratContactEmail.*oidcIssuer.*oidcAudience/,
+      /senderEmail.*rectoratContactEmail.*oidcIssuer.*oidcAudience.*tsaUrl/,
     );
     const prod = readSettings(noContext, PROD_ENV);
     expect(prod.stage).toBe('prod');

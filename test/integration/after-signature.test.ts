@@ -6,17 +6,23 @@
  * (drainJobs, runJob) and sees the state between the transaction and the job.
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { composeDeps } from '../../functions/adapters/composition.ts';
 import { loadConfig } from '../../functions/adapters/config.ts';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client.ts';
+import { createPdfSealer } from '../../functions/adapters/pdf-sealer.ts';
 import { sealer } from '../../functions/adapters/sealing.ts';
+import { identityFromFile } from '../../functions/adapters/sealing-identity.ts';
+import { createTsaClient } from '../../functions/adapters/tsa-client.ts';
 import { sha256Hex } from '../../functions/core/digest.ts';
+import { signedDocumentKey } from '../../functions/core/document-keys.ts';
 import { jobDefinitions } from '../../functions/core/jobs/handlers.ts';
 import type { Job, JobKind } from '../../functions/core/jobs/job.ts';
 import { runJob, type JobDeps } from '../../functions/core/jobs/run-job.ts';
 import { campaign2026, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
 import { drainJobs, wakeAll } from '../support/run-jobs-inline.ts';
+import { verifiedTimestamp } from '../support/seal-evidence.ts';
+import { startTcpProxy } from '../support/tcp-proxy.ts';
 import { mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
@@ -139,8 +145,45 @@ describe('a signature', () => {
     expect(convention?.signedDocument?.sha256).toMatch(/^[0-9a-f]{64}$/);
     const mails = await stack.inbox(email);
     expect(mails).toHaveLength(2);
-    // The same bytes were sealed again: the emailed copy is the recorded one.
+    // Sealed again, into other bytes (another time-stamp token): the create-only write kept the first try's,
+    // which the record names and the email carried.
     expect(sha256Hex(Buffer.from(mails[1]!.attachments[0]!.content, 'base64'))).toBe(convention?.signedDocument?.sha256);
+    const stored = await deps.documents.get(convention!.signedDocument!);
+    expect(stored && sha256Hex(stored)).toBe(convention?.signedDocument?.sha256);
+  });
+
+  it('waits while the time-stamping authority cannot be reached, storing nothing unstamped, and completes once it answers again', async () => {
+    const servers = inject('servers');
+    const tsaPort = Number(new URL(servers.tsaUrl).port);
+    const line = await startTcpProxy({ host: '127.0.0.1', port: tsaPort });
+    const config = loadConfig(process.env);
+    const cut: JobDeps = { ...deps, sealer: createPdfSealer(identityFromFile(config.SEALING_P12_PATH!, config.SEALING_P12_PASSPHRASE), createTsaClient(line.url)) };
+    try {
+      const { id, path, email } = await sentConvention(stack, { ...campaign2026, schoolYear: '2053-2054' }, withEmail(pezilla, 'after-sign-tsa-down'));
+      await sign(path, pezilla.mayor.name);
+      const job = await onlyJob('seal-signed', id);
+      await line.down();
+      expect(await runJob(cut, jobDefinitions, job, budget)).toBe('waiting');
+      const waiting = await deps.jobs.get(job.id);
+      expect(waiting).toMatchObject({ state: 'waiting', attempts: 1 });
+      expect(JSON.stringify(waiting)).toContain('Horodatage indisponible : l’autorité d’horodatage');
+      expect((await deps.conventions.get(id))?.signedDocument).toBeUndefined();
+      expect(await deps.documents.get({ key: signedDocumentKey((await deps.conventions.get(id))!) })).toBeUndefined();
+      expect(await stack.inbox(email)).toHaveLength(1);
+
+      await line.up();
+      await wakeAll();
+      expect(await runJob(cut, jobDefinitions, job, budget)).toBe('done');
+      const convention = await deps.conventions.get(id);
+      const stored = await deps.documents.get(convention!.signedDocument!);
+      expect(stored && sha256Hex(stored)).toBe(convention?.signedDocument?.sha256);
+      expect(verifiedTimestamp(stored!, servers).ok).toBe(true);
+      const mails = await stack.inbox(email);
+      expect(mails).toHaveLength(2);
+      expect(sha256Hex(Buffer.from(mails[1]!.attachments[0]!.content, 'base64'))).toBe(convention?.signedDocument?.sha256);
+    } finally {
+      await line.close();
+    }
   });
 });
 

@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { verifiedTimestamp } from '../support/seal-evidence.ts';
 import { composeDeps } from '../../functions/adapters/composition.ts';
 import { loadConfig } from '../../functions/adapters/config.ts';
 import { sealer } from '../../functions/adapters/sealing.ts';
@@ -84,6 +85,7 @@ describe('an avenant asked by the mayor from the signed convention page', () => 
     const file = join(mkdtempSync(join(tmpdir(), 'paraphe-avenant-')), 'avenant.pdf');
     writeFileSync(file, pdf);
     expect(spawnSync('pdfsig', [file], { encoding: 'utf8' }).stdout).toContain('Signature is Valid');
+    expect(verifiedTimestamp(pdf, inject('servers')).output).toContain('Verification: OK');
     expect(spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout).toContain('Certificat de signature');
 
     // The rectorat countersigns it, as a convention: both parties get the final avenant.
@@ -96,6 +98,7 @@ describe('an avenant asked by the mayor from the signed convention page', () => 
     const final = await avenantPdfWith(avenantPath, 'Certificat de contresignature');
     writeFileSync(file, final);
     expect(spawnSync('pdfsig', [file], { encoding: 'utf8' }).stdout).toContain('Signature is Valid');
+    expect(verifiedTimestamp(final, inject('servers')).output).toContain('Verification: OK');
     expect(spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout).toContain('Certificat de contresignature');
     const again = await stack.request('POST', `/admin/conventions/${id}/avenants/${avenantId}/countersign`, { token: stack.tokenWithRoles(['signataire']) });
     expect(again.status).toBe(409);

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { PDFDocument } from 'pdf-lib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { verifiedTimestamp } from '../support/seal-evidence.ts';
 import { sha256Hex } from '../../functions/core/digest.ts';
 import { createS3Client } from '../../functions/adapters/s3-document-store.ts';
 import { LOCAL_CREDENTIALS } from '../../infra/local/resources.ts';
@@ -112,5 +113,7 @@ describe('one convention from campaign to signed PDF', () => {
     const report = spawnSync('pdfsig', [file], { encoding: 'utf8' }).stdout;
     expect(report).toContain('Signature is Valid');
     expect(report).toContain('Total document signed');
+    // PAdES B-T: its time-stamp token, over its signature value, verifies up to the local CA.
+    expect(verifiedTimestamp(signedPdf, inject('servers')).output).toContain('Verification: OK');
   });
 });

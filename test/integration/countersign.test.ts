@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { verifiedTimestamp } from '../support/seal-evidence.ts';
 import { createS3Client } from '../../functions/adapters/s3-document-store.ts';
 import { sha256Hex } from '../../functions/core/digest.ts';
 import { LOCAL_CREDENTIALS } from '../../infra/local/resources.ts';
@@ -74,6 +75,8 @@ describe('countersignature', () => {
     const final = await object.Body!.transformToByteArray();
     expect(sha256Hex(final)).toBe(shown.executedDocument.sha256);
     const report = pdftext(final);
+    // PAdES B-T: the seal's time-stamp token verifies up to the local CA.
+    expect(verifiedTimestamp(final, inject('servers')).output).toContain('Verification: OK');
     for (const expected of ['Certificat de signature', 'Certificat de contresignature', 'Carole Drucker-Godard', 'Signature is Valid', 'Total document signed']) {
       expect(report).toContain(expected);
     }

@@ -49,6 +49,7 @@ import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { ensureBucket, ensureTable } from '../../infra/local/resources.ts';
 import { ensureSealingP12 } from '../../infra/local/sealing-certificate.ts';
 import { assertJava, freePort } from '../../infra/local/servers.ts';
+import { startTsa, type LocalTsa } from '../../infra/local/tsa.ts';
 import { sesSendEvent } from '../support/ses-events.ts';
 import type { SentEmail } from '../support/sent-email.ts';
 import { campaignBody, conventionBody } from './local-stack.ts';
@@ -284,6 +285,7 @@ async function main(): Promise<void> {
   let worker: ChildProcess | undefined;
   let gateway: Awaited<ReturnType<typeof startGateway>> | undefined;
   let sesProxy: SesProxy | undefined;
+  let tsa: LocalTsa | undefined;
   let db: DynamoDBDocumentClient | undefined;
 
   const cleanUp = async () => {
@@ -293,6 +295,7 @@ async function main(): Promise<void> {
       await gateway.close();
     }
     await sesProxy?.close();
+    await tsa?.close();
     db?.destroy();
     await Promise.all([stopChild(dynamo), stopChild(s3), stopChild(ses)]);
   };
@@ -307,6 +310,7 @@ async function main(): Promise<void> {
     await Promise.all([startDynamo(), waitPort(ports.s3, true), waitPort(ports.ses, true)]);
     const proxy = await startSesProxy(`http://127.0.0.1:${ports.ses}`);
     sesProxy = proxy;
+    tsa = await startTsa({ dir: join(dataDir, 'tsa'), port: 0 });
     const sesDirect = `http://127.0.0.1:${ports.ses}`;
     const settings: LocalStackSettings = {
       dynamodbEndpoint: `http://127.0.0.1:${ports.dynamodb}`,
@@ -317,8 +321,9 @@ async function main(): Promise<void> {
       tableName: 'paraphe-faults',
       bucketName: 'paraphe-faults',
       sealingP12Path: join(dataDir, 'sealing.p12'),
+      tsaUrl: tsa.url,
     };
-    ensureSealingP12(settings.sealingP12Path, new Date());
+    ensureSealingP12(settings.sealingP12Path, new Date(), { certificate: tsa.caCertificate, key: tsa.caKey });
     // DynamoDB Local (Jetty) can answer an HTML 500 for a moment after its port opens.
     await retrying(() => ensureTable(settings.dynamodbEndpoint, settings.tableName), 60_000);
     await retrying(() => ensureBucket(settings.s3Endpoint, settings.bucketName), 60_000);

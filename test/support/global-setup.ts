@@ -17,6 +17,12 @@ export interface ServerEndpoints {
   /** s3rver itself, bypassing the guard. */
   s3DirectEndpoint: string;
   sesEndpoint: string;
+  /** The local time-stamping authority (TSA_URL). */
+  tsaUrl: string;
+  /** The local test CA (PEM file) that issued the TSA's certificate, and that certificate. */
+  caCertificate: string;
+  caKey: string;
+  tsaCertificate: string;
 }
 
 declare module 'vitest' {
@@ -37,6 +43,10 @@ export default async function setup(project: TestProject) {
     s3Endpoint: servers.s3Endpoint,
     s3DirectEndpoint: servers.s3DirectEndpoint,
     sesEndpoint: servers.sesEndpoint,
+    tsaUrl: servers.tsa.url,
+    caCertificate: servers.tsa.caCertificate,
+    caKey: servers.tsa.caKey,
+    tsaCertificate: servers.tsa.tsaCertificate,
   });
   return async () => {
     await servers.stop();

@@ -52,6 +52,8 @@ export interface TestStackOptions {
    * proves them). PARAPHE_LAMBDA_RUNTIME sets it for a whole run.
    */
   runtime?: 'in-process' | 'worker-threads';
+  /** Another TSA_URL than the shared local TSA (a proxy in front of it, to cut the line). */
+  tsaUrl?: string;
 }
 
 /** Workers that do nothing: the stack was started with `workers: false`. */
@@ -67,8 +69,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     tableName: `paraphe-test-${suffix}`,
     bucketName: `paraphe-test-${suffix}`,
     sealingP12Path: join(mkdtempSync(join(tmpdir(), 'paraphe-seal-')), 'sealing.p12'),
+    tsaUrl: options.tsaUrl ?? servers.tsaUrl,
   };
-  ensureSealingP12(settings.sealingP12Path, new Date());
+  ensureSealingP12(settings.sealingP12Path, new Date(), { certificate: servers.caCertificate, key: servers.caKey });
   await ensureTable(settings.dynamodbEndpoint, settings.tableName);
   await ensureBucket(settings.s3Endpoint, settings.bucketName);
   const jwtSecret = randomBytes(32).toString('hex');

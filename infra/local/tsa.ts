@@ -1,0 +1,158 @@
+/**
+ * A local RFC 3161 time-stamping authority, for `npm start`, the tests and
+ * the load stacks: POST application/timestamp-query → application/timestamp-reply.
+ *
+ * The replies are made by `openssl ts -reply`, OpenSSL's reference TSA, with a
+ * configuration written here (SHA-256, ESSCertIDv2 signing-certificate-v2, an
+ * accuracy, the nonce echoed, a serial kept in a file): a TSA written on
+ * pkijs would be a second implementation of what the client (functions/adapters/tsa-client.ts)
+ * checks, so a mistake common to both would pass unseen; OpenSSL's is
+ * independent of it. The price is a process per request, fine locally.
+ *
+ * Its certificate (extendedKeyUsage timeStamping, critical) is issued by a
+ * local test CA, both made once under the data directory. In AWS the TSA is
+ * the one the académie chooses (README, "Evidence: the sealing certificate").
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** The policy the local TSA stamps under: an OID of the ITU's "example" arc, never a real policy. */
+export const LOCAL_TSA_POLICY = '2.999.14.1';
+
+export interface LocalTsaFiles {
+  caCertificate: string;
+  /** The local CA's key (unencrypted, test only): it issues the local sealing certificate too. */
+  caKey: string;
+  tsaCertificate: string;
+}
+
+export interface LocalTsa extends LocalTsaFiles {
+  url: string;
+  /** Replies given so far. */
+  served(): number;
+  close(): Promise<void>;
+}
+
+const openssl = (args: string[]) => {
+  try {
+    return execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error('The local time-stamping authority needs OpenSSL 3 (`openssl`), not found: install it with `sudo apt-get install -y openssl`.');
+    }
+    throw error;
+  }
+};
+
+/** The local CA and the TSA's certificate, made once in `dir`. */
+export function ensureTsaCertificates(dir: string): LocalTsaFiles & { dir: string } {
+  mkdirSync(dir, { recursive: true });
+  const file = (name: string) => join(dir, name);
+  if (!existsSync(file('ca.pem'))) {
+    openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '3650', '-subj', '/CN=Paraphe - AC de test locale (non qualifiee)/O=Region academique Occitanie (developpement local)/C=FR', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  }
+  if (!existsSync(file('tsa.pem'))) {
+    openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('tsa.key'), '-out', file('tsa.pem'), '-days', '3650', '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-subj', '/CN=Paraphe - horodatage local (non qualifie)/O=Region academique Occitanie (developpement local)/C=FR', '-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'keyUsage=critical,digitalSignature', '-addext', 'extendedKeyUsage=critical,timeStamping']);
+  }
+  writeFileSync(
+    file('tsa.cnf'),
+    [
+      '[ tsa ]',
+      'default_tsa = local',
+      '[ local ]',
+      `serial = ${file('tsa-serial')}`,
+      'crypto_device = builtin',
+      `signer_cert = ${file('tsa.pem')}`,
+      `certs = ${file('ca.pem')}`,
+      `signer_key = ${file('tsa.key')}`,
+      'signer_digest = sha256',
+      `default_policy = ${LOCAL_TSA_POLICY}`,
+      'digests = sha256, sha384, sha512',
+      'accuracy = secs:1',
+      'clock_precision_digits = 0',
+      'ordering = yes',
+      'tsa_name = yes',
+      'ess_cert_id_chain = no',
+      // ESSCertIDv2 (signing-certificate-v2) with SHA-256, as ETSI EN 319 422 asks.
+      'ess_cert_id_alg = sha256',
+      '',
+    ].join('\n'),
+  );
+  if (!existsSync(file('tsa-serial'))) writeFileSync(file('tsa-serial'), '01\n');
+  return { dir, caCertificate: file('ca.pem'), caKey: file('ca.key'), tsaCertificate: file('tsa.pem') };
+}
+
+/** Starts the TSA on loopback; `port` 0 takes a free one. */
+export async function startTsa(options: { dir: string; port: number }): Promise<LocalTsa> {
+  const files = ensureTsaCertificates(options.dir);
+  const work = mkdtempSync(join(tmpdir(), 'paraphe-tsa-'));
+  let served = 0;
+  let sequence = 0;
+  // One reply at a time: openssl increments the serial file without a lock.
+  let queue: Promise<unknown> = Promise.resolve();
+  const reply = (query: Buffer): Promise<Buffer> => {
+    const next = queue.then(async () => {
+      const id = (sequence += 1);
+      const queryFile = join(work, `${id}.tsq`);
+      const replyFile = join(work, `${id}.tsr`);
+      writeFileSync(queryFile, query);
+      try {
+        await run('openssl', ['ts', '-reply', '-config', join(files.dir, 'tsa.cnf'), '-queryfile', queryFile, '-out', replyFile]);
+        return readFileSync(replyFile);
+      } finally {
+        rmSync(queryFile, { force: true });
+        rmSync(replyFile, { force: true });
+      }
+    });
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
+  const server: Server = createServer((request, response) => {
+    if (request.method === 'GET' && request.url === '/ca.pem') {
+      response.writeHead(200, { 'content-type': 'application/x-pem-file' }).end(readFileSync(files.caCertificate));
+      return;
+    }
+    if (request.method !== 'POST' || request.headers['content-type'] !== 'application/timestamp-query') {
+      response.writeHead(415, { 'content-type': 'text/plain' }).end('POST application/timestamp-query');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      reply(Buffer.concat(chunks)).then(
+        (body) => {
+          served += 1;
+          response.writeHead(200, { 'content-type': 'application/timestamp-reply', 'content-length': body.length }).end(body);
+        },
+        () => response.writeHead(400, { 'content-type': 'text/plain' }).end('bad timestamp query'),
+      );
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    caCertificate: files.caCertificate,
+    caKey: files.caKey,
+    tsaCertificate: files.tsaCertificate,
+    served: () => served,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          rmSync(work, { recursive: true, force: true });
+          resolve();
+        });
+      }),
+  };
+}
