@@ -1,6 +1,7 @@
 import { AppError } from './errors.ts';
 import type { Convention, ConventionEvent } from './model.ts';
 import type { Deps } from './ports.ts';
+import { chainKey, type ChainHead } from './audit-chain.ts';
 
 export interface ConventionWithHistory {
   convention: Convention;
@@ -13,7 +14,32 @@ export async function getConvention(deps: Pick<Deps, 'conventions'>, id: string)
   return { convention, history: await deps.conventions.history(id) };
 }
 
-/** The audit trail as a self-contained record: what was signed, by whom, when, and the hashes that bind them. */
+/** The trail's events, chain by chain (the convention's, then each avenant's as it began), each in its order. */
+function inChainOrder(history: ConventionEvent[]): ConventionEvent[] {
+  const chains = new Map<string, ConventionEvent[]>([['convention', []]]);
+  for (const event of history) {
+    const key = chainKey(event);
+    chains.set(key, [...(chains.get(key) ?? []), event]);
+  }
+  return [...chains.values()].flatMap((chain) => chain.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0)));
+}
+
+/** The last event of each avenant's chain. */
+function avenantHeads(history: ConventionEvent[]): Record<string, ChainHead> {
+  const heads: Record<string, ChainHead> = {};
+  for (const event of history) {
+    if (!event.avenantId || event.seq === undefined || event.hash === undefined) continue;
+    const known = heads[event.avenantId];
+    if (!known || known.seq < event.seq) heads[event.avenantId] = { seq: event.seq, hash: event.hash };
+  }
+  return heads;
+}
+
+/**
+ * The audit trail as a self-contained record: what was signed, by whom, when, and the hashes that bind them.
+ * Each event as stored, with its chain links (seq, prevHash, hash); `head` the convention chain's head as the
+ * convention item keeps it; `npm run verify` checks it all offline.
+ */
 export function auditExport({ convention, history }: ConventionWithHistory, exportedAt: Date) {
   return {
     format: 'paraphe-audit/1',
@@ -27,7 +53,10 @@ export function auditExport({ convention, history }: ConventionWithHistory, expo
       status: convention.status,
       document: convention.document,
       signedDocument: convention.signedDocument,
+      executedDocument: convention.executedDocument,
     },
-    events: history,
+    head: convention.auditSeq !== undefined && convention.auditHead !== undefined ? { seq: convention.auditSeq, hash: convention.auditHead } : undefined,
+    avenantHeads: avenantHeads(history),
+    events: inChainOrder(history),
   };
 }
