@@ -88,13 +88,13 @@ export function verifyChains(
   return { ok: lines.every((line) => line.status !== 'fail'), lines, index };
 }
 
-const PRINTED_HEAD = /Empreinte de la piste d['’]audit[^:]*:\s*n°\s*(\d+)\s*[—-]\s*([0-9a-f\s]{64,80})/gi;
+const PRINTED_HEAD = /Empreinte de la piste d['’]audit[^:]*:\s*n°\s*(\d+)\s*[—-]\s*((?:[0-9a-f]\s*){64})/g;
 
 /** The audit heads a certificate page prints, from its extracted text (a hash may be broken across lines). */
 export function printedHeads(text: string): ChainHead[] {
   const heads: ChainHead[] = [];
   for (const match of text.matchAll(PRINTED_HEAD)) {
-    const hash = match[2]!.replace(/\s+/g, '').slice(0, 64).toLowerCase();
+    const hash = match[2]!.replace(/\s+/g, '');
     if (/^[0-9a-f]{64}$/.test(hash)) heads.push({ seq: Number(match[1]), hash });
   }
   return heads;
