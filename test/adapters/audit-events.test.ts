@@ -77,9 +77,9 @@ describe('an audit event', () => {
   it('is refused when its key is already taken, and the event first written stays intact', async () => {
     const conventionId = randomUUID();
     const first = event(conventionId, { id: 'e-1' });
-    expect(await transact(db, [eventPut(tableName, first, undefined).item])).toBe(true);
+    expect(await transact(db, eventPut(tableName, first, undefined).items)).toBe(true);
     // The same key, another content: an overwrite, which the condition refuses (the whole transaction with it).
-    expect(await transact(db, [eventPut(tableName, { ...first, detail: 'réécrit', actor: 'quelqu’un' }, undefined).item])).toBe(false);
+    expect(await transact(db, eventPut(tableName, { ...first, detail: 'réécrit', actor: 'quelqu’un' }, undefined).items)).toBe(false);
     const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: eventKey(conventionId, first.at, first.type, 'e-1'), ConsistentRead: true }));
     expect(Item).toMatchObject({ detail: 'original', actor: 'Paraphe', id: 'e-1' });
     const history = await createConventionRepository(db, tableName).history(conventionId);
@@ -124,7 +124,7 @@ describe('an audit event', () => {
       .filter((file) => /entity:\s*['"]event['"]|eventKey\(/.test(readFileSync(file, 'utf8')))
       .map((file) => relative(PROJECT_ROOT, file));
     expect(writers).toEqual(['functions/adapters/dynamodb/event-items.ts']);
-    expect(eventPut(tableName, event('c'), undefined).item.Put.ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(eventPut(tableName, event('c'), undefined).items[0]!.Put).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)' });
   });
 });
 

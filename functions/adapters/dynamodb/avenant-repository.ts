@@ -53,7 +53,7 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      created.item,
+      ...created.items,
       ...(job ? [jobPut(tableName, job)] : []),
       ]);
       if (!done) throw new Error(`Convention ${avenant.conventionId} is not signed: no avenant`);
@@ -68,7 +68,7 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
 
     async recordCountersignature(avenant, countersignature, event, job) {
       return chained(avenant, (previous) => {
-      const { item, head } = eventPut(avenant, event, previous);
+      const { items, head } = eventPut(avenant, event, previous);
       return transact([
         withHead({
           Update: {
@@ -85,7 +85,7 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
             },
           },
         }, previous, head),
-        item,
+        ...items,
         jobPut(tableName, job),
       ]);
       });
@@ -93,10 +93,10 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
 
     async recordSealed(avenant, version, document, event, completion) {
       return chained(avenant, (previous) => {
-      const { item, head } = eventPut(avenant, event, previous);
+      const { items, head } = eventPut(avenant, event, previous);
       return transact([
         withHead(sealedDocumentUpdate(tableName, avenantKey(avenant.conventionId, avenant.id), version, document), previous, head),
-        item,
+        ...items,
         ...completionItems(tableName, completion),
       ]);
       });
@@ -127,7 +127,7 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
       // A failure other than a refused condition may have committed (an answer lost): the claims stay then,
       // and are free again after the grace period if it did not.
       const done = await chained(avenant, (previous) => {
-      const { item, head } = eventPut(avenant, event, previous);
+      const { items, head } = eventPut(avenant, event, previous);
       return transact([
         withHead({
           Update: {
@@ -163,7 +163,7 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
             },
           },
         },
-        item,
+        ...items,
         jobPut(tableName, job),
       ]);
       });

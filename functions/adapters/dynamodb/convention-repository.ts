@@ -100,7 +100,7 @@ export function createConventionRepository(
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
-              created.item,
+              ...created.items,
             ],
           }),
         );
@@ -179,7 +179,7 @@ export function createConventionRepository(
 
     async cancel(convention, event) {
       const done = await chained(convention.id, (previous) => {
-      const { item, head } = eventPut(event, previous);
+      const { items, head } = eventPut(event, previous);
       return transact([
         withHead({
           Update: {
@@ -195,7 +195,7 @@ export function createConventionRepository(
         // The commune is free again: a new convention can be added for it.
         { Delete: { TableName: tableName, Key: communeGuardKey(convention.schoolYear, convention.commune.siret) } },
         { Delete: { TableName: tableName, Key: reminderDueKey(convention.id) } },
-        item,
+        ...items,
       ]);
       });
       // Its schools are free from the commit above (a cancelled convention's guards are not live);
@@ -256,7 +256,7 @@ export function createConventionRepository(
 
     async markSent(id, jobId, event, reminderDue, completion) {
       return chained(id, (previous) => {
-      const { item, head } = eventPut(event, previous);
+      const { items, head } = eventPut(event, previous);
       return transact([
         ...(reminderDue
           ? [{ Put: { TableName: tableName, Item: { ...reminderDueKey(id), ...reminderDueIndexKeys(id, reminderDue), entity: 'reminder-due', conventionId: id, dueDate: reminderDue } } }]
@@ -271,7 +271,7 @@ export function createConventionRepository(
             ExpressionAttributeValues: { ':sent': 'sent', ':sending': 'sending', ':job': jobId, ':at': event.at },
           },
         }, previous, head),
-        item,
+        ...items,
         ...completionItems(tableName, completion),
       ]);
       });
@@ -279,7 +279,7 @@ export function createConventionRepository(
 
     async releaseSending(id, jobId, event) {
       await chained(id, (previous) => {
-      const { item, head } = eventPut(event, previous);
+      const { items, head } = eventPut(event, previous);
       return transact([
         withHead({
           Update: {
@@ -291,14 +291,14 @@ export function createConventionRepository(
             ExpressionAttributeValues: { ':draft': 'draft', ':sending': 'sending', ':job': jobId },
           },
         }, previous, head),
-        item,
+        ...items,
       ]);
       });
     },
 
     async recordView(id, linkHash, event) {
       return chained(id, (previous) => {
-      const { item, head } = eventPut(event, previous);
+      const { items, head } = eventPut(event, previous);
       return transact([
         withHead({
           Update: {
@@ -310,14 +310,14 @@ export function createConventionRepository(
             ExpressionAttributeValues: { ':at': event.at, ':hash': linkHash },
           },
         }, previous, head),
-        item,
+        ...items,
       ]);
       });
     },
 
     async recordSignature(id, linkHash, signature, event, job) {
       return chained(id, (previous) => {
-      const { item, head } = eventPut(event, previous);
+      const { items, head } = eventPut(event, previous);
       return transact([
         withHead({
           Update: {
@@ -336,7 +336,7 @@ export function createConventionRepository(
             },
           },
         }, previous, head),
-        item,
+        ...items,
         // The outbox: the signed copy is sealed, stored and sent by this job.
         jobPut(tableName, job),
       ]);
@@ -345,10 +345,10 @@ export function createConventionRepository(
 
     async recordSealed(id, version, document, event, completion) {
       return chained(id, (previous) => {
-      const { item, head } = eventPut(event, previous);
+      const { items, head } = eventPut(event, previous);
       return transact([
         withHead(sealedDocumentUpdate(tableName, conventionKey(id), version, document), previous, head),
-        item,
+        ...items,
         ...completionItems(tableName, completion),
       ]);
       });
@@ -397,7 +397,7 @@ export function createConventionRepository(
 
     async recordCountersignature(id, countersignature, event, sealing) {
       return chained(id, (previous) => {
-      const { item, head } = eventPut(event, previous);
+      const { items, head } = eventPut(event, previous);
       return transact([
         withHead({
           Update: {
@@ -417,7 +417,7 @@ export function createConventionRepository(
             },
           },
         }, previous, head),
-        item,
+        ...items,
         ...(sealing.job ? [jobPut(tableName, sealing.job)] : []),
       ]);
       });
@@ -425,7 +425,7 @@ export function createConventionRepository(
 
     async recordDecline(id, linkHash, decline, event, job) {
       return chained(id, (previous) => {
-      const { item, head } = eventPut(event, previous);
+      const { items, head } = eventPut(event, previous);
       return transact([
         withHead({
           Update: {
@@ -437,7 +437,7 @@ export function createConventionRepository(
             ExpressionAttributeValues: { ':declined': 'declined', ':sent': 'sent', ':decline': decline, ':hash': linkHash },
           },
         }, previous, head),
-        item,
+        ...items,
         jobPut(tableName, job),
       ]);
       });

@@ -21,7 +21,8 @@ import { randomUUID } from 'node:crypto';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { chainEvent, type ChainHead } from '../../core/audit-chain.ts';
 import type { ConventionEvent } from '../../core/model.ts';
-import { eventKey, type ItemKey } from './keys.ts';
+import { parisDateOf } from '../../core/calendar.ts';
+import { anchorChainKey, eventKey, type ItemKey } from './keys.ts';
 
 /** Refuses to write over anything: an event's key is new or the write fails. */
 export const EVENT_CONDITION = 'attribute_not_exists(pk)';
@@ -31,28 +32,52 @@ function storedEvent(event: ConventionEvent): ConventionEvent & { id: string } {
   return { ...event, id: event.id ?? randomUUID() };
 }
 
-/** The conditional Puts of events extending the chain whose head is `previous`, in order, and the new head. */
+/**
+ * The conditional Puts of events extending the chain whose head is `previous`, in order, and the new head;
+ * then the day's record of that chain (`ANCHOR#<day>`, its latest head) for the daily anchor. That Put
+ * needs no condition: the head's condition orders the transactions of a chain, so the last one written
+ * is the latest head.
+ */
 export function eventPuts(tableName: string, events: ConventionEvent[], previous: ChainHead | undefined) {
   let head = previous;
-  const items = events.map((event) => {
-    const stored = chainEvent(storedEvent(event), head);
-    head = { seq: stored.seq, hash: stored.hash };
-    return {
+  const stored = events.map((event) => {
+    const linked = chainEvent(storedEvent(event), head);
+    head = { seq: linked.seq, hash: linked.hash };
+    return linked;
+  });
+  const last = stored.at(-1);
+  if (!head || !last) throw new Error('eventPuts: no event');
+  const day = parisDateOf(last.at);
+  const items = [
+    ...stored.map((event) => ({
       Put: {
         TableName: tableName,
-        Item: { ...eventKey(stored.conventionId, stored.at, stored.type, stored.id), entity: 'event', ...stored },
+        Item: { ...eventKey(event.conventionId, event.at, event.type, event.id), entity: 'event', ...event },
         ConditionExpression: EVENT_CONDITION,
       },
-    };
-  });
-  if (!head) throw new Error('eventPuts: no event');
+    })),
+    {
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...anchorChainKey(day, last.conventionId, last.avenantId),
+          entity: 'anchor-chain',
+          day,
+          conventionId: last.conventionId,
+          ...(last.avenantId ? { avenantId: last.avenantId } : {}),
+          seq: head.seq,
+          hash: head.hash,
+          at: last.at,
+        },
+      },
+    },
+  ];
   return { items, head };
 }
 
-/** One event: its Put and the new head. */
+/** One event: its Puts (the event's and the day's record of its chain) and the new head. */
 export function eventPut(tableName: string, event: ConventionEvent, previous: ChainHead | undefined) {
-  const { items, head } = eventPuts(tableName, [event], previous);
-  return { item: items[0]!, head };
+  return eventPuts(tableName, [event], previous);
 }
 
 /** The head attributes of a convention or avenant item created with its first events. */

@@ -98,7 +98,7 @@ export function createReminderRepository(db: DynamoDBDocumentClient, tableName: 
 
     async expire(conventionId, event) {
       return extendChain(db, tableName, conventionKey(conventionId), async (previous) => {
-        const { item, head } = eventPut(tableName, event, previous);
+        const { items, head } = eventPut(tableName, event, previous);
         try {
           await db.send(
             new TransactWriteCommand({
@@ -113,7 +113,7 @@ export function createReminderRepository(db: DynamoDBDocumentClient, tableName: 
                     ExpressionAttributeValues: { ':expired': 'expired', ':at': event.at, ':sent': 'sent', ':signed': 'signed', ':executed': 'executed', ':declined': 'declined' },
                   },
                 }, previous, head),
-                item,
+                ...items,
               ],
             }),
           );
