@@ -22,6 +22,7 @@ import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { chainEvent, type ChainHead } from '../../core/audit-chain.ts';
 import type { ConventionEvent } from '../../core/model.ts';
 import { parisDateOf } from '../../core/calendar.ts';
+import { cancellationReasons } from './client.ts';
 import { anchorChainKey, eventKey, type ItemKey } from './keys.ts';
 
 /** Refuses to write over anything: an event's key is new or the write fails. */
@@ -123,10 +124,14 @@ export async function readHead(db: DynamoDBDocumentClient, tableName: string, ke
 
 const ATTEMPTS = 20;
 
+/** Another transaction on the same item was in flight (DynamoDB cancels one of two): worth another try. */
+export const isTransactionConflict = (error: unknown) => cancellationReasons(error).includes('TransactionConflict');
+
 /**
  * Runs `attempt` on the chain's current head. Refused (false) while the head stayed where it was read: the
- * change itself was refused. Refused because the head moved (another event committed in between): again,
- * from the new head, the change's own condition deciding anew.
+ * change itself was refused. Refused because the head moved (another event committed in between), or
+ * cancelled by a concurrent transaction on the chain's item: again, from the head as it is then, the
+ * change's own condition deciding anew.
  */
 export async function extendChain(
   db: DynamoDBDocumentClient,
@@ -136,7 +141,12 @@ export async function extendChain(
 ): Promise<boolean> {
   for (let tries = 0; tries < ATTEMPTS; tries += 1) {
     const previous = await readHead(db, tableName, key);
-    if (await attempt(previous)) return true;
+    try {
+      if (await attempt(previous)) return true;
+    } catch (error) {
+      if (isTransactionConflict(error)) continue;
+      throw error;
+    }
     const now = await readHead(db, tableName, key);
     if (now?.seq === previous?.seq) return false;
   }

@@ -83,7 +83,8 @@ export function createReminderRepository(db: DynamoDBDocumentClient, tableName: 
           );
           return;
         } catch (error) {
-          if (tries >= 20 || !cancellationReasons(error).includes('ConditionalCheckFailed')) throw error;
+          const reasons = cancellationReasons(error);
+          if (tries >= 20 || !(reasons.includes('ConditionalCheckFailed') || reasons.includes('TransactionConflict'))) throw error;
         }
       }
     },
