@@ -118,3 +118,26 @@ export function recordedHashes(trail: { convention?: Record<string, unknown>; ev
   }
   return hashes;
 }
+
+export interface AnchorFile {
+  format?: string;
+  day?: string;
+  chains?: { conventionId?: string; avenantId?: string; seq?: number; hash?: string }[];
+}
+
+/**
+ * A daily anchor (anchors/<day>.json) against the trail: each head it holds for this convention's chains must
+ * be in the trail at its seq. A trail rewritten after the day, hashes recomputed, fails here.
+ */
+export function checkAnchor(conventionId: string, index: ChainIndex, name: string, anchor: AnchorFile): CheckLine[] {
+  if (anchor.format !== 'paraphe-anchor/1' || !Array.isArray(anchor.chains)) return [{ status: 'fail', text: `${name} n'est pas un ancrage Paraphe` }];
+  const mine = anchor.chains.filter((chain) => chain.conventionId === conventionId);
+  if (mine.length === 0) return [{ status: 'warn', text: `l'ancrage du ${anchor.day} (${name}) ne mentionne pas cette convention` }];
+  return mine.map((chain) => {
+    const key = chainKey({ conventionId, ...(chain.avenantId ? { avenantId: chain.avenantId } : {}) });
+    const found = typeof chain.seq === 'number' ? index.get(key)?.get(chain.seq) : undefined;
+    return found === chain.hash
+      ? { status: 'ok' as const, text: `l'ancrage du ${anchor.day} (${name}) retrouve la chaîne de ${chainName(key)} au n° ${chain.seq}` }
+      : { status: 'fail' as const, text: `l'ancrage du ${anchor.day} (${name}) ne retrouve pas la chaîne de ${chainName(key)} : au n° ${chain.seq}, la piste ${found ? 'porte une autre empreinte' : "n'a pas d'événement"}` };
+  });
+}

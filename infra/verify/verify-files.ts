@@ -1,15 +1,16 @@
 /**
- * `npm run verify -- <audit.json> [<pdf>…]`, offline, on the files alone:
+ * `npm run verify -- <audit.json> [<pdf>…] [<anchors/day.json>…]`, offline, on the files alone:
  * the trail's chains recomputed (core/audit-verify.ts), then each PDF: its
  * SHA-256 one the trail records, the audit heads its certificate pages print
  * found in the trail at their seq, its seal's CMS signature over its byte
- * range, and the seal's timestamp when it has one.
+ * range, and the seal's timestamp when it has one; each daily anchor given:
+ * the heads it holds for this convention found in the trail.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { headInTrail, printedHeads, recordedHashes, verifyChains, type ChainIndex, type CheckLine, type TrailEvent } from '../../functions/core/audit-verify.ts';
+import { checkAnchor, headInTrail, printedHeads, recordedHashes, verifyChains, type AnchorFile, type ChainIndex, type CheckLine, type TrailEvent } from '../../functions/core/audit-verify.ts';
 import type { ChainHead } from '../../functions/core/audit-chain.ts';
 import { checkSeal } from './seal-signature.ts';
 
@@ -67,7 +68,10 @@ async function verifyPdf(path: string, recorded: Set<string>, index: ChainIndex)
   return lines;
 }
 
-export async function verifyFiles(auditPath: string, pdfPaths: string[]): Promise<CheckLine[]> {
+/** The files after the trail: PDFs, and daily anchors (anchors/<day>.json, any other .json). */
+export async function verifyFiles(auditPath: string, others: string[]): Promise<CheckLine[]> {
+  const pdfPaths = others.filter((path) => !path.toLowerCase().endsWith('.json'));
+  const anchorPaths = others.filter((path) => path.toLowerCase().endsWith('.json'));
   let trail: AuditFile;
   try {
     trail = JSON.parse(readFileSync(auditPath, 'utf8')) as AuditFile;
@@ -82,6 +86,16 @@ export async function verifyFiles(auditPath: string, pdfPaths: string[]): Promis
   const lines = [...chains.lines];
   const recorded = recordedHashes(trail);
   for (const path of pdfPaths) lines.push(...(await verifyPdf(path, recorded, chains.index)));
+  for (const path of anchorPaths) {
+    let anchor: AnchorFile;
+    try {
+      anchor = JSON.parse(readFileSync(path, 'utf8')) as AnchorFile;
+    } catch (error) {
+      lines.push({ status: 'fail', text: `l'ancrage ${basename(path)} est illisible (${(error as Error).message})` });
+      continue;
+    }
+    lines.push(...checkAnchor(conventionId, chains.index, basename(path), anchor));
+  }
   return lines;
 }
 

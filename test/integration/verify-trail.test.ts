@@ -13,12 +13,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDeps } from '../../functions/adapters/composition.ts';
 import { loadConfig } from '../../functions/adapters/config.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
+import { eventHash } from '../../functions/core/audit-chain.ts';
+import { anchorFileKey, startAnchor } from '../../functions/core/anchor-audit.ts';
+import { addDays, parisDateOf } from '../../functions/core/calendar.ts';
 import { campaign2026, lespignan } from '../fixtures/seed-communes.ts';
 import { mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
 const dir = mkdtempSync(join(tmpdir(), 'paraphe-verify-'));
-const files = { audit: join(dir, 'audit.json'), original: join(dir, 'original.pdf'), signed: join(dir, 'signee.pdf'), executed: join(dir, 'executoire.pdf') };
+const files = { audit: join(dir, 'audit.json'), original: join(dir, 'original.pdf'), signed: join(dir, 'signee.pdf'), executed: join(dir, 'executoire.pdf'), anchor: join(dir, 'ancrage.json') };
 let trail: { head: { seq: number; hash: string }; events: Record<string, unknown>[] };
 
 async function conventionWhen(id: string, ready: (convention: any) => boolean): Promise<any> {
@@ -46,6 +49,11 @@ beforeAll(async () => {
   const audit = await stack.request('GET', `/admin/conventions/${sent.id}/audit.json`);
   trail = (await audit.json()) as typeof trail;
   writeFileSync(files.audit, JSON.stringify(trail, null, 2));
+  // The day's anchor, as the schedule would start it after midnight (the trail's events are all of today).
+  const today = parisDateOf(new Date());
+  const anchor = await startAnchor(composeDeps(loadConfig(process.env)), { today: addDays(today, 1), at: new Date().toISOString() });
+  expect(await stack.waitForJob(anchor.jobId)).toMatchObject({ state: 'done' });
+  writeFileSync(files.anchor, (await documents.get({ key: anchorFileKey(today) }))!);
 }, 180_000);
 afterAll(async () => stack?.close());
 
@@ -77,6 +85,30 @@ describe('npm run verify', () => {
     expect(out).toContain('executoire.pdf : le sceau');
     expect(out).toContain("⚠ executoire.pdf : pas d'horodatage du sceau");
     expect(out).toContain('Résultat : tout est intègre.');
+  });
+
+  it("finds the trail's head in the day's anchor", () => {
+    const { code, out } = verify(files.audit, files.anchor);
+    expect(out).toContain(`✓ l'ancrage du ${parisDateOf(new Date())} (ancrage.json) retrouve la chaîne de la convention au n° ${trail.head.seq}`);
+    expect(code).toBe(0);
+  });
+
+  it('refuses a trail rewritten with every hash after the change recomputed: its own chain holds, but not the printed head nor the anchor', () => {
+    const at = indexOf('signed');
+    const events = structuredClone(trail.events);
+    events[at] = { ...events[at], actor: 'un autre' };
+    for (let index = at; index < events.length; index += 1) {
+      if (index > at) events[index] = { ...events[index], prevHash: events[index - 1]!.hash };
+      events[index] = { ...events[index], hash: eventHash(events[index]!) };
+    }
+    const last = events.at(-1)!;
+    const path = join(dir, 'reecrite.json');
+    writeFileSync(path, JSON.stringify({ ...trail, events, head: { seq: last.seq, hash: last.hash } }));
+    expect(verify(path).code).toBe(0);
+    const { code, out } = verify(path, files.signed, files.anchor);
+    expect(code).toBe(1);
+    expect(out).toContain(`✗ signee.pdf : l'empreinte de piste imprimée (n° ${trail.events[at]!.seq}`);
+    expect(out).toContain("✗ l'ancrage du");
   });
 
   it('refuses a PDF with one byte changed: it matches no hash of the trail and its seal breaks', () => {
