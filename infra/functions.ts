@@ -289,4 +289,13 @@ export const functionSpecs: readonly FunctionSpec[] = [
     table: 'readwrite',
     timeoutSeconds: 30,
   },
+  {
+    name: 'anchor-audit',
+    entry: 'functions/anchor-audit/handler.ts',
+    routes: [],
+    schedule: { cron: 'cron(15 0 * * ? *)', description: "The daily anchor of the audit chains, every day at 00:15 Paris, for the day before" },
+    // Starts the day's job; run-jobs writes anchors/<day>.json.
+    table: 'readwrite',
+    timeoutSeconds: 30,
+  },
 ];

@@ -13,6 +13,7 @@ import { createSendRate } from './dynamodb/send-rate.ts';
 import { createConventionRepository } from './dynamodb/convention-repository.ts';
 import { createReminderRepository } from './dynamodb/reminder-repository.ts';
 import { createUndeliverableRepository } from './dynamodb/undeliverable-repository.ts';
+import { createAnchorRepository } from './dynamodb/anchor-repository.ts';
 import { createS3DocumentStore } from './s3-document-store.ts';
 import { createPacedMailer } from './paced-mailer.ts';
 import { createSesMailer } from './ses-mailer.ts';
@@ -36,6 +37,7 @@ export function composeDeps(config: Config): BaseDeps {
     avenants: createAvenantRepository(db, config.TABLE_NAME),
     jobs: createJobRepository(db, config.TABLE_NAME),
     undeliverable,
+    anchors: createAnchorRepository(db, config.TABLE_NAME),
     documents: createS3DocumentStore({ region, endpoint: config.S3_ENDPOINT }, config.BUCKET_NAME),
     mailer: createSuppressingMailer(
       createPacedMailer(createSesMailer({ region, endpoint: config.SES_ENDPOINT }, config.SENDER_EMAIL), createSendRate(db, config.TABLE_NAME, config.SES_MAX_SEND_RATE)),

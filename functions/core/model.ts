@@ -1,6 +1,7 @@
 /** The nouns of the domain, as Paraphe stores and returns them. */
 import type { AvenantOutcome } from './avenant-rules.ts';
 import type { ReminderPolicy } from './reminder-policy.ts';
+import type { ChainHead } from './audit-chain.ts';
 
 export type SchoolType = 'maternelle' | 'elementaire' | 'primaire';
 
@@ -83,6 +84,8 @@ export interface Signature {
   linkSentTo?: string;
   /** The changes of the mayor's address before the signature, oldest first: the certificate prints them. */
   addressChanges?: MayorAddressChange[];
+  /** The audit chain's head just after the signature's event, set by the store: the certificate prints it. */
+  auditHead?: ChainHead;
 }
 
 /** The rectorat's countersignature: the campaign's signatory or a named delegate. */
@@ -95,6 +98,8 @@ export interface Countersignature {
   actor: string;
   ip: string;
   userAgent: string;
+  /** The audit chain's head just after the countersignature's event, set by the store: the certificate prints it. */
+  auditHead?: ChainHead;
 }
 
 /** A mayor's refusal to sign, with the reason the rectorat reads. */
@@ -138,6 +143,9 @@ export interface Convention {
   addressChanges?: MayorAddressChange[];
   /** Signed avenants, oldest first: each changed the list and the amount above. */
   avenants?: { id: string; signedAt: string; effect: string }[];
+  /** The head of the convention's audit chain (functions/core/audit-chain.ts): its last event's seq and hash. */
+  auditSeq?: number;
+  auditHead?: string;
   /** The count that sets the fee of the following school years, once an avenant changed it. */
   followingYearsSchoolCount?: number;
   link?: SigningLink;
@@ -164,6 +172,12 @@ export interface ConventionEvent {
   detail?: string;
   /** mayor_email_changed: both addresses in full, the trail being the evidence of where the link went. */
   addressChange?: { previous: string; next: string };
+  /** Set by the avenant store: the event belongs to that avenant's audit chain, not the convention's. */
+  avenantId?: string;
+  /** The event's place in its chain, set by the store (functions/core/audit-chain.ts). */
+  seq?: number;
+  prevHash?: string;
+  hash?: string;
 }
 
 export type AvenantStatus = 'sent' | 'signed' | 'executed';
@@ -190,4 +204,7 @@ export interface Avenant {
   countersignature?: Countersignature;
   executedAt?: string;
   executedDocument?: StoredDocument;
+  /** The head of the avenant's audit chain. */
+  auditSeq?: number;
+  auditHead?: string;
 }

@@ -286,6 +286,24 @@ export interface Clock {
 }
 
 /** Everything a use case may need; each takes the subset it uses. */
+/** The head of one audit chain that changed on a day (Paris). */
+export interface AnchoredChain {
+  conventionId: string;
+  avenantId?: string;
+  seq: number;
+  hash: string;
+  /** Its last event of the day. */
+  at: string;
+}
+
+/** The daily anchor of the audit chains (functions/core/anchor-audit.ts). */
+export interface AuditAnchors {
+  /** The chains whose events were written on `day`, each with its latest head. */
+  chainsOf(day: string): Promise<AnchoredChain[]>;
+  /** Records the day's anchor file once: false when it was already recorded. */
+  record(day: string, document: StoredDocument, at: string): Promise<boolean>;
+}
+
 export interface Deps extends Clock {
   newId(): string;
   /** An opaque random token of at least 128 bits, URL-safe. */
@@ -296,6 +314,7 @@ export interface Deps extends Clock {
   avenants: AvenantRepository;
   jobs: JobRepository;
   undeliverable: UndeliverableAddresses;
+  anchors: AuditAnchors;
   documents: DocumentStore;
   mailer: Mailer;
   sealer: PdfSealer;

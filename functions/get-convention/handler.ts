@@ -1,5 +1,5 @@
 import { deps } from '../adapters/composition.ts';
-import { auditExport, getConvention } from '../core/get-convention.ts';
+import { auditExport, avenantHeadsOf, getConvention } from '../core/get-convention.ts';
 import { conventionIdSchema, parseInput } from '../core/inputs.ts';
 import { pathParameter } from '../http/request.ts';
 import { adminRoute, json } from '../http/middleware.ts';
@@ -14,7 +14,7 @@ export const handler = adminRoute(async (event) => {
   const id = parseInput(conventionIdSchema, pathParameter(event, 'id'), 'id');
   const found = await getConvention(d, id);
   if (event.rawPath.endsWith('/audit.json')) {
-    const response = json(200, auditExport(found, d.now()));
+    const response = json(200, auditExport(found, d.now(), await avenantHeadsOf(d, found)));
     response.headers = { ...response.headers, 'content-disposition': `attachment; filename="audit-convention-${id}.json"` };
     return response;
   }

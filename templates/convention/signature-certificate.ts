@@ -33,7 +33,21 @@ export interface SignatureCertificate {
   linkSentTo?: string;
   /** Each time the rectorat sent the link to another address before the signature. */
   addressChanges?: { at: string; previous: string; next: string }[];
+  /** The audit chain's head just after the signature was recorded (absent on signatures recorded before the chain). */
+  auditHead?: AuditHead;
 }
+
+/** A chain's head: its last event's number and hash (functions/core/audit-chain.ts). */
+export interface AuditHead {
+  seq: number;
+  hash: string;
+}
+
+const AUDIT_HEAD_AT_SIGNATURE = "Empreinte de la piste d'audit au moment de la signature";
+const AUDIT_HEAD_AT_COUNTERSIGNATURE = "Empreinte de la piste d'audit au moment de la contresignature";
+
+/** « n° 5 — <hex> »: the event count and the hash `npm run verify` looks for in the trail at that seq. */
+const auditHeadText = (head: AuditHead) => `n° ${head.seq} — ${head.hash.toLowerCase()}`;
 
 const LINK_SENT_TO = 'Lien de signature envoyé à';
 
@@ -71,10 +85,11 @@ export function certificateFacts(certificate: SignatureCertificate, originalPage
     ['Empreinte SHA-256 du document signé', certificate.documentSha256.toLowerCase()],
     ['Pages du document signé', `${originalPages} (le présent certificat est la page ${originalPages + 1})`],
   );
+  if (certificate.auditHead) facts.push([AUDIT_HEAD_AT_SIGNATURE, auditHeadText(certificate.auditHead)]);
   return facts;
 }
 
-const VERBATIM = new Set(['Convention', 'Adresse IP', 'Navigateur (user-agent)', 'Empreinte SHA-256 du document signé', LINK_SENT_TO]);
+const VERBATIM = new Set(['Convention', 'Adresse IP', 'Navigateur (user-agent)', 'Empreinte SHA-256 du document signé', LINK_SENT_TO, AUDIT_HEAD_AT_SIGNATURE, AUDIT_HEAD_AT_COUNTERSIGNATURE]);
 
 let baseFonts: Promise<FontSet> | undefined;
 
@@ -118,10 +133,12 @@ export interface CountersignatureCertificate {
   userAgent: string;
   /** Hash of the copy signed by the collectivité. */
   signedDocumentSha256: string;
+  /** The audit chain's head just after the countersignature was recorded. */
+  auditHead?: AuditHead;
 }
 
 export function countersignatureFacts(certificate: CountersignatureCertificate): [string, string][] {
-  return [
+  const facts: [string, string][] = [
     ['Convention', certificate.conventionId],
     ['Collectivité', `Commune de ${certificate.communeName}`],
     ['Année scolaire', certificate.schoolYear],
@@ -132,6 +149,8 @@ export function countersignatureFacts(certificate: CountersignatureCertificate):
     ['Navigateur (user-agent)', certificate.userAgent],
     ['Empreinte SHA-256 du document signé', certificate.signedDocumentSha256.toLowerCase()],
   ];
+  if (certificate.auditHead) facts.push([AUDIT_HEAD_AT_COUNTERSIGNATURE, auditHeadText(certificate.auditHead)]);
+  return facts;
 }
 
 /** Appends the countersignature page to the original plus its signature certificate: the convention becomes exécutoire. */

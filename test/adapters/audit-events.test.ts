@@ -10,7 +10,10 @@ import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createDocumentClient, transact } from '../../functions/adapters/dynamodb/client.ts';
 import { createConventionRepository } from '../../functions/adapters/dynamodb/convention-repository.ts';
-import { EVENT_CONDITION, eventPut } from '../../functions/adapters/dynamodb/event-items.ts';
+import { EVENT_CONDITION, eventPut, eventPuts } from '../../functions/adapters/dynamodb/event-items.ts';
+import { verifyChains } from '../../functions/core/audit-verify.ts';
+import { genesisHash } from '../../functions/core/audit-chain.ts';
+import { createReminderRepository } from '../../functions/adapters/dynamodb/reminder-repository.ts';
 import { createJobRepository } from '../../functions/adapters/dynamodb/job-repository.ts';
 import { eventKey } from '../../functions/adapters/dynamodb/keys.ts';
 import { createUndeliverableRepository } from '../../functions/adapters/dynamodb/undeliverable-repository.ts';
@@ -74,9 +77,9 @@ describe('an audit event', () => {
   it('is refused when its key is already taken, and the event first written stays intact', async () => {
     const conventionId = randomUUID();
     const first = event(conventionId, { id: 'e-1' });
-    expect(await transact(db, [eventPut(tableName, first)])).toBe(true);
+    expect(await transact(db, eventPut(tableName, first, undefined).items)).toBe(true);
     // The same key, another content: an overwrite, which the condition refuses (the whole transaction with it).
-    expect(await transact(db, [eventPut(tableName, { ...first, detail: 'réécrit', actor: 'quelqu’un' })])).toBe(false);
+    expect(await transact(db, eventPut(tableName, { ...first, detail: 'réécrit', actor: 'quelqu’un' }, undefined).items)).toBe(false);
     const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: eventKey(conventionId, first.at, first.type, 'e-1'), ConsistentRead: true }));
     expect(Item).toMatchObject({ detail: 'original', actor: 'Paraphe', id: 'e-1' });
     const history = await createConventionRepository(db, tableName).history(conventionId);
@@ -85,7 +88,7 @@ describe('an audit event', () => {
 
   it('of the same type in the same millisecond as another is kept beside it, not written over it', async () => {
     const conventionId = randomUUID();
-    expect(await transact(db, [eventPut(tableName, event(conventionId, { detail: 'avenant A' })), eventPut(tableName, event(conventionId, { detail: 'avenant B' }))])).toBe(true);
+    expect(await transact(db, eventPuts(tableName, [event(conventionId, { detail: 'avenant A' }), event(conventionId, { detail: 'avenant B' })], undefined).items)).toBe(true);
     const history = await createConventionRepository(db, tableName).history(conventionId);
     expect(history.map((entry) => entry.detail).sort()).toEqual(['avenant A', 'avenant B']);
     expect(new Set(history.map((entry) => entry.id)).size).toBe(2);
@@ -121,7 +124,49 @@ describe('an audit event', () => {
       .filter((file) => /entity:\s*['"]event['"]|eventKey\(/.test(readFileSync(file, 'utf8')))
       .map((file) => relative(PROJECT_ROOT, file));
     expect(writers).toEqual(['functions/adapters/dynamodb/event-items.ts']);
-    expect(eventPut(tableName, event('c')).Put.ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(eventPut(tableName, event('c'), undefined).items[0]!.Put).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)' });
+  });
+});
+
+describe('the audit chain', () => {
+  it('links each event to the one before, from the genesis of the convention, and keeps the head on the convention', async () => {
+    const conventions = createConventionRepository(db, tableName);
+    const convention = draft();
+    await conventions.add(convention, event(convention.id, { type: 'created', actor: 'test', detail: undefined }));
+    const history = await conventions.history(convention.id);
+    expect(history).toEqual([expect.objectContaining({ seq: 1, prevHash: genesisHash({ conventionId: convention.id }) })]);
+    const stored = await conventions.get(convention.id);
+    expect(stored).toMatchObject({ auditSeq: 1, auditHead: history[0]!.hash });
+    expect(verifyChains(convention.id, history, { seq: 1, hash: history[0]!.hash! }).ok).toBe(true);
+  });
+
+  it('of two writers racing from the same head, both land, one after the other: the chain never forks', async () => {
+    const conventions = createConventionRepository(db, tableName);
+    const reminders = createReminderRepository(db, tableName);
+    const convention = draft();
+    await conventions.add(convention, event(convention.id, { type: 'created', actor: 'test', detail: undefined }));
+    // Ten reminder confirmations at once, each extending the chain: every one is retried from the head that moved.
+    await Promise.all(Array.from({ length: 10 }, (_, index) =>
+      reminders.confirm([], [event(convention.id, { type: 'reminded', actor: 'Paraphe', detail: `relance ${index}`, at: `2026-11-21T09:00:0${index}.000Z` })])));
+    const history = await conventions.history(convention.id);
+    const stored = await conventions.get(convention.id);
+    expect(history).toHaveLength(11);
+    expect(new Set(history.map((entry) => entry.seq)).size).toBe(11);
+    expect(stored?.auditSeq).toBe(11);
+    const bySeq = [...history].sort((a, b) => a.seq! - b.seq!);
+    expect(verifyChains(convention.id, bySeq, { seq: 11, hash: stored!.auditHead! }).ok).toBe(true);
+  });
+
+  it('refuses an event put from a head that moved: the head is conditioned on the seq it extends', async () => {
+    const conventions = createConventionRepository(db, tableName);
+    const convention = draft();
+    await conventions.add(convention, event(convention.id, { type: 'created', actor: 'test', detail: undefined }));
+    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: { pk: `CONVENTION#${convention.id}`, sk: 'CONVENTION' }, ConsistentRead: true }));
+    const stale = { seq: 0, hash: 'x' };
+    const { headUpdate } = await import('../../functions/adapters/dynamodb/event-items.ts');
+    const { items, head } = eventPuts(tableName, [event(convention.id, { detail: 'fork' })], stale);
+    expect(await transact(db, [headUpdate(tableName, { pk: String(Item!.pk), sk: 'CONVENTION' }, stale, head), ...items])).toBe(false);
+    expect((await conventions.history(convention.id)).map((entry) => entry.type)).toEqual(['created']);
   });
 });
 

@@ -14,7 +14,9 @@ import { composeDeps } from '../../functions/adapters/composition.ts';
 import { loadConfig } from '../../functions/adapters/config.ts';
 import { sealer } from '../../functions/adapters/sealing.ts';
 import { addConvention } from '../../functions/core/add-convention.ts';
+import { verifyChains } from '../../functions/core/audit-verify.ts';
 import { createCampaign } from '../../functions/core/create-campaign.ts';
+import { auditExport, avenantHeadsOf, getConvention } from '../../functions/core/get-convention.ts';
 import { newCampaignSchema, newConventionSchema, parseInput } from '../../functions/core/inputs.ts';
 import type { Deps } from '../../functions/core/ports.ts';
 import { requestAvenant } from '../../functions/core/request-avenant.ts';
@@ -167,6 +169,16 @@ describe('in the window, through the use cases with a fixed clock', () => {
     expect(stored.amountCents).toBe(12000);
     expect(stored.followingYearsSchoolCount).toBe(3);
     expect((await deps.conventions.schoolOwners('2026-2027', ['0340001S'])).get('0340001S')?.communeName).toBe('Lespignan');
+    // The avenant's events form a chain of their own, its head on the avenant and in its signature (the certificate prints it).
+    const found = await getConvention(deps, convention.id);
+    const avenantEvents = found.history.filter((event) => event.avenantId);
+    expect(avenantEvents.map((event) => [event.type, event.seq])).toEqual([['avenant_requested', 1], ['avenant_signed', 2]]);
+    const avenant = (await deps.avenants.get(convention.id, avenantEvents[0]!.avenantId!))!;
+    expect(avenant.signature?.auditHead).toEqual({ seq: 2, hash: avenantEvents[1]!.hash });
+    const heads = await avenantHeadsOf(deps, found);
+    expect(heads).toEqual({ [avenant.id]: { seq: 2, hash: avenant.auditHead } });
+    const trail = auditExport(found, clock, heads);
+    expect(verifyChains(convention.id, trail.events, trail.head, trail.avenantHeads)).toMatchObject({ ok: true });
   });
 
   it('16 October at 00:00 Paris: a decrease is billed at the previous count', async () => {

@@ -102,6 +102,10 @@ describe('the sample events of events/ run the handlers directly, as `npm run in
     const digest = (await invoke('send-digest')) as unknown as { jobId: string; started: boolean };
     expect(digest).toEqual({ jobId: 'digest-2026-10-13', started: true });
     expect(await stack.waitForJob(digest.jobId)).toMatchObject({ kind: 'digest', state: 'done', tally: {}, failedCount: 0 });
+    // Fired at 00:15 Paris on 14 October: anchors the 13th.
+    const anchor = (await invoke('anchor-audit')) as unknown as { jobId: string; started: boolean };
+    expect(anchor).toMatchObject({ jobId: 'anchor-2026-10-13' });
+    expect(await stack.waitForJob(anchor.jobId)).toMatchObject({ kind: 'anchor-audit', state: 'done' });
   });
 
   it('cover every function of the catalogue', () => {

@@ -44,6 +44,16 @@ describe('signature certificate page', () => {
     expect(normalize(pdfText(file, 1))).toContain('COMMUNE DE LESPIGNAN');
   });
 
+  it("prints the audit trail's head at the signature, with its event number, where the verifier reads it back", async () => {
+    const hash = 'ab'.repeat(32);
+    const { bytes } = await signed({ auditHead: { seq: 7, hash } });
+    const file = savePdf(bytes);
+    const text = pdfText(file, Number(pdfInfo(file).Pages));
+    expect(normalize(text)).toMatch(/Empreinte de la piste d['’]audit au moment de la signature : n° 7 — [0-9a-f]{64}/);
+    const { printedHeads } = await import('../../functions/core/audit-verify.ts');
+    expect(printedHeads(text)).toEqual([{ seq: 7, hash }]);
+  });
+
   it('prints summer instants at UTC+2 and a delegate with their function', async () => {
     const { bytes } = await signed({ signedAt: '2026-07-01T21:30:00Z', capacity: 'delegation', signerName: 'Guillaume BENHAÏEM', delegateFunction: 'Directeur Général des Services' });
     const file = savePdf(bytes);

@@ -4,7 +4,9 @@ import type { AvenantRepository } from '../../core/ports.ts';
 import { schoolChange } from '../../core/avenant-rules.ts';
 import { transact as transactWith } from './client.ts';
 import { completionItems, jobPut, sealedDocumentUpdate } from './job-repository.ts';
-import { eventPut } from './event-items.ts';
+import { eventPut as eventPutOf, extendChain, headAttributes, withHead } from './event-items.ts';
+import type { ChainHead } from '../../core/audit-chain.ts';
+import type { ConventionEvent } from '../../core/model.ts';
 import { avenantKey, conventionKey, linkKey } from './keys.ts';
 import { createSchoolGuards, type WallClock } from './school-guards.ts';
 
@@ -13,6 +15,11 @@ type Item = Record<string, unknown>;
 export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: string, options: { wallClock?: WallClock } = {}): AvenantRepository {
   const transact = (items: Parameters<typeof transactWith>[1]) => transactWith(db, items);
   const guards = createSchoolGuards(db, tableName, options.wallClock);
+  /** An avenant's events form its own chain, its head on the avenant item. */
+  const eventPut = (avenant: Avenant, event: ConventionEvent, previous: ChainHead | undefined) =>
+    eventPutOf(tableName, { ...event, avenantId: avenant.id }, previous);
+  const chained = (avenant: Avenant, attempt: (previous: ChainHead | undefined) => Promise<boolean>) =>
+    extendChain(db, tableName, avenantKey(avenant.conventionId, avenant.id), attempt);
 
   async function readConventionSchools(id: string): Promise<Set<string>> {
     const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: conventionKey(id), ConsistentRead: true, ProjectionExpression: 'schools' }));
@@ -21,6 +28,7 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
 
   return {
     async create(avenant, event, job) {
+      const created = eventPut(avenant, event, undefined);
       const done = await transact([
       {
         ConditionCheck: {
@@ -34,7 +42,7 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
       {
         Put: {
           TableName: tableName,
-          Item: { ...avenantKey(avenant.conventionId, avenant.id), entity: 'avenant', ...avenant },
+          Item: { ...avenantKey(avenant.conventionId, avenant.id), entity: 'avenant', ...avenant, ...headAttributes(created.head) },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -45,7 +53,7 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      eventPut(tableName, event),
+      ...created.items,
       ...(job ? [jobPut(tableName, job)] : []),
       ]);
       if (!done) throw new Error(`Convention ${avenant.conventionId} is not signed: no avenant`);
@@ -59,28 +67,39 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
     },
 
     async recordCountersignature(avenant, countersignature, event, job) {
+      return chained(avenant, (previous) => {
+      const { items, head } = eventPut(avenant, event, previous);
       return transact([
-        {
+        withHead({
           Update: {
             TableName: tableName,
             Key: avenantKey(avenant.conventionId, avenant.id),
             UpdateExpression: 'SET #status = :executed, executedAt = :at, countersignature = :countersignature',
             ConditionExpression: '#status = :signed AND attribute_exists(signedDocument)',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':executed': 'executed', ':signed': 'signed', ':at': countersignature.countersignedAt, ':countersignature': countersignature },
+            ExpressionAttributeValues: {
+              ':executed': 'executed',
+              ':signed': 'signed',
+              ':at': countersignature.countersignedAt,
+              ':countersignature': { ...countersignature, auditHead: head },
+            },
           },
-        },
-        eventPut(tableName, event),
+        }, previous, head),
+        ...items,
         jobPut(tableName, job),
       ]);
+      });
     },
 
     async recordSealed(avenant, version, document, event, completion) {
+      return chained(avenant, (previous) => {
+      const { items, head } = eventPut(avenant, event, previous);
       return transact([
-        sealedDocumentUpdate(tableName, avenantKey(avenant.conventionId, avenant.id), version, document),
-        eventPut(tableName, event),
+        withHead(sealedDocumentUpdate(tableName, avenantKey(avenant.conventionId, avenant.id), version, document), previous, head),
+        ...items,
         ...completionItems(tableName, completion),
       ]);
+      });
     },
 
     async recordSignature({ avenant, linkHash, signature, outcome, convention, event, job }) {
@@ -107,17 +126,26 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
       }
       // A failure other than a refused condition may have committed (an answer lost): the claims stay then,
       // and are free again after the grace period if it did not.
-      const done = await transact([
-        {
+      const done = await chained(avenant, (previous) => {
+      const { items, head } = eventPut(avenant, event, previous);
+      return transact([
+        withHead({
           Update: {
             TableName: tableName,
             Key: avenantKey(avenant.conventionId, avenant.id),
             UpdateExpression: 'SET #status = :signed, signedAt = :at, signature = :signature, outcome = :outcome',
             ConditionExpression: '#status = :sent AND #link.#hash = :hash',
             ExpressionAttributeNames: { '#status': 'status', '#link': 'link', '#hash': 'hash' },
-            ExpressionAttributeValues: { ':signed': 'signed', ':sent': 'sent', ':at': signature.signedAt, ':signature': signature, ':outcome': outcome, ':hash': linkHash },
+            ExpressionAttributeValues: {
+              ':signed': 'signed',
+              ':sent': 'sent',
+              ':at': signature.signedAt,
+              ':signature': { ...signature, auditHead: head },
+              ':outcome': outcome,
+              ':hash': linkHash,
+            },
           },
-        },
+        }, previous, head),
         {
           Update: {
             TableName: tableName,
@@ -135,9 +163,10 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
             },
           },
         },
-        eventPut(tableName, event),
+        ...items,
         jobPut(tableName, job),
       ]);
+      });
       if (!done) {
         await releaseClaims();
         return false;

@@ -9,7 +9,8 @@ import { AppError } from '../../core/errors.ts';
 import type { Convention, ConventionEvent } from '../../core/model.ts';
 import type { ConventionRepository } from '../../core/ports.ts';
 import type { SchoolGuard } from '../../core/school-guards.ts';
-import { eventPut as eventPutOf } from './event-items.ts';
+import { eventPut as eventPutOf, eventPuts, extendChain, headAttributes, withHead } from './event-items.ts';
+import type { ChainHead } from '../../core/audit-chain.ts';
 import { completionItems, jobPut, sealedDocumentUpdate } from './job-repository.ts';
 import { cancellationReasons, isConditionalCheckFailed, queryAll, transact as transactWith } from './client.ts';
 import {
@@ -37,7 +38,9 @@ export function createConventionRepository(
   tableName: string,
   options: { wallClock?: WallClock } = {},
 ): ConventionRepository {
-  const eventPut = (event: ConventionEvent) => eventPutOf(tableName, event);
+  const eventPut = (event: ConventionEvent, previous: ChainHead | undefined) => eventPutOf(tableName, event, previous);
+  /** One change of the convention with its event(s): the convention's chain extended in the same transaction. */
+  const chained = (id: string, attempt: (previous: ChainHead | undefined) => Promise<boolean>) => extendChain(db, tableName, conventionKey(id), attempt);
 
   const transact = (items: Parameters<typeof transactWith>[1]) => transactWith(db, items);
 
@@ -77,6 +80,8 @@ export function createConventionRepository(
         await guards.release(schoolYear, convention.id, claim.claimed);
         throw new AppError('CONFLICT', "L'ajout de la convention a pris trop de temps : réessayez.");
       }
+      // The first event of the convention's chain; the convention is created with its head.
+      const created = eventPut(event, undefined);
       try {
         await db.send(
           new TransactWriteCommand({
@@ -84,7 +89,7 @@ export function createConventionRepository(
               {
                 Put: {
                   TableName: tableName,
-                  Item: { ...conventionKey(convention.id), ...conventionIndexKeys(schoolYear, commune.siret), entity: 'convention', ...convention },
+                  Item: { ...conventionKey(convention.id), ...conventionIndexKeys(schoolYear, commune.siret), entity: 'convention', ...convention, ...headAttributes(created.head) },
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
@@ -95,7 +100,7 @@ export function createConventionRepository(
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
-              eventPut(event),
+              ...created.items,
             ],
           }),
         );
@@ -173,8 +178,10 @@ export function createConventionRepository(
     },
 
     async cancel(convention, event) {
-      const done = await transact([
-        {
+      const done = await chained(convention.id, (previous) => {
+      const { items, head } = eventPut(event, previous);
+      return transact([
+        withHead({
           Update: {
             TableName: tableName,
             Key: conventionKey(convention.id),
@@ -183,13 +190,14 @@ export function createConventionRepository(
             ExpressionAttributeNames: { '#status': 'status', '#link': 'link' },
             ExpressionAttributeValues: { ':cancelled': 'cancelled', ':at': event.at, ':draft': 'draft', ':sent': 'sent', ':declined': 'declined' },
           },
-        },
+        }, previous, head),
         ...(convention.link ? [{ Delete: { TableName: tableName, Key: linkKey(convention.link.hash) } }] : []),
         // The commune is free again: a new convention can be added for it.
         { Delete: { TableName: tableName, Key: communeGuardKey(convention.schoolYear, convention.commune.siret) } },
         { Delete: { TableName: tableName, Key: reminderDueKey(convention.id) } },
-        eventPut(event),
+        ...items,
       ]);
+      });
       // Its schools are free from the commit above (a cancelled convention's guards are not live);
       // deleting their guards, in chunks, is tidying up: a crash here blocks nobody.
       if (done) await guards.tidy(convention.schoolYear, convention.id, convention.schools.map((school) => school.uai));
@@ -247,11 +255,13 @@ export function createConventionRepository(
     },
 
     async markSent(id, jobId, event, reminderDue, completion) {
+      return chained(id, (previous) => {
+      const { items, head } = eventPut(event, previous);
       return transact([
         ...(reminderDue
           ? [{ Put: { TableName: tableName, Item: { ...reminderDueKey(id), ...reminderDueIndexKeys(id, reminderDue), entity: 'reminder-due', conventionId: id, dueDate: reminderDue } } }]
           : []),
-        {
+        withHead({
           Update: {
             TableName: tableName,
             Key: conventionKey(id),
@@ -260,15 +270,18 @@ export function createConventionRepository(
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: { ':sent': 'sent', ':sending': 'sending', ':job': jobId, ':at': event.at },
           },
-        },
-        eventPut(event),
+        }, previous, head),
+        ...items,
         ...completionItems(tableName, completion),
       ]);
+      });
     },
 
     async releaseSending(id, jobId, event) {
-      await transact([
-        {
+      await chained(id, (previous) => {
+      const { items, head } = eventPut(event, previous);
+      return transact([
+        withHead({
           Update: {
             TableName: tableName,
             Key: conventionKey(id),
@@ -277,14 +290,17 @@ export function createConventionRepository(
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: { ':draft': 'draft', ':sending': 'sending', ':job': jobId },
           },
-        },
-        eventPut(event),
+        }, previous, head),
+        ...items,
       ]);
+      });
     },
 
     async recordView(id, linkHash, event) {
+      return chained(id, (previous) => {
+      const { items, head } = eventPut(event, previous);
       return transact([
-        {
+        withHead({
           Update: {
             TableName: tableName,
             Key: conventionKey(id),
@@ -293,14 +309,17 @@ export function createConventionRepository(
             ExpressionAttributeNames: { '#link': 'link', '#hash': 'hash' },
             ExpressionAttributeValues: { ':at': event.at, ':hash': linkHash },
           },
-        },
-        eventPut(event),
+        }, previous, head),
+        ...items,
       ]);
+      });
     },
 
     async recordSignature(id, linkHash, signature, event, job) {
+      return chained(id, (previous) => {
+      const { items, head } = eventPut(event, previous);
       return transact([
-        {
+        withHead({
           Update: {
             TableName: tableName,
             Key: conventionKey(id),
@@ -311,30 +330,38 @@ export function createConventionRepository(
               ':signed': 'signed',
               ':sent': 'sent',
               ':at': signature.signedAt,
-              ':signature': signature,
+              // The head with the signature in it: the certificate page prints it.
+              ':signature': { ...signature, auditHead: head },
               ':hash': linkHash,
             },
           },
-        },
-        eventPut(event),
+        }, previous, head),
+        ...items,
         // The outbox: the signed copy is sealed, stored and sent by this job.
         jobPut(tableName, job),
       ]);
+      });
     },
 
     async recordSealed(id, version, document, event, completion) {
+      return chained(id, (previous) => {
+      const { items, head } = eventPut(event, previous);
       return transact([
-        sealedDocumentUpdate(tableName, conventionKey(id), version, document),
-        eventPut(event),
+        withHead(sealedDocumentUpdate(tableName, conventionKey(id), version, document), previous, head),
+        ...items,
         ...completionItems(tableName, completion),
       ]);
+      });
     },
 
     async replaceLink(id, previousHash, link, event, newAddress) {
       const mayorEmail = newAddress?.email;
       const change = newAddress?.change;
+      return chained(id, (previous) => {
+      // The change is in the trail, and the previous address is told, with the change or not at all.
+      const { items, head } = eventPuts(tableName, change ? [event, change.event] : [event], previous);
       return transact([
-        {
+        withHead({
           Update: {
             TableName: tableName,
             Key: conventionKey(id),
@@ -353,7 +380,7 @@ export function createConventionRepository(
               ...(change ? { ':none': [], ':change': [change.record] } : {}),
             },
           },
-        },
+        }, previous, head),
         {
           Put: {
             TableName: tableName,
@@ -362,15 +389,17 @@ export function createConventionRepository(
           },
         },
         { Delete: { TableName: tableName, Key: linkKey(previousHash) } },
-        eventPut(event),
-        // The change is in the trail, and the previous address is told, with the change or not at all.
-        ...(change ? [eventPut(change.event), jobPut(tableName, change.notice)] : []),
+        ...items,
+        ...(change ? [jobPut(tableName, change.notice)] : []),
       ]);
+      });
     },
 
     async recordCountersignature(id, countersignature, event, sealing) {
+      return chained(id, (previous) => {
+      const { items, head } = eventPut(event, previous);
       return transact([
-        {
+        withHead({
           Update: {
             TableName: tableName,
             Key: conventionKey(id),
@@ -382,19 +411,23 @@ export function createConventionRepository(
               ':executed': 'executed',
               ':signed': 'signed',
               ':at': countersignature.countersignedAt,
-              ':countersignature': countersignature,
+              // The head with the countersignature in it: the certificate page prints it.
+              ':countersignature': { ...countersignature, auditHead: head },
               ':job': sealing.jobId,
             },
           },
-        },
-        eventPut(event),
+        }, previous, head),
+        ...items,
         ...(sealing.job ? [jobPut(tableName, sealing.job)] : []),
       ]);
+      });
     },
 
     async recordDecline(id, linkHash, decline, event, job) {
+      return chained(id, (previous) => {
+      const { items, head } = eventPut(event, previous);
       return transact([
-        {
+        withHead({
           Update: {
             TableName: tableName,
             Key: conventionKey(id),
@@ -403,10 +436,11 @@ export function createConventionRepository(
             ExpressionAttributeNames: { '#status': 'status', '#decline': 'decline', '#link': 'link', '#hash': 'hash' },
             ExpressionAttributeValues: { ':declined': 'declined', ':sent': 'sent', ':decline': decline, ':hash': linkHash },
           },
-        },
-        eventPut(event),
+        }, previous, head),
+        ...items,
         jobPut(tableName, job),
       ]);
+      });
     },
   };
 }

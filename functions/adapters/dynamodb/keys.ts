@@ -18,6 +18,8 @@
  *   job email       JOB#<id>                 EMAIL               the claim of a job's one email, and when SES took it
  *   running job     CAMPAIGN#<year>          JOB#<kind>          the tracked job of that kind running for the campaign (one at a time)
  *   send rate       RATE#ses                 RATE                the next free slot of SES's sending rate
+ *   day's chain     ANCHOR#<day>             CHAIN#<conventionId>[#AVENANT#<avenantId>]   the head of a chain that changed that day (Paris), put with its event
+ *   day's anchor    ANCHOR#<day>             ANCHOR              anchors/<day>.json as stored: its key, version id and SHA-256
  *
  * The table's stream delivers every job item whose state is `pending` to the
  * run-jobs worker (its event source mapping filters on `entity` and `state`).
@@ -115,3 +117,13 @@ export const jobOpenIndexKeys = (id: string, since: string) => ({ gsi1pk: JOBS_O
 export const runningJobKey = (schoolYear: string, kind: string): ItemKey => ({ pk: `CAMPAIGN#${schoolYear}`, sk: `JOB#${kind}` });
 
 export const sendRateKey = (channel: string): ItemKey => ({ pk: `RATE#${channel}`, sk: 'RATE' });
+
+/** The chains that changed on a day (Paris): one item per chain, its latest head, put in the transaction of each event. */
+export const anchorChainKey = (day: string, conventionId: string, avenantId?: string): ItemKey => ({
+  pk: `ANCHOR#${day}`,
+  sk: `CHAIN#${conventionId}${avenantId ? `#AVENANT#${avenantId}` : ''}`,
+});
+
+export const ANCHOR_CHAIN_PREFIX = 'CHAIN#';
+
+export const anchorKey = (day: string): ItemKey => ({ pk: `ANCHOR#${day}`, sk: 'ANCHOR' });

@@ -1,7 +1,8 @@
 import { DeleteCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ReminderRepository } from '../../core/ports.ts';
 import { cancellationReasons, queryAll } from './client.ts';
-import { eventPut } from './event-items.ts';
+import { eventPut, eventPuts, extendChain, headUpdate, readHead, withHead } from './event-items.ts';
+import type { ConventionEvent } from '../../core/model.ts';
 import { conventionKey, REMINDERS_DUE_PK, reminderDueIndexKeys, reminderDueKey, reminderSentKey, TABLE_GSI1 } from './keys.ts';
 
 export function createReminderRepository(db: DynamoDBDocumentClient, tableName: string): ReminderRepository {
@@ -54,22 +55,38 @@ export function createReminderRepository(db: DynamoDBDocumentClient, tableName: 
 
     async confirm(keys, events) {
       // The reminder is out; a failure here retries the job, whose email claim says it is out.
-      await db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            ...keys.map((key) => ({
-              Update: {
-                TableName: tableName,
-                Key: reminderSentKey(key),
-                UpdateExpression: 'SET #state = :sent',
-                ExpressionAttributeNames: { '#state': 'state' },
-                ExpressionAttributeValues: { ':sent': 'sent' },
-              },
-            })),
-            ...events.map((event) => eventPut(tableName, event)),
-          ],
-        }),
-      );
+      const byConvention = new Map<string, ConventionEvent[]>();
+      for (const event of events) byConvention.set(event.conventionId, [...(byConvention.get(event.conventionId) ?? []), event]);
+      // Each convention's chain grows from the head read here; another event in between cancels, and it goes again.
+      for (let tries = 0; ; tries += 1) {
+        const chains = await Promise.all([...byConvention].map(async ([id, chainEvents]) => {
+          const previous = await readHead(db, tableName, conventionKey(id));
+          const { items, head } = eventPuts(tableName, chainEvents, previous);
+          return [headUpdate(tableName, conventionKey(id), previous, head), ...items];
+        }));
+        try {
+          await db.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                ...keys.map((key) => ({
+                  Update: {
+                    TableName: tableName,
+                    Key: reminderSentKey(key),
+                    UpdateExpression: 'SET #state = :sent',
+                    ExpressionAttributeNames: { '#state': 'state' },
+                    ExpressionAttributeValues: { ':sent': 'sent' },
+                  },
+                })),
+                ...chains.flat(),
+              ],
+            }),
+          );
+          return;
+        } catch (error) {
+          const reasons = cancellationReasons(error);
+          if (tries >= 20 || !(reasons.includes('ConditionalCheckFailed') || reasons.includes('TransactionConflict'))) throw error;
+        }
+      }
     },
 
     async release(keys) {
@@ -81,29 +98,32 @@ export function createReminderRepository(db: DynamoDBDocumentClient, tableName: 
     },
 
     async expire(conventionId, event) {
-      try {
-        await db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: tableName,
-                  Key: conventionKey(conventionId),
-                  UpdateExpression: 'SET #status = :expired, expiredAt = :at',
-                  ConditionExpression: '#status IN (:sent, :signed, :executed, :declined)',
-                  ExpressionAttributeNames: { '#status': 'status' },
-                  ExpressionAttributeValues: { ':expired': 'expired', ':at': event.at, ':sent': 'sent', ':signed': 'signed', ':executed': 'executed', ':declined': 'declined' },
-                },
-              },
-              eventPut(tableName, event),
-            ],
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (cancellationReasons(error).includes('ConditionalCheckFailed')) return false;
-        throw error;
-      }
+      return extendChain(db, tableName, conventionKey(conventionId), async (previous) => {
+        const { items, head } = eventPut(tableName, event, previous);
+        try {
+          await db.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                withHead({
+                  Update: {
+                    TableName: tableName,
+                    Key: conventionKey(conventionId),
+                    UpdateExpression: 'SET #status = :expired, expiredAt = :at',
+                    ConditionExpression: '#status IN (:sent, :signed, :executed, :declined)',
+                    ExpressionAttributeNames: { '#status': 'status' },
+                    ExpressionAttributeValues: { ':expired': 'expired', ':at': event.at, ':sent': 'sent', ':signed': 'signed', ':executed': 'executed', ':declined': 'declined' },
+                  },
+                }, previous, head),
+                ...items,
+              ],
+            }),
+          );
+          return true;
+        } catch (error) {
+          if (cancellationReasons(error).includes('ConditionalCheckFailed')) return false;
+          throw error;
+        }
+      });
     },
   };
 }

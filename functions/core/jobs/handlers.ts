@@ -10,6 +10,7 @@ import { fanOutImport, importCommune } from '../import-campaign.ts';
 import { sendAddressChangeNotice } from '../resend-link.ts';
 import { fanOutCampaignSend, releaseInvitation, sendInvitation } from '../send-campaign.ts';
 import { runDigest } from '../send-digest.ts';
+import { runAnchor } from '../anchor-audit.ts';
 import { fanOutReminderDay, sendMayorReminders } from '../send-reminders.ts';
 import { sealSignedAvenantJob } from '../sign-avenant.ts';
 import { sealSignedJob } from '../sign-convention.ts';
@@ -24,6 +25,7 @@ export const jobDefinitions: Partial<Record<JobKind, JobDefinition>> = {
   'send-reminders': { run: fanOutReminderDay },
   reminder: { run: sendMayorReminders },
   digest: { run: runDigest },
+  'anchor-audit': { run: runAnchor },
   'seal-signed': { run: sealSignedJob },
   'seal-executed': { run: sealExecutedJob },
   'decline-acknowledgement': { run: sendDeclineAcknowledgement },

@@ -25,6 +25,7 @@ export type JobKind =
   | 'send-reminders'
   | 'reminder'
   | 'digest'
+  | 'anchor-audit'
   | 'countersign-campaign'
   | 'countersign-convention';
 

@@ -1,0 +1,109 @@
+/**
+ * The seal of a PDF, checked on the file alone: its /ByteRange and /Contents,
+ * the CMS SignedData in /Contents verified over the bytes the range covers
+ * (pkijs, no chain to a trusted root: that is pdfsig's and the reader's
+ * business), and a signature timestamp when the SignerInfo carries one
+ * (unsigned attribute 1.2.840.113549.1.9.16.2.14): its message imprint must be
+ * the SHA-256 of the signature value, and its own CMS signature must verify.
+ */
+import { createHash, webcrypto } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+
+pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as Crypto }));
+
+export const SIGNATURE_TIMESTAMP_OID = '1.2.840.113549.1.9.16.2.14';
+
+export type SealCheck =
+  | { kind: 'none' }
+  | { kind: 'invalid'; reason: string }
+  | { kind: 'valid'; coversWholeFile: boolean; signer: string; timestamp: { kind: 'none' } | { kind: 'valid'; genTime: string } | { kind: 'invalid'; reason: string } };
+
+interface SignatureField {
+  byteRange: [number, number, number, number];
+  contents: Uint8Array;
+}
+
+/** The last signature field of the file (the seal is the last signature: nothing is added after it). */
+function lastSignatureField(pdf: Uint8Array): SignatureField | undefined {
+  const text = Buffer.from(pdf).toString('latin1');
+  const ranges = [...text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)];
+  const last = ranges.at(-1);
+  if (!last) return undefined;
+  const byteRange = last.slice(1, 5).map(Number) as SignatureField['byteRange'];
+  // /Contents is the hex string in the gap between the two ranges: <…>.
+  const gap = text.slice(byteRange[0] + byteRange[1], byteRange[2]);
+  const hex = /^<([0-9A-Fa-f\s]*)>$/.exec(gap.trim())?.[1]?.replace(/\s+/g, '');
+  if (hex === undefined) return { byteRange, contents: new Uint8Array() };
+  return { byteRange, contents: Uint8Array.from(Buffer.from(hex, 'hex')) };
+}
+
+const toArrayBuffer = (bytes: Uint8Array): ArrayBuffer => bytes.slice().buffer as ArrayBuffer;
+
+/** The first DER element of `bytes` (a /Contents is padded with zeros after it). */
+function parseDer(bytes: Uint8Array): asn1js.AsnType {
+  const parsed = asn1js.fromBER(toArrayBuffer(bytes));
+  if (parsed.offset === -1) throw new Error('ASN.1 illisible');
+  return parsed.result;
+}
+
+function signedDataOf(der: asn1js.AsnType): pkijs.SignedData {
+  const info = new pkijs.ContentInfo({ schema: der });
+  if (info.contentType !== pkijs.ContentInfo.SIGNED_DATA) throw new Error(`CMS de type ${info.contentType}, pas SignedData`);
+  return new pkijs.SignedData({ schema: info.content });
+}
+
+async function verifies(signed: pkijs.SignedData, data?: ArrayBuffer): Promise<{ ok: boolean; reason: string; signer: string }> {
+  try {
+    const result = await signed.verify({ signer: 0, ...(data ? { data } : {}), checkChain: false, extendedMode: true });
+    const signer = result.signerCertificate?.subject.typesAndValues.map((entry) => entry.value.valueBlock.value).join(', ') ?? '?';
+    return { ok: result.signatureVerified === true, reason: result.message || 'signature invalide', signer };
+  } catch (error) {
+    const reason = typeof error === 'object' && error && 'message' in error ? String((error as { message: unknown }).message) : String(error);
+    return { ok: false, reason, signer: '?' };
+  }
+}
+
+async function checkTimestamp(signerInfo: pkijs.SignerInfo): Promise<Extract<SealCheck, { kind: 'valid' }>['timestamp']> {
+  const attribute = signerInfo.unsignedAttrs?.attributes.find((entry) => entry.type === SIGNATURE_TIMESTAMP_OID);
+  if (!attribute) return { kind: 'none' };
+  try {
+    const token = signedDataOf(attribute.values[0] as asn1js.AsnType);
+    const content = token.encapContentInfo.eContent;
+    if (!content) return { kind: 'invalid', reason: "le jeton d'horodatage n'a pas de contenu" };
+    const tstInfo = pkijs.TSTInfo.fromBER(content.getValue());
+    const signatureValue = signerInfo.signature.valueBlock.valueHexView;
+    const imprint = Buffer.from(tstInfo.messageImprint.hashedMessage.valueBlock.valueHexView).toString('hex');
+    const expected = createHash('sha256').update(signatureValue).digest('hex');
+    if (tstInfo.messageImprint.hashAlgorithm.algorithmId !== '2.16.840.1.101.3.4.2.1') {
+      return { kind: 'invalid', reason: `empreinte du jeton en ${tstInfo.messageImprint.hashAlgorithm.algorithmId}, pas en SHA-256` };
+    }
+    if (imprint !== expected) return { kind: 'invalid', reason: "le jeton d'horodatage ne porte pas sur cette signature (empreinte différente)" };
+    const verified = await verifies(token);
+    if (!verified.ok) return { kind: 'invalid', reason: `signature du jeton invalide : ${verified.reason}` };
+    return { kind: 'valid', genTime: tstInfo.genTime.toISOString() };
+  } catch (error) {
+    return { kind: 'invalid', reason: `jeton d'horodatage illisible : ${(error as Error).message}` };
+  }
+}
+
+export async function checkSeal(pdf: Uint8Array): Promise<SealCheck> {
+  const field = lastSignatureField(pdf);
+  if (!field) return { kind: 'none' };
+  const [start1, length1, start2, length2] = field.byteRange;
+  if (start1 !== 0 || start2 + length2 > pdf.length || start1 + length1 > start2) return { kind: 'invalid', reason: '/ByteRange incohérent' };
+  if (field.contents.length === 0) return { kind: 'invalid', reason: '/Contents illisible' };
+  let signed: pkijs.SignedData;
+  try {
+    signed = signedDataOf(parseDer(field.contents));
+  } catch (error) {
+    return { kind: 'invalid', reason: `CMS illisible : ${(error as Error).message}` };
+  }
+  const covered = new Uint8Array(length1 + length2);
+  covered.set(pdf.subarray(start1, start1 + length1), 0);
+  covered.set(pdf.subarray(start2, start2 + length2), length1);
+  const verified = await verifies(signed, toArrayBuffer(covered));
+  if (!verified.ok) return { kind: 'invalid', reason: verified.reason };
+  const signerInfo = signed.signerInfos[0]!;
+  return { kind: 'valid', coversWholeFile: start2 + length2 === pdf.length, signer: verified.signer, timestamp: await checkTimestamp(signerInfo) };
+}

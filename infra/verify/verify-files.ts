@@ -1,0 +1,111 @@
+/**
+ * `npm run verify -- <audit.json> [<pdf>…] [<anchors/day.json>…]`, offline, on the files alone:
+ * the trail's chains recomputed (core/audit-verify.ts), then each PDF: its
+ * SHA-256 one the trail records, the audit heads its certificate pages print
+ * found in the trail at their seq, its seal's CMS signature over its byte
+ * range, and the seal's timestamp when it has one; each daily anchor given:
+ * the heads it holds for this convention found in the trail.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { checkAnchor, headInTrail, printedHeads, recordedHashes, verifyChains, type AnchorFile, type ChainIndex, type CheckLine, type TrailEvent } from '../../functions/core/audit-verify.ts';
+import type { ChainHead } from '../../functions/core/audit-chain.ts';
+import { checkSeal } from './seal-signature.ts';
+
+interface AuditFile {
+  format?: string;
+  convention?: { id?: string } & Record<string, unknown>;
+  head?: ChainHead;
+  avenantHeads?: Record<string, ChainHead>;
+  events?: TrailEvent[];
+}
+
+/** The text of a PDF, by Poppler's pdftotext; undefined when it is not installed. */
+function pdfText(path: string): string | undefined {
+  const run = spawnSync('pdftotext', ['-enc', 'UTF-8', path, '-'], { encoding: 'utf8' });
+  if (run.error) return undefined;
+  return run.stdout;
+}
+
+async function verifyPdf(path: string, recorded: Set<string>, index: ChainIndex): Promise<CheckLine[]> {
+  const name = basename(path);
+  const lines: CheckLine[] = [];
+  const bytes = Uint8Array.from(readFileSync(path));
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  lines.push(recorded.has(sha256)
+    ? { status: 'ok', text: `le PDF ${name} est un document de la piste (SHA-256 ${sha256})` }
+    : { status: 'fail', text: `le PDF ${name} ne correspond à aucune empreinte de la piste (SHA-256 ${sha256})` });
+
+  const text = pdfText(path);
+  if (text === undefined) {
+    lines.push({ status: 'warn', text: `${name} : pdftotext (Poppler) absent, l'empreinte de piste imprimée n'est pas vérifiée` });
+  } else {
+    const heads = printedHeads(text);
+    if (heads.length === 0) lines.push({ status: 'warn', text: `${name} : aucune empreinte de piste d'audit imprimée (document original, ou signé avant la chaîne)` });
+    for (const head of heads) {
+      const chain = headInTrail(index, head);
+      lines.push(chain
+        ? { status: 'ok', text: `${name} : l'empreinte de piste imprimée (n° ${head.seq}) est celle de la piste à cet événement (${chain === 'convention' ? 'convention' : chain})` }
+        : { status: 'fail', text: `${name} : l'empreinte de piste imprimée (n° ${head.seq}, ${head.hash}) ne figure pas dans la piste à ce numéro` });
+    }
+  }
+
+  const seal = await checkSeal(bytes);
+  if (seal.kind === 'none') lines.push({ status: 'warn', text: `${name} : pas de sceau (document original non signé)` });
+  else if (seal.kind === 'invalid') lines.push({ status: 'fail', text: `${name} : le sceau est invalide (${seal.reason})` });
+  else {
+    lines.push(seal.coversWholeFile
+      ? { status: 'ok', text: `${name} : le sceau (${seal.signer}) est valide et couvre tout le fichier` }
+      : { status: 'fail', text: `${name} : le sceau est valide mais ne couvre pas tout le fichier (des octets ont été ajoutés après lui)` });
+    const { timestamp } = seal;
+    // TODO(issue 14): once the timestamped seal merges, a seal without a timestamp fails instead of warning.
+    if (timestamp.kind === 'none') lines.push({ status: 'warn', text: `${name} : pas d'horodatage du sceau` });
+    else if (timestamp.kind === 'invalid') lines.push({ status: 'fail', text: `${name} : l'horodatage du sceau est invalide (${timestamp.reason})` });
+    else lines.push({ status: 'ok', text: `${name} : le sceau est horodaté du ${timestamp.genTime}` });
+  }
+  return lines;
+}
+
+/** The files after the trail: PDFs, and daily anchors (anchors/<day>.json, any other .json). */
+export async function verifyFiles(auditPath: string, others: string[]): Promise<CheckLine[]> {
+  const pdfPaths = others.filter((path) => !path.toLowerCase().endsWith('.json'));
+  const anchorPaths = others.filter((path) => path.toLowerCase().endsWith('.json'));
+  let trail: AuditFile;
+  try {
+    trail = JSON.parse(readFileSync(auditPath, 'utf8')) as AuditFile;
+  } catch (error) {
+    return [{ status: 'fail', text: `la piste ${basename(auditPath)} est illisible (${(error as Error).message})` }];
+  }
+  const conventionId = trail.convention?.id;
+  if (typeof conventionId !== 'string' || !Array.isArray(trail.events)) {
+    return [{ status: 'fail', text: `${basename(auditPath)} n'est pas une piste d'audit Paraphe (convention.id, events)` }];
+  }
+  const chains = verifyChains(conventionId, trail.events, trail.head, trail.avenantHeads ?? {});
+  const lines = [...chains.lines];
+  const recorded = recordedHashes(trail);
+  for (const path of pdfPaths) lines.push(...(await verifyPdf(path, recorded, chains.index)));
+  for (const path of anchorPaths) {
+    let anchor: AnchorFile;
+    try {
+      anchor = JSON.parse(readFileSync(path, 'utf8')) as AnchorFile;
+    } catch (error) {
+      lines.push({ status: 'fail', text: `l'ancrage ${basename(path)} est illisible (${(error as Error).message})` });
+      continue;
+    }
+    lines.push(...checkAnchor(conventionId, chains.index, basename(path), anchor));
+  }
+  return lines;
+}
+
+const MARK = { ok: '✓', fail: '✗', warn: '⚠' } as const;
+
+export function formatReport(auditPath: string, lines: CheckLine[]): string {
+  const failed = lines.filter((line) => line.status === 'fail').length;
+  return [
+    `Vérification de la piste d'audit ${basename(auditPath)}`,
+    ...lines.map((line) => `${MARK[line.status]} ${line.text}`),
+    failed === 0 ? 'Résultat : tout est intègre.' : `Résultat : ${failed} contrôle(s) en échec.`,
+  ].join('\n');
+}

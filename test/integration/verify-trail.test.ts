@@ -1,0 +1,173 @@
+/**
+ * `npm run verify`, as a clerk runs it: on the audit.json and the PDFs of a
+ * real convention of the local stack (sent, viewed, signed, sealed,
+ * countersigned, sealed again), as a child process. It accepts them as they
+ * are, and refuses each kind of tampering: a byte of a PDF, an event
+ * rewritten, removed, or two events swapped.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeDeps } from '../../functions/adapters/composition.ts';
+import { loadConfig } from '../../functions/adapters/config.ts';
+import { PROJECT_ROOT } from '../../infra/local/paths.ts';
+import { eventHash } from '../../functions/core/audit-chain.ts';
+import { anchorFileKey, startAnchor } from '../../functions/core/anchor-audit.ts';
+import { addDays, parisDateOf } from '../../functions/core/calendar.ts';
+import { campaign2026, lespignan } from '../fixtures/seed-communes.ts';
+import { mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
+
+let stack: TestStack;
+const dir = mkdtempSync(join(tmpdir(), 'paraphe-verify-'));
+const files = { audit: join(dir, 'audit.json'), original: join(dir, 'original.pdf'), signed: join(dir, 'signee.pdf'), executed: join(dir, 'executoire.pdf'), anchor: join(dir, 'ancrage.json') };
+let trail: { head: { seq: number; hash: string }; events: Record<string, unknown>[] };
+
+async function conventionWhen(id: string, ready: (convention: any) => boolean): Promise<any> {
+  for (const deadline = Date.now() + 60_000; ; await new Promise((resolve) => setTimeout(resolve, 200))) {
+    const { json } = await stack.admin('GET', `/admin/conventions/${id}`);
+    if (ready(json)) return json;
+    if (Date.now() > deadline) throw new Error(`convention ${id} not ready: ${JSON.stringify(json)}`);
+  }
+}
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  const documents = composeDeps(loadConfig(process.env)).documents;
+  const sent = await sentConvention(stack, { ...campaign2026, schoolYear: '2071-2072' }, { ...lespignan, mayor: { ...lespignan.mayor, email: mayorEmail('verify') } });
+  expect((await stack.request('GET', sent.path, { token: null })).status).toBe(200);
+  const signing = await stack.request('POST', sent.path, { token: null, form: { signerName: lespignan.mayor.name, capacity: 'maire', consent: 'on' } });
+  expect(signing.status).toBe(200);
+  await conventionWhen(sent.id, (convention) => convention.signedDocument !== undefined);
+  const countersigned = await stack.request('POST', `/admin/conventions/${sent.id}/countersign`, { token: stack.tokenWithRoles(['signataire']) });
+  expect(countersigned.status).toBe(200);
+  const convention = await conventionWhen(sent.id, (shown) => shown.executedDocument !== undefined);
+  for (const [path, document] of [[files.original, convention.document], [files.signed, convention.signedDocument], [files.executed, convention.executedDocument]] as const) {
+    writeFileSync(path, (await documents.get(document))!);
+  }
+  const audit = await stack.request('GET', `/admin/conventions/${sent.id}/audit.json`);
+  trail = (await audit.json()) as typeof trail;
+  writeFileSync(files.audit, JSON.stringify(trail, null, 2));
+  // The day's anchor, as the schedule would start it after midnight (the trail's events are all of today).
+  const today = parisDateOf(new Date());
+  const anchor = await startAnchor(composeDeps(loadConfig(process.env)), { today: addDays(today, 1), at: new Date().toISOString() });
+  expect(await stack.waitForJob(anchor.jobId)).toMatchObject({ state: 'done' });
+  writeFileSync(files.anchor, (await documents.get({ key: anchorFileKey(today) }))!);
+}, 180_000);
+afterAll(async () => stack?.close());
+
+function verify(audit: string, ...pdfs: string[]) {
+  const run = spawnSync(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), [join(PROJECT_ROOT, 'infra/verify/cli.ts'), audit, ...pdfs], { encoding: 'utf8', cwd: PROJECT_ROOT });
+  return { code: run.status, out: `${run.stdout}${run.stderr}` };
+}
+
+/** audit.json with its events changed by `change`, written beside the original. */
+function tampered(name: string, change: (events: Record<string, unknown>[]) => Record<string, unknown>[]): string {
+  const path = join(dir, `${name}.json`);
+  writeFileSync(path, JSON.stringify({ ...trail, events: change(structuredClone(trail.events)) }, null, 2));
+  return path;
+}
+
+const indexOf = (type: string) => trail.events.findIndex((event) => event.type === type);
+
+describe('npm run verify', () => {
+  it('accepts a real trail and its original, signed and executed PDFs, each printed head found in the chain', () => {
+    const { code, out } = verify(files.audit, files.original, files.signed, files.executed);
+    expect(out).not.toContain('✗');
+    expect(code).toBe(0);
+    expect(out).toMatch(/✓ chaîne de la convention : \d+ événement\(s\) intègres/);
+    const signedAt = trail.events.find((event) => event.type === 'signed')!;
+    const countersignedAt = trail.events.find((event) => event.type === 'countersigned')!;
+    // The signed copy prints the head at the signature; the executed one, that and the head at the countersignature.
+    expect(out).toContain(`signee.pdf : l'empreinte de piste imprimée (n° ${signedAt.seq}) est celle de la piste`);
+    expect(out).toContain(`executoire.pdf : l'empreinte de piste imprimée (n° ${countersignedAt.seq}) est celle de la piste`);
+    expect(out).toContain('executoire.pdf : le sceau');
+    expect(out).toContain("⚠ executoire.pdf : pas d'horodatage du sceau");
+    expect(out).toContain('Résultat : tout est intègre.');
+  });
+
+  it("finds the trail's head in the day's anchor", () => {
+    const { code, out } = verify(files.audit, files.anchor);
+    expect(out).toContain(`✓ l'ancrage du ${parisDateOf(new Date())} (ancrage.json) retrouve la chaîne de la convention au n° ${trail.head.seq}`);
+    expect(code).toBe(0);
+  });
+
+  it('refuses a trail rewritten with every hash after the change recomputed: its own chain holds, but not the printed head nor the anchor', () => {
+    const at = indexOf('signed');
+    const events = structuredClone(trail.events);
+    events[at] = { ...events[at], actor: 'un autre' };
+    for (let index = at; index < events.length; index += 1) {
+      if (index > at) events[index] = { ...events[index], prevHash: events[index - 1]!.hash };
+      events[index] = { ...events[index], hash: eventHash(events[index]!) };
+    }
+    const last = events.at(-1)!;
+    const path = join(dir, 'reecrite.json');
+    writeFileSync(path, JSON.stringify({ ...trail, events, head: { seq: last.seq, hash: last.hash } }));
+    expect(verify(path).code).toBe(0);
+    const { code, out } = verify(path, files.signed, files.anchor);
+    expect(code).toBe(1);
+    expect(out).toContain(`✗ signee.pdf : l'empreinte de piste imprimée (n° ${trail.events[at]!.seq}`);
+    expect(out).toContain("✗ l'ancrage du");
+  });
+
+  it('refuses a PDF with one byte changed: it matches no hash of the trail and its seal breaks', () => {
+    const bytes = readFileSync(files.signed);
+    bytes[400] = bytes[400]! ^ 0x01;
+    const path = join(dir, 'modifiee.pdf');
+    writeFileSync(path, bytes);
+    const { code, out } = verify(files.audit, path);
+    expect(code).toBe(1);
+    expect(out).toContain('✗ le PDF modifiee.pdf ne correspond à aucune empreinte de la piste');
+    expect(out).toContain('✗ modifiee.pdf : le sceau est invalide');
+  });
+
+  for (const [field, value] of [['actor', 'quelqu’un d’autre'], ['at', '2071-09-01T08:00:00.000Z'], ['type', 'declined']] as const) {
+    it(`refuses an event whose ${field} was rewritten: that event is named as modified`, () => {
+      const at = indexOf('signed');
+      const seq = trail.events[at]!.seq;
+      const { code, out } = verify(tampered(`rewritten-${field}`, (events) => events.map((event, index) => (index === at ? { ...event, [field]: value } : event))), files.signed);
+      expect(code).toBe(1);
+      expect(out).toContain(`✗ chaîne de la convention : l'événement n° ${seq} (${field === 'type' ? value : 'signed'}) a été modifié`);
+    });
+  }
+
+  it('refuses an event rewritten with its hash recomputed: the next event no longer follows it, and the head differs', async () => {
+    const { eventHash } = await import('../../functions/core/audit-chain.ts');
+    const at = indexOf('signed');
+    const path = tampered('rehashed', (events) => events.map((event, index) => {
+      if (index !== at) return event;
+      const rewritten = { ...event, actor: 'un autre' };
+      return { ...rewritten, hash: eventHash(rewritten) };
+    }));
+    const { code, out } = verify(path);
+    expect(code).toBe(1);
+    expect(out).toContain(`l'événement n° ${Number(trail.events[at]!.seq) + 1}`);
+    expect(out).toContain('ne suit pas');
+  });
+
+  it('refuses a trail with an event removed: the gap is named', () => {
+    const at = indexOf('viewed');
+    const seq = Number(trail.events[at]!.seq);
+    const { code, out } = verify(tampered('removed', (events) => events.filter((_, index) => index !== at)));
+    expect(code).toBe(1);
+    expect(out).toContain(`✗ chaîne de la convention : un événement manque entre n° ${seq - 1} et n° ${seq + 1}`);
+  });
+
+  it('refuses two events swapped, whether moved in the file or renumbered to look in order', () => {
+    const at = indexOf('viewed');
+    const moved = verify(tampered('swapped', (events) => {
+      [events[at], events[at + 1]] = [events[at + 1]!, events[at]!];
+      return events;
+    }));
+    expect(moved.code).toBe(1);
+    expect(moved.out).toContain('✗');
+    const renumbered = verify(tampered('renumbered', (events) => {
+      const [first, second] = [events[at]!, events[at + 1]!];
+      [events[at], events[at + 1]] = [{ ...second, seq: first.seq }, { ...first, seq: second.seq }];
+      return events;
+    }));
+    expect(renumbered.code).toBe(1);
+    expect(renumbered.out).toContain('a été modifié');
+  });
+});
