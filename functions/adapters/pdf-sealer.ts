@@ -32,6 +32,7 @@ export function createPdfSealer(loadIdentity: () => Promise<SealingIdentity>, ti
     return new CadesTimestampedSigner(await key, timestamper);
   };
   return {
+    timestamp: (data) => timestamper.timestamp(data),
     async seal(pdf, info) {
       const document = await PDFDocument.load(pdf, { updateMetadata: false });
       // The library writes these as they are between parentheses: a commune's name must arrive escaped.

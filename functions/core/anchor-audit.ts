@@ -15,9 +15,12 @@ import { addDays } from './calendar.ts';
 import { newJob, type Job } from './jobs/job.ts';
 import type { JobDeps } from './jobs/run-job.ts';
 import type { AnchoredChain, Deps } from './ports.ts';
+import { sealerOf } from './sign-convention.ts';
 import { storeOnce } from './stored-document.ts';
 
 export const anchorFileKey = (day: string) => `anchors/${day}.json`;
+/** The anchor's RFC 3161 token (DER TimeStampToken), beside it: `npm run verify` reads it next to the .json. */
+export const anchorTokenKey = (day: string) => `anchors/${day}.tst`;
 
 /** From the schedule: the job that anchors the day before `today`. */
 export async function startAnchor(deps: Pick<Deps, 'jobs'>, input: { today: string; at: string }): Promise<{ jobId: string; started: boolean }> {
@@ -35,8 +38,9 @@ export function anchorFile(day: string, chains: AnchoredChain[]): Uint8Array {
 export async function runAnchor(deps: JobDeps, job: Job): Promise<{ tally: string }> {
   const { day } = job.payload as { day: string };
   const chains = await deps.anchors.chainsOf(day);
-  const { document } = await storeOnce(deps, anchorFileKey(day), anchorFile(day, chains), 'application/json');
-  // TODO(issue 14, timestamp): have the anchor timestamped by the TSA client of the timestamped seal
-  // (RFC 3161 over document.sha256), and store the token create-only beside it as anchors/<day>.tsr.
+  const { document, bytes } = await storeOnce(deps, anchorFileKey(day), anchorFile(day, chains), 'application/json');
+  // The anchor is timestamped by the seals' TSA (RFC 3161 over the stored file's SHA-256), the token stored
+  // create-only beside it: a TSA that cannot be reached makes the job wait, as for a seal.
+  await storeOnce(deps, anchorTokenKey(day), await sealerOf(deps).timestamp(bytes), 'application/timestamp-reply');
   return { tally: (await deps.anchors.record(day, document, deps.now().toISOString())) ? 'anchored' : 'skipped' };
 }

@@ -271,6 +271,8 @@ export interface SealInfo {
 /** Applies the platform's PAdES seal over a whole PDF. */
 export interface PdfSealer {
   seal(pdf: Uint8Array, info: SealInfo): Promise<Uint8Array>;
+  /** An RFC 3161 token (DER) over the SHA-256 of `data`, from the seals' own time-stamping authority (the daily anchor). */
+  timestamp(data: Uint8Array): Promise<Uint8Array>;
 }
 
 /**

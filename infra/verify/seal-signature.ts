@@ -64,27 +64,46 @@ async function verifies(signed: pkijs.SignedData, data?: ArrayBuffer): Promise<{
   }
 }
 
-async function checkTimestamp(signerInfo: pkijs.SignerInfo): Promise<Extract<SealCheck, { kind: 'valid' }>['timestamp']> {
-  const attribute = signerInfo.unsignedAttrs?.attributes.find((entry) => entry.type === SIGNATURE_TIMESTAMP_OID);
-  if (!attribute) return { kind: 'none' };
+export type TimestampCheck = { kind: 'valid'; genTime: string } | { kind: 'invalid'; reason: string };
+
+/**
+ * An RFC 3161 token (a CMS SignedData holding a TSTInfo) checked against the bytes it should stamp:
+ * its message imprint is their SHA-256, and its own signature verifies.
+ */
+export async function checkTimestampToken(token: asn1js.AsnType, stamped: Uint8Array, what: string): Promise<TimestampCheck> {
   try {
-    const token = signedDataOf(attribute.values[0] as asn1js.AsnType);
-    const content = token.encapContentInfo.eContent;
+    const signed = signedDataOf(token);
+    const content = signed.encapContentInfo.eContent;
     if (!content) return { kind: 'invalid', reason: "le jeton d'horodatage n'a pas de contenu" };
     const tstInfo = pkijs.TSTInfo.fromBER(content.getValue());
-    const signatureValue = signerInfo.signature.valueBlock.valueHexView;
     const imprint = Buffer.from(tstInfo.messageImprint.hashedMessage.valueBlock.valueHexView).toString('hex');
-    const expected = createHash('sha256').update(signatureValue).digest('hex');
+    const expected = createHash('sha256').update(stamped).digest('hex');
     if (tstInfo.messageImprint.hashAlgorithm.algorithmId !== '2.16.840.1.101.3.4.2.1') {
       return { kind: 'invalid', reason: `empreinte du jeton en ${tstInfo.messageImprint.hashAlgorithm.algorithmId}, pas en SHA-256` };
     }
-    if (imprint !== expected) return { kind: 'invalid', reason: "le jeton d'horodatage ne porte pas sur cette signature (empreinte différente)" };
-    const verified = await verifies(token);
+    if (imprint !== expected) return { kind: 'invalid', reason: `le jeton d'horodatage ne porte pas sur ${what} (empreinte différente)` };
+    // For a TSTInfo, pkijs wants the stamped bytes: it checks the imprint against them again, then the signature.
+    const verified = await verifies(signed, toArrayBuffer(Uint8Array.from(stamped)));
     if (!verified.ok) return { kind: 'invalid', reason: `signature du jeton invalide : ${verified.reason}` };
     return { kind: 'valid', genTime: tstInfo.genTime.toISOString() };
   } catch (error) {
     return { kind: 'invalid', reason: `jeton d'horodatage illisible : ${(error as Error).message}` };
   }
+}
+
+/** A token file (DER) checked against the file it stamps. */
+export async function checkTimestampFile(token: Uint8Array, stamped: Uint8Array, what: string): Promise<TimestampCheck> {
+  try {
+    return await checkTimestampToken(parseDer(token), stamped, what);
+  } catch (error) {
+    return { kind: 'invalid', reason: `jeton d'horodatage illisible : ${(error as Error).message}` };
+  }
+}
+
+async function checkTimestamp(signerInfo: pkijs.SignerInfo): Promise<Extract<SealCheck, { kind: 'valid' }>['timestamp']> {
+  const attribute = signerInfo.unsignedAttrs?.attributes.find((entry) => entry.type === SIGNATURE_TIMESTAMP_OID);
+  if (!attribute) return { kind: 'none' };
+  return checkTimestampToken(attribute.values[0] as asn1js.AsnType, signerInfo.signature.valueBlock.valueHexView, 'cette signature');
 }
 
 export async function checkSeal(pdf: Uint8Array): Promise<SealCheck> {

@@ -8,11 +8,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { checkAnchor, headInTrail, printedHeads, recordedHashes, verifyChains, type AnchorFile, type ChainIndex, type CheckLine, type TrailEvent } from '../../functions/core/audit-verify.ts';
 import type { ChainHead } from '../../functions/core/audit-chain.ts';
-import { checkSeal } from './seal-signature.ts';
+import { checkSeal, checkTimestampFile } from './seal-signature.ts';
 
 interface AuditFile {
   format?: string;
@@ -60,8 +60,8 @@ async function verifyPdf(path: string, recorded: Set<string>, index: ChainIndex)
       ? { status: 'ok', text: `${name} : le sceau (${seal.signer}) est valide et couvre tout le fichier` }
       : { status: 'fail', text: `${name} : le sceau est valide mais ne couvre pas tout le fichier (des octets ont été ajoutés après lui)` });
     const { timestamp } = seal;
-    // TODO(issue 14): once the timestamped seal merges, a seal without a timestamp fails instead of warning.
-    if (timestamp.kind === 'none') lines.push({ status: 'warn', text: `${name} : pas d'horodatage du sceau` });
+    // PAdES B-T: a seal without its signature timestamp is not one Paraphe made.
+    if (timestamp.kind === 'none') lines.push({ status: 'fail', text: `${name} : le sceau n'est pas horodaté (aucun jeton d'horodatage dans la signature)` });
     else if (timestamp.kind === 'invalid') lines.push({ status: 'fail', text: `${name} : l'horodatage du sceau est invalide (${timestamp.reason})` });
     else lines.push({ status: 'ok', text: `${name} : le sceau est horodaté du ${timestamp.genTime}` });
   }
@@ -95,8 +95,20 @@ export async function verifyFiles(auditPath: string, others: string[]): Promise<
       continue;
     }
     lines.push(...checkAnchor(conventionId, chains.index, basename(path), anchor));
+    lines.push(await checkAnchorTimestamp(path));
   }
   return lines;
+}
+
+/** The anchor's RFC 3161 token, `anchors/<day>.tst` beside `anchors/<day>.json`: it stamps the file's bytes. */
+async function checkAnchorTimestamp(path: string): Promise<CheckLine> {
+  const name = basename(path);
+  const tokenPath = path.replace(/\.json$/i, '.tst');
+  if (!existsSync(tokenPath)) return { status: 'warn', text: `${name} : son jeton d'horodatage ${basename(tokenPath)} n'a pas été fourni à côté de lui` };
+  const checked = await checkTimestampFile(Uint8Array.from(readFileSync(tokenPath)), Uint8Array.from(readFileSync(path)), 'cet ancrage');
+  return checked.kind === 'valid'
+    ? { status: 'ok', text: `${name} : l'ancrage est horodaté du ${checked.genTime}` }
+    : { status: 'fail', text: `${name} : l'horodatage de l'ancrage est invalide (${checked.reason})` };
 }
 
 const MARK = { ok: '✓', fail: '✗', warn: '⚠' } as const;

@@ -10,7 +10,9 @@ import { composeDeps } from '../../functions/adapters/composition.ts';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client.ts';
 import { anchorKey } from '../../functions/adapters/dynamodb/keys.ts';
 import { loadConfig } from '../../functions/adapters/config.ts';
-import { anchorFileKey, startAnchor } from '../../functions/core/anchor-audit.ts';
+import { anchorFileKey, anchorTokenKey, startAnchor } from '../../functions/core/anchor-audit.ts';
+import { sealer } from '../../functions/adapters/sealing.ts';
+import { checkTimestampFile } from '../../infra/verify/seal-signature.ts';
 import { sha256Hex } from '../../functions/core/digest.ts';
 import type { JobDeps } from '../../functions/core/jobs/run-job.ts';
 import type { Convention, ConventionEvent } from '../../functions/core/model.ts';
@@ -22,7 +24,8 @@ let stack: TestStack;
 let deps: JobDeps;
 beforeAll(async () => {
   stack = await startTestStack({ workers: false });
-  deps = composeDeps(loadConfig(process.env));
+  // The anchor is timestamped by the seals' TSA: the worker that runs it carries the sealer.
+  deps = { ...composeDeps(loadConfig(process.env)), sealer: sealer() };
 });
 afterAll(async () => stack?.close());
 
@@ -68,6 +71,10 @@ describe('the daily anchor', () => {
     const db = createDocumentClient({ region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
     const { Item } = await db.send(new GetCommand({ TableName: config.TABLE_NAME, Key: anchorKey(day), ConsistentRead: true }));
     expect(Item).toMatchObject({ day, document: { key: anchorFileKey(day), sha256: sha256Hex(bytes!) } });
+    // Its RFC 3161 token, beside it, stamps those very bytes and verifies.
+    const token = await deps.documents.get({ key: anchorTokenKey(day) });
+    expect(await checkTimestampFile(token!, bytes!, 'cet ancrage')).toMatchObject({ kind: 'valid' });
+    expect(await checkTimestampFile(token!, new TextEncoder().encode('autre'), 'cet ancrage')).toMatchObject({ kind: 'invalid' });
     db.destroy();
   });
 });

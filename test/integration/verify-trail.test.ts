@@ -14,7 +14,7 @@ import { composeDeps } from '../../functions/adapters/composition.ts';
 import { loadConfig } from '../../functions/adapters/config.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { eventHash } from '../../functions/core/audit-chain.ts';
-import { anchorFileKey, startAnchor } from '../../functions/core/anchor-audit.ts';
+import { anchorFileKey, anchorTokenKey, startAnchor } from '../../functions/core/anchor-audit.ts';
 import { addDays, parisDateOf } from '../../functions/core/calendar.ts';
 import { campaign2026, lespignan } from '../fixtures/seed-communes.ts';
 import { mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
@@ -54,6 +54,7 @@ beforeAll(async () => {
   const anchor = await startAnchor(composeDeps(loadConfig(process.env)), { today: addDays(today, 1), at: new Date().toISOString() });
   expect(await stack.waitForJob(anchor.jobId)).toMatchObject({ state: 'done' });
   writeFileSync(files.anchor, (await documents.get({ key: anchorFileKey(today) }))!);
+  writeFileSync(files.anchor.replace(/\.json$/, '.tst'), (await documents.get({ key: anchorTokenKey(today) }))!);
 }, 180_000);
 afterAll(async () => stack?.close());
 
@@ -83,14 +84,44 @@ describe('npm run verify', () => {
     expect(out).toContain(`signee.pdf : l'empreinte de piste imprimée (n° ${signedAt.seq}) est celle de la piste`);
     expect(out).toContain(`executoire.pdf : l'empreinte de piste imprimée (n° ${countersignedAt.seq}) est celle de la piste`);
     expect(out).toContain('executoire.pdf : le sceau');
-    expect(out).toContain("⚠ executoire.pdf : pas d'horodatage du sceau");
+    expect(out).toMatch(/✓ signee\.pdf : le sceau est horodaté du \d{4}-/);
+    expect(out).toMatch(/✓ executoire\.pdf : le sceau est horodaté du \d{4}-/);
     expect(out).toContain('Résultat : tout est intègre.');
   });
 
   it("finds the trail's head in the day's anchor", () => {
     const { code, out } = verify(files.audit, files.anchor);
     expect(out).toContain(`✓ l'ancrage du ${parisDateOf(new Date())} (ancrage.json) retrouve la chaîne de la convention au n° ${trail.head.seq}`);
+    expect(out).toMatch(/✓ ancrage\.json : l'ancrage est horodaté du \d{4}-/);
     expect(code).toBe(0);
+  });
+
+  it("refuses an anchor whose bytes are not the ones its timestamp stamps, even with the same heads", () => {
+    const path = join(dir, 'ancrage-modifie.json');
+    writeFileSync(path, `${readFileSync(files.anchor, 'utf8').trimEnd()} \n`);
+    writeFileSync(path.replace(/\.json$/, '.tst'), readFileSync(files.anchor.replace(/\.json$/, '.tst')));
+    const { code, out } = verify(files.audit, path);
+    expect(code).toBe(1);
+    expect(out).toContain("✗ ancrage-modifie.json : l'horodatage de l'ancrage est invalide (le jeton d'horodatage ne porte pas sur cet ancrage");
+  });
+
+  it('refuses a seal without its timestamp (PAdES B-B, as Paraphe sealed before): B-T is required', async () => {
+    const { pdflibAddPlaceholder } = await import('@signpdf/placeholder-pdf-lib');
+    const { P12Signer } = await import('@signpdf/signer-p12');
+    const { SignPdf } = await import('@signpdf/signpdf');
+    const { SUBFILTER_ETSI_CADES_DETACHED } = await import('@signpdf/utils');
+    const { PDFDocument } = await import('pdf-lib');
+    const config = loadConfig(process.env);
+    const document = await PDFDocument.load(readFileSync(files.original), { updateMetadata: false });
+    pdflibAddPlaceholder({ pdfDoc: document, reason: 'r', contactInfo: 'c', name: 'n', location: 'l', signatureLength: 8192, subFilter: SUBFILTER_ETSI_CADES_DETACHED });
+    const prepared = Buffer.from(await document.save({ useObjectStreams: false }));
+    const untimed = await new SignPdf().sign(prepared, new P12Signer(readFileSync(config.SEALING_P12_PATH!), { passphrase: config.SEALING_P12_PASSPHRASE }));
+    const path = join(dir, 'sans-horodatage.pdf');
+    writeFileSync(path, untimed);
+    const { code, out } = verify(files.audit, path);
+    expect(code).toBe(1);
+    expect(out).toContain('✓ sans-horodatage.pdf : le sceau');
+    expect(out).toContain("✗ sans-horodatage.pdf : le sceau n'est pas horodaté");
   });
 
   it('refuses a trail rewritten with every hash after the change recomputed: its own chain holds, but not the printed head nor the anchor', () => {
