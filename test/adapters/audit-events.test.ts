@@ -21,7 +21,7 @@ import { newJob } from '../../functions/core/jobs/job.ts';
 import type { Convention, ConventionEvent } from '../../functions/core/model.ts';
 import { ensureTable } from '../../infra/local/resources.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
-import { lespignan } from '../fixtures/seed-communes.ts';
+import { lespignanConvention } from '../fixtures/seed-communes.ts';
 
 const tableName = `paraphe-audit-${randomBytes(4).toString('hex')}`;
 let db: DynamoDBDocumentClient;
@@ -49,20 +49,7 @@ beforeAll(async () => {
 });
 afterAll(() => db?.destroy());
 
-function draft(id = randomUUID()): Convention {
-  return {
-    id,
-    schoolYear: `audit-${id.slice(0, 8)}`,
-    commune: lespignan.commune,
-    mayor: lespignan.mayor,
-    schools: [],
-    feeCents: 4000,
-    amountCents: 0,
-    endDate: '2027-09-05',
-    status: 'draft',
-    createdAt: '2026-11-20T09:00:00.000Z',
-  };
-}
+const draft = (id = randomUUID()): Convention => lespignanConvention({ id, schoolYear: `audit-${id.slice(0, 8)}` });
 
 const event = (conventionId: string, extra: Partial<ConventionEvent> = {}): ConventionEvent => ({
   conventionId,

@@ -3,23 +3,15 @@ import type { Campaign, Convention, ConventionEvent, SigningLink } from '../../f
 import type { NewMayorAddress, OutgoingEmail } from '../../functions/core/ports.ts';
 import { resendLink } from '../../functions/core/resend-link.ts';
 import { hashToken } from '../../functions/core/signing-link.ts';
-import { campaign2026, lespignan } from '../fixtures/seed-communes.ts';
+import { campaign2026, lespignan, lespignanConvention } from '../fixtures/seed-communes.ts';
 
 const now = new Date('2026-12-08T14:30:00Z');
 const campaign: Campaign = { ...campaign2026, linkValidityDays: 60, createdAt: '2026-11-20T09:00:00.000Z' };
-const sent: Convention = {
-  id: 'c-1',
+const sent: Convention = lespignanConvention({
   schoolYear: campaign.schoolYear,
-  commune: lespignan.commune,
-  mayor: lespignan.mayor,
-  schools: [],
-  feeCents: 4000,
-  amountCents: 0,
-  endDate: '2027-09-05',
   status: 'sent',
-  createdAt: '2026-11-20T09:00:00.000Z',
   link: { hash: hashToken('A'.repeat(43)), expiresAt: '2027-01-19T09:00:00.000Z' },
-};
+});
 
 /** Resends with plain ports: what went to the store, and what was emailed in the request. */
 async function resend(mayorEmail?: string) {

@@ -16,7 +16,7 @@ import { checkTimestampFile } from '../../infra/verify/seal-signature.ts';
 import { sha256Hex } from '../../functions/core/digest.ts';
 import type { JobDeps } from '../../functions/core/jobs/run-job.ts';
 import type { Convention, ConventionEvent } from '../../functions/core/model.ts';
-import { lespignan } from '../fixtures/seed-communes.ts';
+import { lespignan, lespignanConvention } from '../fixtures/seed-communes.ts';
 import { drainJobs } from '../support/run-jobs-inline.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -34,10 +34,9 @@ const day = `${2200 + randomInt(7000)}-03-10`;
 
 function draft(): Convention {
   const id = randomUUID();
-  return {
-    id, schoolYear: `anchor-${id.slice(0, 8)}`, commune: { ...lespignan.commune, siret: String(randomInt(1e13, 1e14)) }, mayor: lespignan.mayor, schools: [],
-    feeCents: 4000, amountCents: 0, endDate: '2027-09-05', status: 'draft', createdAt: `${day}T08:00:00.000Z`,
-  };
+  return lespignanConvention({
+    id, schoolYear: `anchor-${id.slice(0, 8)}`, commune: { ...lespignan.commune, siret: String(randomInt(1e13, 1e14)) }, createdAt: `${day}T08:00:00.000Z`,
+  });
 }
 const event = (conventionId: string, at: string, type: ConventionEvent['type']): ConventionEvent => ({ conventionId, at, type, actor: 'test' });
 
