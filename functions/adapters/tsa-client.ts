@@ -87,3 +87,11 @@ async function checkedToken(body: ArrayBuffer, data: Uint8Array, digest: Uint8Ar
   if (!verified) throw new TimestampUnavailableError('la signature du jeton ne se vérifie pas avec le certificat qu’il porte');
   return new Uint8Array(response.timeStampToken.toSchema().toBER());
 }
+
+/** The certificates a token carries (the TSA's, and the chain it sends with it), DER. */
+export function tokenCertificates(token: Uint8Array): Uint8Array[] {
+  const signedData = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(toArrayBuffer(token)).content });
+  return (signedData.certificates ?? [])
+    .filter((item): item is pkijs.Certificate => item instanceof pkijs.Certificate)
+    .map((certificate) => new Uint8Array(certificate.toSchema().toBER()));
+}

@@ -12,10 +12,12 @@ import forge from 'node-forge';
 
 export const LOCAL_SEALING_PASSPHRASE = 'paraphe-local';
 
-/** A CA that issues the sealing certificate: its certificate and its unencrypted private key, PEM files. */
+/** A CA that issues the sealing certificate: its certificate and its unencrypted private key, PEM files, and its CRL's URL. */
 export interface LocalCa {
   certificate: string;
   key: string;
+  /** The CRL distribution point written in the certificate (PAdES B-LT fetches the CRL from there). */
+  crlUrl?: string;
 }
 
 export function generateSealingP12(passphrase: string, now: Date, ca?: LocalCa): Uint8Array {
@@ -39,6 +41,7 @@ export function generateSealingP12(passphrase: string, now: Date, ca?: LocalCa):
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, nonRepudiation: true },
     { name: 'subjectKeyIdentifier' },
+    ...(ca?.crlUrl ? [{ name: 'cRLDistributionPoints', altNames: [{ type: 6, value: ca.crlUrl }] }] : []),
   ]);
   certificate.sign(ca ? forge.pki.privateKeyFromPem(readFileSync(ca.key, 'utf8')) : key, forge.md.sha256.create());
   const chain = issuer ? [certificate, issuer] : [certificate];
@@ -46,10 +49,23 @@ export function generateSealingP12(passphrase: string, now: Date, ca?: LocalCa):
   return Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary');
 }
 
+/** Made once; made again if the local CA now publishes its CRL elsewhere (another port) than the certificate says. */
 export function ensureSealingP12(path: string, now: Date, ca?: LocalCa): void {
-  if (existsSync(path)) return;
+  if (existsSync(path) && (!ca?.crlUrl || crlUrlOfP12(path) === ca.crlUrl)) return;
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, generateSealingP12(LOCAL_SEALING_PASSPHRASE, now, ca), { mode: 0o600 });
 }
 
 export const readSealingP12 = (path: string): Buffer => readFileSync(path);
+
+function crlUrlOfP12(path: string): string | undefined {
+  try {
+    const bundle = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(readFileSync(path).toString('binary')), LOCAL_SEALING_PASSPHRASE);
+    const certBag = forge.pki.oids.certBag as string;
+    const certificate = bundle.getBags({ bagType: certBag })[certBag]?.find((bag) => !bag.cert?.getExtension('basicConstraints') || !(bag.cert.getExtension('basicConstraints') as { cA?: boolean }).cA)?.cert;
+    const points = certificate?.getExtension('cRLDistributionPoints') as { altNames?: { type: number; value: string }[] } | undefined;
+    return points?.altNames?.find((name) => name.type === 6)?.value;
+  } catch {
+    return undefined;
+  }
+}

@@ -24,7 +24,7 @@ export interface LocalServers {
   s3DirectEndpoint: string;
   sesEndpoint: string;
   /** The local RFC 3161 time-stamping authority (TSA_URL), its CA and its certificate. */
-  tsa: Pick<LocalTsa, 'url' | 'caCertificate' | 'caKey' | 'tsaCertificate'>;
+  tsa: Pick<LocalTsa, 'url' | 'caCertificate' | 'caKey' | 'tsaCertificate' | 'crlUrl'>;
   stop(): Promise<void>;
 }
 
@@ -139,7 +139,7 @@ export async function startServers(options: { ports: ServerPorts; dataDir: strin
     s3Endpoint: guard.url,
     s3DirectEndpoint: `http://127.0.0.1:${s3rverPort}`,
     sesEndpoint: `http://127.0.0.1:${ports.ses}`,
-    tsa: { url: tsa.url, caCertificate: tsa.caCertificate, caKey: tsa.caKey, tsaCertificate: tsa.tsaCertificate },
+    tsa: { url: tsa.url, caCertificate: tsa.caCertificate, caKey: tsa.caKey, tsaCertificate: tsa.tsaCertificate, crlUrl: tsa.crlUrl },
     stop,
   };
 }

@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     tsaUrl: servers.tsa.url,
   };
   // Issued by the TSA's local CA; a .local/sealing.p12 made before it stays self-signed until deleted.
-  ensureSealingP12(settings.sealingP12Path, new Date(), { certificate: servers.tsa.caCertificate, key: servers.tsa.caKey });
+  ensureSealingP12(settings.sealingP12Path, new Date(), { certificate: servers.tsa.caCertificate, key: servers.tsa.caKey, crlUrl: servers.tsa.crlUrl });
   await ensureTable(settings.dynamodbEndpoint, settings.tableName);
   await ensureBucket(settings.s3Endpoint, settings.bucketName);
   applyEnvironment(handlerEnvironment(settings));

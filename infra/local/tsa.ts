@@ -30,12 +30,16 @@ export interface LocalTsaFiles {
   /** The local CA's key (unencrypted, test only): it issues the local sealing certificate too. */
   caKey: string;
   tsaCertificate: string;
+  /** Where the CA publishes its CRL (GET, DER): the CRL distribution point of every certificate it issues. */
+  crlUrl: string;
 }
 
 export interface LocalTsa extends LocalTsaFiles {
   url: string;
   /** Replies given so far. */
   served(): number;
+  /** Revokes a certificate the local CA issued (PEM file): the next CRL lists it. Tests only. */
+  revoke(certificatePem: string): void;
   close(): Promise<void>;
 }
 
@@ -50,16 +54,29 @@ const openssl = (args: string[]) => {
   }
 };
 
-/** The local CA and the TSA's certificate, made once in `dir`. */
-export function ensureTsaCertificates(dir: string): LocalTsaFiles & { dir: string } {
+/**
+ * The local CA and the TSA's certificate, made once in `dir`. The TSA's certificate names `crlUrl` as its CRL
+ * distribution point; one made for another URL (another port) is issued again.
+ */
+export function ensureTsaCertificates(dir: string, crlUrl: string): LocalTsaFiles & { dir: string } {
   mkdirSync(dir, { recursive: true });
   const file = (name: string) => join(dir, name);
+  const issuedFor = existsSync(file('crl-url')) ? readFileSync(file('crl-url'), 'utf8') : undefined;
+  if (issuedFor !== crlUrl) rmSync(file('tsa.pem'), { force: true });
   if (!existsSync(file('ca.pem'))) {
     openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '3650', '-subj', '/CN=Paraphe - AC de test locale (non qualifiee)/O=Region academique Occitanie (developpement local)/C=FR', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
   }
   if (!existsSync(file('tsa.pem'))) {
-    openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('tsa.key'), '-out', file('tsa.pem'), '-days', '3650', '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-subj', '/CN=Paraphe - horodatage local (non qualifie)/O=Region academique Occitanie (developpement local)/C=FR', '-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'keyUsage=critical,digitalSignature', '-addext', 'extendedKeyUsage=critical,timeStamping']);
+    openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('tsa.key'), '-out', file('tsa.pem'), '-days', '3650', '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-subj', '/CN=Paraphe - horodatage local (non qualifie)/O=Region academique Occitanie (developpement local)/C=FR', '-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'keyUsage=critical,digitalSignature', '-addext', 'extendedKeyUsage=critical,timeStamping', '-addext', `crlDistributionPoints=URI:${crlUrl}`]);
+    writeFileSync(file('crl-url'), crlUrl);
   }
+  // What `openssl ca` needs to revoke and to publish a CRL (valid 7 days, made again at each request).
+  writeFileSync(
+    file('ca.cnf'),
+    ['[ ca ]', 'default_ca = local', '[ local ]', `database = ${file('index.txt')}`, `crlnumber = ${file('crlnumber')}`, `certificate = ${file('ca.pem')}`, `private_key = ${file('ca.key')}`, 'default_md = sha256', 'default_crl_days = 7', ''].join('\n'),
+  );
+  if (!existsSync(file('index.txt'))) writeFileSync(file('index.txt'), '');
+  if (!existsSync(file('crlnumber'))) writeFileSync(file('crlnumber'), '01\n');
   writeFileSync(
     file('tsa.cnf'),
     [
@@ -85,12 +102,22 @@ export function ensureTsaCertificates(dir: string): LocalTsaFiles & { dir: strin
     ].join('\n'),
   );
   if (!existsSync(file('tsa-serial'))) writeFileSync(file('tsa-serial'), '01\n');
-  return { dir, caCertificate: file('ca.pem'), caKey: file('ca.key'), tsaCertificate: file('tsa.pem') };
+  return { dir, caCertificate: file('ca.pem'), caKey: file('ca.key'), tsaCertificate: file('tsa.pem'), crlUrl };
+}
+
+/** The local CA's current CRL, DER: made by `openssl ca -gencrl` from its database of revoked certificates. */
+function currentCrl(dir: string): Buffer {
+  const pem = join(dir, 'ca.crl.pem');
+  const der = join(dir, 'ca.crl');
+  openssl(['ca', '-gencrl', '-config', join(dir, 'ca.cnf'), '-out', pem]);
+  openssl(['crl', '-in', pem, '-outform', 'DER', '-out', der]);
+  return readFileSync(der);
 }
 
 /** Starts the TSA on loopback; `port` 0 takes a free one. */
 export async function startTsa(options: { dir: string; port: number }): Promise<LocalTsa> {
-  const files = ensureTsaCertificates(options.dir);
+  // The certificates name the CRL's URL, hence the port: the server listens first, and answers once they exist.
+  let files: (LocalTsaFiles & { dir: string }) | undefined;
   const work = mkdtempSync(join(tmpdir(), 'paraphe-tsa-'));
   let served = 0;
   let sequence = 0;
@@ -103,7 +130,7 @@ export async function startTsa(options: { dir: string; port: number }): Promise<
       const replyFile = join(work, `${id}.tsr`);
       writeFileSync(queryFile, query);
       try {
-        await run('openssl', ['ts', '-reply', '-config', join(files.dir, 'tsa.cnf'), '-queryfile', queryFile, '-out', replyFile]);
+        await run('openssl', ['ts', '-reply', '-config', join(files!.dir, 'tsa.cnf'), '-queryfile', queryFile, '-out', replyFile]);
         return readFileSync(replyFile);
       } finally {
         rmSync(queryFile, { force: true });
@@ -114,7 +141,25 @@ export async function startTsa(options: { dir: string; port: number }): Promise<
     return next;
   };
 
+  // `openssl ca` rewrites its crlnumber without a lock: one CRL at a time, in the replies' queue.
+  const currentCrlOnce = (dir: string): Promise<Buffer> => {
+    const next = queue.then(() => currentCrl(dir));
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
   const server: Server = createServer((request, response) => {
+    if (!files) {
+      response.writeHead(503, { 'content-type': 'text/plain' }).end('starting');
+      return;
+    }
+    if (request.method === 'GET' && request.url === '/ca.crl') {
+      currentCrlOnce(files.dir).then(
+        (crl) => response.writeHead(200, { 'content-type': 'application/pkix-crl', 'content-length': crl.length }).end(crl),
+        () => response.writeHead(500, { 'content-type': 'text/plain' }).end('no CRL'),
+      );
+      return;
+    }
     if (request.method === 'GET' && request.url === '/ca.pem') {
       response.writeHead(200, { 'content-type': 'application/x-pem-file' }).end(readFileSync(files.caCertificate));
       return;
@@ -140,12 +185,24 @@ export async function startTsa(options: { dir: string; port: number }): Promise<
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as { port: number };
+  const url = `http://127.0.0.1:${port}/`;
+  try {
+    files = ensureTsaCertificates(options.dir, `${url}ca.crl`);
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+  const ready = files;
   return {
-    url: `http://127.0.0.1:${port}/`,
-    caCertificate: files.caCertificate,
-    caKey: files.caKey,
-    tsaCertificate: files.tsaCertificate,
+    url,
+    caCertificate: ready.caCertificate,
+    caKey: ready.caKey,
+    tsaCertificate: ready.tsaCertificate,
+    crlUrl: ready.crlUrl,
     served: () => served,
+    revoke: (certificatePem) => {
+      openssl(['ca', '-config', join(ready.dir, 'ca.cnf'), '-revoke', certificatePem, '-crl_reason', 'keyCompromise']);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -17,7 +17,7 @@ export const SIGNATURE_TIMESTAMP_OID = '1.2.840.113549.1.9.16.2.14';
 export type SealCheck =
   | { kind: 'none' }
   | { kind: 'invalid'; reason: string }
-  | { kind: 'valid'; coversWholeFile: boolean; signer: string; timestamp: { kind: 'none' } | { kind: 'valid'; genTime: string } | { kind: 'invalid'; reason: string } };
+  | { kind: 'valid'; coversWholeFile: boolean; signer: string; signerCertificate: Uint8Array | undefined; timestamp: { kind: 'none' } | TimestampCheck };
 
 interface SignatureField {
   byteRange: [number, number, number, number];
@@ -53,18 +53,20 @@ function signedDataOf(der: asn1js.AsnType): pkijs.SignedData {
   return new pkijs.SignedData({ schema: info.content });
 }
 
-async function verifies(signed: pkijs.SignedData, data?: ArrayBuffer): Promise<{ ok: boolean; reason: string; signer: string }> {
+async function verifies(signed: pkijs.SignedData, data?: ArrayBuffer): Promise<{ ok: boolean; reason: string; signer: string; certificate: Uint8Array | undefined }> {
   try {
     const result = await signed.verify({ signer: 0, ...(data ? { data } : {}), checkChain: false, extendedMode: true });
     const signer = result.signerCertificate?.subject.typesAndValues.map((entry) => entry.value.valueBlock.value).join(', ') ?? '?';
-    return { ok: result.signatureVerified === true, reason: result.message || 'signature invalide', signer };
+    const certificate = result.signerCertificate ? new Uint8Array(result.signerCertificate.toSchema().toBER()) : undefined;
+    return { ok: result.signatureVerified === true, reason: result.message || 'signature invalide', signer, certificate };
   } catch (error) {
     const reason = typeof error === 'object' && error && 'message' in error ? String((error as { message: unknown }).message) : String(error);
-    return { ok: false, reason, signer: '?' };
+    return { ok: false, reason, signer: '?', certificate: undefined };
   }
 }
 
-export type TimestampCheck = { kind: 'valid'; genTime: string } | { kind: 'invalid'; reason: string };
+/** A valid token gives its time and the TSA's certificate that signed it (DER). */
+export type TimestampCheck = { kind: 'valid'; genTime: string; tsaCertificate: Uint8Array | undefined } | { kind: 'invalid'; reason: string };
 
 /**
  * An RFC 3161 token (a CMS SignedData holding a TSTInfo) checked against the bytes it should stamp:
@@ -85,7 +87,7 @@ export async function checkTimestampToken(token: asn1js.AsnType, stamped: Uint8A
     // For a TSTInfo, pkijs wants the stamped bytes: it checks the imprint against them again, then the signature.
     const verified = await verifies(signed, toArrayBuffer(Uint8Array.from(stamped)));
     if (!verified.ok) return { kind: 'invalid', reason: `signature du jeton invalide : ${verified.reason}` };
-    return { kind: 'valid', genTime: tstInfo.genTime.toISOString() };
+    return { kind: 'valid', genTime: tstInfo.genTime.toISOString(), tsaCertificate: verified.certificate };
   } catch (error) {
     return { kind: 'invalid', reason: `jeton d'horodatage illisible : ${(error as Error).message}` };
   }
@@ -124,5 +126,5 @@ export async function checkSeal(pdf: Uint8Array): Promise<SealCheck> {
   const verified = await verifies(signed, toArrayBuffer(covered));
   if (!verified.ok) return { kind: 'invalid', reason: verified.reason };
   const signerInfo = signed.signerInfos[0]!;
-  return { kind: 'valid', coversWholeFile: start2 + length2 === pdf.length, signer: verified.signer, timestamp: await checkTimestamp(signerInfo) };
+  return { kind: 'valid', coversWholeFile: start2 + length2 === pdf.length, signer: verified.signer, signerCertificate: verified.certificate, timestamp: await checkTimestamp(signerInfo) };
 }

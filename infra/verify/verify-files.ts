@@ -3,7 +3,7 @@
  * the trail's chains recomputed (core/audit-verify.ts), then each PDF: its
  * SHA-256 one the trail records, the audit heads its certificate pages print
  * found in the trail at their seq, its seal's CMS signature over its byte
- * range, and the seal's timestamp when it has one; each daily anchor given:
+ * range, the seal's timestamp, and its validation data (DSS, long-term.ts); each daily anchor given:
  * the heads it holds for this convention found in the trail.
  */
 import { spawnSync } from 'node:child_process';
@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { checkAnchor, headInTrail, printedHeads, recordedHashes, verifyChains, type AnchorFile, type ChainIndex, type CheckLine, type TrailEvent } from '../../functions/core/audit-verify.ts';
 import type { ChainHead } from '../../functions/core/audit-chain.ts';
+import { checkLongTerm } from './long-term.ts';
 import { checkSeal, checkTimestampFile } from './seal-signature.ts';
 
 interface AuditFile {
@@ -63,7 +64,10 @@ async function verifyPdf(path: string, recorded: Set<string>, index: ChainIndex)
     // PAdES B-T: a seal without its signature timestamp is not one Paraphe made.
     if (timestamp.kind === 'none') lines.push({ status: 'fail', text: `${name} : le sceau n'est pas horodaté (aucun jeton d'horodatage dans la signature)` });
     else if (timestamp.kind === 'invalid') lines.push({ status: 'fail', text: `${name} : l'horodatage du sceau est invalide (${timestamp.reason})` });
-    else lines.push({ status: 'ok', text: `${name} : le sceau est horodaté du ${timestamp.genTime}` });
+    else {
+      lines.push({ status: 'ok', text: `${name} : le sceau est horodaté du ${timestamp.genTime}` });
+      lines.push(await checkLongTerm(name, bytes, seal.signerCertificate, timestamp.tsaCertificate, timestamp.genTime));
+    }
   }
   return lines;
 }

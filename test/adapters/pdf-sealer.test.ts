@@ -3,8 +3,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pkijs from 'pkijs';
-import { describe, expect, inject, it } from 'vitest';
+import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef } from 'pdf-lib';
+import { describe, expect, inject, it, vi } from 'vitest';
 import { createPdfSealer } from '../../functions/adapters/pdf-sealer.ts';
+import { signingKeyFromP12 } from '../../functions/adapters/cades-signer.ts';
+import { CertificateRevokedError, createValidationDataSource, ValidationDataUnavailableError } from '../../functions/adapters/validation-data.ts';
+import { checkLongTerm } from '../../infra/verify/long-term.ts';
+import { checkSeal } from '../../infra/verify/seal-signature.ts';
+import { startTsa } from '../../infra/local/tsa.ts';
 import { createTsaClient, TimestampUnavailableError } from '../../functions/adapters/tsa-client.ts';
 import { freePort } from '../../infra/local/servers.ts';
 import { printedCms, sealCms, sealTimestamp, verifiedTimestamp } from '../support/seal-evidence.ts';
@@ -16,11 +22,11 @@ import type { Convention } from '../../functions/core/model.ts';
 
 const now = new Date('2026-11-23T10:00:00Z');
 const servers = inject('servers');
-const localCa = { certificate: servers.caCertificate, key: servers.caKey };
+const localCa = { certificate: servers.caCertificate, key: servers.caKey, crlUrl: servers.crlUrl };
 const sealer = createPdfSealer(async () => ({ p12: generateSealingP12('test', now, localCa), passphrase: 'test' }), createTsaClient(servers.tsaUrl));
 const dir = mkdtempSync(join(tmpdir(), 'paraphe-seal-'));
 
-async function sealedConvention(communeName = lespignan.commune.name): Promise<Uint8Array> {
+async function sealedConvention(communeName = lespignan.commune.name, by = sealer): Promise<Uint8Array> {
   const convention = {
     ...lespignan,
     commune: { ...lespignan.commune, name: communeName },
@@ -33,7 +39,7 @@ async function sealedConvention(communeName = lespignan.commune.name): Promise<U
     createdAt: now.toISOString(),
   } as Convention;
   const pdf = await renderConventionPdf(conventionDocumentInput({ ...campaign2026, linkValidityDays: 60, createdAt: now.toISOString() }, convention));
-  return sealer.seal(pdf, {
+  return by.seal(pdf, {
     // As the jobs that seal a signature, a countersignature or an avenant phrase it.
     reason: communeName === lespignan.commune.name ? 'Convention signée' : `Convention ENT-École 2026-2027 signée pour la commune de ${communeName}`,
     location: communeName === lespignan.commune.name ? 'Montpellier' : communeName,
@@ -162,6 +168,108 @@ describe('the platform seal', () => {
       return other;
     });
     await expect(elsewhere.timestamp(Buffer.from('signature'))).rejects.toThrow(/une autre empreinte/);
+  });
+});
+
+/** The streams of the DSS dictionary's /Certs and /CRLs, decoded (DER), and whether it hangs off the catalog. */
+async function dssOf(pdf: Uint8Array): Promise<{ certs: Buffer[]; crls: Buffer[] } | undefined> {
+  const document = await PDFDocument.load(pdf, { updateMetadata: false });
+  const dss = document.catalog.lookupMaybe(PDFName.of('DSS'), PDFDict);
+  if (!dss) return undefined;
+  const decoded = (key: string) =>
+    (dss.lookupMaybe(PDFName.of(key), PDFArray)?.asArray() ?? []).map((ref) => Buffer.from(decodePDFRawStream(document.context.lookup(ref as PDFRef) as PDFRawStream).decode()));
+  return { certs: decoded('Certs'), crls: decoded('CRLs') };
+}
+
+const opensslOn = (der: Buffer, args: string[]) => {
+  const file = join(dir, `der-${Math.random().toString(16).slice(2)}.der`);
+  writeFileSync(file, der);
+  const run = spawnSync('openssl', [...args, '-inform', 'DER', '-in', file], { encoding: 'utf8' });
+  return run.stdout + run.stderr;
+};
+
+/** The seal's B-LT line of `npm run verify`, for a sealed PDF. */
+async function longTermLine(pdf: Uint8Array) {
+  const seal = await checkSeal(pdf);
+  if (seal.kind !== 'valid' || seal.timestamp.kind !== 'valid') throw new Error(`seal not valid: ${JSON.stringify(seal)}`);
+  return checkLongTerm('x.pdf', pdf, seal.signerCertificate, seal.timestamp.tsaCertificate, seal.timestamp.genTime);
+}
+
+describe('the seal’s validation data (PAdES B-LT)', () => {
+  it('are in a DSS dictionary inside the signed revision: the chains of the seal and of the TSA, and the CA’s CRL, which OpenSSL verifies; pdfsig still reports the whole document signed', async () => {
+    const sealed = await sealedConvention();
+    const path = join(dir, 'b-lt.pdf');
+    writeFileSync(path, sealed);
+    const report = pdfsig(path);
+    expect(report).toContain('Signature is Valid');
+    expect(report).toContain('Total document signed');
+    const dss = await dssOf(sealed);
+    expect(dss).toBeDefined();
+    const subjects = dss!.certs.map((der) => opensslOn(der, ['x509', '-noout', '-subject']));
+    expect(subjects.some((subject) => subject.includes('cachet local'))).toBe(true);
+    expect(subjects.some((subject) => subject.includes('horodatage local'))).toBe(true);
+    expect(subjects.some((subject) => subject.includes('AC de test locale'))).toBe(true);
+    expect(dss!.crls).toHaveLength(1);
+    const crl = opensslOn(dss!.crls[0]!, ['crl', '-noout', '-text', '-CAfile', servers.caCertificate]);
+    expect(crl).toContain('verify OK');
+    expect(crl).toContain('No Revoked Certificates');
+    // The DSS lies in the bytes the signature covers: one signature, and nothing after it.
+    const text = Buffer.from(sealed).toString('latin1');
+    expect(text.indexOf('/DSS')).toBeGreaterThan(0);
+    expect(text.indexOf('/DSS')).toBeLessThan(text.lastIndexOf('/ByteRange'));
+    expect((text.match(/%%EOF/g) ?? []).length).toBe(1);
+  });
+
+  it('let `npm run verify` validate the seal at its time-stamp’s instant, with the clock twenty years on, after every certificate has expired', async () => {
+    const sealed = await sealedConvention();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2046-12-01T00:00:00Z'));
+    try {
+      const line = await longTermLine(sealed);
+      expect(line.status).toBe('ok');
+      expect(line.text).toContain('PAdES B-LT');
+      expect(line.text).toContain('AC de test locale');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('are required by `npm run verify`: a seal whose DSS lacks the CRLs is refused, saying so', async () => {
+    const withoutCrls = createPdfSealer(async () => ({ p12: generateSealingP12('test', now, localCa), passphrase: 'test' }), createTsaClient(servers.tsaUrl), {
+      collect: async (chains) => ({ certificates: chains, crls: [] }),
+    });
+    const line = await longTermLine(await sealedConvention(undefined, withoutCrls));
+    expect(line.status).toBe('fail');
+    expect(line.text).toMatch(/aucune CRL de « .*AC de test locale/);
+  });
+
+  it('stop the seal when the CRL cannot be fetched: it fails, to be retried, and gives no PDF', async () => {
+    const unreachable = createPdfSealer(async () => ({ p12: generateSealingP12('test', now, localCa), passphrase: 'test' }), createTsaClient(servers.tsaUrl), createValidationDataSource({
+      fetch: async () => {
+        throw new Error('connect ECONNREFUSED');
+      },
+    }));
+    await expect(sealedConvention(undefined, unreachable)).rejects.toBeInstanceOf(ValidationDataUnavailableError);
+  });
+
+  it('refuse a revoked sealing certificate: once the CA’s CRL lists it, no seal is made; one made before still validates at its own instant', async () => {
+    const ownDir = mkdtempSync(join(tmpdir(), 'paraphe-revoke-'));
+    const ownTsa = await startTsa({ dir: join(ownDir, 'tsa'), port: 0 });
+    try {
+      const ca = { certificate: ownTsa.caCertificate, key: ownTsa.caKey, crlUrl: ownTsa.crlUrl };
+      const p12 = generateSealingP12('test', now, ca);
+      const sealerOf = () => createPdfSealer(async () => ({ p12, passphrase: 'test' }), createTsaClient(ownTsa.url));
+      const before = await sealedConvention(undefined, sealerOf());
+      const certificatePem = join(ownDir, 'sealing.pem');
+      const der = Buffer.from(signingKeyFromP12(p12, 'test').certificates[0]!);
+      writeFileSync(certificatePem, `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`);
+      ownTsa.revoke(certificatePem);
+      await expect(sealedConvention(undefined, sealerOf())).rejects.toBeInstanceOf(CertificateRevokedError);
+      await expect(sealedConvention(undefined, sealerOf())).rejects.toThrow(/est révoqué depuis le .* aucun cachet n’est apposé/);
+      expect((await longTermLine(before)).status).toBe('ok');
+    } finally {
+      await ownTsa.close();
+    }
   });
 });
 

@@ -86,6 +86,9 @@ describe('npm run verify', () => {
     expect(out).toContain('executoire.pdf : le sceau');
     expect(out).toMatch(/✓ signee\.pdf : le sceau est horodaté du \d{4}-/);
     expect(out).toMatch(/✓ executoire\.pdf : le sceau est horodaté du \d{4}-/);
+    // PAdES B-LT: both copies carry their chains and CRLs, checked at their token's instant.
+    expect(out).toMatch(/✓ signee\.pdf : données de validation \(PAdES B-LT\) complètes/);
+    expect(out).toMatch(/✓ executoire\.pdf : données de validation \(PAdES B-LT\) complètes/);
     expect(out).toContain('Résultat : tout est intègre.');
   });
 

@@ -323,7 +323,7 @@ async function main(): Promise<void> {
       sealingP12Path: join(dataDir, 'sealing.p12'),
       tsaUrl: tsa.url,
     };
-    ensureSealingP12(settings.sealingP12Path, new Date(), { certificate: tsa.caCertificate, key: tsa.caKey });
+    ensureSealingP12(settings.sealingP12Path, new Date(), { certificate: tsa.caCertificate, key: tsa.caKey, crlUrl: tsa.crlUrl });
     // DynamoDB Local (Jetty) can answer an HTML 500 for a moment after its port opens.
     await retrying(() => ensureTable(settings.dynamodbEndpoint, settings.tableName), 60_000);
     await retrying(() => ensureBucket(settings.s3Endpoint, settings.bucketName), 60_000);

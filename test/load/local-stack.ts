@@ -164,7 +164,7 @@ export async function startLocalStack(options: { count?: boolean; log?: (line: s
     sealingP12Path: join(dataDir, 'sealing.p12'),
     tsaUrl: servers.tsa.url,
   };
-  ensureSealingP12(settings.sealingP12Path, new Date(), { certificate: servers.tsa.caCertificate, key: servers.tsa.caKey });
+  ensureSealingP12(settings.sealingP12Path, new Date(), { certificate: servers.tsa.caCertificate, key: servers.tsa.caKey, crlUrl: servers.tsa.crlUrl });
   // DynamoDB Local (Jetty) can answer an HTML 500 for a moment after its port opens: retried, bounded.
   await retrying(() => ensureTable(servers.dynamodbEndpoint, settings.tableName), 30_000);
   await retrying(() => ensureBucket(servers.s3Endpoint, settings.bucketName), 30_000);

@@ -23,6 +23,8 @@ export interface ServerEndpoints {
   caCertificate: string;
   caKey: string;
   tsaCertificate: string;
+  /** The local CA's CRL (its certificates' distribution point). */
+  crlUrl: string;
 }
 
 declare module 'vitest' {
@@ -47,6 +49,7 @@ export default async function setup(project: TestProject) {
     caCertificate: servers.tsa.caCertificate,
     caKey: servers.tsa.caKey,
     tsaCertificate: servers.tsa.tsaCertificate,
+    crlUrl: servers.tsa.crlUrl,
   });
   return async () => {
     await servers.stop();

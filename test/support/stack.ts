@@ -71,7 +71,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     sealingP12Path: join(mkdtempSync(join(tmpdir(), 'paraphe-seal-')), 'sealing.p12'),
     tsaUrl: options.tsaUrl ?? servers.tsaUrl,
   };
-  ensureSealingP12(settings.sealingP12Path, new Date(), { certificate: servers.caCertificate, key: servers.caKey });
+  ensureSealingP12(settings.sealingP12Path, new Date(), { certificate: servers.caCertificate, key: servers.caKey, crlUrl: servers.crlUrl });
   await ensureTable(settings.dynamodbEndpoint, settings.tableName);
   await ensureBucket(settings.s3Endpoint, settings.bucketName);
   const jwtSecret = randomBytes(32).toString('hex');
