@@ -136,8 +136,12 @@ export const functionSpecs: readonly FunctionSpec[] = [
     routes: [
       { method: 'GET', path: '/admin/conventions/{id}', auth: 'admin' },
       { method: 'GET', path: '/admin/conventions/{id}/audit.json', auth: 'admin' },
+      { method: 'GET', path: '/admin/conventions/{id}/evidence.zip', auth: 'admin' },
+      { method: 'GET', path: '/admin/conventions/{id}/avenants/{avenantId}/evidence.zip', auth: 'admin' },
     ],
     table: 'read',
+    // The proof file: the PDFs, anchors and tokens, read by version.
+    bucket: 'read',
   },
   {
     name: 'signing-page',

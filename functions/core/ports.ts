@@ -298,6 +298,21 @@ export interface AnchoredChain {
   at: string;
 }
 
+/** What a sealed PDF carries for its proof file (functions/core/evidence.ts): read from the file alone. */
+export interface SealedPdfContents {
+  sealed: boolean;
+  /** The seal's signature time-stamp token (DER) and the SHA-256 (hex) of the signature value it stamps. */
+  timestamp?: { token: Uint8Array; stampedSha256: string };
+  /** The DSS dictionary's certificates (DER), roots (self-signed) marked, each with its SHA-256 (hex). */
+  certificates: { der: Uint8Array; sha256: string; root: boolean }[];
+  crls: { der: Uint8Array; sha256: string }[];
+}
+
+/** Reads a sealed PDF's seal and validation data; only the function that builds proof files loads it. */
+export interface SealContentsReader {
+  read(pdf: Uint8Array): Promise<SealedPdfContents>;
+}
+
 /** The daily anchor of the audit chains (functions/core/anchor-audit.ts). */
 export interface AuditAnchors {
   /** The chains whose events were written on `day`, each with its latest head. */

@@ -13,8 +13,8 @@
  */
 import { createHash } from 'node:crypto';
 import type * as pkijs from 'pkijs';
-import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef } from 'pdf-lib';
 import type { CheckLine } from '../../functions/core/audit-verify.ts';
+import { dssOf } from '../../functions/adapters/seal-contents.ts';
 import { certificateOf, crlOf, isSelfSigned, issued, nameOf, revocationOf, signedCrl } from '../../functions/adapters/x509.ts';
 
 /** A CRL issued a few minutes before the token (it was fetched just before the seal) covers its instant. */
@@ -26,22 +26,8 @@ interface Dss {
 }
 
 async function readDss(pdf: Uint8Array): Promise<Dss | undefined> {
-  const document = await PDFDocument.load(pdf, { updateMetadata: false, ignoreEncryption: true });
-  const dss = document.catalog.lookupMaybe(PDFName.of('DSS'), PDFDict);
-  if (!dss) return undefined;
-  const streams = (key: string): Uint8Array[] => {
-    const array = dss.lookupMaybe(PDFName.of(key), PDFArray);
-    if (!array) return [];
-    return array.asArray().map((item) => {
-      const stream = item instanceof PDFRef ? document.context.lookup(item) : item;
-      if (!(stream instanceof PDFRawStream)) throw new Error(`/DSS /${key} contient autre chose qu'un flux`);
-      return decodePDFRawStream(stream).decode();
-    });
-  };
-  return {
-    certificates: streams('Certs').map(certificateOf),
-    crls: streams('CRLs').map(crlOf),
-  };
+  const dss = await dssOf(pdf);
+  return dss && { certificates: dss.certificates.map(certificateOf), crls: dss.crls.map(crlOf) };
 }
 
 const day = (date: Date) => date.toISOString().replace('T', ' ').slice(0, 19) + ' UTC';

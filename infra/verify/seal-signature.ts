@@ -7,51 +7,18 @@
  * the SHA-256 of the signature value, and its own CMS signature must verify.
  */
 import { createHash, webcrypto } from 'node:crypto';
-import * as asn1js from 'asn1js';
+import type * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { lastSignatureField, parseDer, SIGNATURE_TIMESTAMP_OID, signedDataOf } from '../../functions/adapters/seal-contents.ts';
 
 pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as Crypto }));
-
-export const SIGNATURE_TIMESTAMP_OID = '1.2.840.113549.1.9.16.2.14';
 
 export type SealCheck =
   | { kind: 'none' }
   | { kind: 'invalid'; reason: string }
   | { kind: 'valid'; coversWholeFile: boolean; signer: string; signerCertificate: Uint8Array | undefined; timestamp: { kind: 'none' } | TimestampCheck };
 
-interface SignatureField {
-  byteRange: [number, number, number, number];
-  contents: Uint8Array;
-}
-
-/** The last signature field of the file (the seal is the last signature: nothing is added after it). */
-function lastSignatureField(pdf: Uint8Array): SignatureField | undefined {
-  const text = Buffer.from(pdf).toString('latin1');
-  const ranges = [...text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)];
-  const last = ranges.at(-1);
-  if (!last) return undefined;
-  const byteRange = last.slice(1, 5).map(Number) as SignatureField['byteRange'];
-  // /Contents is the hex string in the gap between the two ranges: <…>.
-  const gap = text.slice(byteRange[0] + byteRange[1], byteRange[2]);
-  const hex = /^<([0-9A-Fa-f\s]*)>$/.exec(gap.trim())?.[1]?.replace(/\s+/g, '');
-  if (hex === undefined) return { byteRange, contents: new Uint8Array() };
-  return { byteRange, contents: Uint8Array.from(Buffer.from(hex, 'hex')) };
-}
-
 const toArrayBuffer = (bytes: Uint8Array): ArrayBuffer => bytes.slice().buffer as ArrayBuffer;
-
-/** The first DER element of `bytes` (a /Contents is padded with zeros after it). */
-function parseDer(bytes: Uint8Array): asn1js.AsnType {
-  const parsed = asn1js.fromBER(toArrayBuffer(bytes));
-  if (parsed.offset === -1) throw new Error('ASN.1 illisible');
-  return parsed.result;
-}
-
-function signedDataOf(der: asn1js.AsnType): pkijs.SignedData {
-  const info = new pkijs.ContentInfo({ schema: der });
-  if (info.contentType !== pkijs.ContentInfo.SIGNED_DATA) throw new Error(`CMS de type ${info.contentType}, pas SignedData`);
-  return new pkijs.SignedData({ schema: info.content });
-}
 
 async function verifies(signed: pkijs.SignedData, data?: ArrayBuffer): Promise<{ ok: boolean; reason: string; signer: string; certificate: Uint8Array | undefined }> {
   try {

@@ -9,7 +9,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { unzipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { composeDeps } from '../../functions/adapters/composition.ts';
 import { loadConfig } from '../../functions/adapters/config.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
@@ -23,6 +27,7 @@ let stack: TestStack;
 const dir = mkdtempSync(join(tmpdir(), 'paraphe-verify-'));
 const files = { audit: join(dir, 'audit.json'), original: join(dir, 'original.pdf'), signed: join(dir, 'signee.pdf'), executed: join(dir, 'executoire.pdf'), anchor: join(dir, 'ancrage.json') };
 let trail: { head: { seq: number; hash: string }; events: Record<string, unknown>[] };
+let conventionId: string;
 
 async function conventionWhen(id: string, ready: (convention: any) => boolean): Promise<any> {
   for (const deadline = Date.now() + 60_000; ; await new Promise((resolve) => setTimeout(resolve, 200))) {
@@ -36,6 +41,7 @@ beforeAll(async () => {
   stack = await startTestStack();
   const documents = composeDeps(loadConfig(process.env)).documents;
   const sent = await sentConvention(stack, { ...campaign2026, schoolYear: '2071-2072' }, { ...lespignan, mayor: { ...lespignan.mayor, email: mayorEmail('verify') } });
+  conventionId = sent.id;
   expect((await stack.request('GET', sent.path, { token: null })).status).toBe(200);
   const signing = await stack.request('POST', sent.path, { token: null, form: { signerName: lespignan.mayor.name, capacity: 'maire', consent: 'on' } });
   expect(signing.status).toBe(200);
@@ -203,5 +209,91 @@ describe('npm run verify', () => {
     }));
     expect(renumbered.code).toBe(1);
     expect(renumbered.out).toContain('a été modifié');
+  });
+});
+
+describe('the proof file, GET /admin/conventions/{id}/evidence.zip', () => {
+  const unzipped = join(dir, 'preuve');
+  let names: string[] = [];
+  let readme = '';
+
+  beforeAll(async () => {
+    const response = await stack.request('GET', `/admin/conventions/${conventionId}/evidence.zip`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/zip');
+    expect(response.headers.get('content-disposition')).toMatch(/attachment; filename="preuve-convention-2071-2072-.*\.zip"/);
+    const entries = unzipSync(new Uint8Array(await response.arrayBuffer()));
+    names = Object.keys(entries).sort();
+    for (const [name, bytes] of Object.entries(entries)) {
+      mkdirSync(dirname(join(unzipped, name)), { recursive: true });
+      writeFileSync(join(unzipped, name), bytes);
+    }
+    readme = readFileSync(join(unzipped, 'LISEZMOI.txt'), 'utf8');
+  });
+
+  it('holds the PDFs as stored, audit.json, the seals’ tokens, the chains, the root, the CRL, the day’s anchor and a LISEZMOI', () => {
+    const today = parisDateOf(new Date());
+    expect(names).toEqual(
+      [
+        'LISEZMOI.txt',
+        `ancrages/${today}.json`,
+        `ancrages/${today}.tst`,
+        'audit.json',
+        'certificats/chaine.pem',
+        'certificats/crl-1.crl',
+        'certificats/racine.pem',
+        'convention-executoire.pdf',
+        'convention-signee.pdf',
+        'convention.pdf',
+        'horodatage/convention-executoire.tst',
+        'horodatage/convention-signee.tst',
+      ].sort(),
+    );
+    const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+    expect(sha256(join(unzipped, 'convention-signee.pdf'))).toBe(sha256(files.signed));
+    expect(sha256(join(unzipped, 'convention-executoire.pdf'))).toBe(sha256(files.executed));
+    // The root is the local CA's, named by its fingerprint in the LISEZMOI.
+    const fingerprint = (pem: string) => createHash('sha256').update(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64')).digest('hex');
+    const root = fingerprint(readFileSync(join(unzipped, 'certificats/racine.pem'), 'utf8'));
+    expect(root).toBe(fingerprint(readFileSync(inject('servers').caCertificate, 'utf8')));
+    expect(readme).toContain(`SHA-256 ${root}`);
+  });
+
+  /** The commands the LISEZMOI gives, for `tool`, as a clerk would paste them in the unzipped folder. */
+  const commands = (tool: string) => readme.split('\n').filter((line) => line.startsWith(`   ${tool} `)).map((line) => line.trim().split(/\s+/));
+
+  it('gives pdfsig commands that report every sealed PDF valid over the whole document', () => {
+    const runs = commands('pdfsig');
+    expect(runs.map((command) => command[1])).toEqual(['convention-signee.pdf', 'convention-executoire.pdf']);
+    for (const [tool, ...args] of runs) {
+      const out = spawnSync(tool!, args, { cwd: unzipped, encoding: 'utf8' }).stdout;
+      expect(out).toContain('Signature is Valid');
+      expect(out).toContain('Total document signed');
+    }
+  });
+
+  it('gives openssl commands that verify each seal’s token and the CRL against the root', () => {
+    const stamps = commands('openssl').filter((command) => command[1] === 'ts');
+    expect(stamps).toHaveLength(2);
+    for (const [tool, ...args] of stamps) expect(spawnSync(tool!, args, { cwd: unzipped, encoding: 'utf8' }).stdout).toContain('Verification: OK');
+    const [crl] = commands('openssl').filter((command) => command[1] === 'crl');
+    const run = spawnSync(crl![0]!, crl!.slice(1), { cwd: unzipped, encoding: 'utf8' });
+    expect(run.stdout + run.stderr).toContain('verify OK');
+  });
+
+  it('gives the npm run verify command, which accepts the whole folder', () => {
+    const line = readme.split('\n').find((text) => text.trim().startsWith('npm run verify -- '))!;
+    const args = line.trim().replace('npm run verify -- ', '').split(/\s+/).map((arg) => arg.replace('<dossier>', unzipped));
+    expect(args.some((arg) => arg.endsWith('.json') && arg.includes('ancrages'))).toBe(true);
+    const { code, out } = verify(args[0]!, ...args.slice(1));
+    expect(out).not.toContain('✗');
+    expect(out).toContain('Résultat : tout est intègre.');
+    expect(code).toBe(0);
+  });
+
+  it('answers 404 in French for an avenant the convention does not have', async () => {
+    const response = await stack.request('GET', `/admin/conventions/${conventionId}/avenants/00000000-0000-4000-8000-000000000000/evidence.zip`);
+    expect(response.status).toBe(404);
+    expect(await response.text()).toContain("n'a pas d'avenant");
   });
 });
