@@ -8,7 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { verifiedTimestamp } from '../support/seal-evidence.ts';
 import { composeDeps } from '../../functions/adapters/composition.ts';
 import { loadConfig } from '../../functions/adapters/config.ts';
@@ -104,6 +106,18 @@ describe('an avenant asked by the mayor from the signed convention page', () => 
     expect(spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout).toContain('Certificat de contresignature');
     const again = await stack.request('POST', `/admin/conventions/${id}/avenants/${avenantId}/countersign`, { token: stack.tokenWithRoles(['signataire']) });
     expect(again.status).toBe(409);
+
+    // Its proof file holds its own three PDFs, which `npm run verify` accepts with the trail beside them.
+    const evidence = await stack.request('GET', `/admin/conventions/${id}/avenants/${avenantId}/evidence.zip`);
+    expect(evidence.status).toBe(200);
+    const entries = unzipSync(new Uint8Array(await evidence.arrayBuffer()));
+    expect(Object.keys(entries)).toEqual(expect.arrayContaining(['audit.json', 'avenant.pdf', 'avenant-signe.pdf', 'avenant-executoire.pdf', 'horodatage/avenant-executoire.tst', 'LISEZMOI.txt']));
+    expect(Object.keys(entries).some((name) => name.startsWith('convention'))).toBe(false);
+    const folder = mkdtempSync(join(tmpdir(), 'paraphe-avenant-preuve-'));
+    for (const name of ['audit.json', 'avenant.pdf', 'avenant-signe.pdf', 'avenant-executoire.pdf']) writeFileSync(join(folder, name), entries[name]!);
+    const verify = spawnSync(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), [join(PROJECT_ROOT, 'infra/verify/cli.ts'), ...['audit.json', 'avenant.pdf', 'avenant-signe.pdf', 'avenant-executoire.pdf'].map((name) => join(folder, name))], { encoding: 'utf8', cwd: PROJECT_ROOT });
+    expect(verify.stdout).not.toContain('✗');
+    expect(verify.status).toBe(0);
   });
 
   it('refuses a list with a school twice or a wrong UAI, and keeps the mayor on the page with the reason', async () => {
