@@ -12,6 +12,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { checkAnchor, headInTrail, printedHeads, recordedHashes, verifyChains, type AnchorFile, type ChainIndex, type CheckLine, type TrailEvent } from '../../functions/core/audit-verify.ts';
 import type { ChainHead } from '../../functions/core/audit-chain.ts';
+import { anchorFileKey, anchorTokenKey } from '../../functions/core/anchor-audit.ts';
+import { parisDateOf } from '../../functions/core/calendar.ts';
 import { checkLongTerm } from './long-term.ts';
 import { checkSeal, checkTimestampFile } from './seal-signature.ts';
 
@@ -72,8 +74,14 @@ async function verifyPdf(path: string, recorded: Set<string>, index: ChainIndex)
   return lines;
 }
 
-/** The files after the trail: PDFs, and daily anchors (anchors/<day>.json, any other .json). */
-export async function verifyFiles(auditPath: string, others: string[]): Promise<CheckLine[]> {
+/** Where the daily anchors are kept: the documents bucket (anchors/<day>.json and .tst). */
+export interface AnchorSource {
+  name: string;
+  get(key: string): Promise<Uint8Array | undefined>;
+}
+
+/** The files after the trail: PDFs, and daily anchors (anchors/<day>.json, any other .json); with `bucket`, the anchors of the trail's days read from it. */
+export async function verifyFiles(auditPath: string, others: string[], bucket?: AnchorSource): Promise<CheckLine[]> {
   const pdfPaths = others.filter((path) => !path.toLowerCase().endsWith('.json'));
   const anchorPaths = others.filter((path) => path.toLowerCase().endsWith('.json'));
   let trail: AuditFile;
@@ -99,17 +107,48 @@ export async function verifyFiles(auditPath: string, others: string[]): Promise<
       continue;
     }
     lines.push(...checkAnchor(conventionId, chains.index, basename(path), anchor));
-    lines.push(await checkAnchorTimestamp(path));
+    const tokenPath = path.replace(/\.json$/i, '.tst');
+    lines.push(await checkAnchorTimestamp(basename(path), Uint8Array.from(readFileSync(path)), existsSync(tokenPath) ? Uint8Array.from(readFileSync(tokenPath)) : undefined, basename(tokenPath)));
+  }
+  if (bucket) lines.push(...(await anchorsFromBucket(conventionId, chains.index, trail.events, bucket)));
+  return lines;
+}
+
+/** Each Paris day on which the trail has events: its anchor and token read from the bucket, and checked. */
+async function anchorsFromBucket(conventionId: string, index: ChainIndex, events: TrailEvent[], bucket: AnchorSource): Promise<CheckLine[]> {
+  const days = [...new Set(events.flatMap((event) => (typeof event.at === 'string' ? [parisDateOf(event.at)] : [])))].sort();
+  const lines: CheckLine[] = [];
+  for (const day of days) {
+    const name = `s3://${bucket.name}/${anchorFileKey(day)}`;
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = await bucket.get(anchorFileKey(day));
+    } catch (error) {
+      lines.push({ status: 'fail', text: `${name} : lecture impossible (${(error as Error).message})` });
+      continue;
+    }
+    // The day's anchor is written after midnight (Paris): today's is not there yet.
+    if (!bytes) {
+      lines.push({ status: 'warn', text: `${name} : pas encore d'ancrage pour ce jour (il est écrit après minuit, heure de Paris)` });
+      continue;
+    }
+    let anchor: AnchorFile;
+    try {
+      anchor = JSON.parse(new TextDecoder().decode(bytes)) as AnchorFile;
+    } catch (error) {
+      lines.push({ status: 'fail', text: `${name} est illisible (${(error as Error).message})` });
+      continue;
+    }
+    lines.push(...checkAnchor(conventionId, index, name, anchor));
+    lines.push(await checkAnchorTimestamp(name, bytes, await bucket.get(anchorTokenKey(day)), anchorTokenKey(day)));
   }
   return lines;
 }
 
-/** The anchor's RFC 3161 token, `anchors/<day>.tst` beside `anchors/<day>.json`: it stamps the file's bytes. */
-async function checkAnchorTimestamp(path: string): Promise<CheckLine> {
-  const name = basename(path);
-  const tokenPath = path.replace(/\.json$/i, '.tst');
-  if (!existsSync(tokenPath)) return { status: 'warn', text: `${name} : son jeton d'horodatage ${basename(tokenPath)} n'a pas été fourni à côté de lui` };
-  const checked = await checkTimestampFile(Uint8Array.from(readFileSync(tokenPath)), Uint8Array.from(readFileSync(path)), 'cet ancrage');
+/** The anchor's RFC 3161 token (`anchors/<day>.tst`, beside `anchors/<day>.json`): it stamps the file's bytes. */
+async function checkAnchorTimestamp(name: string, anchor: Uint8Array, token: Uint8Array | undefined, tokenName: string): Promise<CheckLine> {
+  if (!token) return { status: 'warn', text: `${name} : son jeton d'horodatage ${tokenName} n'a pas été fourni à côté de lui` };
+  const checked = await checkTimestampFile(token, anchor, 'cet ancrage');
   return checked.kind === 'valid'
     ? { status: 'ok', text: `${name} : l'ancrage est horodaté du ${checked.genTime}` }
     : { status: 'fail', text: `${name} : l'horodatage de l'ancrage est invalide (${checked.reason})` };

@@ -105,6 +105,15 @@ describe('npm run verify', () => {
     expect(code).toBe(0);
   });
 
+  it('with --bucket, reads the anchor of each day of the trail from the documents bucket and checks it and its token', () => {
+    const today = parisDateOf(new Date());
+    const run = spawnSync(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), [join(PROJECT_ROOT, 'infra/verify/cli.ts'), files.audit, '--bucket', process.env.BUCKET_NAME!], { encoding: 'utf8', cwd: PROJECT_ROOT });
+    const out = `${run.stdout}${run.stderr}`;
+    expect(out).toContain(`✓ l'ancrage du ${today} (s3://${process.env.BUCKET_NAME}/anchors/${today}.json) retrouve la chaîne de la convention au n° ${trail.head.seq}`);
+    expect(out).toMatch(new RegExp(`✓ s3://${process.env.BUCKET_NAME}/anchors/${today}\\.json : l'ancrage est horodaté du \\d{4}-`));
+    expect(run.status).toBe(0);
+  });
+
   it("refuses an anchor whose bytes are not the ones its timestamp stamps, even with the same heads", () => {
     const path = join(dir, 'ancrage-modifie.json');
     writeFileSync(path, `${readFileSync(files.anchor, 'utf8').trimEnd()} \n`);
