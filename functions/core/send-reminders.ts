@@ -22,7 +22,7 @@ import type { JobBudget, JobDeps } from './jobs/run-job.ts';
 import type { Campaign, Convention, ConventionEvent, SigningLink } from './model.ts';
 import type { Deps } from './ports.ts';
 import { storeOnce } from './stored-document.ts';
-import { idempotencyKey, mergeForOneEmail, type PlannedReminder } from './reminder-policy.ts';
+import { deadlineOf, idempotencyKey, mergeForOneEmail, type PlannedReminder } from './reminder-policy.ts';
 import { nextWakeUp, remindersOf } from './reminder-schedule.ts';
 import { addLink, hashToken, linkExpiry, signingUrl, withdrawLink, type LinkChange } from './signing-link.ts';
 
@@ -118,9 +118,10 @@ export async function sendMayorReminders(deps: JobDeps, job: Job): Promise<{ tal
     // fresh link above all); the due day stays, so the next day's plan catches it up at the new address.
     if (convention.mayor.email.toLowerCase() !== email) continue;
     const planned = remindersOf(campaign, convention);
-    // From the stored due date up to today: a day the schedule missed is caught up, in one email.
+    // From the stored due date up to today: a day the schedule missed is caught up, in one email, but never
+    // a reminder whose deadline is today or past (a notice "before 15 October" sent on the 15th).
     const now = planned
-      .filter((reminder) => reminder.sendDate >= entry.dueDate && reminder.sendDate <= today)
+      .filter((reminder) => reminder.sendDate >= entry.dueDate && reminder.sendDate <= today && deadlineOf(reminder, convention.endDate) > today)
       .map((reminder) => ({ ...reminder, dueOn: reminder.sendDate, sendDate: today, conventionId: convention.id }));
     due.push({ convention, campaign, planned, now });
   }
