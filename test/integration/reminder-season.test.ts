@@ -150,19 +150,19 @@ describe('a season of reminders, day by day', () => {
     }
 
     // Lespignan signed on 30 June: two unsigned reminders, then the avenant window and the end date.
-    expect(days(received.a!)).toEqual(['2026-06-22', '2026-06-29', '2026-09-01', '2026-10-01', '2026-10-08', '2026-10-13', '2027-07-07', '2027-08-06', '2027-08-30']);
+    expect(days(received.a!)).toEqual(['2026-06-22', '2026-06-29', '2026-09-01', '2026-10-01', '2026-10-08', '2026-10-13', '2027-07-07', '2027-08-06', '2027-08-27']);
     // Le Boulou never signed: six unsigned reminders at most, 6 July sent by the retry the same day.
     expect(days(received.b!)).toEqual([
       '2026-06-22', '2026-06-29', '2026-07-06', '2026-07-13', '2026-07-20', '2026-07-27',
       '2026-09-01', '2026-10-01', '2026-10-08', '2026-10-13',
-      '2027-07-07', '2027-08-06', '2027-08-30',
+      '2027-07-07', '2027-08-06', '2027-08-27',
     ]);
     // Pézilla declined: no signature or avenant reminder, but told how the next convention will come.
-    expect(days(received.c!)).toEqual(['2027-07-07', '2027-08-06', '2027-08-30']);
+    expect(days(received.c!)).toEqual(['2027-07-07', '2027-08-06', '2027-08-27']);
     // Castelnaudary, sent on 24 September: unsigned reminders merged with the avenant notices of 1 and 8 October.
     expect(days(received.d!)).toEqual([
       '2026-10-01', '2026-10-08', '2026-10-13', '2026-10-15', '2026-10-22', '2026-10-29', '2026-11-05',
-      '2027-07-07', '2027-08-06', '2027-08-30',
+      '2027-07-07', '2027-08-06', '2027-08-27',
     ]);
     // Never two emails to one mayor on one day.
     for (const perDay of Object.values(received)) for (const subjects of Object.values(perDay)) expect(subjects).toHaveLength(1);
