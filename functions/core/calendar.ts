@@ -137,6 +137,13 @@ export function nextWorkingDay(date: string): string {
   return day;
 }
 
+/** The date itself when it is a working day, else the last working day before it: where a deadline's reminder moves. */
+export function previousWorkingDay(date: string): string {
+  let day = date;
+  while (!isWorkingDay(day)) day = addDays(day, -1);
+  return day;
+}
+
 function firstYearOf(schoolYear: string): number {
   if (!isValidSchoolYear(schoolYear)) throw new RangeError(`Not a school year 'YYYY-YYYY': "${schoolYear}"`);
   return Number(schoolYear.slice(0, 4));

@@ -116,6 +116,9 @@ export interface SigningLink {
   expiresAt: string;
 }
 
+/** The live signing links of a convention: SHA-256 of the token (hex) to its expiry instant. */
+export type LiveLinks = Record<string, string>;
+
 export interface Convention {
   id: string;
   schoolYear: string;
@@ -148,7 +151,10 @@ export interface Convention {
   auditHead?: string;
   /** The count that sets the fee of the following school years, once an avenant changed it. */
   followingYearsSchoolCount?: number;
+  /** The newest link: the one the latest email carries (functions/core/signing-link.ts). */
   link?: SigningLink;
+  /** Every live link, the newest included: each email's link works until its own expiry or a `resend`. */
+  links?: LiveLinks;
   /** While status is 'sending': the invitation job that holds the convention. */
   sendingJob?: string;
   /** Once countersigned: the job that seals, stores and sends the executed document. */

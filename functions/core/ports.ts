@@ -4,7 +4,8 @@
  */
 import type { AvenantOutcome } from './avenant-rules.ts';
 import type { Job, JobFailure, JobProgress } from './jobs/job.ts';
-import type { Avenant, Campaign, Convention, ConventionEvent, Countersignature, Decline, MayorAddressChange, Signature, SigningLink, StoredDocument } from './model.ts';
+import type { Avenant, Campaign, Convention, ConventionEvent, Countersignature, Decline, MayorAddressChange, Signature, StoredDocument } from './model.ts';
+import type { LinkChange } from './signing-link.ts';
 
 export interface CampaignRepository {
   /** Throws ALREADY_EXISTS when the school year already has a campaign. */
@@ -41,23 +42,29 @@ export interface ConventionRepository {
   schoolOwners(schoolYear: string, uais: string[]): Promise<Map<string, { siret: string; communeName: string }>>;
   /** draft becomes sending, held by this invitation job; false when it is no longer a draft (sent, or held by another job). */
   claimForSending(id: string, jobId: string): Promise<boolean>;
-  /** Attaches the generated document and a new link (the previous link dies) while this job holds the convention. */
-  attachInvitation(id: string, jobId: string, document: StoredDocument, link: SigningLink, previousLinkHash?: string): Promise<void>;
+  /**
+   * Attaches the generated document and the invitation's link (`links.added`; the links of an earlier try
+   * of this job stay live: its email may have arrived) while this job holds the convention.
+   */
+  attachInvitation(id: string, jobId: string, document: StoredDocument, links: LinkChange): Promise<void>;
   /**
    * sending becomes sent, with its event, the day its first reminder falls due and the end of the job, in one
    * transaction; false when the job had already ended (a second delivery).
    */
   markSent(id: string, jobId: string, event: ConventionEvent, reminderDue: string | undefined, completion: JobCompletion): Promise<boolean>;
-  /** sending goes back to draft, with the reason as an event, so a later send retries it. */
+  /**
+   * sending goes back to draft, with the reason as an event, so a later send retries it; its links die (SES
+   * refused their email: nobody holds them, and the next invitation may go to a corrected address).
+   */
   releaseSending(id: string, jobId: string, event: ConventionEvent): Promise<void>;
-  /** Records the first opening of the current link; false when already recorded. */
+  /** Records the first opening through one of its live links; false when already recorded. */
   recordView(id: string, linkHash: string, event: ConventionEvent): Promise<boolean>;
   /**
    * sent becomes signed through the given link, with its event and the job that seals and sends the signed
-   * copy (the outbox); false when it is no longer sent through that link.
+   * copy (the outbox); false when it is no longer sent, or that link no longer live.
    */
   recordSignature(id: string, linkHash: string, signature: Signature, event: ConventionEvent, job: Job): Promise<boolean>;
-  /** sent becomes declined through the given link, with its event and the acknowledgement's job; false when it is no longer sent through that link. */
+  /** sent becomes declined through the given live link, with its event and the acknowledgement's job; false when it is no longer sent, or that link no longer live. */
   recordDecline(id: string, linkHash: string, decline: Decline, event: ConventionEvent, job: Job): Promise<boolean>;
   /**
    * The sealed copy of a signed (or executed) convention is recorded once, with its event, ending the job that
@@ -65,12 +72,13 @@ export interface ConventionRepository {
    */
   recordSealed(id: string, version: 'signed' | 'executed', document: StoredDocument, event: ConventionEvent, completion: JobCompletion): Promise<boolean>;
   /**
-   * While the convention is sent through `previousHash`, its link becomes `link` (the previous one dies), with
-   * its event, and optionally a new mayor's address: with `change`, the change is appended to the convention's
-   * `addressChanges`, with its event and the job that tells the previous address; false when the convention
-   * changed meanwhile.
+   * While the convention can still be opened (sent, signed, executed, declined) and `change.newestBefore` is
+   * still its newest link, its links become those of `change` (a reminder's added, a `resend` replacing all,
+   * a withdrawn one), with its event, and optionally a new mayor's address: with `newAddress.change`, the
+   * change is appended to the convention's `addressChanges`, with its event and the job that tells the previous
+   * address; false when the convention changed meanwhile.
    */
-  replaceLink(id: string, previousHash: string, link: SigningLink, event: ConventionEvent, newAddress?: NewMayorAddress): Promise<boolean>;
+  changeLinks(id: string, change: LinkChange, event: ConventionEvent, newAddress?: NewMayorAddress): Promise<boolean>;
   /**
    * signed (with its sealed copy) becomes executed, held by the job that seals the executed document
    * (`sealing.jobId`), with its event; `sealing.job` is that job when this transaction writes it (the

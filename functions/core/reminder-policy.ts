@@ -20,10 +20,20 @@
  * - Two reminders of one kind moved to the same working day (a long weekend
  *   with a short policy) are one: the one with the latest nominal date stays,
  *   so the idempotency key (convention, kind, day) names exactly one reminder.
+ *
+ * Issue 15: a reminder of a deadline (15 October for 'avenant-deadline', the
+ * end date for 'end-date') that falls on a weekend or a public holiday moves
+ * to the previous working day, never later, so it always comes before its
+ * deadline; the others (the signature, the window's opening) move to the next
+ * working day. Every reminder has a deadline (the signature's is the end
+ * date, the opening notice's is 15 October) and none goes out on or after it:
+ * such a reminder is not planned, and a day caught up late drops it too. The
+ * policy refuses 0 days before a deadline, the only setting that would plan
+ * one on its deadline.
  */
 import * as z from 'zod';
 import { invalidInput } from './errors.ts';
-import { addDays, avenantWindow, daysBetween, nextSchoolYear, nextWorkingDay, parisDateOf } from './calendar.ts';
+import { addDays, avenantWindow, daysBetween, nextSchoolYear, nextWorkingDay, parisDateOf, previousWorkingDay } from './calendar.ts';
 
 export interface ReminderPolicy {
   unsignedFirstAfterDays: number;
@@ -46,16 +56,22 @@ export const DEFAULT_REMINDER_POLICY: Readonly<ReminderPolicy> = Object.freeze({
 });
 
 const days = (what: string) => z.number().int({ error: `${what} doit être un nombre entier de jours.` });
-const daysBeforeList = (what: string) => z.array(days(what).min(0, { error: `${what} ne peut pas être négatif.` }));
+/** Days before a deadline: at least 1, or the reminder would go out on the deadline itself (or after, the day being a holiday). */
+const daysBeforeList = (what: string, deadline: string) =>
+  z.array(
+    days(what).min(1, {
+      error: `${what} doit partir au moins 1 jour avant ${deadline} : à 0 jour, il partirait le jour même de l'échéance, trop tard pour agir. Indiquez 1 ou plus.`,
+    }),
+  );
 
 /** The reminder policy as a campaign setting: every field optional, the defaults of issue 5 otherwise. */
 export const reminderPolicySchema = z.object({
   unsignedFirstAfterDays: days('Le premier rappel').min(1).default(DEFAULT_REMINDER_POLICY.unsignedFirstAfterDays),
   unsignedEveryDays: days("L'intervalle entre deux rappels").min(1).default(DEFAULT_REMINDER_POLICY.unsignedEveryDays),
   unsignedMax: days('Le nombre de rappels').min(0).default(DEFAULT_REMINDER_POLICY.unsignedMax),
-  avenantNoticesDaysBefore: daysBeforeList('Un rappel avant le 15 octobre').default(() => [...DEFAULT_REMINDER_POLICY.avenantNoticesDaysBefore]),
+  avenantNoticesDaysBefore: daysBeforeList('Un rappel avant le 15 octobre', 'le 15 octobre').default(() => [...DEFAULT_REMINDER_POLICY.avenantNoticesDaysBefore]),
   avenantWindowOpenNotice: z.boolean().default(DEFAULT_REMINDER_POLICY.avenantWindowOpenNotice),
-  endDateNoticesDaysBefore: daysBeforeList("Un rappel avant l'échéance").default(() => [...DEFAULT_REMINDER_POLICY.endDateNoticesDaysBefore]),
+  endDateNoticesDaysBefore: daysBeforeList("Un rappel avant la fin de la convention", 'la date de fin de la convention').default(() => [...DEFAULT_REMINDER_POLICY.endDateNoticesDaysBefore]),
 });
 
 export type ReminderKind = 'unsigned' | 'avenant-window-open' | 'avenant-deadline' | 'end-date';
@@ -67,7 +83,7 @@ export interface PlannedReminder {
   kind: ReminderKind;
   /** The day the policy names, before moving off weekends and holidays. */
   nominalDate: string;
-  /** The working day it goes out. */
+  /** The working day it goes out: the previous one for a deadline's reminder, the next one otherwise. */
   sendDate: string;
   /** 1..unsignedMax for 'unsigned'; days before 15 October for avenant notices (44 for the opening); days before the end date for 'end-date'. */
   sequence: number;
@@ -89,8 +105,20 @@ export interface PlanRemindersInput {
 const GETS_AVENANT_NOTICES: ReadonlySet<ReminderConventionStatus> = new Set(['sent', 'signed', 'executed']);
 const GETS_END_DATE_NOTICES: ReadonlySet<ReminderConventionStatus> = new Set(['sent', 'signed', 'executed', 'declined']);
 
+/** The reminders that announce a deadline: moved earlier off a weekend or a holiday, so that they come before it. */
+const DEADLINE_KINDS: ReadonlySet<ReminderKind> = new Set(['avenant-deadline', 'end-date']);
+
 function planned(kind: ReminderKind, nominalDate: string, sequence: number): PlannedReminder {
-  return { kind, nominalDate, sendDate: nextWorkingDay(nominalDate), sequence };
+  const sendDate = DEADLINE_KINDS.has(kind) ? previousWorkingDay(nominalDate) : nextWorkingDay(nominalDate);
+  return { kind, nominalDate, sendDate, sequence };
+}
+
+/**
+ * The day by which the reminder is of use, and on or after which it is never sent: 15 October for the avenant
+ * notices (the nominal date plus its days before), the end date for the end-date notices and the signature.
+ */
+export function deadlineOf(reminder: PlannedReminder, endDate: string): string {
+  return reminder.kind === 'unsigned' ? endDate : addDays(reminder.nominalDate, reminder.sequence);
 }
 
 function avenantNotices(policy: ReminderPolicy, schoolYear: string, endDate: string): PlannedReminder[] {
@@ -126,7 +154,8 @@ export function planReminders(input: PlanRemindersInput): PlannedReminder[] {
 
   const byKindAndDay = new Map<string, PlannedReminder>();
   for (const reminder of all) {
-    if (reminder.nominalDate < invited) continue;
+    // Before the invitation (moved earlier, it may be), or on or after its deadline: not sent.
+    if (reminder.nominalDate < invited || reminder.sendDate < invited || reminder.sendDate >= deadlineOf(reminder, endDate)) continue;
     const key = `${reminder.kind}#${reminder.sendDate}`;
     const kept = byKindAndDay.get(key);
     if (kept === undefined || reminder.nominalDate > kept.nominalDate) byKindAndDay.set(key, reminder);

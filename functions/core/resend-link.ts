@@ -1,6 +1,7 @@
 /**
  * The rectorat sends a mayor a new signing link, to the same address or to
- * another one. The previous link dies in the same transaction. When the
+ * another one. Every earlier link (the invitation's, the reminders') dies in
+ * the same transaction: `resend` is the one explicit way to revoke them. When the
  * address changes, that transaction also records the change (on the
  * convention and in its history, both addresses in full: the trail is the
  * evidence of where the link went) and writes the job that tells the
@@ -15,7 +16,7 @@ import { newJob, type Job } from './jobs/job.ts';
 import type { JobDeps } from './jobs/run-job.ts';
 import type { Convention, ConventionEvent, MayorAddressChange } from './model.ts';
 import type { Deps, NewMayorAddress } from './ports.ts';
-import { hashToken, linkExpiry, signingUrl } from './signing-link.ts';
+import { hashToken, linkExpiry, replaceAllLinks, signingUrl } from './signing-link.ts';
 
 type ResendDeps = Pick<Deps, 'now' | 'newId' | 'newToken' | 'campaigns' | 'conventions' | 'mailer' | 'publicBaseUrl' | 'contactEmail'>;
 
@@ -71,29 +72,30 @@ export async function resendLink(
   const link = { hash: hashToken(token), expiresAt: linkExpiry(now, campaign.linkValidityDays) };
   const email = input.mayorEmail ?? convention.mayor.email;
   const newAddress = newAddressOf(deps, convention, email, at, input.actor);
-  const replaced = await deps.conventions.replaceLink(
-    convention.id,
-    convention.link.hash,
-    link,
-    {
-      conventionId: convention.id,
-      at,
-      type: 'link_resent',
-      actor: input.actor,
-      detail: newAddress?.change ? `Nouveau lien envoyé à une nouvelle adresse (${email}) ; l'ancien lien ne fonctionne plus.` : "Nouveau lien envoyé ; l'ancien ne fonctionne plus.",
-    },
-    newAddress,
-  );
-  if (!replaced) {
-    const current = await deps.conventions.get(convention.id);
-    throw current ? notResendable(current) : new AppError('CONFLICT', 'La convention a changé entre-temps.');
+  const event: ConventionEvent = {
+    conventionId: convention.id,
+    at,
+    type: 'link_resent',
+    actor: input.actor,
+    detail: newAddress?.change ? `Nouveau lien envoyé à une nouvelle adresse (${email}) ; les liens précédents ne fonctionnent plus.` : 'Nouveau lien envoyé ; les liens précédents ne fonctionnent plus.',
+  };
+  // A reminder may add its link between the read above and this write: read again and revoke that one too.
+  let current = convention;
+  for (let attempt = 1; !(await deps.conventions.changeLinks(current.id, replaceAllLinks(current, link), event, newAddress)); attempt += 1) {
+    const reread = await deps.conventions.get(convention.id);
+    if (reread && (reread.status !== 'sent' || !reread.link)) throw notResendable(reread);
+    if (!reread || reread.mayor.email !== convention.mayor.email || attempt === 3) {
+      throw new AppError('CONFLICT', "La convention a changé pendant l'envoi du nouveau lien : réessayez.");
+    }
+    current = reread;
   }
   const change = newAddress?.change?.record;
   const updated: Convention = {
-    ...convention,
+    ...current,
     link,
-    mayor: { ...convention.mayor, email },
-    ...(change ? { addressChanges: [...(convention.addressChanges ?? []), change] } : {}),
+    links: { [link.hash]: link.expiresAt },
+    mayor: { ...current.mayor, email },
+    ...(change ? { addressChanges: [...(current.addressChanges ?? []), change] } : {}),
   };
   await deps.mailer.send({
     to: [email],

@@ -18,7 +18,7 @@ import type { Campaign, Convention } from './model.ts';
 import type { Deps } from './ports.ts';
 import { firstWakeUp } from './reminder-schedule.ts';
 import { storeOnce } from './stored-document.ts';
-import { hashToken, linkExpiry, signingUrl } from './signing-link.ts';
+import { addLink, hashToken, linkExpiry, signingUrl } from './signing-link.ts';
 
 /** POST …/send: the tracked job, new or already running. */
 export async function startCampaignSend(
@@ -95,7 +95,8 @@ export async function sendInvitation(deps: JobDeps, job: Job): Promise<{ ended: 
     ({ document } = await storeOnce(deps, conventionDocumentKey(convention), pdf, 'application/pdf'));
     const token = deps.newToken();
     const link = { hash: hashToken(token), expiresAt: linkExpiry(deps.now(), campaign.linkValidityDays) };
-    await deps.conventions.attachInvitation(convention.id, job.id, document, link, convention.link?.hash);
+    // Beside a link of an earlier try of this job, whose email may have arrived: both stay live.
+    await deps.conventions.attachInvitation(convention.id, job.id, document, addLink(convention, link, deps.now()));
     const email = invitationEmail({ convention, signingUrl: signingUrl(deps.publicBaseUrl, token), linkExpiresAt: link.expiresAt, contactEmail: deps.contactEmail });
     try {
       sentAt = await sendClaimedEmail(deps, job, claim, { to: [convention.mayor.email], ...email });

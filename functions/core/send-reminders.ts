@@ -22,9 +22,9 @@ import type { JobBudget, JobDeps } from './jobs/run-job.ts';
 import type { Campaign, Convention, ConventionEvent, SigningLink } from './model.ts';
 import type { Deps } from './ports.ts';
 import { storeOnce } from './stored-document.ts';
-import { idempotencyKey, mergeForOneEmail, type PlannedReminder } from './reminder-policy.ts';
+import { deadlineOf, idempotencyKey, mergeForOneEmail, type PlannedReminder } from './reminder-policy.ts';
 import { nextWakeUp, remindersOf } from './reminder-schedule.ts';
-import { hashToken, linkExpiry, signingUrl } from './signing-link.ts';
+import { addLink, hashToken, linkExpiry, signingUrl, withdrawLink, type LinkChange } from './signing-link.ts';
 
 const EXPIRING: ReadonlySet<Convention['status']> = new Set(['sent', 'signed', 'executed', 'declined']);
 
@@ -118,9 +118,10 @@ export async function sendMayorReminders(deps: JobDeps, job: Job): Promise<{ tal
     // fresh link above all); the due day stays, so the next day's plan catches it up at the new address.
     if (convention.mayor.email.toLowerCase() !== email) continue;
     const planned = remindersOf(campaign, convention);
-    // From the stored due date up to today: a day the schedule missed is caught up, in one email.
+    // From the stored due date up to today: a day the schedule missed is caught up, in one email, but never
+    // a reminder whose deadline is today or past (a notice "before 15 October" sent on the 15th).
     const now = planned
-      .filter((reminder) => reminder.sendDate >= entry.dueDate && reminder.sendDate <= today)
+      .filter((reminder) => reminder.sendDate >= entry.dueDate && reminder.sendDate <= today && deadlineOf(reminder, convention.endDate) > today)
       .map((reminder) => ({ ...reminder, dueOn: reminder.sendDate, sendDate: today, conventionId: convention.id }));
     due.push({ convention, campaign, planned, now });
   }
@@ -140,19 +141,21 @@ async function sendOneEmail(deps: JobDeps, job: Job, email: string, items: Due[]
 
   const claim = await claimJobEmail(deps, job);
   if (claim.state === 'claimed') {
-    // Each email carries the one live link of each convention: a fresh one, the previous dies.
-    const rotated: { convention: Convention; previous: SigningLink; link: SigningLink; url: string }[] = [];
+    // Each email carries a link of its own per convention, added beside the live ones: the links of the
+    // invitation and of earlier reminders keep working until they expire or the rectorat resends.
+    const added: { convention: Convention; previous: SigningLink; change: LinkChange; url: string }[] = [];
     for (const item of items) {
       const previous = item.convention.link;
       if (!previous) continue;
       const token = deps.newToken();
       const link = { hash: hashToken(token), expiresAt: linkExpiry(new Date(at), item.campaign.linkValidityDays) };
-      const event: ConventionEvent = { conventionId: item.convention.id, at: deps.now().toISOString(), type: 'link_resent', actor: 'planificateur', detail: 'Nouveau lien joint au rappel' };
-      if (await deps.conventions.replaceLink(item.convention.id, previous.hash, link, event)) {
-        rotated.push({ convention: { ...item.convention, link }, previous, link, url: signingUrl(deps.publicBaseUrl, token) });
+      const change = addLink(item.convention, link, new Date(at));
+      const event: ConventionEvent = { conventionId: item.convention.id, at: deps.now().toISOString(), type: 'link_resent', actor: 'planificateur', detail: 'Lien joint au rappel ; les liens déjà reçus restent valables.' };
+      if (await deps.conventions.changeLinks(item.convention.id, change, event)) {
+        added.push({ convention: { ...item.convention, link, links: change.links }, previous, change, url: signingUrl(deps.publicBaseUrl, token) });
       }
     }
-    const byId = new Map(rotated.map((entry) => [entry.convention.id, entry]));
+    const byId = new Map(added.map((entry) => [entry.convention.id, entry]));
     const parts: ReminderPart[] = message.reminders.map((reminder) => {
       const item = items.find((candidate) => candidate.convention.id === reminder.conventionId)!;
       const entry = byId.get(reminder.conventionId);
@@ -167,11 +170,11 @@ async function sendOneEmail(deps: JobDeps, job: Job, email: string, items: Due[]
     try {
       await sendClaimedEmail(deps, job, claim, { to: [email], ...reminderEmail(parts, { contactEmail: deps.contactEmail, stamp: at }) });
     } catch (error) {
-      // SES may have taken an email whose answer was lost: then the rotated links are the mayor's.
+      // SES may have taken an email whose answer was lost: then the added links are the mayor's.
       if (!certainlyNotSent(error)) throw error;
-      for (const entry of rotated) {
-        // Give the mayor back the link they have: the one of the last email that did arrive.
-        await deps.conventions.replaceLink(entry.convention.id, entry.link.hash, entry.previous, {
+      for (const entry of added) {
+        // The email never left: its link goes, the newest is again the one of the last email that did arrive.
+        await deps.conventions.changeLinks(entry.convention.id, withdrawLink(entry.change, entry.previous), {
           conventionId: entry.convention.id,
           at: deps.now().toISOString(),
           type: 'reminder_failed',

@@ -46,8 +46,8 @@ export async function signConvention(
     signedAt: deps.now().toISOString(),
     ip: input.ip,
     userAgent: input.userAgent,
-    // The signing transaction holds only while this link is the convention's, and the address changes only
-    // with the link: the address read here is the one this link was emailed to.
+    // The signing transaction holds only while this link is live, and the address changes only by a `resend`
+    // that revokes every earlier link: the address read here is the one this link was emailed to.
     linkSentTo: convention.mayor.email,
     ...(convention.addressChanges?.length ? { addressChanges: convention.addressChanges } : {}),
   };

@@ -1,12 +1,24 @@
 /**
  * Signing links: an opaque random token travels in the mayor's email; only its
- * SHA-256 is stored. A token is good while it is the convention's current
- * link and has not expired; anything else is LINK_INVALID, with no hint why.
+ * SHA-256 is stored. A convention has several live links (issue 15): each
+ * email that carries one (the invitation, each reminder) adds its own, with
+ * its own expiry, and none kills another, so the first email's link, kept by
+ * the mayor or forwarded to a secretary, works until it expires. Only the
+ * rectorat's explicit `resend` revokes them all. A token is good while it is
+ * one of its convention's live links and has not expired; anything else is
+ * LINK_INVALID, with no hint why.
+ *
+ * Why several stored hashes rather than a link derived from a keyed HMAC
+ * (the same link sent again): an HMAC link needs a key held in Secrets
+ * Manager and locally, whose leak forges every link and whose rotation kills
+ * every link at once; revoking one convention's links needs stored state
+ * anyway (a generation counter). Stored hashes need no new secret, revoke
+ * exactly, and give each email's link the expiry its email states.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { sha256Hex } from './digest.ts';
 import { AppError } from './errors.ts';
-import type { Avenant, Convention } from './model.ts';
+import type { Avenant, Convention, LiveLinks, SigningLink } from './model.ts';
 import type { Deps } from './ports.ts';
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{22,128}$/;
@@ -30,9 +42,59 @@ function sameHash(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
+/** Every live link of a convention, hash to expiry; one stored before several could live carries only `link`. */
+export function liveLinks(convention: Pick<Convention, 'link' | 'links'>): LiveLinks {
+  if (convention.links) return convention.links;
+  return convention.link ? { [convention.link.hash]: convention.link.expiresAt } : {};
+}
+
+/**
+ * A change of a convention's links, written as one conditional update: it holds only while `newestBefore`
+ * is still the newest link, so two changes never interleave and a link added by a reminder that raced a
+ * `resend` is refused rather than left alive.
+ */
+export interface LinkChange {
+  /** The newest link the change was computed from (absent: the convention had none). */
+  newestBefore?: string;
+  /** The newest link after the change: the one the email about to go carries, and whose expiry it states. */
+  link: SigningLink;
+  /** Every live link after the change. */
+  links: LiveLinks;
+  /** The link whose lookup item is written (hash to convention). */
+  added?: SigningLink;
+  /** Links whose lookup items go: revoked, expired or withdrawn. */
+  removed: string[];
+}
+
+/** A new link beside the live ones (an invitation, a reminder): those expired by `now` are dropped on the way. */
+export function addLink(convention: Pick<Convention, 'link' | 'links'>, link: SigningLink, now: Date): LinkChange {
+  const kept: LiveLinks = {};
+  const removed: string[] = [];
+  for (const [hash, expiresAt] of Object.entries(liveLinks(convention))) {
+    if (now.getTime() >= Date.parse(expiresAt)) removed.push(hash);
+    else kept[hash] = expiresAt;
+  }
+  return { ...newest(convention), link, links: { ...kept, [link.hash]: link.expiresAt }, added: link, removed };
+}
+
+/** The rectorat's `resend`: the new link is the only live one, every earlier one dies. */
+export function replaceAllLinks(convention: Pick<Convention, 'link' | 'links'>, link: SigningLink): LinkChange {
+  return { ...newest(convention), link, links: { [link.hash]: link.expiresAt }, added: link, removed: Object.keys(liveLinks(convention)) };
+}
+
+/** Undoes `added` (its email certainly never left): the newest link is again the one the mayor last received. */
+export function withdrawLink(added: LinkChange, previous: SigningLink): LinkChange {
+  const links = Object.fromEntries(Object.entries(added.links).filter(([hash]) => hash !== added.link.hash));
+  return { newestBefore: added.link.hash, link: previous, links, removed: [added.link.hash] };
+}
+
+const newest = (convention: Pick<Convention, 'link'>) => (convention.link ? { newestBefore: convention.link.hash } : {});
+
 export interface ResolvedLink {
   convention: Convention;
   linkHash: string;
+  /** When the link in hand expires: the page states it. */
+  linkExpiresAt: string;
 }
 
 export async function resolveSigningLink(deps: Pick<Deps, 'now' | 'conventions'>, token: string): Promise<ResolvedLink> {
@@ -41,11 +103,12 @@ export async function resolveSigningLink(deps: Pick<Deps, 'now' | 'conventions'>
   const link = await deps.conventions.findByLinkHash(linkHash);
   if (!link) throw invalidLink();
   const convention = await deps.conventions.get(link.conventionId);
-  if (!convention?.link || !sameHash(convention.link.hash, linkHash)) throw invalidLink();
-  if (deps.now().getTime() >= Date.parse(convention.link.expiresAt)) throw invalidLink();
+  if (!convention) throw invalidLink();
+  const live = Object.entries(liveLinks(convention)).find(([hash]) => sameHash(hash, linkHash));
+  if (!live || deps.now().getTime() >= Date.parse(live[1])) throw invalidLink();
   // Past its end date a convention is expired, and so is every link to it.
   if (convention.status === 'expired') throw invalidLink();
-  return { convention, linkHash };
+  return { convention, linkHash, linkExpiresAt: live[1] };
 }
 
 /** An avenant's link: the same rules as a convention's (current link, not expired, convention not expired). */

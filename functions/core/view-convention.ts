@@ -3,6 +3,9 @@ import type { Deps } from './ports.ts';
 import { resolveSigningLink } from './signing-link.ts';
 import { checkSha256 } from './stored-document.ts';
 
+/** The convention behind a link, with when that very link expires (another live link may expire later). */
+export type ViewedConvention = Convention & { linkExpiresAt: string };
+
 /**
  * The mayor opens the signing link. The first opening is recorded as
  * "viewed"; nothing is signed.
@@ -10,9 +13,9 @@ import { checkSha256 } from './stored-document.ts';
 export async function viewConvention(
   deps: Pick<Deps, 'now' | 'conventions'>,
   input: { token: string; ip: string; userAgent: string },
-): Promise<Convention> {
-  const { convention, linkHash } = await resolveSigningLink(deps, input.token);
-  if (convention.status !== 'sent' || convention.viewedAt) return convention;
+): Promise<ViewedConvention> {
+  const { convention, linkHash, linkExpiresAt } = await resolveSigningLink(deps, input.token);
+  if (convention.status !== 'sent' || convention.viewedAt) return { ...convention, linkExpiresAt };
   const at = deps.now().toISOString();
   const recorded = await deps.conventions.recordView(convention.id, linkHash, {
     conventionId: convention.id,
@@ -23,7 +26,7 @@ export async function viewConvention(
     userAgent: input.userAgent,
     ...(convention.document ? { sha256Before: convention.document.sha256 } : {}),
   });
-  return recorded ? { ...convention, viewedAt: at } : convention;
+  return { ...convention, ...(recorded ? { viewedAt: at } : {}), linkExpiresAt };
 }
 
 /** The PDF behind a link: the executed copy once countersigned, the signed copy once signed, the original before. */

@@ -50,7 +50,7 @@ export const handler = adminRoute(
     const id = parseInput(conventionIdSchema, pathParameter(event, 'id'), 'id');
     const { delegate } = parseInput(countersignBodySchema, body);
     const convention = await countersignConvention(d, { id, ...(delegate ? { delegate } : {}), actor: admin.actor, ...clientOf(event) });
-    const { link: _link, sendingJob: _job, ...shown } = convention;
+    const { link: _link, links: _links, sendingJob: _job, ...shown } = convention;
     return json(200, { ...shown, jobId: convention.executedJob });
   },
   { role: 'signataire' },

@@ -25,9 +25,9 @@ export const handler = pageRoute(async (event) => {
     return html(200, declinedPage({ convention, contactEmail, justDeclined: true }));
   } catch (error) {
     if (!isAppError(error) || error.code !== 'INVALID_INPUT') throw error;
-    const { convention } = await resolveSigningLink(d, token);
+    const { convention, linkExpiresAt } = await resolveSigningLink(d, token);
     const settled = settledError(convention);
     if (settled) throw settled;
-    return html(400, signingPage({ convention, token, contactEmail, issues: error.issues, values, declining: true }));
+    return html(400, signingPage({ convention, token, linkExpiresAt, contactEmail, issues: error.issues, values, declining: true }));
   }
 }, signingErrorPage(contactEmail));

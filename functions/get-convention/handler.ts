@@ -43,6 +43,6 @@ export const handler = adminRoute(async (event) => {
     response.headers = { ...response.headers, 'content-disposition': `attachment; filename="audit-convention-${id}.json"` };
     return response;
   }
-  const { link: _link, sendingJob: _job, ...shown } = found.convention;
+  const { link: _link, links: _links, sendingJob: _job, ...shown } = found.convention;
   return json(200, { ...shown, history: found.history });
 });

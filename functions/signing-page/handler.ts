@@ -34,5 +34,5 @@ export const handler = pageRoute(async (event) => {
   const contactEmail = d.contactEmail;
   if (convention.status === 'signed' || convention.status === 'executed') return html(200, signedPage({ convention, token, contactEmail, justSigned: false }));
   if (convention.status === 'declined') return html(200, declinedPage({ convention, contactEmail, justDeclined: false }));
-  return html(200, signingPage({ convention, token, contactEmail }));
+  return html(200, signingPage({ convention, token, linkExpiresAt: convention.linkExpiresAt, contactEmail }));
 }, signingErrorPage(d.contactEmail));

@@ -42,7 +42,7 @@ function render(part: ReminderPart): Rendered {
         title: `La convention ENT-École ${convention.schoolYear} attend votre signature`,
         paragraphs: [
           `La convention de la commune de ${commune} (${convention.schoolYear}, ${convention.schools.length} école(s), ${formatEuros(convention.amountCents)} TTC) n'est pas encore signée.`,
-          `Ce nouveau lien remplace les précédents ; il est valable jusqu'au ${expires}.`,
+          `Le lien de ce courriel est valable jusqu'au ${expires} ; ceux de vos courriels précédents restent valables jusqu'à la date qu'ils indiquent.`,
         ],
         ...(expiryDate ? { deadline: { date: expiryDate, summary: `Signer la convention ENT-École ${convention.schoolYear} (${commune})` } } : {}),
       };

@@ -9,6 +9,8 @@ import { html, page, raw, type SafeHtml } from './html.ts';
 export interface SigningPageInput {
   convention: Convention;
   token: string;
+  /** When the link in hand expires (a convention has several live links, each with its own expiry). */
+  linkExpiresAt: string;
   contactEmail: string;
   issues?: FieldIssue[];
   values?: Record<string, string>;
@@ -39,13 +41,13 @@ ${error ? html`<p class="fr-error-text" id="${id}-error">${error}</p>` : ''}
 </div>`;
 }
 
-export function signingPage({ convention, token, contactEmail, issues = [], values = {}, declining = false }: SigningPageInput): string {
+export function signingPage({ convention, token, linkExpiresAt, contactEmail, issues = [], values = {}, declining = false }: SigningPageInput): string {
   const signIssues = declining ? [] : issues;
   const declineIssues = declining ? issues : [];
   const signError = (field: string) => signIssues.find((issue) => issue.field === field)?.message;
   const declineError = (field: string) => declineIssues.find((issue) => issue.field === field)?.message;
   const checked = (field: string, value: string) => (values[field] === value ? raw(' checked') : '');
-  const expires = convention.link ? formatParisDateTime(convention.link.expiresAt) : '';
+  const expires = formatParisDateTime(linkExpiresAt);
   // An issue no field shows (the form could not be read) is said in the alert itself.
   const unplaced = (list: FieldIssue[], fields: string[]) => list.filter((issue) => !fields.includes(issue.field)).map((issue) => ` ${issue.message}`).join('');
   const signUnplaced = unplaced(signIssues, ['signerName', 'capacity', 'delegateFunction', 'deliberationNumber', 'deliberationDate', 'consent']);

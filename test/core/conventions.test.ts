@@ -3,7 +3,7 @@ import { addConvention } from '../../functions/core/add-convention.ts';
 import { newConventionSchema, parseInput } from '../../functions/core/inputs.ts';
 import type { Campaign, Convention, ConventionEvent } from '../../functions/core/model.ts';
 import { uaiCheckLetter } from '../../functions/core/identifiers.ts';
-import { hashToken, resolveSigningLink } from '../../functions/core/signing-link.ts';
+import { addLink, hashToken, replaceAllLinks, resolveSigningLink, withdrawLink } from '../../functions/core/signing-link.ts';
 import { campaign2026, lespignan, pezilla } from '../fixtures/seed-communes.ts';
 
 const fixedNow = new Date('2026-11-20T09:00:00Z');
@@ -23,8 +23,8 @@ function memoryConventions() {
       return stored.get(id);
     },
     async findByLinkHash(hash: string) {
-      const found = [...stored.values()].find((convention) => convention.link?.hash === hash);
-      return found ? { conventionId: found.id, expiresAt: found.link!.expiresAt } : undefined;
+      const found = [...stored.values()].find((convention) => convention.link?.hash === hash || convention.links?.[hash]);
+      return found ? { conventionId: found.id, expiresAt: found.links?.[hash] ?? found.link!.expiresAt } : undefined;
     },
   };
 }
@@ -109,6 +109,57 @@ describe('a signing link', () => {
   it('is refused once a newer link replaced it', async () => {
     const replaced = convention({ link: { hash: hashToken('B'.repeat(43)), expiresAt: '2027-01-19T09:00:00.000Z' } });
     await expect(resolveSigningLink(depsAt('2026-12-01T00:00:00Z', replaced), token)).rejects.toMatchObject({ code: 'LINK_INVALID' });
+  });
+
+  describe('beside the links of later emails', () => {
+    const reminderToken = 'R'.repeat(43);
+    const reminderLink = { hash: hashToken(reminderToken), expiresAt: '2027-01-26T09:00:00.000Z' };
+    // A reminder sent a week after the invitation adds its own link.
+    const withReminder = (base: Convention, at = '2026-11-27T08:00:00Z') => {
+      const change = addLink(base, reminderLink, new Date(at));
+      return { change, convention: { ...base, link: change.link, links: change.links } };
+    };
+
+    it('the invitation\'s link still opens the convention after a reminder added its own, and so does the reminder\'s', async () => {
+      const { convention: reminded, change } = withReminder(convention({}));
+      expect(change.removed).toEqual([]);
+      expect(change.newestBefore).toBe(hashToken(token));
+      expect((await resolveSigningLink(depsAt('2026-12-01T00:00:00Z', reminded), token)).linkExpiresAt).toBe('2027-01-19T09:00:00.000Z');
+      expect((await resolveSigningLink(depsAt('2026-12-01T00:00:00Z', reminded), reminderToken)).linkExpiresAt).toBe('2027-01-26T09:00:00.000Z');
+    });
+
+    it('each expires on its own date: the invitation\'s first, the reminder\'s still open', async () => {
+      const { convention: reminded } = withReminder(convention({}));
+      await expect(resolveSigningLink(depsAt('2027-01-20T00:00:00Z', reminded), token)).rejects.toMatchObject({ code: 'LINK_INVALID' });
+      expect((await resolveSigningLink(depsAt('2027-01-20T00:00:00Z', reminded), reminderToken)).convention.id).toBe('c-1');
+    });
+
+    it('an expired link is dropped when the next one is added', () => {
+      const { change } = withReminder(convention({}), '2027-01-19T09:00:00Z');
+      expect(change.removed).toEqual([hashToken(token)]);
+      expect(Object.keys(change.links)).toEqual([reminderLink.hash]);
+    });
+
+    it('after a resend, neither the invitation\'s nor the reminder\'s link opens anything; the new one does', async () => {
+      const { convention: reminded } = withReminder(convention({}));
+      const fresh = { hash: hashToken('N'.repeat(43)), expiresAt: '2027-02-01T09:00:00.000Z' };
+      const change = replaceAllLinks(reminded, fresh);
+      expect(change.removed.sort()).toEqual([hashToken(token), reminderLink.hash].sort());
+      const resent = { ...reminded, link: change.link, links: change.links };
+      for (const old of [token, reminderToken]) {
+        await expect(resolveSigningLink(depsAt('2026-12-01T00:00:00Z', resent), old)).rejects.toMatchObject({ code: 'LINK_INVALID' });
+      }
+      expect((await resolveSigningLink(depsAt('2026-12-01T00:00:00Z', resent), 'N'.repeat(43))).convention.id).toBe('c-1');
+    });
+
+    it('a reminder whose email never left withdraws its link and gives back the newest one', async () => {
+      const { convention: reminded, change } = withReminder(convention({}));
+      const undone = withdrawLink(change, convention({}).link!);
+      expect(undone).toEqual({ newestBefore: reminderLink.hash, link: convention({}).link, links: { [hashToken(token)]: '2027-01-19T09:00:00.000Z' }, removed: [reminderLink.hash] });
+      const back = { ...reminded, link: undone.link, links: undone.links };
+      await expect(resolveSigningLink(depsAt('2026-12-01T00:00:00Z', back), reminderToken)).rejects.toMatchObject({ code: 'LINK_INVALID' });
+      expect((await resolveSigningLink(depsAt('2026-12-01T00:00:00Z', back), token)).convention.id).toBe('c-1');
+    });
   });
 
   it('is refused when it is not a token at all, without reading the table', async () => {

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { addDays, daysBetween, isWorkingDay } from '../../functions/core/calendar.ts';
+import { newCampaignSchema, parseInput } from '../../functions/core/inputs.ts';
+import { campaign2026 } from '../fixtures/seed-communes.ts';
 import {
   DEFAULT_REMINDER_POLICY,
   dueOn,
@@ -131,12 +134,12 @@ describe('avenant notices', () => {
 });
 
 describe('end-date notices', () => {
-  it('come 60, 30 and 7 days before 5 September 2027, the Sunday one on Monday 30 August', () => {
+  it('come 60, 30 and 7 days before 5 September 2027, the Sunday one earlier, on Friday 27 August', () => {
     const planned = planReminders(convention2026({ status: 'signed', sentAt: '2026-11-20T09:00:00Z' }));
     expect(ofKind(planned, 'end-date')).toEqual([
       { kind: 'end-date', nominalDate: '2027-07-07', sendDate: '2027-07-07', sequence: 60 },
       { kind: 'end-date', nominalDate: '2027-08-06', sendDate: '2027-08-06', sequence: 30 },
-      { kind: 'end-date', nominalDate: '2027-08-29', sendDate: '2027-08-30', sequence: 7 },
+      { kind: 'end-date', nominalDate: '2027-08-29', sendDate: '2027-08-27', sequence: 7 },
     ]);
   });
 
@@ -149,6 +152,84 @@ describe('end-date notices', () => {
     expect(planReminders(convention2026({ status: 'cancelled', sentAt: '2026-11-20T09:00:00Z' }))).toEqual([]);
     expect(planReminders(convention2026({ status: 'expired', sentAt: '2026-11-20T09:00:00Z' }))).toEqual([]);
     expect(planReminders(convention2026({ status: 'draft' }))).toEqual([]);
+  });
+});
+
+describe('deadline reminders move earlier, never past their deadline (issue 15)', () => {
+  const avenantNotices = (year: number, daysBefore: number[]) =>
+    ofKind(
+      planReminders({
+        policy: { ...DEFAULT_REMINDER_POLICY, avenantNoticesDaysBefore: daysBefore },
+        schoolYear: `${year}-${year + 1}`,
+        status: 'signed',
+        sentAt: `${year}-06-15T08:00:00Z`,
+        endDate: `${year + 1}-09-05`,
+      }),
+      'avenant-deadline',
+    );
+  const endDateNotices = (endDate: string, daysBefore: number[]) => {
+    const year = Number(endDate.slice(0, 4)) - 1;
+    return ofKind(
+      planReminders({
+        policy: { ...DEFAULT_REMINDER_POLICY, endDateNoticesDaysBefore: daysBefore },
+        schoolYear: `${year}-${year + 1}`,
+        status: 'signed',
+        sentAt: `${year}-01-02T08:00:00Z`,
+        endDate,
+      }),
+      'end-date',
+    );
+  };
+
+  it.each([2029, 2035])('with the defaults, "2 days before 15 October %i" (a Saturday) goes out on Friday 12 October, not on the 15th', (year) => {
+    expect(sendDates(avenantNotices(year, DEFAULT_REMINDER_POLICY.avenantNoticesDaysBefore))).toEqual([`${year}-10-01`, `${year}-10-08`, `${year}-10-12`]);
+  });
+
+  it('"1 day before 15 October 2028" (a Saturday) goes out on Friday 13 October, not on Monday 16', () => {
+    expect(avenantNotices(2028, [1])).toEqual([{ kind: 'avenant-deadline', nominalDate: '2028-10-14', sendDate: '2028-10-13', sequence: 1 }]);
+  });
+
+  it('"1 day before the end date" of Sunday 5 September 2027 goes out on Friday 3 September, not on Monday 6', () => {
+    expect(endDateNotices('2027-09-05', [1])).toEqual([{ kind: 'end-date', nominalDate: '2027-09-04', sendDate: '2027-09-03', sequence: 1 }]);
+  });
+
+  it('over every year 2026-2035 and every setting of 1 to 14 days, each avenant notice goes out on the last working day on or before its day, before 15 October', () => {
+    for (let year = 2026; year <= 2035; year += 1) {
+      for (let before = 1; before <= 14; before += 1) {
+        const [notice] = avenantNotices(year, [before]);
+        const nominal = addDays(`${year}-10-15`, -before);
+        expect(notice, `${year}, ${before} day(s) before`).toBeDefined();
+        expect(notice!.nominalDate).toBe(nominal);
+        expect(isWorkingDay(notice!.sendDate)).toBe(true);
+        expect(notice!.sendDate < `${year}-10-15`, `${year}, ${before} day(s) before: ${notice!.sendDate}`).toBe(true);
+        // The latest working day on or before the nominal one: no working day between them.
+        for (let day = addDays(notice!.sendDate, 1); day <= nominal; day = addDays(day, 1)) expect(isWorkingDay(day), day).toBe(false);
+      }
+    }
+  });
+
+  it('over every end date of 2026-2035 and the notices 1, 2, 7, 30 and 60 days before, each goes out on a working day strictly before the end date', () => {
+    for (let endDate = '2026-01-01'; endDate <= '2035-12-31'; endDate = addDays(endDate, 1)) {
+      for (const notice of endDateNotices(endDate, [60, 30, 7, 2, 1])) {
+        expect(isWorkingDay(notice.sendDate), `${endDate}: ${notice.sendDate}`).toBe(true);
+        expect(notice.sendDate < endDate, `${endDate}: ${notice.sendDate}`).toBe(true);
+        expect(notice.sendDate <= notice.nominalDate).toBe(true);
+        expect(daysBetween(notice.nominalDate, endDate)).toBe(notice.sequence);
+      }
+    }
+  });
+
+  it('an unsigned reminder that the weekend would push onto the end date is not sent', () => {
+    // Invited Saturday 21 August 2027; the convention ends Monday 30 August: the first reminder (Saturday 28) would go out on the 30th.
+    const planned = planReminders(convention2026({ sentAt: '2027-08-21T08:00:00Z', endDate: '2027-08-30' }));
+    expect(ofKind(planned, 'unsigned')).toEqual([]);
+  });
+
+  it('a notice moved earlier than the invitation is not sent', () => {
+    // Invited Saturday 13 October 2029: "2 days before" (that very Saturday) would move to Friday 12, before the invitation.
+    const policy = { ...DEFAULT_REMINDER_POLICY, avenantNoticesDaysBefore: [2] };
+    const planned = planReminders({ policy, schoolYear: '2029-2030', status: 'sent', sentAt: '2029-10-13T07:00:00Z', endDate: '2030-09-05' });
+    expect(ofKind(planned, 'avenant-deadline')).toEqual([]);
   });
 });
 
@@ -249,6 +330,15 @@ describe('today from the scheduled event', () => {
 describe('the reminder policy of a campaign', () => {
   it('defaults to 7, 7, 6, 14/7/2 days before 15 October, the opening notice and 60/30/7 days before the end', () => {
     expect(reminderPolicySchema.parse({})).toEqual(DEFAULT_REMINDER_POLICY);
+  });
+
+  it.each([
+    ['avenantNoticesDaysBefore', [14, 0], 'reminderPolicy.avenantNoticesDaysBefore.1', /au moins 1 jour avant le 15 octobre/],
+    ['endDateNoticesDaysBefore', [0], 'reminderPolicy.endDateNoticesDaysBefore.0', /au moins 1 jour avant la date de fin de la convention/],
+  ])('refuses %s with 0 days, which would send it on its deadline, naming the field in French', (field, value, path, message) => {
+    expect(() => parseInput(newCampaignSchema, { ...campaign2026, reminderPolicy: { [field]: value } })).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', issues: [{ field: path, message: expect.stringMatching(message) }] }),
+    );
   });
 
   it('keeps what the campaign sets and refuses a negative count', () => {

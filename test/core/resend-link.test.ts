@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Campaign, Convention, ConventionEvent, SigningLink } from '../../functions/core/model.ts';
+import type { Campaign, Convention, ConventionEvent } from '../../functions/core/model.ts';
 import type { NewMayorAddress, OutgoingEmail } from '../../functions/core/ports.ts';
 import { resendLink } from '../../functions/core/resend-link.ts';
-import { hashToken } from '../../functions/core/signing-link.ts';
+import { hashToken, type LinkChange } from '../../functions/core/signing-link.ts';
 import { campaign2026, lespignan, lespignanConvention } from '../fixtures/seed-communes.ts';
 
 const now = new Date('2026-12-08T14:30:00Z');
@@ -10,12 +10,14 @@ const campaign: Campaign = { ...campaign2026, linkValidityDays: 60, createdAt: '
 const sent: Convention = lespignanConvention({
   schoolYear: campaign.schoolYear,
   status: 'sent',
-  link: { hash: hashToken('A'.repeat(43)), expiresAt: '2027-01-19T09:00:00.000Z' },
+  // The invitation's link, then a reminder's beside it.
+  link: { hash: hashToken('R'.repeat(43)), expiresAt: '2027-01-26T09:00:00.000Z' },
+  links: { [hashToken('A'.repeat(43))]: '2027-01-19T09:00:00.000Z', [hashToken('R'.repeat(43))]: '2027-01-26T09:00:00.000Z' },
 });
 
 /** Resends with plain ports: what went to the store, and what was emailed in the request. */
 async function resend(mayorEmail?: string) {
-  const replaced: { link: SigningLink; event: ConventionEvent; newAddress?: NewMayorAddress }[] = [];
+  const replaced: { change: LinkChange; event: ConventionEvent; newAddress?: NewMayorAddress }[] = [];
   const emails: OutgoingEmail[] = [];
   const deps = {
     now: () => now,
@@ -24,8 +26,8 @@ async function resend(mayorEmail?: string) {
     campaigns: { get: async () => campaign } as never,
     conventions: {
       get: async () => sent,
-      replaceLink: async (_id: string, _previous: string, link: SigningLink, event: ConventionEvent, newAddress?: NewMayorAddress) => {
-        replaced.push({ link, event, ...(newAddress ? { newAddress } : {}) });
+      changeLinks: async (_id: string, change: LinkChange, event: ConventionEvent, newAddress?: NewMayorAddress) => {
+        replaced.push({ change, event, ...(newAddress ? { newAddress } : {}) });
         return true;
       },
     } as never,
@@ -38,6 +40,15 @@ async function resend(mayorEmail?: string) {
 }
 
 describe('a new link', () => {
+  it('revokes every earlier link, the invitation\'s and the reminders\', and is then the only live one', async () => {
+    const { replaced, convention } = await resend();
+    const fresh = hashToken('B'.repeat(43));
+    expect(replaced.change.newestBefore).toBe(hashToken('R'.repeat(43)));
+    expect(replaced.change.removed.sort()).toEqual([hashToken('A'.repeat(43)), hashToken('R'.repeat(43))].sort());
+    expect(replaced.change.links).toEqual({ [fresh]: '2027-02-06T14:30:00.000Z' });
+    expect(convention.links).toEqual(replaced.change.links);
+  });
+
   it('to the same address changes no address and tells nobody else', async () => {
     const { replaced, emails } = await resend();
     expect(replaced.newAddress).toBeUndefined();

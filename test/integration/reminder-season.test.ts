@@ -11,21 +11,20 @@ import { composeDeps } from '../../functions/adapters/composition.ts';
 import { loadConfig } from '../../functions/adapters/config.ts';
 import { sealer } from '../../functions/adapters/sealing.ts';
 import { addConvention } from '../../functions/core/add-convention.ts';
-import { addDays, dayOfWeek, parisMidnightUtc } from '../../functions/core/calendar.ts';
+import { addDays, dayOfWeek } from '../../functions/core/calendar.ts';
 import { createCampaign } from '../../functions/core/create-campaign.ts';
 import { declineConvention } from '../../functions/core/decline-convention.ts';
 import { siretCheckDigit, uaiCheckLetter } from '../../functions/core/identifiers.ts';
 import { newCampaignSchema, newConventionSchema, parseInput } from '../../functions/core/inputs.ts';
 import type { Deps } from '../../functions/core/ports.ts';
-import { startCampaignSend } from '../../functions/core/send-campaign.ts';
 import { newJob } from '../../functions/core/jobs/job.ts';
 import { signConvention } from '../../functions/core/sign-convention.ts';
-import { functionSpecs } from '../../infra/functions.ts';
 import { fireSchedule } from '../../infra/local/scheduler.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { campaign2026, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
 import { drainJobs } from '../support/run-jobs-inline.ts';
-import { mayorEmail, startTestStack, type SentEmail, type TestStack } from '../support/stack.ts';
+import { isReminder, nineInParis, runReminderDay, sendCampaignOnClock, sweepSpec } from '../support/reminder-days.ts';
+import { mayorEmail, startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
 let clock = new Date('2026-06-15T08:00:00Z');
@@ -42,9 +41,6 @@ const castelnaudary = {
   schools: [{ uai: uai('0110001'), type: 'elementaire', name: 'JEAN JAURES' }],
 };
 
-const isReminder = (mail: SentEmail) => /^(Rappel|Avenant|Votre convention ENT-École se termine)/.test(mail.subject);
-const sweepSpec = functionSpecs.find((spec) => spec.name === 'send-reminders')!;
-const nineInParis = (day: string) => new Date(Date.parse(parisMidnightUtc(day)) + 9 * 3600 * 1000);
 
 /** Reminder emails received per mayor per sweep day. */
 const received: Record<string, Record<string, string[]>> = { a: {}, b: {}, c: {}, d: {} };
@@ -62,8 +58,7 @@ async function collect(day: string) {
 
 /** One working day: the schedule starts the day's job (once per day), its jobs run; what the job counted. */
 async function sweep(day: string, withDeps: Deps = deps) {
-  const { jobId } = (await fireSchedule(PROJECT_ROOT, sweepSpec, nineInParis(day))) as { jobId: string; started: boolean };
-  await drainJobs(withDeps, jobId);
+  const jobId = await runReminderDay(withDeps, day);
   await collect(day);
   return dayReport(jobId);
 }
@@ -82,13 +77,7 @@ async function linkOf(address: string): Promise<string> {
 const client = { ip: '192.0.2.1', userAgent: 'Mozilla/5.0 test' };
 
 /** The campaign's send, run here on the fixed clock (the stack has no worker): the job's tally. */
-async function sendCampaign(): Promise<Record<string, number>> {
-  const { jobId } = await startCampaignSend(deps, { schoolYear: '2026-2027', actor: 'test' });
-  await drainJobs(deps, jobId);
-  const progress = await deps.jobs.progress(jobId);
-  expect(await deps.jobs.failures(jobId)).toEqual([]);
-  return progress!.tally;
-}
+const sendCampaign = () => sendCampaignOnClock(deps, '2026-2027');
 const days = (list: Record<string, string[]>) => Object.keys(list).sort();
 
 beforeAll(async () => {
@@ -149,20 +138,21 @@ describe('a season of reminders, day by day', () => {
       }
     }
 
-    // Lespignan signed on 30 June: two unsigned reminders, then the avenant window and the end date.
-    expect(days(received.a!)).toEqual(['2026-06-22', '2026-06-29', '2026-09-01', '2026-10-01', '2026-10-08', '2026-10-13', '2027-07-07', '2027-08-06', '2027-08-30']);
+    // Lespignan signed on 30 June: two unsigned reminders, then the avenant window and the end date (the notice
+    // of Sunday 29 August goes out before it, on Friday 27: issue 15).
+    expect(days(received.a!)).toEqual(['2026-06-22', '2026-06-29', '2026-09-01', '2026-10-01', '2026-10-08', '2026-10-13', '2027-07-07', '2027-08-06', '2027-08-27']);
     // Le Boulou never signed: six unsigned reminders at most, 6 July sent by the retry the same day.
     expect(days(received.b!)).toEqual([
       '2026-06-22', '2026-06-29', '2026-07-06', '2026-07-13', '2026-07-20', '2026-07-27',
       '2026-09-01', '2026-10-01', '2026-10-08', '2026-10-13',
-      '2027-07-07', '2027-08-06', '2027-08-30',
+      '2027-07-07', '2027-08-06', '2027-08-27',
     ]);
     // Pézilla declined: no signature or avenant reminder, but told how the next convention will come.
-    expect(days(received.c!)).toEqual(['2027-07-07', '2027-08-06', '2027-08-30']);
+    expect(days(received.c!)).toEqual(['2027-07-07', '2027-08-06', '2027-08-27']);
     // Castelnaudary, sent on 24 September: unsigned reminders merged with the avenant notices of 1 and 8 October.
     expect(days(received.d!)).toEqual([
       '2026-10-01', '2026-10-08', '2026-10-13', '2026-10-15', '2026-10-22', '2026-10-29', '2026-11-05',
-      '2027-07-07', '2027-08-06', '2027-08-30',
+      '2027-07-07', '2027-08-06', '2027-08-27',
     ]);
     // Never two emails to one mayor on one day.
     for (const perDay of Object.values(received)) for (const subjects of Object.values(perDay)) expect(subjects).toHaveLength(1);

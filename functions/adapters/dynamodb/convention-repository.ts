@@ -8,6 +8,7 @@ import {
 import { AppError } from '../../core/errors.ts';
 import type { Convention, ConventionEvent } from '../../core/model.ts';
 import type { ConventionRepository } from '../../core/ports.ts';
+import { liveLinks, type LinkChange } from '../../core/signing-link.ts';
 import type { SchoolGuard } from '../../core/school-guards.ts';
 import { eventPut as eventPutOf, eventPuts, extendChain, headAttributes, withHead } from './event-items.ts';
 import type { ChainHead } from '../../core/audit-chain.ts';
@@ -31,6 +32,32 @@ type Item = Record<string, unknown>;
 function stripKeys<T>(item: Item): T {
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, entity: _entity, ...rest } = item;
   return rest as T;
+}
+
+/**
+ * The convention's links become those of `change`: the newest (`link`), every live one (`links`), the added
+ * link's lookup item written, the removed ones' deleted. Their lookup items only map a hash to its
+ * convention: a link is live because the convention's `links` holds it.
+ */
+function linkItems(tableName: string, id: string, change: LinkChange) {
+  return [
+    ...(change.added
+      ? [{ Put: { TableName: tableName, Item: { ...linkKey(change.added.hash), entity: 'link', conventionId: id, expiresAt: change.added.expiresAt }, ConditionExpression: 'attribute_not_exists(pk)' } }]
+      : []),
+    ...change.removed.map((hash) => ({ Delete: { TableName: tableName, Key: linkKey(hash) } })),
+  ];
+}
+
+/**
+ * "This link is one of the convention's live links": the condition of every write made through a link. A
+ * convention stored before several links could live has only `link`, which is then its one live link.
+ */
+function liveLinkCondition(linkHash: string) {
+  return {
+    condition: '(attribute_exists(#links.#linkHash) OR (attribute_not_exists(#links) AND #link.#hash = :linkHash))',
+    names: { '#links': 'links', '#linkHash': linkHash, '#link': 'link', '#hash': 'hash' },
+    values: { ':linkHash': linkHash },
+  };
 }
 
 export function createConventionRepository(
@@ -185,13 +212,14 @@ export function createConventionRepository(
           Update: {
             TableName: tableName,
             Key: conventionKey(convention.id),
-            UpdateExpression: 'SET #status = :cancelled, cancelledAt = :at REMOVE #link',
+            UpdateExpression: 'SET #status = :cancelled, cancelledAt = :at REMOVE #link, #links',
             ConditionExpression: '#status IN (:draft, :sent, :declined)',
-            ExpressionAttributeNames: { '#status': 'status', '#link': 'link' },
+            ExpressionAttributeNames: { '#status': 'status', '#link': 'link', '#links': 'links' },
             ExpressionAttributeValues: { ':cancelled': 'cancelled', ':at': event.at, ':draft': 'draft', ':sent': 'sent', ':declined': 'declined' },
           },
         }, previous, head),
-        ...(convention.link ? [{ Delete: { TableName: tableName, Key: linkKey(convention.link.hash) } }] : []),
+        // Every link dies with the convention (`links` removed above); their lookup items go too.
+        ...Object.keys(liveLinks(convention)).map((hash) => ({ Delete: { TableName: tableName, Key: linkKey(hash) } })),
         // The commune is free again: a new convention can be added for it.
         { Delete: { TableName: tableName, Key: communeGuardKey(convention.schoolYear, convention.commune.siret) } },
         { Delete: { TableName: tableName, Key: reminderDueKey(convention.id) } },
@@ -228,28 +256,19 @@ export function createConventionRepository(
       }
     },
 
-    async attachInvitation(id, jobId, document, link, previousLinkHash) {
+    async attachInvitation(id, jobId, document, change) {
       const done = await transact([
         {
           Update: {
             TableName: tableName,
             Key: conventionKey(id),
-            UpdateExpression: 'SET #document = :document, #link = :link',
+            UpdateExpression: 'SET #document = :document, #link = :link, #links = :links',
             ConditionExpression: '#status = :sending AND sendingJob = :job',
-            ExpressionAttributeNames: { '#status': 'status', '#document': 'document', '#link': 'link' },
-            ExpressionAttributeValues: { ':sending': 'sending', ':job': jobId, ':document': document, ':link': link },
+            ExpressionAttributeNames: { '#status': 'status', '#document': 'document', '#link': 'link', '#links': 'links' },
+            ExpressionAttributeValues: { ':sending': 'sending', ':job': jobId, ':document': document, ':link': change.link, ':links': change.links },
           },
         },
-        {
-          Put: {
-            TableName: tableName,
-            Item: { ...linkKey(link.hash), entity: 'link', conventionId: id, expiresAt: link.expiresAt },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        ...(previousLinkHash && previousLinkHash !== link.hash
-          ? [{ Delete: { TableName: tableName, Key: linkKey(previousLinkHash) } }]
-          : []),
+        ...linkItems(tableName, id, change),
       ]);
       if (!done) throw new AppError('CONFLICT', "La convention n'est plus en cours d'envoi.");
     },
@@ -278,6 +297,9 @@ export function createConventionRepository(
     },
 
     async releaseSending(id, jobId, event) {
+      // While this job holds the convention nothing else changes its links: the ones read here are all of them.
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: conventionKey(id), ConsistentRead: true }));
+      const dying = Item ? Object.keys(liveLinks(stripKeys<Convention>(Item))) : [];
       await chained(id, (previous) => {
       const { items, head } = eventPut(event, previous);
       return transact([
@@ -285,18 +307,20 @@ export function createConventionRepository(
           Update: {
             TableName: tableName,
             Key: conventionKey(id),
-            UpdateExpression: 'SET #status = :draft REMOVE sendingJob',
+            UpdateExpression: 'SET #status = :draft REMOVE sendingJob, #link, #links',
             ConditionExpression: '#status = :sending AND sendingJob = :job',
-            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeNames: { '#status': 'status', '#link': 'link', '#links': 'links' },
             ExpressionAttributeValues: { ':draft': 'draft', ':sending': 'sending', ':job': jobId },
           },
         }, previous, head),
+        ...dying.map((hash) => ({ Delete: { TableName: tableName, Key: linkKey(hash) } })),
         ...items,
       ]);
       });
     },
 
     async recordView(id, linkHash, event) {
+      const live = liveLinkCondition(linkHash);
       return chained(id, (previous) => {
       const { items, head } = eventPut(event, previous);
       return transact([
@@ -305,9 +329,9 @@ export function createConventionRepository(
             TableName: tableName,
             Key: conventionKey(id),
             UpdateExpression: 'SET viewedAt = :at',
-            ConditionExpression: 'attribute_not_exists(viewedAt) AND #link.#hash = :hash',
-            ExpressionAttributeNames: { '#link': 'link', '#hash': 'hash' },
-            ExpressionAttributeValues: { ':at': event.at, ':hash': linkHash },
+            ConditionExpression: `attribute_not_exists(viewedAt) AND ${live.condition}`,
+            ExpressionAttributeNames: live.names,
+            ExpressionAttributeValues: { ':at': event.at, ...live.values },
           },
         }, previous, head),
         ...items,
@@ -316,6 +340,7 @@ export function createConventionRepository(
     },
 
     async recordSignature(id, linkHash, signature, event, job) {
+      const live = liveLinkCondition(linkHash);
       return chained(id, (previous) => {
       const { items, head } = eventPut(event, previous);
       return transact([
@@ -324,15 +349,15 @@ export function createConventionRepository(
             TableName: tableName,
             Key: conventionKey(id),
             UpdateExpression: 'SET #status = :signed, signedAt = :at, signature = :signature',
-            ConditionExpression: '#status = :sent AND #link.#hash = :hash',
-            ExpressionAttributeNames: { '#status': 'status', '#link': 'link', '#hash': 'hash' },
+            ConditionExpression: `#status = :sent AND ${live.condition}`,
+            ExpressionAttributeNames: { '#status': 'status', ...live.names },
             ExpressionAttributeValues: {
+              ...live.values,
               ':signed': 'signed',
               ':sent': 'sent',
               ':at': signature.signedAt,
               // The head with the signature in it: the certificate page prints it.
               ':signature': { ...signature, auditHead: head },
-              ':hash': linkHash,
             },
           },
         }, previous, head),
@@ -354,43 +379,38 @@ export function createConventionRepository(
       });
     },
 
-    async replaceLink(id, previousHash, link, event, newAddress) {
+    async changeLinks(id, change, event, newAddress) {
       const mayorEmail = newAddress?.email;
-      const change = newAddress?.change;
+      const addressChange = newAddress?.change;
       return chained(id, (previous) => {
       // The change is in the trail, and the previous address is told, with the change or not at all.
-      const { items, head } = eventPuts(tableName, change ? [event, change.event] : [event], previous);
+      const { items, head } = eventPuts(tableName, addressChange ? [event, addressChange.event] : [event], previous);
       return transact([
         withHead({
           Update: {
             TableName: tableName,
             Key: conventionKey(id),
-            UpdateExpression: `SET #link = :link${mayorEmail ? ', mayor.email = :email' : ''}${change ? ', addressChanges = list_append(if_not_exists(addressChanges, :none), :change)' : ''}`,
-            // Any convention a mayor can still open: reminders carry a fresh link to signed ones too.
-            ConditionExpression: '#status IN (:sent, :signed, :executed, :declined) AND #link.#hash = :previous',
-            ExpressionAttributeNames: { '#status': 'status', '#link': 'link', '#hash': 'hash' },
+            UpdateExpression: `SET #link = :link, #links = :links${mayorEmail ? ', mayor.email = :email' : ''}${addressChange ? ', addressChanges = list_append(if_not_exists(addressChanges, :none), :change)' : ''}`,
+            // Any convention a mayor can still open (reminders carry a link to signed ones too), and still the
+            // newest link the change was computed from: a reminder's link never survives a `resend` it raced.
+            ConditionExpression: `#status IN (:sent, :signed, :executed, :declined) AND ${change.newestBefore ? '#link.#hash = :newestBefore' : 'attribute_not_exists(#link)'}`,
+            ExpressionAttributeNames: { '#status': 'status', '#link': 'link', '#links': 'links', ...(change.newestBefore ? { '#hash': 'hash' } : {}) },
             ExpressionAttributeValues: {
               ':sent': 'sent',
               ':signed': 'signed',
               ':executed': 'executed',
               ':declined': 'declined',
-              ':link': link,
-              ':previous': previousHash,
+              ':link': change.link,
+              ':links': change.links,
+              ...(change.newestBefore ? { ':newestBefore': change.newestBefore } : {}),
               ...(mayorEmail ? { ':email': mayorEmail } : {}),
-              ...(change ? { ':none': [], ':change': [change.record] } : {}),
+              ...(addressChange ? { ':none': [], ':change': [addressChange.record] } : {}),
             },
           },
         }, previous, head),
-        {
-          Put: {
-            TableName: tableName,
-            Item: { ...linkKey(link.hash), entity: 'link', conventionId: id, expiresAt: link.expiresAt },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        { Delete: { TableName: tableName, Key: linkKey(previousHash) } },
+        ...linkItems(tableName, id, change),
         ...items,
-        ...(change ? [jobPut(tableName, change.notice)] : []),
+        ...(addressChange ? [jobPut(tableName, addressChange.notice)] : []),
       ]);
       });
     },
@@ -424,6 +444,7 @@ export function createConventionRepository(
     },
 
     async recordDecline(id, linkHash, decline, event, job) {
+      const live = liveLinkCondition(linkHash);
       return chained(id, (previous) => {
       const { items, head } = eventPut(event, previous);
       return transact([
@@ -432,9 +453,9 @@ export function createConventionRepository(
             TableName: tableName,
             Key: conventionKey(id),
             UpdateExpression: 'SET #status = :declined, #decline = :decline',
-            ConditionExpression: '#status = :sent AND #link.#hash = :hash',
-            ExpressionAttributeNames: { '#status': 'status', '#decline': 'decline', '#link': 'link', '#hash': 'hash' },
-            ExpressionAttributeValues: { ':declined': 'declined', ':sent': 'sent', ':decline': decline, ':hash': linkHash },
+            ConditionExpression: `#status = :sent AND ${live.condition}`,
+            ExpressionAttributeNames: { '#status': 'status', '#decline': 'decline', ...live.names },
+            ExpressionAttributeValues: { ':declined': 'declined', ':sent': 'sent', ':decline': decline, ...live.values },
           },
         }, previous, head),
         ...items,

@@ -7,7 +7,7 @@
  *   school guard    CAMPAIGN#<year>          SCHOOL#<uai>        one commune per school (conventionId, claimedAt: see core/school-guards.ts)
  *   convention      CONVENTION#<id>          CONVENTION          gsi1: CAMPAIGN#<year>#CONVENTIONS / COMMUNE#<siret>
  *   audit event     CONVENTION#<id>          EVENT#<iso>#<type>#<eventId>   append-only: written only by event-items.ts, conditionally
- *   signing link    LINK#<sha256>            LINK
+ *   signing link    LINK#<sha256>            LINK                one per live link, naming its convention (the convention's `links` says which are live)
  *   reminder due    CONVENTION#<id>          REMINDER            gsi1: REMINDERS_DUE / <dueDate>#<id>  (sparse: only conventions with a reminder ahead)
  *   reminder sent   CONVENTION#<id>          SENT#<kind>#<date>  the idempotency key of one reminder
  *   avenant         CONVENTION#<id>          AVENANT#<avenantId>
