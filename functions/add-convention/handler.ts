@@ -2,6 +2,7 @@ import { deps } from '../adapters/composition.ts';
 import { addConvention } from '../core/add-convention.ts';
 import { newConventionSchema, parseInput, schoolYearSchema } from '../core/inputs.ts';
 import { jsonBody, pathParameter } from '../http/request.ts';
+import type { Answer, conventionAddedSchema } from '../http/admin-responses.ts';
 import { adminRoute, json } from '../http/middleware.ts';
 
 const d = deps();
@@ -15,5 +16,5 @@ export const handler = adminRoute(async (event, admin) => {
     actor: admin.actor,
   });
   const { id, status, amountCents, feeCents, schools } = convention;
-  return json(201, { id, status, amountCents, feeCents, schoolCount: schools.length, convention });
+  return json(201, { id, status, amountCents, feeCents, schoolCount: schools.length, convention } satisfies Answer<typeof conventionAddedSchema>);
 });

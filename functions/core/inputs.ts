@@ -77,7 +77,8 @@ export const plainDate = (what: string) =>
     .refine((value) => {
       const date = new Date(`${value}T00:00:00Z`);
       return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-    }, { error: `${what} n'est pas une date du calendrier.` });
+    }, { error: `${what} n'est pas une date du calendrier.` })
+    .meta({ format: 'date' });
 
 /** A plain date that may be left empty (a form's date field sends ''). */
 export const optionalPlainDate = (what: string) =>
@@ -93,7 +94,8 @@ export const optionalPlainDate = (what: string) =>
 
 export const schoolYearSchema = z
   .string(required("L'année scolaire"))
-  .refine(isValidSchoolYear, { error: "L'année scolaire doit s'écrire comme « 2026-2027 » (deux années qui se suivent)." });
+  .refine(isValidSchoolYear, { error: "L'année scolaire doit s'écrire comme « 2026-2027 » (deux années qui se suivent)." })
+  .meta({ id: 'SchoolYear', description: 'Année scolaire, deux années qui se suivent. / School year.', example: '2026-2027' });
 
 export const uaiSchema = z
   .string(required("Le code UAI de l'école"))
@@ -108,26 +110,31 @@ export const uaiSchema = z
         message: `Le code UAI « ${uai} » n'est pas valide : sa lettre de contrôle devrait être ${uaiCheckLetter(uai.slice(0, 7))}.`,
       });
     }
-  });
+  })
+  .meta({ description: "Code UAI de l'école : 7 chiffres et sa lettre de contrôle. / The school's UAI code.", example: '0341401N' });
 
 export const siretSchema = z
   .string(required('Le SIRET'))
   .transform((value) => value.replace(/\s/g, ''))
   .refine((siret) => /^\d{14}$/.test(siret), { error: 'Le SIRET doit compter 14 chiffres.' })
-  .refine(isValidSiret, { error: "Le SIRET n'est pas valide (sa clé de contrôle ne correspond pas) : vérifiez-le sur l'avis de situation INSEE." });
+  .refine(isValidSiret, { error: "Le SIRET n'est pas valide (sa clé de contrôle ne correspond pas) : vérifiez-le sur l'avis de situation INSEE." })
+  .meta({ description: 'SIRET de la commune, 14 chiffres, clé de Luhn vérifiée. / The commune’s SIRET.', example: '21340135900012' });
 
 export const emailSchema = z
   .string(required("L'adresse électronique"))
   .trim()
   .toLowerCase()
-  .pipe(z.email({ error: "L'adresse électronique n'est pas valide (par exemple mairie@commune.fr)." }));
+  .pipe(z.email({ error: "L'adresse électronique n'est pas valide (par exemple mairie@commune.fr)." }))
+  .meta({ format: 'email', example: 'maire@commune.fr' });
 
-export const conventionIdSchema = z.uuid({ error: "L'identifiant de convention doit être un UUID." });
+export const conventionIdSchema = z
+  .uuid({ error: "L'identifiant de convention doit être un UUID." })
+  .meta({ id: 'ConventionId', description: "Identifiant (UUID) d'une convention ou d'un avenant. / A convention's or an avenant's id." });
 
 export const signatorySchema = z.object({
   name: text('Le nom du signataire'),
   title: text('La qualité du signataire', 300),
-}, { error: 'Le signataire est obligatoire.' });
+}, { error: 'Le signataire est obligatoire.' }).meta({ id: 'Signatory', description: 'Qui signe pour le rectorat, et en quelle qualité. / Who signs for the rectorat.' });
 
 export const newCampaignSchema = z.object({
   schoolYear: schoolYearSchema,
@@ -135,7 +142,8 @@ export const newCampaignSchema = z.object({
     .number({ error: 'Le montant par école, en centimes, est obligatoire (par exemple 4000 pour 40 €).' })
     .int({ error: 'Le montant par école doit être un nombre entier de centimes (par exemple 4000 pour 40 €).' })
     .positive({ error: 'Le montant par école doit être positif.' })
-    .max(1_000_000, { error: 'Le montant par école semble trop élevé (plus de 10 000 €).' }),
+    .max(1_000_000, { error: 'Le montant par école semble trop élevé (plus de 10 000 €).' })
+    .meta({ description: 'Montant par école, en centimes (4000 = 40 €). / Fee per school, in cents.' }),
   endDate: plainDate('La date de fin des conventions'),
   issuePlace: text("Le lieu d'émission"),
   issueDate: plainDate("La date d'émission"),
@@ -146,9 +154,9 @@ export const newCampaignSchema = z.object({
     .min(1, { error: "La durée de validité des liens est d'au moins 1 jour." })
     .max(365, { error: 'La durée de validité des liens ne doit pas dépasser 365 jours.' })
     .default(60),
-  model: schoolYearSchema.optional(),
+  model: schoolYearSchema.optional().meta({ description: 'Année scolaire du texte de convention ; le plus récent par défaut. / Convention text to use; the latest by default.' }),
   reminderPolicy: reminderPolicySchema.optional(),
-}, { error: 'Le corps de la requête doit être un objet JSON décrivant la campagne.' });
+}, { error: 'Le corps de la requête doit être un objet JSON décrivant la campagne.' }).meta({ id: 'NewCampaign' });
 export type NewCampaign = z.infer<typeof newCampaignSchema>;
 
 export const schoolSchema = z.object({
@@ -157,7 +165,7 @@ export const schoolSchema = z.object({
     error: "Le type d'école doit être « maternelle », « elementaire » ou « primaire ».",
   }),
   name: optionalText("Le nom de l'école").default(''),
-});
+}).meta({ id: 'School' });
 
 /**
  * The largest list a convention (or an avenant) may carry. Toulouse, the largest commune of the
@@ -196,7 +204,7 @@ export const newConventionSchema = z.object({
     email: emailSchema,
   }, { error: 'Le maire est obligatoire.' }),
   schools: schoolListSchema,
-}, { error: 'Le corps de la requête doit être un objet JSON décrivant la convention.' });
+}, { error: 'Le corps de la requête doit être un objet JSON décrivant la convention.' }).meta({ id: 'NewConvention' });
 export type NewConvention = z.infer<typeof newConventionSchema>;
 
 export const signatureFormSchema = z
@@ -307,4 +315,4 @@ export function schoolsFromLines(text: string): unknown[] {
 export const avenantRequestSchema = z.object(
   { schools: schoolListSchema },
   { error: 'Le corps de la requête doit être un objet JSON avec la nouvelle liste des écoles (« schools »).' },
-);
+).meta({ id: 'AvenantRequest' });

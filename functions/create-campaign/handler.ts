@@ -2,6 +2,7 @@ import { deps } from '../adapters/composition.ts';
 import { createCampaign } from '../core/create-campaign.ts';
 import { newCampaignSchema, parseInput } from '../core/inputs.ts';
 import { jsonBody } from '../http/request.ts';
+import type { Answer, campaignSchema } from '../http/admin-responses.ts';
 import { adminRoute, json } from '../http/middleware.ts';
 
 const d = deps();
@@ -9,5 +10,5 @@ const d = deps();
 /** POST /admin/campaigns */
 export const handler = adminRoute(async (event) => {
   const input = parseInput(newCampaignSchema, jsonBody(event));
-  return json(201, await createCampaign(d, input));
+  return json(201, (await createCampaign(d, input)) satisfies Answer<typeof campaignSchema>);
 });

@@ -5,6 +5,7 @@ import { evidenceFiles } from '../core/evidence.ts';
 import { auditExport, avenantHeadsOf, getConvention } from '../core/get-convention.ts';
 import { conventionIdSchema, parseInput } from '../core/inputs.ts';
 import { pathParameter } from '../http/request.ts';
+import type { Answer, conventionWithHistorySchema } from '../http/admin-responses.ts';
 import { adminRoute, json } from '../http/middleware.ts';
 
 const d = deps();
@@ -44,5 +45,5 @@ export const handler = adminRoute(async (event) => {
     return response;
   }
   const { link: _link, links: _links, sendingJob: _job, ...shown } = found.convention;
-  return json(200, { ...shown, history: found.history });
+  return json(200, { ...shown, history: found.history } satisfies Answer<typeof conventionWithHistorySchema>);
 });

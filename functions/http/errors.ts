@@ -1,5 +1,6 @@
 /** The one table from error codes to HTTP statuses, and the JSON shape of an error. */
-import type { ErrorCode, FieldIssue } from '../core/errors.ts';
+import * as z from 'zod';
+import type { ErrorCode } from '../core/errors.ts';
 import { isAppError } from '../core/errors.ts';
 
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -13,9 +14,22 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   ALREADY_SIGNED: 409,
 };
 
-export interface ErrorBody {
-  error: { code: ErrorCode | 'INTERNAL'; message: string; fields: FieldIssue[] };
-}
+const ERROR_CODES = Object.keys(STATUS_BY_CODE) as [ErrorCode, ...ErrorCode[]];
+
+/** Every error the API answers, 4xx and 5xx; the OpenAPI document describes it from this schema. */
+export const errorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.enum([...ERROR_CODES, 'INTERNAL']).meta({ description: 'Code stable, pour les programmes. / A stable code, for programs.' }),
+      message: z.string().meta({ description: "Phrase en français qui dit quoi corriger ; jamais le détail d'une erreur interne. / A French sentence; never an internal error's detail." }),
+      fields: z
+        .array(z.object({ field: z.string().meta({ description: 'Chemin du champ, par exemple `schools.1.uai`. / The field’s path.' }), message: z.string() }))
+        .meta({ description: 'Un élément par champ refusé (400) ; vide sinon. / One item per refused field (400); empty otherwise.' }),
+    }),
+  })
+  .meta({ id: 'Error', description: "Erreur, en français ; rien n'est écrit quand une requête est refusée. / An error, in French; nothing is written when a request is refused." });
+
+export type ErrorBody = z.output<typeof errorBodySchema>;
 
 /** Known errors keep their message; anything else is a 500 whose message never leaves the function. */
 export function describeError(error: unknown): { statusCode: number; body: ErrorBody } {

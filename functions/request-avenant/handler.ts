@@ -3,6 +3,7 @@ import { AppError } from '../core/errors.ts';
 import { avenantRequestSchema, conventionIdSchema, parseInput } from '../core/inputs.ts';
 import { requestAvenant } from '../core/request-avenant.ts';
 import { jsonBody, pathParameter } from '../http/request.ts';
+import type { Answer, avenantSchema } from '../http/admin-responses.ts';
 import { adminRoute, json } from '../http/middleware.ts';
 
 const d = deps();
@@ -15,5 +16,5 @@ export const handler = adminRoute(async (event, admin) => {
   if (!convention) throw new AppError('NOT_FOUND', `Aucune convention ne porte l'identifiant ${id}.`);
   const { avenant } = await requestAvenant(d, { convention, schools, requestedBy: 'rectorat', actor: admin.actor });
   const { link: _link, ...shown } = avenant;
-  return json(201, shown);
+  return json(201, shown satisfies Answer<typeof avenantSchema>);
 });

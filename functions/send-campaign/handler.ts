@@ -2,6 +2,7 @@ import { deps } from '../adapters/composition.ts';
 import { parseInput, schoolYearSchema } from '../core/inputs.ts';
 import { startCampaignSend } from '../core/send-campaign.ts';
 import { pathParameter } from '../http/request.ts';
+import type { Answer, campaignSendStartedSchema } from '../http/admin-responses.ts';
 import { adminRoute, json } from '../http/middleware.ts';
 
 const d = deps();
@@ -10,5 +11,5 @@ const d = deps();
 export const handler = adminRoute(async (event, admin) => {
   const schoolYear = parseInput(schoolYearSchema, pathParameter(event, 'schoolYear'), 'schoolYear');
   const { jobId, started } = await startCampaignSend(d, { schoolYear, actor: admin.actor });
-  return json(202, { jobId, started, job: `/admin/jobs/${jobId}` });
+  return json(202, { jobId, started, job: `/admin/jobs/${jobId}` } satisfies Answer<typeof campaignSendStartedSchema>);
 });
