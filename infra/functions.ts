@@ -285,6 +285,12 @@ export const functionSpecs: readonly FunctionSpec[] = [
     table: 'readwrite',
   },
   {
+    name: 'get-openapi',
+    entry: 'functions/get-openapi/handler.ts',
+    // The admin API's OpenAPI document, built from the handlers' schemas: no table, no bucket.
+    routes: [{ method: 'GET', path: '/admin/openapi.json', auth: 'admin' }],
+  },
+  {
     name: 'send-digest',
     entry: 'functions/send-digest/handler.ts',
     routes: [],

@@ -5,7 +5,7 @@ import { evidenceFiles } from '../core/evidence.ts';
 import { auditExport, avenantHeadsOf, getConvention } from '../core/get-convention.ts';
 import { conventionIdSchema, parseInput } from '../core/inputs.ts';
 import { pathParameter } from '../http/request.ts';
-import type { Answer, conventionWithHistorySchema } from '../http/admin-responses.ts';
+import type { Answer, conventionWithHistorySchema, evidenceTooLargeSchema } from '../http/admin-responses.ts';
 import { adminRoute, json } from '../http/middleware.ts';
 
 const d = deps();
@@ -29,7 +29,7 @@ export const handler = adminRoute(async (event) => {
       return json(507, {
         error: 'EVIDENCE_TOO_LARGE',
         message: `Le dossier de preuve fait ${(zip.length / 1024 / 1024).toFixed(1)} Mo, au-delà de ce qu'une réponse peut porter (6 Mo en base64) : téléchargez audit.json et les PDF un par un.`,
-      });
+      } satisfies Answer<typeof evidenceTooLargeSchema>);
     }
     return {
       statusCode: 200,

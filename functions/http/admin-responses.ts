@@ -155,3 +155,7 @@ export const countersignedAvenantSchema = avenantSchema
 
 /** What a handler's answer must satisfy: `json(200, answer satisfies Answer<typeof jobViewSchema>)`. */
 export type Answer<S extends z.ZodType> = z.input<S>;
+
+export const evidenceTooLargeSchema = z
+  .object({ error: z.literal('EVIDENCE_TOO_LARGE'), message: z.string() })
+  .meta({ id: 'EvidenceTooLarge' });

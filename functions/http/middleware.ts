@@ -101,17 +101,19 @@ function adminOf(event: APIGatewayProxyEventV2WithJWTAuthorizer): Admin {
 
 const ROLE_LABEL: Record<AdminRole, string> = { gestionnaire: 'gestionnaire', signataire: 'signataire (contresignature)' };
 
-/** A JSON route of the rectorat: the caller must carry the JWT authorizer's claims, with the route's role. */
+/** A JSON route of the rectorat: the caller must carry the JWT authorizer's claims, with the route's role (one of them, when it names several). */
 export function adminRoute(
   handle: (event: APIGatewayProxyEventV2WithJWTAuthorizer, admin: Admin, context: Context) => Promise<Result>,
-  options: { role: AdminRole } = { role: 'gestionnaire' },
+  options: { role: AdminRole | readonly AdminRole[] } = { role: 'gestionnaire' },
 ) {
+  const allowed: readonly AdminRole[] = typeof options.role === 'string' ? [options.role] : options.role;
   const route = middy<APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2>()
     .use(securityHeaders())
     .handler(async (event, context) => {
       const admin = adminOf(event);
-      if (!admin.roles.includes(options.role)) {
-        throw new AppError('FORBIDDEN', `Cette action demande le rôle ${ROLE_LABEL[options.role]}, que votre compte n'a pas.`);
+      if (!allowed.some((role) => admin.roles.includes(role))) {
+        const wanted = allowed.map((role) => ROLE_LABEL[role]).join(' ou ');
+        throw new AppError('FORBIDDEN', `Cette action demande le rôle ${wanted}, que votre compte n'a pas.`);
       }
       return handle(event, admin, context);
     })
