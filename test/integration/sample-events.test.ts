@@ -108,6 +108,12 @@ describe('the sample events of events/ run the handlers directly, as `npm run in
     expect(await stack.waitForJob(anchor.jobId)).toMatchObject({ kind: 'anchor-audit', state: 'done' });
   });
 
+  it("serve the admin API's OpenAPI document to the sample signataire's token", async () => {
+    const served = await invoke('get-openapi');
+    expect(served.statusCode).toBe(200);
+    expect(JSON.parse(served.body)).toMatchObject({ openapi: '3.1.0', paths: { '/admin/openapi.json': { get: { operationId: 'getOpenApi' } } } });
+  });
+
   it('cover every function of the catalogue', () => {
     for (const spec of functionSpecs) {
       expect.soft(existsSync(join(PROJECT_ROOT, 'events', `${spec.name}.json`)), `events/${spec.name}.json`).toBe(true);
