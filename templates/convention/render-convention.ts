@@ -16,6 +16,8 @@ export type SchoolType = 'maternelle' | 'elementaire' | 'primaire';
 
 export interface ConventionDocumentInput {
   conventionId: string;
+  /** "ENT-2026-2027-34-0042", printed in every page's footer; absent for a convention added before references. */
+  reference?: string;
   schoolYear: string;
   /** Text model school year, e.g. "2023-2024"; default: latest model whose year <= schoolYear. */
   model?: string;
@@ -204,9 +206,9 @@ export async function createConventionRenderer(options: { model?: string } = {})
         title: `Convention ENT-École ${input.schoolYear} — Commune de ${input.commune.name}`,
         author: 'Région académique Occitanie',
         subject: `${model.title}, année scolaire ${input.schoolYear}, commune de ${input.commune.name} (SIRET ${input.commune.siret})`,
-        keywords: ['ENT-École', 'convention', input.schoolYear, input.conventionId, input.commune.siret],
+        keywords: ['ENT-École', 'convention', input.schoolYear, input.conventionId, ...(input.reference ? [input.reference] : []), input.commune.siret],
         date: new Date(Date.UTC(year, month - 1, day)),
-        footer: typeset(fill(model.footer, values)),
+        footer: typeset(`${fill(model.footer, values)}${input.reference ? ` — Réf. ${input.reference}` : ''}`),
       });
     },
   };
