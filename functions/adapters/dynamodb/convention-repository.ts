@@ -46,6 +46,17 @@ export function createConventionRepository(
 
   const transact = (items: Parameters<typeof transactWith>[1]) => transactWith(db, items);
 
+  /** One conditional update of the convention with its event, extending its chain; false when the condition failed. */
+  const updateWithEvent = (
+    id: string,
+    event: ConventionEvent,
+    update: { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> },
+  ) =>
+    chained(id, (previous) => {
+      const { items, head } = eventPut(event, previous);
+      return transact([withHead({ Update: { TableName: tableName, Key: conventionKey(id), ...update } }, previous, head), ...items]);
+    });
+
   const guards = createSchoolGuards(db, tableName, options.wallClock);
 
   const communeTaken = (convention: Convention) =>
@@ -449,22 +460,12 @@ export function createConventionRepository(
     },
 
     async recordTitre(id, titre, event) {
-      return chained(id, (previous) => {
-      const { items, head } = eventPut(event, previous);
-      return transact([
-        withHead({
-          Update: {
-            TableName: tableName,
-            Key: conventionKey(id),
-            UpdateExpression: 'SET titre = :titre',
-            // One titre per convention, and only once the commune signed.
-            ConditionExpression: 'attribute_not_exists(titre) AND (#status IN (:signed, :executed) OR (#status = :expired AND attribute_exists(signature)))',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':titre': titre, ':signed': 'signed', ':executed': 'executed', ':expired': 'expired' },
-          },
-        }, previous, head),
-        ...items,
-      ]);
+      return updateWithEvent(id, event, {
+        UpdateExpression: 'SET titre = :titre',
+        // One titre per convention, and only once the commune signed.
+        ConditionExpression: 'attribute_not_exists(titre) AND (#status IN (:signed, :executed) OR (#status = :expired AND attribute_exists(signature)))',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':titre': titre, ':signed': 'signed', ':executed': 'executed', ':expired': 'expired' },
       });
     },
 
