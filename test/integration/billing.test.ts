@@ -106,7 +106,7 @@ describe("a convention's reference", () => {
     const path = await signingPath(lespignanHere.mayor.email);
     expect(await (await stack.request('GET', path, { token: null })).text()).toContain(reference);
     const pdf = new Uint8Array(await (await stack.request('GET', `${path}/document`, { token: null })).arrayBuffer());
-    expect(pdftext(pdf)).toContain(`Réf. ${reference}`);
+    expect(pdftext(pdf)).toContain(`Référence : ${reference}`);
 
     const legacy = communes[0]!;
     const legacyPath = await signingPath(legacy.mayor.email);
@@ -114,7 +114,7 @@ describe("a convention's reference", () => {
     expect(page.status).toBe(200);
     expect(await page.text()).not.toContain('Référence');
     expect((await stack.inbox(legacy.mayor.email))[0]!.body.text).not.toContain('Référence');
-    expect(pdftext(new Uint8Array(await (await stack.request('GET', `${legacyPath}/document`, { token: null })).arrayBuffer()))).not.toContain('Réf.');
+    expect(pdftext(new Uint8Array(await (await stack.request('GET', `${legacyPath}/document`, { token: null })).arrayBuffer()))).not.toContain('Référence');
 
     await executed(ids.lespignan!, path, { signerName: lespignan.mayor.name, deliberationNumber: '2072/041', deliberationDate: '2026-11-20' });
     await executed(ids.legacy!, legacyPath, { signerName: legacy.mayor.name });
