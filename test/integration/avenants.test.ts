@@ -168,8 +168,10 @@ describe('an avenant prepared by the rectorat', () => {
     expect(second.status).toBe(201);
     expect(second.json.warnings).toContainEqual(expect.stringMatching(new RegExp(`^Cet avenant remplace l'avenant ${first.json.id} préparé le .+, qui n'était pas signé : son lien ne fonctionne plus\\.$`)));
 
-    const links = (await stack.inbox(email))
-      .filter((candidate) => candidate.subject.startsWith('Avenant'))
+    const mails = (await stack.inbox(email)).filter((candidate) => candidate.subject.startsWith('Avenant'));
+    expect(mails[0]!.body.text).toMatch(/Référence de la convention : ENT-2024-2025-66-\d{4}\n/);
+    expect(mails[0]!.body.text).toContain('TTC pour 2024-2025.');
+    const links = mails
       .map((mail) => new URL(/https?:\/\/\S+\/avenant\/[A-Za-z0-9_-]+/.exec(mail.body.text ?? '')![0]).pathname);
     expect(links).toHaveLength(2);
     const dead = await stack.request('GET', links[0]!, { token: null });
