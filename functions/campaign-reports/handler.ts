@@ -20,9 +20,13 @@ const listQuerySchema = z.object({
     .min(0, { error: 'Le curseur (cursor) doit être le nextCursor de la page précédente.' }).default(0),
 });
 
+const billingQuerySchema = z.object({
+  reste: z.enum(['0', '1'], { error: '« reste » vaut 1 (seulement ce qui reste à facturer : pas encore de titre de perception) ou 0 (tout).' }).optional(),
+});
+
 /**
  * GET /admin/campaigns/{schoolYear}/conventions (filtered, paginated),
- * …/stats (counts and amounts) and …/billing.csv (what to invoice).
+ * …/stats (counts and amounts) and …/billing.csv (what to invoice; `?reste=1`: only what has no titre yet).
  */
 export const handler = adminRoute(async (event) => {
   const schoolYear = parseInput(schoolYearSchema, pathParameter(event, 'schoolYear'), 'schoolYear');
@@ -30,11 +34,12 @@ export const handler = adminRoute(async (event) => {
   const conventions = await d.conventions.listByCampaign(schoolYear);
   if (event.rawPath.endsWith('/stats')) return json(200, campaignStats(conventions));
   if (event.rawPath.endsWith('/billing.csv')) {
+    const { reste } = parseInput(billingQuerySchema, event.queryStringParameters ?? {});
     return {
       statusCode: 200,
       headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${billingCsvFilename(schoolYear)}"`, 'cache-control': 'no-store' },
       isBase64Encoded: true,
-      body: Buffer.from(billingCsv(conventions)).toString('base64'),
+      body: Buffer.from(billingCsv(conventions, undefined, { toInvoiceOnly: reste === '1' })).toString('base64'),
     };
   }
   return json(200, listConventions(conventions, parseInput(listQuerySchema, event.queryStringParameters ?? {})));

@@ -6,7 +6,8 @@ import type { Deps } from './ports.ts';
 /**
  * The rectorat adds a commune's convention to a campaign. Its amount is the
  * number of schools times the campaign's fee, in cents. The repository refuses
- * a second convention for the commune and a school already in another one.
+ * a second convention for the commune and a school already in another one,
+ * and gives the convention its reference (convention-reference.ts).
  */
 export async function addConvention(
   deps: Pick<Deps, 'now' | 'newId' | 'campaigns' | 'conventions'>,
@@ -29,6 +30,6 @@ export async function addConvention(
     status: 'draft',
     createdAt: now,
   };
-  await deps.conventions.add(convention, { conventionId: convention.id, at: now, type: 'created', actor: input.actor });
-  return convention;
+  const { reference } = await deps.conventions.add(convention, { conventionId: convention.id, at: now, type: 'created', actor: input.actor });
+  return { ...convention, reference };
 }

@@ -4,7 +4,7 @@
  */
 import type { AvenantOutcome } from './avenant-rules.ts';
 import type { Job, JobFailure, JobProgress } from './jobs/job.ts';
-import type { Avenant, Campaign, Convention, ConventionEvent, Countersignature, Decline, MayorAddressChange, Signature, StoredDocument } from './model.ts';
+import type { Avenant, Campaign, Convention, ConventionEvent, Countersignature, Decline, MayorAddressChange, Signature, SigningLink, StoredDocument, Titre } from './model.ts';
 import type { LinkChange } from './signing-link.ts';
 
 export interface CampaignRepository {
@@ -21,10 +21,12 @@ export interface ConventionRepository {
    * convention per commune and one commune per school in a campaign. The
    * school guards are claimed first, in chunks (school-guards.ts says when
    * one is live); the convention, its commune guard and its event are one
-   * small final transaction. Throws ALREADY_EXISTS naming the field that
-   * collides, having released what it claimed.
+   * small final transaction, which also takes the next number of the
+   * campaign and département (a conditional counter write) and stores the
+   * convention with its reference. Throws ALREADY_EXISTS naming the field
+   * that collides, having released what it claimed.
    */
-  add(convention: Convention, event: ConventionEvent): Promise<void>;
+  add(convention: Convention, event: ConventionEvent): Promise<{ reference: string }>;
   get(id: string): Promise<Convention | undefined>;
   /** Many conventions by id (batches of 100 reads); the missing ones are absent from the map. */
   getMany(ids: string[]): Promise<Map<string, Convention>>;
@@ -86,6 +88,8 @@ export interface ConventionRepository {
    * false when it is no longer signed.
    */
   recordCountersignature(id: string, countersignature: Countersignature, event: ConventionEvent, sealing: { jobId: string; job?: Job }): Promise<boolean>;
+  /** The titre de perception is recorded once, with its event, on a convention the commune signed; false when one is already recorded or it is not signed. */
+  recordTitre(id: string, titre: Titre, event: ConventionEvent): Promise<boolean>;
 }
 
 /** The mayor's address a new link goes to: a new spelling, or (with `change`) another address. */
@@ -94,10 +98,23 @@ export interface NewMayorAddress {
   change?: { record: MayorAddressChange; event: ConventionEvent; notice: Job };
 }
 
+/** A pending avenant that a new one replaces, with the event that closes its chain. */
+export interface ReplacedAvenant {
+  avenant: Avenant;
+  event: ConventionEvent;
+}
+
 export interface AvenantRepository {
-  /** Writes the avenant, its link, the convention's event and the invitation's job if any, while the convention is signed or executed. */
-  create(avenant: Avenant, event: ConventionEvent, job?: Job): Promise<void>;
+  /**
+   * Writes the avenant, its link and its first event, and marks it the convention's pending avenant, while
+   * the convention is signed or executed and its pending avenant is none or one of `replaces`; in the same
+   * transaction each replaced avenant becomes 'replaced' (still waiting, conditioned on its chain's head),
+   * its link dies and its chain records why. False when the convention or a replaced avenant changed meanwhile.
+   */
+  create(avenant: Avenant, event: ConventionEvent, replaces?: ReplacedAvenant[]): Promise<boolean>;
   get(conventionId: string, avenantId: string): Promise<Avenant | undefined>;
+  /** The convention's avenants still waiting for the mayor's signature (at most one, but older data may hold more). */
+  pending(conventionId: string): Promise<Avenant[]>;
   /**
    * The avenant becomes signed through its link, the convention takes its new list and amount, with the
    * event, in one small transaction; the school guards follow: the activated schools' guards are claimed

@@ -16,6 +16,8 @@ export type SchoolType = 'maternelle' | 'elementaire' | 'primaire';
 
 export interface ConventionDocumentInput {
   conventionId: string;
+  /** "ENT-2026-2027-34-0042", printed at the top of the first page; absent for a convention added before references. */
+  reference?: string;
   schoolYear: string;
   /** Text model school year, e.g. "2023-2024"; default: latest model whose year <= schoolYear. */
   model?: string;
@@ -185,7 +187,10 @@ export async function createConventionRenderer(options: { model?: string } = {})
       const { fixed, variable } = splitArticles(model.articles);
       const lines = input.schools.map((school) => schoolLine(input.commune.name, school));
 
-      const front = flow(fonts, segmentedBlocks(model.front, values, lines, fixedBlocks, `${key}|front`));
+      // The reference at the top of the first page, where a finance office looks for it (a footer of the
+      // 2023-2024 text has no room left beside the page number).
+      const reference = input.reference ? [textBlock(`Référence : ${input.reference}`, 'line', { align: 'right', spaceAfter: 6 })] : [];
+      const front = flow(fonts, [...reference, ...segmentedBlocks(model.front, values, lines, fixedBlocks, `${key}|front`)]);
       const pages: PageContent[] = front.pages;
       let startY = front.endY;
       if (fixed.length > 0) {
@@ -204,7 +209,7 @@ export async function createConventionRenderer(options: { model?: string } = {})
         title: `Convention ENT-École ${input.schoolYear} — Commune de ${input.commune.name}`,
         author: 'Région académique Occitanie',
         subject: `${model.title}, année scolaire ${input.schoolYear}, commune de ${input.commune.name} (SIRET ${input.commune.siret})`,
-        keywords: ['ENT-École', 'convention', input.schoolYear, input.conventionId, input.commune.siret],
+        keywords: ['ENT-École', 'convention', input.schoolYear, input.conventionId, ...(input.reference ? [input.reference] : []), input.commune.siret],
         date: new Date(Date.UTC(year, month - 1, day)),
         footer: typeset(fill(model.footer, values)),
       });

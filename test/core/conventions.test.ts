@@ -18,6 +18,7 @@ function memoryConventions() {
     async add(convention: Convention, event: ConventionEvent) {
       stored.set(convention.id, convention);
       events.push(event);
+      return { reference: `ENT-${convention.schoolYear}-34-${String(stored.size).padStart(4, '0')}` };
     },
     async get(id: string) {
       return stored.get(id);

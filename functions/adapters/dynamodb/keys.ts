@@ -5,6 +5,7 @@
  *   campaign        CAMPAIGN#<year>          CAMPAIGN            gsi1: CAMPAIGNS / <year>
  *   commune guard   CAMPAIGN#<year>          COMMUNE#<siret>     one convention per commune
  *   school guard    CAMPAIGN#<year>          SCHOOL#<uai>        one commune per school (conventionId, claimedAt: see core/school-guards.ts)
+ *   reference no.   CAMPAIGN#<year>          REFERENCE#<dept>    the last number given to a convention of the campaign and département (core/convention-reference.ts)
  *   convention      CONVENTION#<id>          CONVENTION          gsi1: CAMPAIGN#<year>#CONVENTIONS / COMMUNE#<siret>
  *   audit event     CONVENTION#<id>          EVENT#<iso>#<type>#<eventId>   append-only: written only by event-items.ts, conditionally
  *   signing link    LINK#<sha256>            LINK                one per live link, naming its convention (the convention's `links` says which are live)
@@ -50,6 +51,12 @@ export const schoolGuardKey = (schoolYear: string, uai: string): ItemKey => ({
   sk: `${SCHOOL_GUARD_PREFIX}${uai}`,
 });
 
+/** The counter of convention numbers of a campaign and département: moved, conditionally, with each convention added. */
+export const referenceCounterKey = (schoolYear: string, departement: string): ItemKey => ({
+  pk: `CAMPAIGN#${schoolYear}`,
+  sk: `REFERENCE#${departement}`,
+});
+
 /** The school a guard item stands for, from its sort key. */
 export const uaiOfSchoolGuard = (sk: string): string => sk.slice(SCHOOL_GUARD_PREFIX.length);
 
@@ -91,7 +98,9 @@ export const undeliverableKey = (address: string): ItemKey => ({ pk: `EMAIL#${ad
 
 export const UNDELIVERABLE_PK = 'UNDELIVERABLE';
 
-export const avenantKey = (conventionId: string, avenantId: string): ItemKey => ({ pk: `CONVENTION#${conventionId}`, sk: `AVENANT#${avenantId}` });
+export const AVENANT_PREFIX = 'AVENANT#';
+
+export const avenantKey = (conventionId: string, avenantId: string): ItemKey => ({ pk: `CONVENTION#${conventionId}`, sk: `${AVENANT_PREFIX}${avenantId}` });
 
 export const CAMPAIGNS_PK = 'CAMPAIGNS';
 
