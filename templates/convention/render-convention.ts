@@ -144,8 +144,12 @@ function inputText(input: ConventionDocumentInput): string {
     upper(input.commune.name), upper(input.mayor.title)].join(' ');
 }
 
-export async function createConventionRenderer(options: { model?: string } = {}): Promise<ConventionRenderer> {
-  const models = loadConventionModels();
+/**
+ * `text`: the text a campaign pinned (parsed from its stored content), used whatever the input names;
+ * otherwise `model` or the input's, among the shipped files.
+ */
+export async function createConventionRenderer(options: { model?: string; text?: ConventionModel } = {}): Promise<ConventionRenderer> {
+  const models = options.text ? [options.text] : loadConventionModels();
   const baseFonts = await prepareFontSet(models.map(modelCharacters).join(''));
   const extendedFonts = new Map<string, Promise<FontSet>>();
   const staticParts = new Map<string, StaticPart>();
@@ -178,7 +182,7 @@ export async function createConventionRenderer(options: { model?: string } = {})
   return {
     async render(input) {
       validate(input);
-      const model = chooseModel(models, input.schoolYear, input.model ?? options.model);
+      const model = options.text ?? chooseModel(models, input.schoolYear, input.model ?? options.model);
       const values = conventionValues(input);
       const key = `${model.model}|${values.schoolYear}|${values.fee}`;
       const fonts = await fontsFor(inputText(input));

@@ -35,7 +35,7 @@ describe('adding a convention', () => {
     const deps = {
       now: () => fixedNow,
       newId: () => 'c-1',
-      campaigns: { get: async () => campaign, create: async () => undefined, list: async () => [campaign] },
+      campaigns: { get: async () => campaign, create: async () => undefined, list: async () => [campaign], pinnedText: async () => undefined },
       conventions: conventions as never,
     };
     const convention = await addConvention(deps, { schoolYear: '2026-2027', convention: parseInput(newConventionSchema, pezilla), actor: 'clerk' });
@@ -49,7 +49,7 @@ describe('adding a convention', () => {
     const deps = {
       now: () => fixedNow,
       newId: () => 'c-1',
-      campaigns: { get: async () => undefined, create: async () => undefined, list: async () => [] },
+      campaigns: { get: async () => undefined, create: async () => undefined, list: async () => [], pinnedText: async () => undefined },
       conventions: memoryConventions() as never,
     };
     await expect(addConvention(deps, { schoolYear: '2040-2041', convention: parseInput(newConventionSchema, lespignan), actor: 'clerk' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
