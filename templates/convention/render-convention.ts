@@ -116,6 +116,9 @@ function segmentedBlocks(items: ModelItem[], values: Values, lines: string[], ca
 
 interface StaticPart { pages: Uint8Array[]; endY: number }
 
+/** The blank space under the commune's signature lines, where the signed copy writes who signed and under which délibération. */
+export const COMMUNE_SIGNATURE = 'commune-signature';
+
 export function signatureBlocks(model: ConventionModel, values: Values): Block[] {
   return [
     textBlock(fill(model.issued, values), 'body', { align: 'left', spaceBefore: 10, keepWithNext: true }),
@@ -123,6 +126,7 @@ export function signatureBlocks(model: ConventionModel, values: Values): Block[]
       kind: 'columns',
       spaceBefore: 8,
       minHeight: 110,
+      space: COMMUNE_SIGNATURE,
       columns: model.signatures.map((lines) =>
         lines.map((line, i) => textBlock(fill(line, values), i === 0 ? 'strong' : 'body', { align: 'left', spaceAfter: 1 }))),
     },
@@ -199,6 +203,8 @@ export async function createConventionRenderer(options: { model?: string; text?:
       }
       const tailBlocks = [...segmentedBlocks(variable, values, lines, fixedBlocks, `${key}|tail`), ...signatureBlocks(model, values)];
       const tail = flow(fonts, tailBlocks, startY);
+      const space = tail.spaces[COMMUNE_SIGNATURE];
+      const signatureSpace = space && { ...space, page: pages.length - 1 + space.page };
       const [first, ...rest] = tail.pages;
       pages[pages.length - 1]!.push(...(first ?? []));
       pages.push(...rest);
@@ -211,6 +217,7 @@ export async function createConventionRenderer(options: { model?: string; text?:
         keywords: ['ENT-École', 'convention', input.schoolYear, input.conventionId, input.commune.siret],
         date: new Date(Date.UTC(year, month - 1, day)),
         footer: typeset(fill(model.footer, values)),
+        ...(signatureSpace ? { signatureSpace } : {}),
       });
     },
   };
