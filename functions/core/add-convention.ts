@@ -18,9 +18,10 @@ export async function addConvention(
   if (!campaign) {
     throw new AppError('NOT_FOUND', `Aucune campagne n'existe pour l'année scolaire ${input.schoolYear} : créez-la d'abord.`);
   }
-  const endDate = input.convention.endDate ?? campaign.endDate;
-  const endProblem = endDateProblem(campaign.schoolYear, endDate);
+  const own = input.convention.endDate;
+  const endProblem = own && endDateProblem(campaign.schoolYear, own);
   if (endProblem) throw invalidInput([{ field: 'endDate', message: endProblem }]);
+  const endDate = own ?? campaign.endDate;
   const now = deps.now().toISOString();
   const convention: Convention = {
     id: deps.newId(),

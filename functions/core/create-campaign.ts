@@ -1,7 +1,5 @@
 import { campaignTextWarnings } from '../../templates/format/campaign-warnings.ts';
-import { endDateProblem } from './add-convention.ts';
 import { pinCampaignText } from './campaign-text.ts';
-import { invalidInput } from './errors.ts';
 import type { NewCampaign } from './inputs.ts';
 import type { Campaign } from './model.ts';
 import type { Deps } from './ports.ts';
@@ -15,8 +13,6 @@ export async function createCampaign(
   deps: Pick<Deps, 'now' | 'campaigns' | 'conventionTexts'>,
   input: NewCampaign,
 ): Promise<{ campaign: Campaign; warnings: string[] }> {
-  const endProblem = endDateProblem(input.schoolYear, input.endDate);
-  if (endProblem) throw invalidInput([{ field: 'endDate', message: endProblem.replace('de la convention', 'des conventions') }]);
   const { text, findings } = pinCampaignText(deps.conventionTexts.list(), input);
   const campaign: Campaign = { ...input, model: text.schoolYear, modelSha256: text.sha256, createdAt: deps.now().toISOString() };
   await deps.campaigns.create(campaign, text);
