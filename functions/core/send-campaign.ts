@@ -9,6 +9,7 @@ import { parseConventionModel } from '../../templates/convention/models.ts';
 import { createConventionRenderer, type ConventionRenderer } from '../../templates/convention/render-convention.ts';
 import { invitationEmail } from '../../templates/email/invitation.ts';
 import { conventionDocumentInput } from './convention-document.ts';
+import { sha256Hex } from './digest.ts';
 import { conventionDocumentKey } from './document-keys.ts';
 import { AppError } from './errors.ts';
 import { claimJobEmail, sendClaimedEmail } from './jobs/email-once.ts';
@@ -79,7 +80,8 @@ function rendererOf(deps: Pick<Deps, 'campaigns'>, campaign: Campaign): Promise<
 
 async function pinnedRenderer(deps: Pick<Deps, 'campaigns'>, campaign: Campaign): Promise<ConventionRenderer> {
   const text = await deps.campaigns.pinnedText(campaign.schoolYear);
-  if (!text || text.sha256 !== campaign.modelSha256) {
+  // The conventions are drawn from the text pinned, byte for byte, or not at all.
+  if (!text || text.sha256 !== campaign.modelSha256 || sha256Hex(text.content) !== text.sha256) {
     throw new JobRefused(`Le texte de convention de la campagne ${campaign.schoolYear} est introuvable ou a changé : aucune convention n'est envoyée avec un autre texte.`);
   }
   return createConventionRenderer({ text: parseConventionModel(text.content) });
