@@ -109,6 +109,25 @@ describe("a convention's own end date", () => {
     expect(await pdfOf(path)).toContain('La présente convention prend effet à la date de signature et se termine au 1er septembre 2064.');
   });
 
+  it('comes from the « Date de fin » column of an import; a commune whose date falls outside its school year is refused with its lines', async () => {
+    await stack.admin('POST', '/admin/campaigns', { ...campaign2026, schoolYear: '2069-2070', endDate: '2070-09-05' });
+    const lespignanEmail = mayorEmail('import-end');
+    const csv = [
+      "Commune;SIRET;Code INSEE;Adresse;Nom du maire;Courriel du maire;UAI;Type d'école;Date de fin",
+      `Lespignan;21340135900012;34135;PLACE JEAN POVEDA, 34710 LESPIGNAN;Jean François GUIBBERT;${lespignanEmail};0341401N;maternelle;01/09/2070`,
+      `Lespignan;21340135900012;34135;PLACE JEAN POVEDA, 34710 LESPIGNAN;Jean François GUIBBERT;${lespignanEmail};0341406U;élémentaire;01/09/2070`,
+      `Le Boulou;21660024700011;66024;AVENUE LEON JEAN GREGORY, 66160 LE BOULOU;François COMES;${mayorEmail('import-bad-end')};0660713S;élémentaire;05/09/2069`,
+    ].join('\n');
+    const started = await stack.request('POST', '/admin/campaigns/2069-2070/imports', { headers: { 'content-type': 'text/csv' }, body: new TextEncoder().encode(csv) });
+    expect(started.status).toBe(202);
+    const job = await stack.waitForJob(((await started.json()) as { jobId: string }).jobId);
+    expect(job).toMatchObject({ tally: { imported: 1 }, failedCount: 1 });
+    expect(job.failed).toEqual([expect.objectContaining({ item: 'Le Boulou', line: 4, reason: expect.stringContaining("doit tomber en 2070, l'année où se termine l'année scolaire 2069-2070") })]);
+    const { items } = (await stack.admin('GET', '/admin/campaigns/2069-2070/conventions')).json;
+    expect(items.map((item: { commune: { name: string } }) => item.commune.name)).toEqual(['Lespignan']);
+    expect((await stack.admin('GET', `/admin/conventions/${items[0].id}`)).json.endDate).toBe('2070-09-01');
+  });
+
   it('is refused (400, field endDate, in French) outside the year its school year ends, and nothing is written', async () => {
     await stack.admin('POST', '/admin/campaigns', { ...campaign2026, schoolYear: '2064-2065', endDate: '2065-09-05' });
     const refused = await stack.admin('POST', '/admin/campaigns/2064-2065/conventions', { ...withEmail(lespignan, 'bad-end'), endDate: '2064-09-05' });
