@@ -39,6 +39,8 @@ export interface ConventionModel {
   issued: string;
   /** One column of lines per signatory, the commune's first. */
   signatures: string[][];
+  /** After the signatures, from a new page (the 2021-2022 text's « ANNEXE 1 », its list of schools). */
+  annex?: ModelItem[];
 }
 
 const MODELS_DIR = new URL('./models/', import.meta.url);

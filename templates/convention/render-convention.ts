@@ -39,7 +39,7 @@ const SCHOOL_TYPES: Record<SchoolType, string> = {
 };
 
 /** Placeholders that are the same for every commune of a campaign. */
-const CAMPAIGN_FIELDS = new Set(['schoolYear', 'fee']);
+const CAMPAIGN_FIELDS = new Set(['schoolYear', 'fee', 'feeEuros']);
 
 /** Dates and amounts never break across lines. */
 const unbreakable = (text: string): string => text.replace(/ /g, NBSP);
@@ -57,6 +57,8 @@ export function conventionValues(input: ConventionDocumentInput): Values {
   return {
     schoolYear: input.schoolYear,
     fee: formatEuros(input.feeCents),
+    /** "50 euros", as the 2021-2022 text words its fee. */
+    feeEuros: formatEuros(input.feeCents).replace(/\u00a0€$/, '\u00a0euros'),
     count: String(input.schools.length),
     amount: unbreakable(formatEuros(input.amountCents)),
     endDate: unbreakable(formatFrenchDate(input.endDate)),
@@ -201,7 +203,8 @@ export async function createConventionRenderer(options: { model?: string; text?:
         pages.push(...part.pages.map((shared) => [shared]));
         startY = part.endY;
       }
-      const tailBlocks = [...segmentedBlocks(variable, values, lines, fixedBlocks, `${key}|tail`), ...signatureBlocks(model, values)];
+      const annex: Block[] = model.annex ? [{ kind: 'pageBreak' }, ...itemsToBlocks(model.annex, values, lines)] : [];
+      const tailBlocks = [...segmentedBlocks(variable, values, lines, fixedBlocks, `${key}|tail`), ...signatureBlocks(model, values), ...annex];
       const tail = flow(fonts, tailBlocks, startY);
       const space = tail.spaces[COMMUNE_SIGNATURE];
       const signatureSpace = space && { ...space, page: pages.length - 1 + space.page };

@@ -52,14 +52,17 @@ describe('the text a campaign pins', () => {
     expect(created.json).toMatchObject({ model: '2023-2024', warnings: [] });
   });
 
-  it('refuses (400, field model, in French) a Région académique text for 2021-2022, whose conventions name l\'Académie de Montpellier, and writes nothing', async () => {
+  it('refuses (400, field model, in French) a Région académique text for 2021-2022, whose conventions name l\'Académie de Montpellier, and writes nothing; that year pins the 2021-2022 text', async () => {
     const refused = await stack.admin('POST', '/admin/campaigns', { ...campaign2026, schoolYear: '2021-2022', feeCents: 5000, endDate: '2022-09-01', model: '2023-2024' });
     expect(refused.status).toBe(400);
     expect(refused.json.error.fields).toEqual([{ field: 'model', message: expect.stringContaining("les conventions de 2021-2022 nomment l'Académie de Montpellier") }]);
-    const unnamed = await stack.admin('POST', '/admin/campaigns', { ...campaign2026, schoolYear: '2021-2022', feeCents: 5000, endDate: '2022-09-01' });
-    expect(unnamed.status).toBe(400);
-    expect(unnamed.json.error.fields[0]).toMatchObject({ field: 'schoolYear', message: expect.stringContaining("il doit nommer l'Académie de Montpellier") });
     expect((await stack.admin('GET', '/admin/campaigns/2021-2022/stats')).status).toBe(404);
+    const backwards = await stack.admin('POST', '/admin/campaigns', { ...campaign2026, schoolYear: '2024-2025', feeCents: 4500, endDate: '2025-09-05', model: '2021-2022' });
+    expect(backwards.status).toBe(400);
+    expect(backwards.json.error.fields[0]).toMatchObject({ field: 'model', message: expect.stringContaining("Le texte de 2021-2022 nomme l'Académie de Montpellier comme partie") });
+    const own = await stack.admin('POST', '/admin/campaigns', { ...campaign2026, schoolYear: '2021-2022', feeCents: 5000, endDate: '2022-09-01' });
+    expect(own.status).toBe(201);
+    expect(own.json).toMatchObject({ model: '2021-2022', modelSha256: sha256Hex(modelFile('2021-2022')), warnings: [] });
   });
 
   describe('conventions sent later in the campaign get the pinned text, not the files shipped since', () => {
