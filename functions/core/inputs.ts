@@ -147,6 +147,7 @@ export const newCampaignSchema = z.object({
     .max(365, { error: 'La durée de validité des liens ne doit pas dépasser 365 jours.' })
     .default(60),
   model: schoolYearSchema.optional(),
+  deliberationRequired: z.boolean({ error: 'deliberationRequired doit valoir true (le maire donne la délibération pour signer) ou false.' }).default(true),
   reminderPolicy: reminderPolicySchema.optional(),
 }, { error: 'Le corps de la requête doit être un objet JSON décrivant la campagne.' });
 export type NewCampaign = z.infer<typeof newCampaignSchema>;
@@ -196,6 +197,7 @@ export const newConventionSchema = z.object({
     email: emailSchema,
   }, { error: 'Le maire est obligatoire.' }),
   schools: schoolListSchema,
+  endDate: plainDate('La date de fin de la convention').optional(),
 }, { error: 'Le corps de la requête doit être un objet JSON décrivant la convention.' });
 export type NewConvention = z.infer<typeof newConventionSchema>;
 

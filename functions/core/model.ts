@@ -49,8 +49,12 @@ export interface Campaign {
   signatory: Signatory;
   /** How long a signing link stays valid after it is sent. */
   linkValidityDays: number;
-  /** School year of the convention text to use; the latest model when absent. */
+  /** School year of the convention text, pinned at creation (campaign-text.ts); the latest model when absent (older campaigns). */
   model?: string;
+  /** SHA-256 of the pinned text, stored with the campaign (CampaignRepository.pinnedText). */
+  modelSha256?: string;
+  /** The mayor gives the délibération (number and date) to sign; absent means required. */
+  deliberationRequired?: boolean;
   /** When reminders go out; the defaults of DEFAULT_REMINDER_POLICY when absent. */
   reminderPolicy?: ReminderPolicy;
   createdAt: string;
@@ -143,8 +147,10 @@ export interface Convention {
   schools: School[];
   feeCents: number;
   amountCents: number;
-  /** Plain date the convention ends (Art. 10), fixed when it is added. */
+  /** Plain date the convention ends (Art. 10), fixed when it is added: its own, or the campaign's. */
   endDate: string;
+  /** From the campaign when added: the délibération is required to sign (absent means required). */
+  deliberationRequired?: boolean;
   status: ConventionStatus;
   createdAt: string;
   sentAt?: string;

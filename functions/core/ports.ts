@@ -3,14 +3,17 @@
  * of the core pass plain objects.
  */
 import type { AvenantOutcome } from './avenant-rules.ts';
+import type { ConventionText } from './campaign-text.ts';
 import type { Job, JobFailure, JobProgress } from './jobs/job.ts';
 import type { Avenant, Campaign, Convention, ConventionEvent, Countersignature, Decline, MayorAddressChange, Signature, SigningLink, StoredDocument, Titre } from './model.ts';
 import type { LinkChange } from './signing-link.ts';
 
 export interface CampaignRepository {
-  /** Throws ALREADY_EXISTS when the school year already has a campaign. */
-  create(campaign: Campaign): Promise<void>;
+  /** Writes the campaign with the text it pins, in one transaction; throws ALREADY_EXISTS when the school year already has a campaign. */
+  create(campaign: Campaign, text: ConventionText): Promise<void>;
   get(schoolYear: string): Promise<Campaign | undefined>;
+  /** The text the campaign pinned at creation; undefined for a campaign created before texts were pinned. */
+  pinnedText(schoolYear: string): Promise<ConventionText | undefined>;
   /** Every campaign, oldest first (a handful: one per school year). */
   list(): Promise<Campaign[]>;
 }
@@ -308,6 +311,11 @@ export interface Timestamper {
   timestamp(data: Uint8Array): Promise<Uint8Array>;
 }
 
+/** The convention texts shipped with the code (one model file per school year), oldest first. */
+export interface ConventionTexts {
+  list(): ConventionText[];
+}
+
 export interface Clock {
   now(): Date;
 }
@@ -351,6 +359,7 @@ export interface Deps extends Clock {
   /** An opaque random token of at least 128 bits, URL-safe. */
   newToken(): string;
   campaigns: CampaignRepository;
+  conventionTexts: ConventionTexts;
   conventions: ConventionRepository;
   reminders: ReminderRepository;
   avenants: AvenantRepository;

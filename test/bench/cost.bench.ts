@@ -262,7 +262,7 @@ export async function run(): Promise<void> {
     await fetch(`${stack.url}${warmPath}`).then((r) => r.text());
     await fetch(`${stack.url}${warmPath}/document`).then((r) => r.arrayBuffer());
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
-    await expectStatus(fetch(`${stack.url}${warmPath}`, { method: 'POST', headers: form, body: 'signerName=Maire+Chauffe&capacity=maire&consent=on' }), 200, 'warm sign').then((r) => r.text());
+    await expectStatus(fetch(`${stack.url}${warmPath}`, { method: 'POST', headers: form, body: 'signerName=Maire+Chauffe&capacity=maire&consent=on&deliberationNumber=2026%2F048&deliberationDate=2026-06-08' }), 200, 'warm sign').then((r) => r.text());
     await until('the warm signed copy', async () => !!(await direct.conventions.get(warmAdded.json.id))?.signedDocument);
     const warmCountersigned = await stack.admin('POST', `/admin/conventions/${warmAdded.json.id}/countersign`);
     if (warmCountersigned.status !== 200) throw new Error(`warm countersign: ${JSON.stringify(warmCountersigned.json)}`);
@@ -354,7 +354,7 @@ export async function run(): Promise<void> {
       const from = mark();
       for (const [i, path] of paths.entries()) {
         await expectStatus(
-          fetch(`${stack.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ signerName: `Maire ${i}`, capacity: 'maire', consent: 'on' }).toString() }),
+          fetch(`${stack.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ signerName: `Maire ${i}`, capacity: 'maire', consent: 'on', deliberationNumber: '2026/048', deliberationDate: '2026-06-08' }).toString() }),
           200,
           'sign',
         ).then((r) => r.text());

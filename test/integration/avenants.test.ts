@@ -26,7 +26,7 @@ import type { Deps } from '../../functions/core/ports.ts';
 import { requestAvenant } from '../../functions/core/request-avenant.ts';
 import { signAvenant } from '../../functions/core/sign-avenant.ts';
 import { signConvention } from '../../functions/core/sign-convention.ts';
-import { campaign2026, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
+import { campaign2026, leBoulou, lespignan, pezilla, deliberation } from '../fixtures/seed-communes.ts';
 import { mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
@@ -36,7 +36,7 @@ beforeAll(async () => {
 afterAll(async () => stack?.close());
 
 const withEmail = <T extends { mayor: object }>(fixture: T, label: string) => ({ ...fixture, mayor: { ...fixture.mayor, email: mayorEmail(label) } });
-const form = { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on' };
+const form = { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on', ...deliberation };
 const nouvelle = { uai: '0340001S', type: 'primaire', name: 'NOUVELLE ECOLE' };
 /** A fourth commune, for the fixed-clock tests of the 2026-2027 campaign (one convention per commune). */
 const castelnaudary = {
@@ -223,7 +223,7 @@ describe('in the window, through the use cases with a fixed clock', () => {
     // Sent by the stack's worker (on the wall clock, after this fixed June clock): the link is valid through the window.
     expect(await stack.sendCampaign('2026-2027')).toMatchObject({ state: 'done', failedCount: 0 });
     const token = /\/sign\/([A-Za-z0-9_-]+)/.exec((await stack.inbox(email)).at(-1)!.body.text ?? '')![1]!;
-    await signConvention(deps, { token, form: { signerName: fixture.mayor.name, capacity: 'maire', consent: 'on' }, ...client });
+    await signConvention(deps, { token, form: { signerName: fixture.mayor.name, capacity: 'maire', consent: 'on', ...deliberation }, ...client });
     return (await deps.conventions.get(convention.id))!;
   }
 

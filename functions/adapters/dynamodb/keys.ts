@@ -3,6 +3,7 @@
  * gsi1pk/gsi1sk attributes plus an `entity` type.
  *
  *   campaign        CAMPAIGN#<year>          CAMPAIGN            gsi1: CAMPAIGNS / <year>
+ *   campaign text   CAMPAIGN#<year>          TEXT                the convention text the campaign pinned (content and SHA-256), put with it
  *   commune guard   CAMPAIGN#<year>          COMMUNE#<siret>     one convention per commune
  *   school guard    CAMPAIGN#<year>          SCHOOL#<uai>        one commune per school (conventionId, claimedAt: see core/school-guards.ts)
  *   reference no.   CAMPAIGN#<year>          REFERENCE#<dept>    the last number given to a convention of the campaign and département (core/convention-reference.ts)
@@ -27,7 +28,7 @@
  */
 export const TABLE_GSI1 = 'gsi1';
 
-export type Entity = 'campaign' | 'commune-guard' | 'school-guard' | 'convention' | 'event' | 'link' | 'job';
+export type Entity = 'campaign' | 'campaign-text' | 'commune-guard' | 'school-guard' | 'convention' | 'event' | 'link' | 'job';
 
 /** The entity of job items: the only items the worker's event source mapping lets through (with state pending). */
 export const JOB_ENTITY = 'job';
@@ -38,6 +39,8 @@ export interface ItemKey {
 }
 
 export const campaignKey = (schoolYear: string): ItemKey => ({ pk: `CAMPAIGN#${schoolYear}`, sk: 'CAMPAIGN' });
+
+export const campaignTextKey = (schoolYear: string): ItemKey => ({ pk: `CAMPAIGN#${schoolYear}`, sk: 'TEXT' });
 
 export const communeGuardKey = (schoolYear: string, siret: string): ItemKey => ({
   pk: `CAMPAIGN#${schoolYear}`,
