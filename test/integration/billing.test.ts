@@ -18,7 +18,7 @@ import { conventionKey } from '../../functions/adapters/dynamodb/keys.ts';
 import { verifyChains } from '../../functions/core/audit-verify.ts';
 import { parisDateOf } from '../../functions/core/calendar.ts';
 import { siretCheckDigit, uaiCheckLetter } from '../../functions/core/identifiers.ts';
-import { campaign2026, leBoulou, lespignan } from '../fixtures/seed-communes.ts';
+import { campaign2026, deliberation, leBoulou, lespignan } from '../fixtures/seed-communes.ts';
 import { eventually, mayorEmail, startTestStack, type TestStack } from '../support/stack.ts';
 
 const YEAR = '2072-2073';
@@ -48,7 +48,7 @@ const signingPath = async (email: string) =>
 const shown = async (id: string) => (await stack.admin('GET', `/admin/conventions/${id}`)).json;
 
 async function executed(id: string, path: string, form: Record<string, string>) {
-  expect((await stack.request('POST', path, { token: null, form: { capacity: 'maire', consent: 'on', ...form } })).status).toBe(200);
+  expect((await stack.request('POST', path, { token: null, form: { capacity: 'maire', consent: 'on', ...deliberation, ...form } })).status).toBe(200);
   await eventually(async () => (await shown(id)).signedDocument);
   expect((await stack.request('POST', `/admin/conventions/${id}/countersign`, { token: stack.tokenWithRoles(['signataire']) })).status).toBe(200);
   await eventually(async () => (await shown(id)).executedDocument);
