@@ -1,5 +1,5 @@
 /**
- * The rules of the avenant (DOMAIN.md; 2017 model, Art. 6 and 8), by the day,
+ * The rules of the avenant (docs/domain.md; 2017 model, Art. 6 and 8), by the day,
  * in Europe/Paris, the signed avenant reaches the rectorat:
  * - before 1 September: the window is not open, nothing can be signed yet;
  * - from 1 September to 15 October included: the new list is the list, and

@@ -7,7 +7,7 @@
  *   date (status 'expired' with a countersignature): the export of a past
  *   year still lists what was invoiced.
  * - The school count is the count billed: after an avenant sent late, a
- *   decrease is billed at last year's count (DOMAIN.md), so the list of
+ *   decrease is billed at last year's count (docs/domain.md), so the list of
  *   schools can be shorter than what amountCents pays for; count × fee =
  *   amount on every line.
  * - The SIRET is written ="21340135900012": as a bare number Excel shows

@@ -1,6 +1,6 @@
 /**
  * The rectorat records that the finance office issued the titre de
- * perception of a convention (DOMAIN.md: "after signature the région
+ * perception of a convention (docs/domain.md: "after signature the région
  * académique issues a titre de perception"): its number and date, once.
  *
  * - Only a convention the commune signed: signed, executed, or expired after
