@@ -291,6 +291,13 @@ export const functionSpecs: readonly FunctionSpec[] = [
     routes: [{ method: 'GET', path: '/admin/openapi.json', auth: 'admin' }],
   },
   {
+    name: 'record-titre',
+    entry: 'functions/record-titre/handler.ts',
+    routes: [{ method: 'POST', path: '/admin/conventions/{id}/titre', auth: 'admin' }],
+    // One conditional transaction: the titre on the convention and its audit event.
+    table: 'readwrite',
+  },
+  {
     name: 'send-digest',
     entry: 'functions/send-digest/handler.ts',
     routes: [],

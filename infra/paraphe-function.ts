@@ -67,7 +67,6 @@ export const TABLE_ACTIONS = {
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
     'dynamodb:DeleteItem',
-    'dynamodb:ConditionCheckItem',
     'dynamodb:BatchWriteItem',
   ],
 } as const satisfies Record<NonNullable<FunctionSpec['table']>, readonly string[]>;

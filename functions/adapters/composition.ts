@@ -14,6 +14,7 @@ import { createConventionRepository } from './dynamodb/convention-repository.ts'
 import { createReminderRepository } from './dynamodb/reminder-repository.ts';
 import { createUndeliverableRepository } from './dynamodb/undeliverable-repository.ts';
 import { createAnchorRepository } from './dynamodb/anchor-repository.ts';
+import { createShippedConventionTexts } from './convention-texts.ts';
 import { createS3DocumentStore } from './s3-document-store.ts';
 import { createPacedMailer } from './paced-mailer.ts';
 import { createSesMailer } from './ses-mailer.ts';
@@ -32,6 +33,7 @@ export function composeDeps(config: Config): BaseDeps {
     // 256 bits, URL-safe.
     newToken: () => randomBytes(32).toString('base64url'),
     campaigns: createCampaignRepository(db, config.TABLE_NAME),
+    conventionTexts: createShippedConventionTexts(),
     conventions: createConventionRepository(db, config.TABLE_NAME),
     reminders: createReminderRepository(db, config.TABLE_NAME),
     avenants: createAvenantRepository(db, config.TABLE_NAME),

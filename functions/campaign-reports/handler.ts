@@ -4,7 +4,7 @@ import { campaignStats } from '../core/campaign-stats.ts';
 import { AppError } from '../core/errors.ts';
 import { parseInput, schoolYearSchema } from '../core/inputs.ts';
 import { listConventions } from '../core/list-conventions.ts';
-import { conventionListQuerySchema } from '../http/admin-requests.ts';
+import { billingQuerySchema, conventionListQuerySchema } from '../http/admin-requests.ts';
 import { pathParameter } from '../http/request.ts';
 import type { Answer, campaignStatsSchema, conventionPageSchema } from '../http/admin-responses.ts';
 import { adminRoute, json } from '../http/middleware.ts';
@@ -13,7 +13,7 @@ const d = deps();
 
 /**
  * GET /admin/campaigns/{schoolYear}/conventions (filtered, paginated),
- * …/stats (counts and amounts) and …/billing.csv (what to invoice).
+ * …/stats (counts and amounts) and …/billing.csv (what to invoice; `?reste=1`: only what has no titre yet).
  */
 export const handler = adminRoute(async (event) => {
   const schoolYear = parseInput(schoolYearSchema, pathParameter(event, 'schoolYear'), 'schoolYear');
@@ -21,11 +21,12 @@ export const handler = adminRoute(async (event) => {
   const conventions = await d.conventions.listByCampaign(schoolYear);
   if (event.rawPath.endsWith('/stats')) return json(200, campaignStats(conventions) satisfies Answer<typeof campaignStatsSchema>);
   if (event.rawPath.endsWith('/billing.csv')) {
+    const { reste } = parseInput(billingQuerySchema, event.queryStringParameters ?? {});
     return {
       statusCode: 200,
       headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${billingCsvFilename(schoolYear)}"`, 'cache-control': 'no-store' },
       isBase64Encoded: true,
-      body: Buffer.from(billingCsv(conventions)).toString('base64'),
+      body: Buffer.from(billingCsv(conventions, undefined, { toInvoiceOnly: reste === '1' })).toString('base64'),
     };
   }
   return json(200, listConventions(conventions, parseInput(conventionListQuerySchema, event.queryStringParameters ?? {})) satisfies Answer<typeof conventionPageSchema>);

@@ -7,7 +7,7 @@
  *   date (status 'expired' with a countersignature): the export of a past
  *   year still lists what was invoiced.
  * - The school count is the count billed: after an avenant sent late, a
- *   decrease is billed at last year's count (DOMAIN.md), so the list of
+ *   decrease is billed at last year's count (docs/domain.md), so the list of
  *   schools can be shorter than what amountCents pays for; count × fee =
  *   amount on every line.
  * - The SIRET is written ="21340135900012": as a bare number Excel shows
@@ -15,6 +15,10 @@
  *   copies the 14 digits.
  * - Text cells starting with = + - @ get a leading apostrophe, so a commune
  *   name from an import cannot run as a formula (CSV injection).
+ * - What a titre de perception needs beside the amount: the commune's postal
+ *   address, the convention's reference, the délibération that authorised
+ *   the signature (number and date), and, once recorded, the titre's number
+ *   and date. `toInvoiceOnly` keeps the lines without a titre (`?reste=1`).
  */
 import type { Convention } from './model.ts';
 import { parisDateOf } from './calendar.ts';
@@ -66,6 +70,12 @@ export const BILLING_HEADER = [
   'Date de signature (commune)',
   'Date de contresignature (rectorat)',
   'Avenant (effet)',
+  'Adresse',
+  'Référence',
+  'Délibération (n°)',
+  'Délibération (date)',
+  'Titre de perception (n°)',
+  'Titre de perception (date)',
 ] as const;
 
 export function isBillable(convention: Convention): boolean {
@@ -88,9 +98,14 @@ function avenantEffect(convention: Convention, effects: ReadonlyMap<string, stri
 }
 
 /** billing.csv of a campaign: sorted by département then commune, and a Total line. */
-export function billingCsv(conventions: readonly Convention[], avenantEffects?: ReadonlyMap<string, string>): Uint8Array {
+export function billingCsv(
+  conventions: readonly Convention[],
+  avenantEffects?: ReadonlyMap<string, string>,
+  { toInvoiceOnly = false }: { toInvoiceOnly?: boolean } = {},
+): Uint8Array {
   const lines = conventions
     .filter(isBillable)
+    .filter((convention) => !toInvoiceOnly || convention.titre === undefined)
     .map((convention) => ({ convention, departement: departementOf(convention) }))
     .sort(
       (a, b) =>
@@ -116,9 +131,19 @@ export function billingCsv(conventions: readonly Convention[], avenantEffects?: 
       parisShortDate(convention.signature?.signedAt ?? convention.signedAt),
       parisShortDate(convention.countersignature?.countersignedAt ?? convention.executedAt),
       avenantEffect(convention, avenantEffects),
+      convention.commune.address,
+      convention.reference ?? '',
+      convention.signature?.deliberation?.number ?? '',
+      convention.signature?.deliberation ? formatShortDate(convention.signature.deliberation.date) : '',
+      convention.titre?.number ?? '',
+      convention.titre ? formatShortDate(convention.titre.date) : '',
     ];
   });
-  return excelCsv([[...BILLING_HEADER], ...rows, ['Total', '', '', '', '', schools, '', formatCsvAmount(amountCents), '', '', '']]);
+  const total: CsvCell[] = BILLING_HEADER.map(() => '');
+  total[0] = 'Total';
+  total[BILLING_HEADER.indexOf("Nombre d'écoles")] = schools;
+  total[BILLING_HEADER.indexOf('Montant (€)')] = formatCsvAmount(amountCents);
+  return excelCsv([[...BILLING_HEADER], ...rows, total]);
 }
 
 /** "facturation-ent-ecole-2025-2026.csv". */

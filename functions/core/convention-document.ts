@@ -5,6 +5,7 @@ import type { Campaign, Convention } from './model.ts';
 export function conventionDocumentInput(campaign: Campaign, convention: Convention): ConventionDocumentInput {
   return {
     conventionId: convention.id,
+    ...(convention.reference ? { reference: convention.reference } : {}),
     schoolYear: convention.schoolYear,
     ...(campaign.model ? { model: campaign.model } : {}),
     feeCents: convention.feeCents,

@@ -142,7 +142,8 @@ export async function importCommune(deps: JobDeps, job: Job): Promise<{ tally: s
     await addConvention({ ...deps, newId: () => id }, { schoolYear, convention: commune.convention, actor });
     return { tally: 'imported' };
   } catch (error) {
-    if (!isAppError(error) || error.code !== 'ALREADY_EXISTS') throw error;
+    // A commune taken meanwhile, or an end date outside its school year: its lines are refused.
+    if (!isAppError(error) || (error.code !== 'ALREADY_EXISTS' && error.code !== 'INVALID_INPUT')) throw error;
     throw new JobRefused(error.issues[0]?.message ?? error.message, commune.lines);
   }
 }

@@ -155,6 +155,7 @@ export const newCampaignSchema = z.object({
     .max(365, { error: 'La durée de validité des liens ne doit pas dépasser 365 jours.' })
     .default(60),
   model: schoolYearSchema.optional().meta({ description: 'Année scolaire du texte de convention ; le plus récent par défaut. / Convention text to use; the latest by default.' }),
+  deliberationRequired: z.boolean({ error: 'deliberationRequired doit valoir true (le maire donne la délibération pour signer) ou false.' }).default(true).meta({ description: 'La délibération (numéro et date) est exigée pour signer ; vrai par défaut. / Whether the délibération is required to sign.' }),
   reminderPolicy: reminderPolicySchema.optional(),
 }, { error: 'Le corps de la requête doit être un objet JSON décrivant la campagne.' }).meta({ id: 'NewCampaign' });
 export type NewCampaign = z.infer<typeof newCampaignSchema>;
@@ -204,6 +205,7 @@ export const newConventionSchema = z.object({
     email: emailSchema,
   }, { error: 'Le maire est obligatoire.' }),
   schools: schoolListSchema,
+  endDate: plainDate('La date de fin de la convention').optional().meta({ description: 'Date de fin propre à cette convention ; celle de la campagne par défaut. / This convention’s own end date.' }),
 }, { error: 'Le corps de la requête doit être un objet JSON décrivant la convention.' }).meta({ id: 'NewConvention' });
 export type NewConvention = z.infer<typeof newConventionSchema>;
 

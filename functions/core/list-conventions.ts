@@ -12,14 +12,14 @@ export function listConventions(
   const matching = conventions
     .filter((convention) => !query.status || convention.status === query.status)
     .filter((convention) => !query.departement || departementOf(convention) === query.departement.replace(/^0(?=\d\d$)/, ''))
-    .filter((convention) => !needle || folded(`${convention.commune.name} ${convention.commune.siret} ${convention.mayor.name} ${convention.schools.map((school) => school.uai).join(' ')}`).includes(needle))
+    .filter((convention) => !needle || folded(`${convention.reference ?? ''} ${convention.commune.name} ${convention.commune.siret} ${convention.mayor.name} ${convention.schools.map((school) => school.uai).join(' ')}`).includes(needle))
     .sort((a, b) => a.commune.name.localeCompare(b.commune.name, 'fr'));
   const page = matching.slice(query.cursor, query.cursor + query.limit);
   const next = query.cursor + page.length;
   return {
     total: matching.length,
-    items: page.map(({ id, commune, mayor, schools, amountCents, status, sentAt, signedAt, executedAt, decline }) => ({
-      id, commune, mayor, schoolCount: schools.length, amountCents, status, sentAt, signedAt, executedAt, declineReason: decline?.reason,
+    items: page.map(({ id, reference, commune, mayor, schools, amountCents, status, sentAt, signedAt, executedAt, decline, titre }) => ({
+      id, reference, titre, commune, mayor, schoolCount: schools.length, amountCents, status, sentAt, signedAt, executedAt, declineReason: decline?.reason,
     })),
     ...(next < matching.length ? { nextCursor: next } : {}),
   };

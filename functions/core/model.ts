@@ -49,8 +49,12 @@ export interface Campaign {
   signatory: Signatory;
   /** How long a signing link stays valid after it is sent. */
   linkValidityDays: number;
-  /** School year of the convention text to use; the latest model when absent. */
+  /** School year of the convention text, pinned at creation (campaign-text.ts); the latest model when absent (older campaigns). */
   model?: string;
+  /** SHA-256 of the pinned text, stored with the campaign (CampaignRepository.pinnedText). */
+  modelSha256?: string;
+  /** The mayor gives the délibération (number and date) to sign; absent means required. */
+  deliberationRequired?: boolean;
   /** When reminders go out; the defaults of DEFAULT_REMINDER_POLICY when absent. */
   reminderPolicy?: ReminderPolicy;
   createdAt: string;
@@ -119,16 +123,34 @@ export interface SigningLink {
 /** The live signing links of a convention: SHA-256 of the token (hex) to its expiry instant. */
 export type LiveLinks = Record<string, string>;
 
+/** The titre de perception the finance office issued for a convention, as the rectorat recorded it. */
+export interface Titre {
+  number: string;
+  /** Plain date (Europe/Paris) the titre was issued. */
+  date: string;
+  recordedAt: string;
+  /** Who recorded it, from the admin token. */
+  actor: string;
+}
+
 export interface Convention {
   id: string;
+  /**
+   * "ENT-2026-2027-34-0042": school year, the commune's département, its number in the campaign and
+   * département (convention-reference.ts), given once when the convention is added. Absent on conventions
+   * added before references existed.
+   */
+  reference?: string;
   schoolYear: string;
   commune: Commune;
   mayor: Mayor;
   schools: School[];
   feeCents: number;
   amountCents: number;
-  /** Plain date the convention ends (Art. 10), fixed when it is added. */
+  /** Plain date the convention ends (Art. 10), fixed when it is added: its own, or the campaign's. */
   endDate: string;
+  /** From the campaign when added: the délibération is required to sign (absent means required). */
+  deliberationRequired?: boolean;
   status: ConventionStatus;
   createdAt: string;
   sentAt?: string;
@@ -149,8 +171,10 @@ export interface Convention {
   /** The head of the convention's audit chain (functions/core/audit-chain.ts): its last event's seq and hash. */
   auditSeq?: number;
   auditHead?: string;
-  /** The count that sets the fee of the following school years, once an avenant changed it. */
-  followingYearsSchoolCount?: number;
+  /** Once the finance office issued it: the titre de perception (POST /admin/conventions/{id}/titre). */
+  titre?: Titre;
+  /** The avenant waiting for the mayor's signature, if any: at most one (a new one replaces it). */
+  pendingAvenantId?: string;
   /** The newest link: the one the latest email carries (functions/core/signing-link.ts). */
   link?: SigningLink;
   /** Every live link, the newest included: each email's link works until its own expiry or a `resend`. */
@@ -161,7 +185,7 @@ export interface Convention {
   executedJob?: string;
 }
 
-export type ConventionEventType = 'created' | 'sent' | 'invitation_failed' | 'viewed' | 'signed' | 'declined' | 'countersigned' | 'link_resent' | 'reminded' | 'reminder_failed' | 'expired' | 'avenant_requested' | 'avenant_signed' | 'avenant_countersigned' | 'cancelled' | 'document_sealed' | 'mayor_email_changed';
+export type ConventionEventType = 'created' | 'sent' | 'invitation_failed' | 'viewed' | 'signed' | 'declined' | 'countersigned' | 'link_resent' | 'reminded' | 'reminder_failed' | 'expired' | 'avenant_requested' | 'avenant_signed' | 'avenant_countersigned' | 'cancelled' | 'document_sealed' | 'mayor_email_changed' | 'titre_recorded' | 'avenant_replaced';
 
 /** One line of a convention's append-only history. */
 export interface ConventionEvent {
@@ -186,7 +210,8 @@ export interface ConventionEvent {
   hash?: string;
 }
 
-export type AvenantStatus = 'sent' | 'signed' | 'executed';
+/** 'replaced': a newer avenant was prepared before this one was signed; its link died with it. */
+export type AvenantStatus = 'sent' | 'signed' | 'executed' | 'replaced';
 
 /** A change of the list of schools of a signed convention, signed by the mayor like a convention. */
 export interface Avenant {
@@ -210,6 +235,9 @@ export interface Avenant {
   countersignature?: Countersignature;
   executedAt?: string;
   executedDocument?: StoredDocument;
+  /** Once replaced: when, and by which avenant. */
+  replacedAt?: string;
+  replacedBy?: string;
   /** The head of the avenant's audit chain. */
   auditSeq?: number;
   auditHead?: string;

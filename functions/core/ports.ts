@@ -3,14 +3,17 @@
  * of the core pass plain objects.
  */
 import type { AvenantOutcome } from './avenant-rules.ts';
+import type { ConventionText } from './campaign-text.ts';
 import type { Job, JobFailure, JobProgress } from './jobs/job.ts';
-import type { Avenant, Campaign, Convention, ConventionEvent, Countersignature, Decline, MayorAddressChange, Signature, StoredDocument } from './model.ts';
+import type { Avenant, Campaign, Convention, ConventionEvent, Countersignature, Decline, MayorAddressChange, Signature, SigningLink, StoredDocument, Titre } from './model.ts';
 import type { LinkChange } from './signing-link.ts';
 
 export interface CampaignRepository {
-  /** Throws ALREADY_EXISTS when the school year already has a campaign. */
-  create(campaign: Campaign): Promise<void>;
+  /** Writes the campaign with the text it pins, in one transaction; throws ALREADY_EXISTS when the school year already has a campaign. */
+  create(campaign: Campaign, text: ConventionText): Promise<void>;
   get(schoolYear: string): Promise<Campaign | undefined>;
+  /** The text the campaign pinned at creation; undefined for a campaign created before texts were pinned. */
+  pinnedText(schoolYear: string): Promise<ConventionText | undefined>;
   /** Every campaign, oldest first (a handful: one per school year). */
   list(): Promise<Campaign[]>;
 }
@@ -21,10 +24,12 @@ export interface ConventionRepository {
    * convention per commune and one commune per school in a campaign. The
    * school guards are claimed first, in chunks (school-guards.ts says when
    * one is live); the convention, its commune guard and its event are one
-   * small final transaction. Throws ALREADY_EXISTS naming the field that
-   * collides, having released what it claimed.
+   * small final transaction, which also takes the next number of the
+   * campaign and département (a conditional counter write) and stores the
+   * convention with its reference. Throws ALREADY_EXISTS naming the field
+   * that collides, having released what it claimed.
    */
-  add(convention: Convention, event: ConventionEvent): Promise<void>;
+  add(convention: Convention, event: ConventionEvent): Promise<{ reference: string }>;
   get(id: string): Promise<Convention | undefined>;
   /** Many conventions by id (batches of 100 reads); the missing ones are absent from the map. */
   getMany(ids: string[]): Promise<Map<string, Convention>>;
@@ -86,6 +91,8 @@ export interface ConventionRepository {
    * false when it is no longer signed.
    */
   recordCountersignature(id: string, countersignature: Countersignature, event: ConventionEvent, sealing: { jobId: string; job?: Job }): Promise<boolean>;
+  /** The titre de perception is recorded once, with its event, on a convention the commune signed; false when one is already recorded or it is not signed. */
+  recordTitre(id: string, titre: Titre, event: ConventionEvent): Promise<boolean>;
 }
 
 /** The mayor's address a new link goes to: a new spelling, or (with `change`) another address. */
@@ -94,10 +101,23 @@ export interface NewMayorAddress {
   change?: { record: MayorAddressChange; event: ConventionEvent; notice: Job };
 }
 
+/** A pending avenant that a new one replaces, with the event that closes its chain. */
+export interface ReplacedAvenant {
+  avenant: Avenant;
+  event: ConventionEvent;
+}
+
 export interface AvenantRepository {
-  /** Writes the avenant, its link, the convention's event and the invitation's job if any, while the convention is signed or executed. */
-  create(avenant: Avenant, event: ConventionEvent, job?: Job): Promise<void>;
+  /**
+   * Writes the avenant, its link and its first event, and marks it the convention's pending avenant, while
+   * the convention is signed or executed and its pending avenant is none or one of `replaces`; in the same
+   * transaction each replaced avenant becomes 'replaced' (still waiting, conditioned on its chain's head),
+   * its link dies and its chain records why. False when the convention or a replaced avenant changed meanwhile.
+   */
+  create(avenant: Avenant, event: ConventionEvent, replaces?: ReplacedAvenant[]): Promise<boolean>;
   get(conventionId: string, avenantId: string): Promise<Avenant | undefined>;
+  /** The convention's avenants still waiting for the mayor's signature (at most one, but older data may hold more). */
+  pending(conventionId: string): Promise<Avenant[]>;
   /**
    * The avenant becomes signed through its link, the convention takes its new list and amount, with the
    * event, in one small transaction; the school guards follow: the activated schools' guards are claimed
@@ -291,6 +311,11 @@ export interface Timestamper {
   timestamp(data: Uint8Array): Promise<Uint8Array>;
 }
 
+/** The convention texts shipped with the code (one model file per school year), oldest first. */
+export interface ConventionTexts {
+  list(): ConventionText[];
+}
+
 export interface Clock {
   now(): Date;
 }
@@ -334,6 +359,7 @@ export interface Deps extends Clock {
   /** An opaque random token of at least 128 bits, URL-safe. */
   newToken(): string;
   campaigns: CampaignRepository;
+  conventionTexts: ConventionTexts;
   conventions: ConventionRepository;
   reminders: ReminderRepository;
   avenants: AvenantRepository;

@@ -5,9 +5,11 @@
  * link. Sending again while a send runs returns the running job; a send
  * after it ends sends only what is still a draft.
  */
+import { parseConventionModel } from '../../templates/convention/models.ts';
 import { createConventionRenderer, type ConventionRenderer } from '../../templates/convention/render-convention.ts';
 import { invitationEmail } from '../../templates/email/invitation.ts';
 import { conventionDocumentInput } from './convention-document.ts';
+import { sha256Hex } from './digest.ts';
 import { conventionDocumentKey } from './document-keys.ts';
 import { AppError } from './errors.ts';
 import { claimJobEmail, sendClaimedEmail } from './jobs/email-once.ts';
@@ -60,14 +62,29 @@ export async function fanOutCampaignSend(deps: JobDeps, job: Job, budget?: JobBu
 
 let renderers = new Map<string, Promise<ConventionRenderer>>();
 
-/** One renderer per convention text, kept for the life of the worker (fonts and model load once). */
-function rendererOf(campaign: Campaign): Promise<ConventionRenderer> {
-  const key = campaign.model ?? '';
+/**
+ * One renderer per convention text, kept for the life of the worker (fonts and model load once): the text
+ * the campaign pinned, read from the store, never a model file shipped since (campaigns created before
+ * texts were pinned keep drawing theirs from the files).
+ */
+function rendererOf(deps: Pick<Deps, 'campaigns'>, campaign: Campaign): Promise<ConventionRenderer> {
+  const key = campaign.modelSha256 ?? `file:${campaign.model ?? ''}`;
   if (!renderers.has(key)) {
     if (renderers.size > 4) renderers = new Map();
-    renderers.set(key, createConventionRenderer(campaign.model ? { model: campaign.model } : {}));
+    const renderer = campaign.modelSha256 ? pinnedRenderer(deps, campaign) : createConventionRenderer(campaign.model ? { model: campaign.model } : {});
+    renderers.set(key, renderer);
+    renderer.catch(() => renderers.delete(key));
   }
   return renderers.get(key)!;
+}
+
+async function pinnedRenderer(deps: Pick<Deps, 'campaigns'>, campaign: Campaign): Promise<ConventionRenderer> {
+  const text = await deps.campaigns.pinnedText(campaign.schoolYear);
+  // The conventions are drawn from the text pinned, byte for byte, or not at all.
+  if (!text || text.sha256 !== campaign.modelSha256 || sha256Hex(text.content) !== text.sha256) {
+    throw new JobRefused(`Le texte de convention de la campagne ${campaign.schoolYear} est introuvable ou a changé : aucune convention n'est envoyée avec un autre texte.`);
+  }
+  return createConventionRenderer({ text: parseConventionModel(text.content) });
 }
 
 /**
@@ -83,6 +100,8 @@ export async function sendInvitation(deps: JobDeps, job: Job): Promise<{ ended: 
   if (!convention || !(convention.status === 'draft' || ours)) return { tally: 'skipped' };
   const campaign = await deps.campaigns.get(convention.schoolYear);
   if (!campaign) throw new Error(`Campaign ${convention.schoolYear} missing for convention ${convention.id}`);
+  // Before the claim: a campaign whose text is gone leaves its conventions drafts.
+  const renderer = await rendererOf(deps, campaign);
   if (!ours && !(await deps.conventions.claimForSending(convention.id, job.id))) return { tally: 'skipped' };
 
   const claim = await claimJobEmail(deps, job);
@@ -90,7 +109,7 @@ export async function sendInvitation(deps: JobDeps, job: Job): Promise<{ ended: 
   let document = convention.document;
   if (claim.state === 'sent') sentAt = claim.sentAt;
   else {
-    const pdf = await (await rendererOf(campaign)).render(conventionDocumentInput(campaign, convention));
+    const pdf = await renderer.render(conventionDocumentInput(campaign, convention));
     // Once stored, the PDF is the convention's: a send retried after a failure records the stored one.
     ({ document } = await storeOnce(deps, conventionDocumentKey(convention), pdf, 'application/pdf'));
     const token = deps.newToken();

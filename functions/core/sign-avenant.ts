@@ -8,7 +8,8 @@
  */
 import { certifyOriginal } from './certificates.ts';
 import { signedAvenantEmail } from '../../templates/email/avenant.ts';
-import { avenantOutcome, avenantTiming } from './avenant-rules.ts';
+import { avenantLimit, avenantOutcome, avenantTiming } from './avenant-rules.ts';
+import { avenantLimitError } from './request-avenant.ts';
 import { avenantWindow } from './calendar.ts';
 import { signedAvenantDocumentKey } from './document-keys.ts';
 import { AppError } from './errors.ts';
@@ -42,6 +43,9 @@ export async function signAvenant(
   if (timing === 'before-window') {
     throw new AppError('CONFLICT', `La période des avenants s'ouvre le ${formatFrenchDate(avenantWindow(avenant.schoolYear).opens)} : vous pourrez signer cet avenant à partir de cette date.`);
   }
+  // The end date may have passed since the avenant was prepared.
+  const limit = avenantLimit({ instant: signedAt, endDate: convention.endDate, schoolYear: avenant.schoolYear, linkExpiresAt: avenant.link.expiresAt });
+  if (limit?.kind === 'convention-ended') throw avenantLimitError(limit, convention);
   // Against the convention's list as it is now: another avenant may have been signed since this one was drawn up.
   const outcome = avenantOutcome({ previous: convention.schools, requested: avenant.schools, feeCents: avenant.feeCents, timing, schoolYear: avenant.schoolYear });
   const { form } = input;
@@ -60,9 +64,9 @@ export async function signAvenant(
     ...convention,
     schools: outcome.schools,
     amountCents: outcome.amountCents,
-    followingYearsSchoolCount: outcome.followingYearsCount,
     avenants: [...(convention.avenants ?? []), { id: avenant.id, signedAt, effect: outcome.effect }],
   };
+  delete updated.pendingAvenantId;
   const won = await deps.avenants.recordSignature({
     avenant,
     linkHash,

@@ -13,7 +13,9 @@ import { signedEmail } from '../../templates/email/signed.ts';
 import { certifyOriginal } from './certificates.ts';
 import { settledError } from './convention-errors.ts';
 import { documentFileName, signedDocumentKey } from './document-keys.ts';
-import { AppError } from './errors.ts';
+import { parisDateOf } from './calendar.ts';
+import { deliberationIssues } from './deliberation.ts';
+import { AppError, invalidInput } from './errors.ts';
 import { emailThenRecord, sealedEvent } from './jobs/email-once.ts';
 import { newJob, type Job } from './jobs/job.ts';
 import type { JobDeps } from './jobs/run-job.ts';
@@ -36,6 +38,9 @@ export async function signConvention(
     throw new AppError('LINK_INVALID', "Ce lien de signature n'est pas valide.");
   }
   const { form } = input;
+  const now = deps.now();
+  const issues = deliberationIssues({ required: convention.deliberationRequired !== false, number: form.deliberationNumber, date: form.deliberationDate, today: parisDateOf(now) });
+  if (issues.length > 0) throw invalidInput(issues);
   const signature: Signature = {
     signerName: form.signerName,
     capacity: form.capacity,
@@ -43,7 +48,7 @@ export async function signConvention(
     ...(form.deliberationNumber && form.deliberationDate
       ? { deliberation: { number: form.deliberationNumber, date: form.deliberationDate } }
       : {}),
-    signedAt: deps.now().toISOString(),
+    signedAt: now.toISOString(),
     ip: input.ip,
     userAgent: input.userAgent,
     // The signing transaction holds only while this link is live, and the address changes only by a `resend`

@@ -10,5 +10,6 @@ const d = deps();
 /** POST /admin/campaigns */
 export const handler = adminRoute(async (event) => {
   const input = parseInput(newCampaignSchema, jsonBody(event));
-  return json(201, (await createCampaign(d, input)) satisfies Answer<typeof campaignSchema>);
+  const { campaign, warnings } = await createCampaign(d, input);
+  return json(201, { ...campaign, warnings } satisfies Answer<typeof campaignSchema>);
 });

@@ -26,10 +26,9 @@ export const handler = adminRoute(async (event) => {
     // PDFs, tokens and CRLs are compressed already: stored as they are; the texts deflated.
     const zip = zipSync(Object.fromEntries(files.map(({ name, bytes }) => [name, [bytes, { level: /\.(txt|json|pem)$/.test(name) ? 6 : 0 }]])) as Zippable);
     if (zip.length > EVIDENCE_MAX_BYTES) {
-      return json(507, {
-        error: 'EVIDENCE_TOO_LARGE',
-        message: `Le dossier de preuve fait ${(zip.length / 1024 / 1024).toFixed(1)} Mo, au-delà de ce qu'une réponse peut porter (6 Mo en base64) : téléchargez audit.json et les PDF un par un.`,
-      } satisfies Answer<typeof evidenceTooLargeSchema>);
+      const message = `Le dossier de preuve fait ${(zip.length / 1024 / 1024).toFixed(1)} Mo, au-delà de ce qu'une réponse peut porter (6 Mo en base64) : téléchargez audit.json et les PDF un par un.`;
+      // The error body of every route (functions/http/errors.ts), with its own code.
+      return json(507, { error: { code: 'EVIDENCE_TOO_LARGE', message, fields: [] } } satisfies Answer<typeof evidenceTooLargeSchema>);
     }
     return {
       statusCode: 200,

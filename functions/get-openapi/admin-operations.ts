@@ -17,6 +17,8 @@ import {
   importUploadSchema,
   jobIdSchema,
   resendBodySchema,
+  titreBodySchema,
+  billingQuerySchema,
 } from '../http/admin-requests.ts';
 import {
   avenantSchema,
@@ -34,6 +36,7 @@ import {
   jobStartedSchema,
   jobViewSchema,
   linkResentSchema,
+  titreRecordedSchema,
 } from '../http/admin-responses.ts';
 import { errorResponses } from './error-responses.ts';
 
@@ -173,6 +176,12 @@ export const adminOperations = {
     "Tout lien antérieur meurt dans la même transaction ; `mayorEmail` corrige l'adresse du maire (l'ancienne adresse en est avisée). 409 une fois signée ou refusée. / A new signing link; the earlier ones die.",
     { '200': ok('Le lien renvoyé. / The link sent again.', linkResentSchema), ...errorResponses(400, 404, 409) },
     { requestParams: ofConvention, requestBody: jsonBody(resendBodySchema, false) },
+  ),
+  'POST /admin/conventions/{id}/titre': operation(
+    'recordTitre', 'Facturation', 'Enregistrer le titre de perception',
+    "Le service financier a émis le titre de perception d'une convention signée ou exécutoire : numéro et date, enregistrés une fois (une erreur se corrige par un titre d'annulation ou de réduction, pas ici). 409 avant la signature ou si un titre est déjà enregistré. / Records the titre de perception, once.",
+    { '200': ok('La convention et son titre. / The convention and its titre.', titreRecordedSchema), ...errorResponses(400, 404, 409) },
+    { requestParams: ofConvention, requestBody: jsonBody(titreBodySchema) },
   ),
   'POST /admin/conventions/{id}/countersign': operation(
     'countersignConvention', 'Contreseing', 'Contresigner une convention (rôle signataire)',

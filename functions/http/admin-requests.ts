@@ -5,7 +5,7 @@
  * describes them, so what is documented is what is checked.
  */
 import * as z from 'zod';
-import { conventionIdSchema, emailSchema, multilineText, optionalText, text } from '../core/inputs.ts';
+import { conventionIdSchema, emailSchema, multilineText, optionalText, plainDate, text } from '../core/inputs.ts';
 
 export const jobIdSchema = z
   .string()
@@ -101,3 +101,22 @@ export const campaignCountersignBodySchema = z
     { error: 'Le corps de la requête doit être un objet JSON (vide, ou avec « ids » et « delegate »).' },
   )
   .meta({ id: 'CampaignCountersignRequest' });
+
+/** GET /admin/campaigns/{schoolYear}/billing.csv: `?reste=1` keeps what has no titre de perception yet. */
+export const billingQuerySchema = z.object({
+  reste: z
+    .enum(['0', '1'], { error: '« reste » vaut 1 (seulement ce qui reste à facturer : pas encore de titre de perception) ou 0 (tout).' })
+    .optional()
+    .meta({ description: '1 : seulement ce qui reste à facturer (pas encore de titre de perception) ; 0 ou absent : tout. / 1: only what has no titre yet.' }),
+});
+
+/** POST /admin/conventions/{id}/titre: the titre de perception the finance office issued. */
+export const titreBodySchema = z
+  .object(
+    {
+      number: text('Le numéro du titre de perception', 50).meta({ description: 'Numéro du titre de perception. / The titre’s number.' }),
+      date: plainDate("La date d'émission du titre").meta({ description: "Date d'émission (AAAA-MM-JJ), ni future ni avant la signature. / Issue date." }),
+    },
+    { error: 'Le corps de la requête doit être un objet JSON avec le numéro (« number ») et la date (« date ») du titre de perception.' },
+  )
+  .meta({ id: 'TitreRecord' });

@@ -32,7 +32,10 @@ export const campaignSchema = z
     signatory: party,
     linkValidityDays: z.number().int(),
     model: z.string().optional(),
+    modelSha256: z.string().optional().meta({ description: 'SHA-256 du texte de convention que la campagne a épinglé. / SHA-256 of the pinned text.' }),
+    deliberationRequired: z.boolean().optional(),
     createdAt: instant,
+    warnings: z.array(z.string()).optional().meta({ description: 'À la création : avertissements en français (texte d’une autre année, montant différent). / Warnings at creation.' }),
   })
   .meta({ ...more, id: 'Campaign' });
 
@@ -127,6 +130,14 @@ export const importUploadTicketSchema = z
 
 export const conventionStatusChangeSchema = z.object({ id: z.string(), status: conventionStatus }).meta({ id: 'ConventionStatusChange' });
 
+export const titreRecordedSchema = conventionStatusChangeSchema
+  .extend({
+    reference: z.string().optional(),
+    amountCents: cents,
+    titre: z.object({ number: z.string(), date: z.string(), recordedAt: instant, actor: z.string() }).optional(),
+  })
+  .meta({ id: 'TitreRecorded' });
+
 export const linkResentSchema = conventionStatusChangeSchema
   .extend({ mayorEmail: z.string(), linkExpiresAt: instant.optional() })
   .meta({ id: 'LinkResent' });
@@ -140,7 +151,7 @@ export const avenantSchema = z
     schools: z.array(school),
     feeCents: cents,
     warnings: z.array(z.string()),
-    status: z.enum(['sent', 'signed', 'executed']),
+    status: z.enum(['sent', 'signed', 'executed', 'replaced']),
     createdAt: instant,
   })
   .meta({ ...more, id: 'Avenant' });
@@ -157,5 +168,5 @@ export const countersignedAvenantSchema = avenantSchema
 export type Answer<S extends z.ZodType> = z.input<S>;
 
 export const evidenceTooLargeSchema = z
-  .object({ error: z.literal('EVIDENCE_TOO_LARGE'), message: z.string() })
+  .object({ error: z.object({ code: z.literal('EVIDENCE_TOO_LARGE'), message: z.string(), fields: z.array(z.never()) }) })
   .meta({ id: 'EvidenceTooLarge' });

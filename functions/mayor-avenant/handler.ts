@@ -21,8 +21,9 @@ export const handler = pageRoute(async (event) => {
     const { token: avenantToken } = await requestAvenant(d, { convention, schools, requestedBy: 'maire', actor: convention.mayor.name });
     return { statusCode: 303, headers: { location: `/avenant/${avenantToken}`, 'cache-control': 'no-store' }, body: '' };
   } catch (error) {
-    if (!isAppError(error) || (error.code !== 'INVALID_INPUT' && error.code !== 'ALREADY_EXISTS')) throw error;
+    // A limit of the avenant (the convention's end date, the window) is shown on the page, as a bad list is.
+    if (!isAppError(error) || !['INVALID_INPUT', 'ALREADY_EXISTS', 'CONFLICT'].includes(error.code)) throw error;
     const issues = error.issues.length ? error.issues : [{ field: 'schools', message: error.message }];
-    return html(400, signedPage({ convention, token, contactEmail: d.contactEmail, justSigned: false, avenantIssues: issues, avenantValue: text }));
+    return html(error.code === 'CONFLICT' ? 409 : 400, signedPage({ convention, token, contactEmail: d.contactEmail, justSigned: false, avenantIssues: issues, avenantValue: text }));
   }
 }, signingErrorPage(d.contactEmail));

@@ -180,6 +180,9 @@ export async function startTsa(options: { dir: string; port: number }): Promise<
       );
     });
   });
+  // Idle keep-alive sockets are closed by the client (undici: 4 s) before the server would: a server closing one
+  // while a busy client reuses it answers "other side closed".
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());

@@ -1,6 +1,6 @@
 /**
  * The avenant: a change of the list of schools of a convention for a new
- * school year (DOMAIN.md, 2017 model Art. 6 and 8). It names the convention
+ * school year (docs/domain.md, 2017 model Art. 6 and 8). It names the convention
  * it amends, the old and the new list, the new count and amount, and the
  * 1 September – 15 October window. Rendered one at a time, so no campaign cache.
  */

@@ -24,6 +24,10 @@ export type ModelItem =
 export interface ConventionModel {
   /** School year of the text, "2025-2026". */
   model: string;
+  /** Who signs for the rectorat: l'Académie de Montpellier until 2021-2022, the Région académique Occitanie since. */
+  party: 'academie-montpellier' | 'region-academique-occitanie';
+  /** The fee per school its year's campaign charged, in cents (a campaign with another fee is warned). */
+  feeCents: number;
   title: string;
   /** Left part of every page's footer. */
   footer: string;
@@ -35,19 +39,38 @@ export interface ConventionModel {
   issued: string;
   /** One column of lines per signatory, the commune's first. */
   signatures: string[][];
+  /** After the signatures, from a new page (the 2021-2022 text's « ANNEXE 1 », its list of schools). */
+  annex?: ModelItem[];
 }
 
 const MODELS_DIR = new URL('./models/', import.meta.url);
 
-let cached: ConventionModel[] | undefined;
+/** A model file as shipped: its exact text (what a campaign pins, by its SHA-256) and what it says. */
+export interface ConventionModelFile {
+  content: string;
+  model: ConventionModel;
+}
 
-/** Every model shipped, oldest first. Reads the folder once (bundlers: swap this function). */
-export function loadConventionModels(): ConventionModel[] {
+let cached: ConventionModelFile[] | undefined;
+
+/** Every model file shipped, oldest first. Reads the folder once (bundlers: swap this function). */
+export function loadConventionModelFiles(): ConventionModelFile[] {
   cached ??= readdirSync(MODELS_DIR)
     .filter((file) => /^\d{4}-\d{4}\.json$/.test(file))
     .sort()
-    .map((file) => JSON.parse(readFileSync(new URL(file, MODELS_DIR), 'utf8')) as ConventionModel);
+    .map((file) => readFileSync(new URL(file, MODELS_DIR), 'utf8'))
+    .map((content) => ({ content, model: parseConventionModel(content) }));
   return cached;
+}
+
+/** Every model shipped, oldest first. */
+export function loadConventionModels(): ConventionModel[] {
+  return loadConventionModelFiles().map((file) => file.model);
+}
+
+/** A model from the text of its file (shipped, or pinned by a campaign). */
+export function parseConventionModel(content: string): ConventionModel {
+  return JSON.parse(content) as ConventionModel;
 }
 
 const startYear = (schoolYear: string): number => {

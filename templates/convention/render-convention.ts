@@ -16,6 +16,8 @@ export type SchoolType = 'maternelle' | 'elementaire' | 'primaire';
 
 export interface ConventionDocumentInput {
   conventionId: string;
+  /** "ENT-2026-2027-34-0042", printed at the top of the first page; absent for a convention added before references. */
+  reference?: string;
   schoolYear: string;
   /** Text model school year, e.g. "2023-2024"; default: latest model whose year <= schoolYear. */
   model?: string;
@@ -39,7 +41,7 @@ const SCHOOL_TYPES: Record<SchoolType, string> = {
 };
 
 /** Placeholders that are the same for every commune of a campaign. */
-const CAMPAIGN_FIELDS = new Set(['schoolYear', 'fee']);
+const CAMPAIGN_FIELDS = new Set(['schoolYear', 'fee', 'feeEuros']);
 
 /** Dates and amounts never break across lines. */
 const unbreakable = (text: string): string => text.replace(/ /g, NBSP);
@@ -57,6 +59,8 @@ export function conventionValues(input: ConventionDocumentInput): Values {
   return {
     schoolYear: input.schoolYear,
     fee: formatEuros(input.feeCents),
+    /** "50 euros", as the 2021-2022 text words its fee. */
+    feeEuros: formatEuros(input.feeCents).replace(/\u00a0€$/, '\u00a0euros'),
     count: String(input.schools.length),
     amount: unbreakable(formatEuros(input.amountCents)),
     endDate: unbreakable(formatFrenchDate(input.endDate)),
@@ -116,6 +120,9 @@ function segmentedBlocks(items: ModelItem[], values: Values, lines: string[], ca
 
 interface StaticPart { pages: Uint8Array[]; endY: number }
 
+/** The blank space under the commune's signature lines, where the signed copy writes who signed and under which délibération. */
+export const COMMUNE_SIGNATURE = 'commune-signature';
+
 export function signatureBlocks(model: ConventionModel, values: Values): Block[] {
   return [
     textBlock(fill(model.issued, values), 'body', { align: 'left', spaceBefore: 10, keepWithNext: true }),
@@ -123,6 +130,7 @@ export function signatureBlocks(model: ConventionModel, values: Values): Block[]
       kind: 'columns',
       spaceBefore: 8,
       minHeight: 110,
+      space: COMMUNE_SIGNATURE,
       columns: model.signatures.map((lines) =>
         lines.map((line, i) => textBlock(fill(line, values), i === 0 ? 'strong' : 'body', { align: 'left', spaceAfter: 1 }))),
     },
@@ -144,8 +152,12 @@ function inputText(input: ConventionDocumentInput): string {
     upper(input.commune.name), upper(input.mayor.title)].join(' ');
 }
 
-export async function createConventionRenderer(options: { model?: string } = {}): Promise<ConventionRenderer> {
-  const models = loadConventionModels();
+/**
+ * `text`: the text a campaign pinned (parsed from its stored content), used whatever the input names;
+ * otherwise `model` or the input's, among the shipped files.
+ */
+export async function createConventionRenderer(options: { model?: string; text?: ConventionModel } = {}): Promise<ConventionRenderer> {
+  const models = options.text ? [options.text] : loadConventionModels();
   const baseFonts = await prepareFontSet(models.map(modelCharacters).join(''));
   const extendedFonts = new Map<string, Promise<FontSet>>();
   const staticParts = new Map<string, StaticPart>();
@@ -178,14 +190,17 @@ export async function createConventionRenderer(options: { model?: string } = {})
   return {
     async render(input) {
       validate(input);
-      const model = chooseModel(models, input.schoolYear, input.model ?? options.model);
+      const model = options.text ?? chooseModel(models, input.schoolYear, input.model ?? options.model);
       const values = conventionValues(input);
       const key = `${model.model}|${values.schoolYear}|${values.fee}`;
       const fonts = await fontsFor(inputText(input));
       const { fixed, variable } = splitArticles(model.articles);
       const lines = input.schools.map((school) => schoolLine(input.commune.name, school));
 
-      const front = flow(fonts, segmentedBlocks(model.front, values, lines, fixedBlocks, `${key}|front`));
+      // The reference at the top of the first page, where a finance office looks for it (a footer of the
+      // 2023-2024 text has no room left beside the page number).
+      const reference = input.reference ? [textBlock(`Référence : ${input.reference}`, 'line', { align: 'right', spaceAfter: 6 })] : [];
+      const front = flow(fonts, [...reference, ...segmentedBlocks(model.front, values, lines, fixedBlocks, `${key}|front`)]);
       const pages: PageContent[] = front.pages;
       let startY = front.endY;
       if (fixed.length > 0) {
@@ -193,8 +208,11 @@ export async function createConventionRenderer(options: { model?: string } = {})
         pages.push(...part.pages.map((shared) => [shared]));
         startY = part.endY;
       }
-      const tailBlocks = [...segmentedBlocks(variable, values, lines, fixedBlocks, `${key}|tail`), ...signatureBlocks(model, values)];
+      const annex: Block[] = model.annex ? [{ kind: 'pageBreak' }, ...itemsToBlocks(model.annex, values, lines)] : [];
+      const tailBlocks = [...segmentedBlocks(variable, values, lines, fixedBlocks, `${key}|tail`), ...signatureBlocks(model, values), ...annex];
       const tail = flow(fonts, tailBlocks, startY);
+      const space = tail.spaces[COMMUNE_SIGNATURE];
+      const signatureSpace = space && { ...space, page: pages.length - 1 + space.page };
       const [first, ...rest] = tail.pages;
       pages[pages.length - 1]!.push(...(first ?? []));
       pages.push(...rest);
@@ -204,9 +222,10 @@ export async function createConventionRenderer(options: { model?: string } = {})
         title: `Convention ENT-École ${input.schoolYear} — Commune de ${input.commune.name}`,
         author: 'Région académique Occitanie',
         subject: `${model.title}, année scolaire ${input.schoolYear}, commune de ${input.commune.name} (SIRET ${input.commune.siret})`,
-        keywords: ['ENT-École', 'convention', input.schoolYear, input.conventionId, input.commune.siret],
+        keywords: ['ENT-École', 'convention', input.schoolYear, input.conventionId, ...(input.reference ? [input.reference] : []), input.commune.siret],
         date: new Date(Date.UTC(year, month - 1, day)),
         footer: typeset(fill(model.footer, values)),
+        ...(signatureSpace ? { signatureSpace } : {}),
       });
     },
   };

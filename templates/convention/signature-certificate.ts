@@ -12,6 +12,7 @@ import { compressContent, setMetadata } from './pdf/assemble.ts';
 import { installFontSet, prepareFontSet, type FontSet } from './pdf/font-set.ts';
 import { textBlock } from './pdf/items.ts';
 import { flow, MARGIN, PAGE, placeText, type Block } from './pdf/layout.ts';
+import { fillSignatureSpace, signatureMentionLines } from './signature-mention.ts';
 
 export interface SignatureCertificate {
   conventionId: string;
@@ -102,6 +103,8 @@ async function fontsFor(text: string): Promise<FontSet> {
 
 export async function appendSignatureCertificate(original: Uint8Array, certificate: SignatureCertificate): Promise<Uint8Array> {
   const doc = await PDFDocument.load(original, { updateMetadata: false });
+  const mention = signatureMentionLines(certificate, doc.getPageCount() + 1);
+  fillSignatureSpace(doc, mention, await fontsFor(mention.join('')));
   const intro = typeset(
     `Ce certificat est joint à la convention ${certificate.conventionId} au moment de sa signature électronique par la collectivité. ` +
     "L'empreinte SHA-256 ci-dessous identifie le document tel qu'il a été présenté au signataire : toute modification de ce document en change l'empreinte.",

@@ -4,7 +4,7 @@ import { avenantWindow } from '../../functions/core/calendar.ts';
 import type { Avenant, Convention } from '../../functions/core/model.ts';
 import { formatEuros, formatFrenchDate, typeset } from '../format/french.ts';
 import { html } from '../pages/html.ts';
-import { emailFrame } from './frame.ts';
+import { emailFrame, referenceLines } from './frame.ts';
 
 export function deadlineNotice(schoolYear: string, today: string): string {
   const { closes } = avenantWindow(schoolYear);
@@ -19,11 +19,12 @@ export function avenantEmail(input: { convention: Convention; avenant: Avenant; 
   const subject = typeset(`Avenant à la convention ENT-École ${avenant.schoolYear} à signer – commune de ${commune}`);
   const list = avenant.schools.map((school) => `${school.uai}${school.name ? ` ${school.name}` : ''}`).join(', ');
   const lines = [
-    typeset(`Le rectorat a préparé un avenant à la convention ENT-École ${avenant.schoolYear} de la commune de ${commune} : ${avenant.previousSchools.length} école(s) deviennent ${avenant.schools.length} (${list}), soit ${formatEuros(avenant.schools.length * avenant.feeCents)} TTC par an.`),
+    typeset(`Le rectorat a préparé un avenant à la convention ENT-École ${avenant.schoolYear} de la commune de ${commune} : ${avenant.previousSchools.length} école(s) deviennent ${avenant.schools.length} (${list}), soit ${formatEuros(avenant.schools.length * avenant.feeCents)} TTC pour ${avenant.schoolYear}.`),
     deadlineNotice(avenant.schoolYear, input.today),
   ];
-  const text = ['Madame, Monsieur le Maire,', '', ...lines, '', 'Pour lire et signer l’avenant (lien personnel, ne le transmettez pas) :', input.signingUrl, '', `Une question ? Écrivez au rectorat : ${input.contactEmail}`].join('\n');
-  const body = html`<p>Madame, Monsieur le Maire,</p>${lines.map((line) => html`<p>${line}</p>`)}
+  const reference = referenceLines(convention);
+  const text = ['Madame, Monsieur le Maire,', '', ...lines, '', ...reference.text, 'Pour lire et signer l’avenant (lien personnel, ne le transmettez pas) :', input.signingUrl, '', `Une question ? Écrivez au rectorat : ${input.contactEmail}`].join('\n');
+  const body = html`<p>Madame, Monsieur le Maire,</p>${lines.map((line) => html`<p>${line}</p>`)}${reference.html}
 <p><a href="${input.signingUrl}" style="display:inline-block;background:#000091;color:#ffffff;padding:12px 20px;text-decoration:none">Lire et signer l'avenant</a></p>`;
   return { subject, text, html: emailFrame(subject, body, input.contactEmail) };
 }

@@ -130,13 +130,15 @@ function csvLines(input: DigestInput): CsvCell[][] {
     convention.mayor.email,
   ];
   const shortDate = (instant: string | undefined) => (instant ? formatShortDate(parisDateOf(instant)) : '');
+  // The reference last, so the columns a reader knows keep their place.
+  const ref = (convention: Convention) => convention.reference ?? '';
   return [
-    ['Rubrique', 'Date', 'Commune', 'SIRET', 'Département', "Nombre d'écoles", 'Montant (€)', 'Adresse', 'Détail'],
-    ...input.signed.map((c) => ['Signature', shortDate(c.signature?.signedAt ?? c.signedAt), ...conventionCells(c), c.signature?.signerName ?? '']),
-    ...input.declined.map((c) => ['Refus', shortDate(c.decline?.declinedAt), ...conventionCells(c), c.decline?.reason ?? '']),
-    ...input.undeliverable.map((u) => ['Adresse en échec', shortDate(u.at), '', '', '', '', '', u.address, `${undeliverableWhat(u)} : ${u.detail}`]),
-    ...(input.addressChanges ?? []).map((a) => ["Changement d'adresse", shortDate(a.change.at), ...conventionCells(a.convention), `${addressChangeWhat(a)}, par ${a.change.actor}`]),
-    ...input.dueSoon.map((d) => ['Échéance', formatShortDate(d.date), ...conventionCells(d.convention), kindLabel(d.kind)]),
+    ['Rubrique', 'Date', 'Commune', 'SIRET', 'Département', "Nombre d'écoles", 'Montant (€)', 'Adresse', 'Détail', 'Référence'],
+    ...input.signed.map((c) => ['Signature', shortDate(c.signature?.signedAt ?? c.signedAt), ...conventionCells(c), c.signature?.signerName ?? '', ref(c)]),
+    ...input.declined.map((c) => ['Refus', shortDate(c.decline?.declinedAt), ...conventionCells(c), c.decline?.reason ?? '', ref(c)]),
+    ...input.undeliverable.map((u) => ['Adresse en échec', shortDate(u.at), '', '', '', '', '', u.address, `${undeliverableWhat(u)} : ${u.detail}`, '']),
+    ...(input.addressChanges ?? []).map((a) => ["Changement d'adresse", shortDate(a.change.at), ...conventionCells(a.convention), `${addressChangeWhat(a)}, par ${a.change.actor}`, ref(a.convention)]),
+    ...input.dueSoon.map((d) => ['Échéance', formatShortDate(d.date), ...conventionCells(d.convention), kindLabel(d.kind), ref(d.convention)]),
   ];
 }
 

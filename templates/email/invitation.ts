@@ -2,7 +2,7 @@
 import type { Convention } from '../../functions/core/model.ts';
 import { formatEuros, formatFrenchDate, formatParisDateTime } from '../format/french.ts';
 import { html } from '../pages/html.ts';
-import { emailFrame } from './frame.ts';
+import { emailFrame, referenceLines } from './frame.ts';
 
 export interface InvitationInput {
   convention: Convention;
@@ -17,6 +17,7 @@ export function invitationEmail({ convention, signingUrl, linkExpiresAt, contact
   const amount = formatEuros(convention.amountCents);
   const expires = formatParisDateTime(linkExpiresAt);
   const subject = `Convention ENT-École ${convention.schoolYear} à signer – commune de ${commune}`;
+  const reference = referenceLines(convention);
   const text = [
     'Madame, Monsieur le Maire,',
     '',
@@ -25,6 +26,7 @@ export function invitationEmail({ convention, signingUrl, linkExpiresAt, contact
     `Écoles inscrites : ${count}, pour un montant de ${count} × ${formatEuros(convention.feeCents)} = ${amount} TTC.`,
     `La convention prend effet à sa signature et se termine le ${formatFrenchDate(convention.endDate)}.`,
     '',
+    ...reference.text,
     'Pour la lire et la signer, ouvrez ce lien personnel (ne le transmettez pas) :',
     signingUrl,
     '',
@@ -37,6 +39,7 @@ export function invitationEmail({ convention, signingUrl, linkExpiresAt, contact
   const body = html`<p>Madame, Monsieur le Maire,</p>
 <p>La convention de partenariat ENT-École pour l'année scolaire ${convention.schoolYear} de la commune de <strong>${commune}</strong> est prête à être signée.</p>
 <p>Écoles inscrites : ${count}, pour un montant de ${count} × ${formatEuros(convention.feeCents)} = <strong>${amount}</strong> TTC.<br>La convention prend effet à sa signature et se termine le ${formatFrenchDate(convention.endDate)}.</p>
+${reference.html}
 <p><a href="${signingUrl}" style="display:inline-block;background:#000091;color:#ffffff;padding:12px 20px;text-decoration:none">Lire et signer la convention</a></p>
 <p>Ce lien personnel est valable jusqu'au ${expires}. Ne le transmettez pas.</p>`;
   return { subject, text, html: emailFrame(subject, body, contactEmail) };

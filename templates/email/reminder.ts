@@ -57,7 +57,7 @@ function render(part: ReminderPart): Rendered {
           : `Avenant ENT-École : modifiez la liste des écoles avant le ${formatFrenchDate(deadline)} – commune de ${commune}`,
         title: opening ? 'La période des avenants est ouverte' : `Avenants : jusqu'au ${formatFrenchDate(deadline)}`,
         paragraphs: [
-          `La commune de ${commune} a jusqu'au ${formatFrenchDate(deadline)} inclus pour changer la liste de ses écoles inscrites à l'ENT-École (ajout, retrait, échange, entrée ou sortie d'un regroupement) par un avenant à sa convention. Le nouveau nombre d'écoles fixe la participation de cette année scolaire et des suivantes.`,
+          `La commune de ${commune} a jusqu'au ${formatFrenchDate(deadline)} inclus pour changer la liste de ses écoles inscrites à l'ENT-École (ajout, retrait, échange, entrée ou sortie d'un regroupement) par un avenant à sa convention. Le nouveau nombre d'écoles fixe la participation de cette année scolaire.`,
           LATE_RULE,
           "Sans changement, il n'y a rien à faire.",
         ],

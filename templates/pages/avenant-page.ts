@@ -14,8 +14,8 @@ function changeSummary(convention: Convention, avenant: Avenant): SafeHtml {
   return html`<div class="fr-card fr-mb-3w"><div class="fr-card__body"><div class="fr-card__content">
 <h2 class="fr-card__title">Commune de ${convention.commune.name} – ${avenant.schoolYear}</h2>
 <div class="fr-card__desc">
-<p>Liste actuelle : ${avenant.previousSchools.length} école(s), ${formatEuros(avenant.previousSchools.length * avenant.feeCents)} TTC par an.</p>
-<p>Liste demandée : ${avenant.schools.length} école(s), ${formatEuros(avenant.schools.length * avenant.feeCents)} TTC par an.</p>
+<p>Liste actuelle : ${avenant.previousSchools.length} école(s), ${formatEuros(avenant.previousSchools.length * avenant.feeCents)} TTC pour ${avenant.schoolYear}.</p>
+<p>Liste demandée : ${avenant.schools.length} école(s), ${formatEuros(avenant.schools.length * avenant.feeCents)} TTC pour ${avenant.schoolYear}.</p>
 ${change.added.length ? html`<p class="fr-text--bold">Écoles ajoutées</p><ul>${change.added.map(schoolItem)}</ul>` : ''}
 ${change.removed.length ? html`<p class="fr-text--bold">Écoles retirées</p><ul>${change.removed.map(schoolItem)}</ul>` : ''}
 ${avenant.warnings.map((warning) => html`<p class="fr-text--sm">${warning}</p>`)}

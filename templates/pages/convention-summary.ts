@@ -10,6 +10,7 @@ export function conventionSummary(convention: Convention): SafeHtml {
   return html`<div class="fr-card fr-mb-3w"><div class="fr-card__body"><div class="fr-card__content">
 <h2 class="fr-card__title">Commune de ${convention.commune.name}</h2>
 <dl class="fr-card__desc">
+${convention.reference ? html`<dt class="fr-text--bold">Référence</dt><dd>${convention.reference}</dd>` : ''}
 <dt class="fr-text--bold">Année scolaire</dt><dd>${convention.schoolYear}</dd>
 <dt class="fr-text--bold">SIRET</dt><dd>${convention.commune.siret}</dd>
 <dt class="fr-text--bold">Écoles inscrites (${count})</dt><dd><ul>${convention.schools.map(

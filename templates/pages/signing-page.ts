@@ -54,6 +54,7 @@ export function signingPage({ convention, token, linkExpiresAt, contactEmail, is
   const declineUnplaced = unplaced(declineIssues, ['declinedBy', 'reason']);
   const capacityError = signError('capacity');
   const consentError = signError('consent');
+  const optional = convention.deliberationRequired === false ? ' (facultatif)' : '';
 
   const body = html`<h1>Convention ENT-École ${convention.schoolYear} à signer</h1>
 ${signIssues.length > 0 ? html`<div class="fr-alert fr-alert--error fr-mb-3w" role="alert"><h2 class="fr-alert__title">La signature n'a pas été enregistrée</h2><p>Corrigez ${signIssues.length > 1 ? 'les points signalés' : 'le point signalé'} ci-dessous.${signUnplaced}</p></div>` : ''}
@@ -72,8 +73,8 @@ ${inputGroup({ id: 'signerName', label: 'Votre nom complet', value: values.signe
 ${capacityError ? html`<div class="fr-messages-group" id="capacity-error"><p class="fr-message fr-message--error">${capacityError}</p></div>` : ''}
 </fieldset>
 ${inputGroup({ id: 'delegateFunction', label: 'Votre fonction, si vous signez par délégation', hint: 'Par exemple\u00a0: Directeur Général des Services', value: values.delegateFunction, error: signError('delegateFunction') })}
-${inputGroup({ id: 'deliberationNumber', label: 'Numéro de la délibération du conseil municipal (facultatif)', hint: 'Par exemple\u00a0: 2026/048', value: values.deliberationNumber, error: signError('deliberationNumber') })}
-${inputGroup({ id: 'deliberationDate', label: 'Date de la délibération (facultatif)', type: 'date', value: values.deliberationDate, error: signError('deliberationDate') })}
+${inputGroup({ id: 'deliberationNumber', label: `Numéro de la délibération du conseil municipal qui autorise la signature${optional}`, hint: 'Par exemple\u00a0: 2026/048', value: values.deliberationNumber, error: signError('deliberationNumber') })}
+${inputGroup({ id: 'deliberationDate', label: `Date de la délibération${optional}`, type: 'date', value: values.deliberationDate, error: signError('deliberationDate') })}
 <div class="fr-checkbox-group${consentError ? ' fr-checkbox-group--error' : ''} fr-mb-3w"><input type="checkbox" id="consent" name="consent" value="on"${checked('consent', 'on')}${consentError ? raw(' aria-describedby="consent-error"') : ''}><label class="fr-label" for="consent">J'ai lu la convention et je la signe au nom de la commune</label>
 ${consentError ? html`<p class="fr-error-text" id="consent-error">${consentError}</p>` : ''}</div>
 <button type="submit" class="fr-btn">Signer la convention</button>

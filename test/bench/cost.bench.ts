@@ -88,6 +88,12 @@ const TSA = {
   qualifiedPerTokenSmall: 0.1,
   sealsPerConvention: 2,
   anchorsPerConvention: 365 / 4455,
+  /**
+   * PAdES B-LT: a sealing container's first seal asks the TSA for one more token, to learn its chain for the DSS
+   * (functions/adapters/pdf-sealer.ts). run-jobs environments live minutes to hours: say one per 10 seals, APPROXIMATE.
+   * The CRLs it fetches (once an hour per container) cost Lambda time only, measured with the seals.
+   */
+  chainProbesPerConvention: 2 / 10,
 } as const;
 const PRICES_NOTE = 'prices: Lambda Arm per aws.amazon.com/lambda/pricing; DynamoDB, S3, API Gateway eu-west-3 rates APPROXIMATE (2026-11)';
 const COMMERCIAL_EUR = 1;
@@ -256,7 +262,7 @@ export async function run(): Promise<void> {
     await fetch(`${stack.url}${warmPath}`).then((r) => r.text());
     await fetch(`${stack.url}${warmPath}/document`).then((r) => r.arrayBuffer());
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
-    await expectStatus(fetch(`${stack.url}${warmPath}`, { method: 'POST', headers: form, body: 'signerName=Maire+Chauffe&capacity=maire&consent=on' }), 200, 'warm sign').then((r) => r.text());
+    await expectStatus(fetch(`${stack.url}${warmPath}`, { method: 'POST', headers: form, body: 'signerName=Maire+Chauffe&capacity=maire&consent=on&deliberationNumber=2026%2F048&deliberationDate=2026-06-08' }), 200, 'warm sign').then((r) => r.text());
     await until('the warm signed copy', async () => !!(await direct.conventions.get(warmAdded.json.id))?.signedDocument);
     const warmCountersigned = await stack.admin('POST', `/admin/conventions/${warmAdded.json.id}/countersign`);
     if (warmCountersigned.status !== 200) throw new Error(`warm countersign: ${JSON.stringify(warmCountersigned.json)}`);
@@ -348,7 +354,7 @@ export async function run(): Promise<void> {
       const from = mark();
       for (const [i, path] of paths.entries()) {
         await expectStatus(
-          fetch(`${stack.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ signerName: `Maire ${i}`, capacity: 'maire', consent: 'on' }).toString() }),
+          fetch(`${stack.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ signerName: `Maire ${i}`, capacity: 'maire', consent: 'on', deliberationNumber: '2026/048', deliberationDate: '2026-06-08' }).toString() }),
           200,
           'sign',
         ).then((r) => r.text());
@@ -426,14 +432,14 @@ function print(phases: Phase[], baselineMs: number, sesRate: number): void {
   }
   const total = (key: keyof (typeof rows)[number]['cost']) => rows.reduce((n, row) => n + row.cost[key], 0);
   const byService = { lambda: total('lambda'), dynamodb: total('dynamodb'), s3: total('s3'), ses: total('ses'), api: total('api') };
-  const tokens = TSA.sealsPerConvention + TSA.anchorsPerConvention;
+  const tokens = TSA.sealsPerConvention + TSA.anchorsPerConvention + TSA.chainProbesPerConvention;
   const grand = Object.values(byService).reduce((a, b) => a + b, 0) + tokens * TSA.pricePerToken;
   console.log(
     `by service: Lambda $${byService.lambda.toFixed(7)}, DynamoDB $${byService.dynamodb.toFixed(7)}, S3 requests $${byService.s3.toFixed(7)}, ` +
       `SES $${byService.ses.toFixed(7)}, API Gateway $${byService.api.toFixed(7)}`,
   );
   console.log(
-    `time-stamps: ${tokens.toFixed(2)} per convention (${TSA.sealsPerConvention} seals + ${TSA.anchorsPerConvention.toFixed(2)} of the daily anchor) at $${TSA.pricePerToken} each (PARAPHE_TSA_PRICE_USD) $${(tokens * TSA.pricePerToken).toFixed(7)}; ` +
+    `time-stamps: ${tokens.toFixed(2)} per convention (${TSA.sealsPerConvention} seals + ${TSA.anchorsPerConvention.toFixed(2)} of the daily anchor + ${TSA.chainProbesPerConvention.toFixed(2)} to learn the TSA's chain) at $${TSA.pricePerToken} each (PARAPHE_TSA_PRICE_USD) $${(tokens * TSA.pricePerToken).toFixed(7)}; ` +
       `a qualified TSA at about €${TSA.qualifiedPerTokenLarge}–${TSA.qualifiedPerTokenSmall} a token would add $${(tokens * TSA.qualifiedPerTokenLarge).toFixed(4)}–${(tokens * TSA.qualifiedPerTokenSmall).toFixed(4)} (taking €1 ≈ $1; APPROXIMATE, see TSA in the source)`,
   );
   const operations = new Map<string, number>();

@@ -81,7 +81,7 @@ export async function run(): Promise<void> {
     await deps.campaigns.create({
       schoolYear: '2026-2027', feeCents: 4000, endDate: '2027-09-05', issuePlace: 'Montpellier', issueDate: '2026-06-12',
       signatory: { name: 'Carole Drucker-Godard', title: 'Rectrice' }, linkValidityDays: 60, createdAt: '2026-06-12T08:00:00.000Z',
-    });
+    }, deps.conventionTexts.list().at(-1)!);
     // Half again as many conventions not due today, so the index read is told apart from a scan.
     const items: Record<string, unknown>[] = [];
     for (let i = 0; i < TOTAL + TOTAL / 2; i += 1) {

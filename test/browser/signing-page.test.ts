@@ -77,6 +77,8 @@ describe('the signing page in Chromium', () => {
     await page.fill('#signerName', 'Jean François GUIBBERT');
     // As a person does: the DSFR draws radio buttons and checkboxes on their labels.
     await page.click('label[for=capacity-maire]');
+    await page.fill('#deliberationNumber', '2026/048');
+    await page.fill('#deliberationDate', '2026-06-08');
     await page.click('label[for=consent]');
     await page.click('button[type=submit]:has-text("Signer la convention")');
     // The signed page follows the POST; on a loaded machine it can take longer than expect.poll's default second.

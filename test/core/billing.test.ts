@@ -82,7 +82,8 @@ describe('billing.csv', () => {
     expect(decode(bytes).endsWith('\r\n')).toBe(true);
     expect(decode(bytes).replace(/\r\n/g, '')).not.toContain('\n');
     expect(lines[0]).toBe(
-      "Commune;SIRET;Département;Académie;Année scolaire;Nombre d'écoles;Participation par école (€);Montant (€);Date de signature (commune);Date de contresignature (rectorat);Avenant (effet)",
+      "Commune;SIRET;Département;Académie;Année scolaire;Nombre d'écoles;Participation par école (€);Montant (€);Date de signature (commune);Date de contresignature (rectorat);Avenant (effet);" +
+        'Adresse;Référence;Délibération (n°);Délibération (date);Titre de perception (n°);Titre de perception (date)',
     );
   });
 
@@ -91,16 +92,16 @@ describe('billing.csv', () => {
   });
 
   it('writes each line exact to the cent, with the dates in Paris', () => {
-    expect(lines[3]).toBe('Lespignan;"=""21340135900012""";34;Montpellier;2025-2026;2;40,00;80,00;10/06/2025;12/06/2025;');
+    expect(lines[3]).toBe('Lespignan;"=""21340135900012""";34;Montpellier;2025-2026;2;40,00;80,00;10/06/2025;12/06/2025;;Mairie;;;;;');
     // 22:30Z on 30 June is 1 July in Paris; 23:15Z on 31 December is 1 January.
-    expect(lines[4]).toBe('Le Boulou;"=""21660024700011""";66;Montpellier;2025-2026;1;40,00;40,00;01/07/2025;01/01/2026;');
-    expect(lines[1]).toBe('Blagnac;"=""21310069600011""";31;Toulouse;2025-2026;3;40,00;120,00;10/06/2025;12/06/2025;');
+    expect(lines[4]).toBe('Le Boulou;"=""21660024700011""";66;Montpellier;2025-2026;1;40,00;40,00;01/07/2025;01/01/2026;;Mairie;;;;;');
+    expect(lines[1]).toBe('Blagnac;"=""21310069600011""";31;Toulouse;2025-2026;3;40,00;120,00;10/06/2025;12/06/2025;;Mairie;;;;;');
     expect(lines[2]).toContain(';60;45,00;2700,00;');
   });
 
   it('ends with a Total line summing schools and cents exactly', () => {
     // 2 + 1 + 2 + 3 schools at 40 € and 60 at 45 €: 320 € + 2 700 €.
-    expect(lines.at(-1)).toBe('Total;;;;;68;;3020,00;;;');
+    expect(lines.at(-1)).toBe('Total;;;;;68;;3020,00;;;;;;;;;');
   });
 
   it('keeps an executed convention that reached its end date: it was invoiced', () => {
@@ -113,8 +114,8 @@ describe('billing.csv', () => {
     const effects = new Map([['c-lespignan', 'Baisse envoyée après le 15 octobre : facturée sur 2 écoles']]);
     const withRecorded = { ...leBoulou, avenants: [{ id: 'a-1', signedAt: '2025-09-20T10:00:00Z', effect: 'Ajout de 1 école; 2 écoles facturées' }] };
     const csv = linesOf(billingCsv([lespignan, withRecorded], effects));
-    expect(csv[1]!.endsWith(';Baisse envoyée après le 15 octobre : facturée sur 2 écoles')).toBe(true);
-    expect(csv[2]!.endsWith(';"Ajout de 1 école; 2 écoles facturées"')).toBe(true);
+    expect(csv[1]!.split(';')[10]).toBe('Baisse envoyée après le 15 octobre : facturée sur 2 écoles');
+    expect(csv[2]!).toContain(';"Ajout de 1 école; 2 écoles facturées";');
   });
 
   it('bills the count the amount pays for when a late decrease left fewer schools on the list', () => {
@@ -125,6 +126,35 @@ describe('billing.csv', () => {
   it('neutralises a commune name that Excel would run as a formula', () => {
     const hostile = executed('c-x', '=HYPERLINK("http://x")', '21340135900012', schools(1, '34'));
     expect(linesOf(billingCsv([hostile]))[1]!.startsWith('"\'=HYPERLINK(""http://x"")";')).toBe(true);
+  });
+
+  it('gives a finance office what a titre de perception needs: address, reference, délibération, and the titre once recorded', () => {
+    const ready = {
+      ...lespignan,
+      reference: 'ENT-2025-2026-34-0007',
+      commune: { ...lespignan.commune, address: 'PLACE JEAN POVEDA, 34710 LESPIGNAN' },
+      signature: { ...signature('2025-06-10T09:00:00Z'), deliberation: { number: '2025/041', date: '2025-06-03' } },
+      titre: { number: 'T-2025-000184', date: '2025-07-15', recordedAt: '2025-07-15T10:00:00Z', actor: 'finance@rectorat.example.org' },
+    };
+    const [header, line] = linesOf(billingCsv([ready]));
+    const cells = Object.fromEntries(header!.split(';').map((name, index) => [name, line!.split(';')[index]]));
+    expect(cells).toMatchObject({
+      Adresse: 'PLACE JEAN POVEDA, 34710 LESPIGNAN',
+      Référence: 'ENT-2025-2026-34-0007',
+      'Délibération (n°)': '2025/041',
+      'Délibération (date)': '03/06/2025',
+      'Titre de perception (n°)': 'T-2025-000184',
+      'Titre de perception (date)': '15/07/2025',
+      'Montant (€)': '80,00',
+    });
+  });
+
+  it('limited to what is still to invoice, leaves out the conventions whose titre is recorded, and totals the rest', () => {
+    const invoiced = { ...lespignan, titre: { number: 'T-1', date: '2025-07-15', recordedAt: '2025-07-15T10:00:00Z', actor: 'x' } };
+    const rest = linesOf(billingCsv([invoiced, leBoulou, pezilla], undefined, { toInvoiceOnly: true }));
+    expect(rest.slice(1, -1).map((line) => line.split(';')[0])).toEqual(['Le Boulou', 'Pézilla-la-Rivière']);
+    expect(rest.at(-1)).toContain('Total;;;;;3;;120,00;');
+    expect(linesOf(billingCsv([invoiced, leBoulou, pezilla])).slice(1, -1)).toHaveLength(3);
   });
 
   it('is named after the school year', () => {

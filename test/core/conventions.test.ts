@@ -4,7 +4,8 @@ import { newConventionSchema, parseInput } from '../../functions/core/inputs.ts'
 import type { Campaign, Convention, ConventionEvent } from '../../functions/core/model.ts';
 import { uaiCheckLetter } from '../../functions/core/identifiers.ts';
 import { addLink, hashToken, replaceAllLinks, resolveSigningLink, withdrawLink } from '../../functions/core/signing-link.ts';
-import { campaign2026, lespignan, pezilla } from '../fixtures/seed-communes.ts';
+import { remindersOf } from '../../functions/core/reminder-schedule.ts';
+import { campaign2026, lespignan, lespignanConvention, pezilla } from '../fixtures/seed-communes.ts';
 
 const fixedNow = new Date('2026-11-20T09:00:00Z');
 const campaign: Campaign = { ...campaign2026, linkValidityDays: 60, createdAt: fixedNow.toISOString() };
@@ -18,6 +19,7 @@ function memoryConventions() {
     async add(convention: Convention, event: ConventionEvent) {
       stored.set(convention.id, convention);
       events.push(event);
+      return { reference: `ENT-${convention.schoolYear}-34-${String(stored.size).padStart(4, '0')}` };
     },
     async get(id: string) {
       return stored.get(id);
@@ -35,7 +37,7 @@ describe('adding a convention', () => {
     const deps = {
       now: () => fixedNow,
       newId: () => 'c-1',
-      campaigns: { get: async () => campaign, create: async () => undefined, list: async () => [campaign] },
+      campaigns: { get: async () => campaign, create: async () => undefined, list: async () => [campaign], pinnedText: async () => undefined },
       conventions: conventions as never,
     };
     const convention = await addConvention(deps, { schoolYear: '2026-2027', convention: parseInput(newConventionSchema, pezilla), actor: 'clerk' });
@@ -49,7 +51,7 @@ describe('adding a convention', () => {
     const deps = {
       now: () => fixedNow,
       newId: () => 'c-1',
-      campaigns: { get: async () => undefined, create: async () => undefined, list: async () => [] },
+      campaigns: { get: async () => undefined, create: async () => undefined, list: async () => [], pinnedText: async () => undefined },
       conventions: memoryConventions() as never,
     };
     await expect(addConvention(deps, { schoolYear: '2040-2041', convention: parseInput(newConventionSchema, lespignan), actor: 'clerk' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -165,5 +167,37 @@ describe('a signing link', () => {
   it('is refused when it is not a token at all, without reading the table', async () => {
     const deps = { now: () => fixedNow, conventions: { findByLinkHash: () => { throw new Error('must not read'); } } as never };
     await expect(resolveSigningLink(deps, '../../etc/passwd')).rejects.toMatchObject({ code: 'LINK_INVALID' });
+  });
+});
+
+describe("a convention's end date", () => {
+  const deps = (conventions = memoryConventions()) => ({
+    now: () => fixedNow,
+    newId: () => 'c-1',
+    campaigns: { get: async () => campaign, create: async () => undefined, list: async () => [campaign], pinnedText: async () => undefined },
+    conventions: conventions as never,
+  });
+
+  it("is its own when given (the 2023-2024 conventions ended on 1 or 5 September 2024), the campaign's otherwise", async () => {
+    const own = await addConvention(deps(), { schoolYear: '2026-2027', convention: parseInput(newConventionSchema, { ...pezilla, endDate: '2027-09-01' }), actor: 'clerk' });
+    expect(own.endDate).toBe('2027-09-01');
+    const campaigns = await addConvention(deps(), { schoolYear: '2026-2027', convention: parseInput(newConventionSchema, pezilla), actor: 'clerk' });
+    expect(campaigns.endDate).toBe(campaign.endDate);
+  });
+
+  it('is refused, field endDate, outside the calendar year its school year ends', async () => {
+    const conventions = memoryConventions();
+    await expect(addConvention(deps(conventions), { schoolYear: '2026-2027', convention: parseInput(newConventionSchema, { ...pezilla, endDate: '2026-09-05' }), actor: 'clerk' })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      issues: [{ field: 'endDate', message: expect.stringContaining("doit tomber en 2027, l'année où se termine l'année scolaire 2026-2027") }],
+    });
+    expect(conventions.stored.size).toBe(0);
+  });
+
+  it('sets its reminders before its own end date, not the campaign\'s', () => {
+    const sent = (endDate: string): Convention => ({ ...(lespignanConvention({ endDate, status: 'signed', sentAt: '2026-11-23T09:00:00.000Z' })) });
+    const endNotices = (endDate: string) => remindersOf(campaign, sent(endDate)).filter((reminder) => reminder.kind === 'end-date').map((reminder) => reminder.nominalDate);
+    expect(endNotices('2027-09-01')).toEqual(['2027-07-03', '2027-08-02', '2027-08-25']);
+    expect(endNotices('2027-09-05')).toEqual(['2027-07-07', '2027-08-06', '2027-08-29']);
   });
 });

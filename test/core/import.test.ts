@@ -248,3 +248,29 @@ describe('schools already in a convention', () => {
     expect(report.unchanged).toBe(5);
   });
 });
+
+describe("a convention's own end date", () => {
+  const withEnd = (...lines: string[]) => planImport(parseCsv([`${HEADER};Date de fin`, ...lines].join('\n')));
+
+  it('is read from the « Date de fin » column, in French (JJ/MM/AAAA) or ISO form, for the whole commune', () => {
+    const { communes, rejected } = withEnd(
+      `${LESPIGNAN};0341401N;maternelle;;01/09/2024`,
+      `${LESPIGNAN};0341406U;elementaire;;2024-09-01`,
+    );
+    expect(rejected).toEqual([]);
+    expect(communes[0]!.convention.endDate).toBe('2024-09-01');
+  });
+
+  it("is left to the campaign's when the column is empty or absent", () => {
+    expect(withEnd(`${LESPIGNAN};0341401N;maternelle;;`).communes[0]!.convention.endDate).toBeUndefined();
+    expect(plan(`${LESPIGNAN};0341401N;maternelle;`).communes[0]!.convention.endDate).toBeUndefined();
+  });
+
+  it('refuses a commune whose rows disagree on it, and a date that is not one', () => {
+    const disagree = withEnd(`${LESPIGNAN};0341401N;maternelle;;01/09/2024`, `${LESPIGNAN};0341406U;elementaire;;05/09/2024`);
+    expect(disagree.communes).toEqual([]);
+    expect(disagree.rejected[1]!.reason).toContain('ne donne pas la même date de fin que la ligne 2');
+    expect(withEnd(`${LESPIGNAN};0341401N;maternelle;;5 sept.`).rejected[0]!.reason).toContain('La date de fin « 5 sept. » doit s\'écrire JJ/MM/AAAA ou AAAA-MM-JJ');
+    expect(withEnd(`${LESPIGNAN};0341401N;maternelle;;31/02/2024`).rejected[0]!.reason).toContain("n'est pas une date du calendrier");
+  });
+});

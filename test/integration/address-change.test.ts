@@ -12,7 +12,7 @@ import { loadConfig } from '../../functions/adapters/config.ts';
 import { addDays, nextWorkingDay, parisDateOf } from '../../functions/core/calendar.ts';
 import { newJob } from '../../functions/core/jobs/job.ts';
 import { startDigest } from '../../functions/core/send-digest.ts';
-import { campaign2026, lespignan } from '../fixtures/seed-communes.ts';
+import { campaign2026, lespignan, deliberation } from '../fixtures/seed-communes.ts';
 import { eventually, mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
 import { normalize, pdfInfo, pdfText, savePdf } from '../templates/read-pdf.ts';
 
@@ -81,7 +81,7 @@ describe('a new link sent to another address', () => {
   });
 
   it('is printed on the certificate of the signed copy: the address the link went to, and the change', async () => {
-    expect((await stack.request('POST', newPath, { token: null, form: { signerName: lespignan.mayor.name, capacity: 'maire', consent: 'on' } })).status).toBe(200);
+    expect((await stack.request('POST', newPath, { token: null, form: { signerName: lespignan.mayor.name, capacity: 'maire', consent: 'on', ...deliberation } })).status).toBe(200);
     const signed = await eventually(async () => {
       const shown = (await stack.admin('GET', `/admin/conventions/${id}`)).json;
       return shown.signedDocument ? shown : undefined;

@@ -19,7 +19,7 @@ import { signedDocumentKey } from '../../functions/core/document-keys.ts';
 import { jobDefinitions } from '../../functions/core/jobs/handlers.ts';
 import type { Job, JobKind } from '../../functions/core/jobs/job.ts';
 import { runJob, type JobDeps } from '../../functions/core/jobs/run-job.ts';
-import { campaign2026, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
+import { campaign2026, leBoulou, lespignan, pezilla, deliberation } from '../fixtures/seed-communes.ts';
 import { drainJobs, wakeAll } from '../support/run-jobs-inline.ts';
 import { verifiedTimestamp } from '../support/seal-evidence.ts';
 import { startTcpProxy } from '../support/tcp-proxy.ts';
@@ -65,7 +65,7 @@ async function onlyJob(kind: JobKind, conventionId: string): Promise<Job> {
 }
 
 async function sign(path: string, signerName: string) {
-  const response = await stack.request('POST', path, { token: null, form: { signerName, capacity: 'maire', consent: 'on' } });
+  const response = await stack.request('POST', path, { token: null, form: { signerName, capacity: 'maire', consent: 'on', ...deliberation } });
   expect(response.status).toBe(200);
   return response.text();
 }

@@ -1,8 +1,10 @@
 /**
  * Avenants end to end. Over HTTP with school years whose window is past or
  * far ahead, so the wall clock never changes the rule (2023-2024 to
- * 2025-2026 are late for good, 2090-2091 not open yet); in the window through the use cases with a fixed clock at
- * the edges, on the same real local servers.
+ * 2025-2026 are late for good, 2090-2091 not open yet), their conventions
+ * ending in 2099 unless a test needs an end date passed; in the window
+ * through the use cases with a fixed clock at the edges, on the same real
+ * local servers.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -24,7 +26,7 @@ import type { Deps } from '../../functions/core/ports.ts';
 import { requestAvenant } from '../../functions/core/request-avenant.ts';
 import { signAvenant } from '../../functions/core/sign-avenant.ts';
 import { signConvention } from '../../functions/core/sign-convention.ts';
-import { campaign2026, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
+import { campaign2026, leBoulou, lespignan, pezilla, deliberation } from '../fixtures/seed-communes.ts';
 import { mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
@@ -34,8 +36,14 @@ beforeAll(async () => {
 afterAll(async () => stack?.close());
 
 const withEmail = <T extends { mayor: object }>(fixture: T, label: string) => ({ ...fixture, mayor: { ...fixture.mayor, email: mayorEmail(label) } });
-const form = { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on' };
+const form = { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on', ...deliberation };
 const nouvelle = { uai: '0340001S', type: 'primaire', name: 'NOUVELLE ECOLE' };
+/** A fourth commune, for the fixed-clock tests of the 2026-2027 campaign (one convention per commune). */
+const castelnaudary = {
+  commune: { name: 'Castelnaudary', siret: '21110762000018', address: 'PLACE DE LA REPUBLIQUE, 11400 CASTELNAUDARY' },
+  mayor: { name: 'Patrick MAUGARD', title: 'Maire', email: '' },
+  schools: [{ uai: '0110801L', type: 'primaire', name: 'ECOLE DU CENTRE' }, { uai: '0110803N', type: 'maternelle', name: '' }],
+} as unknown as typeof lespignan;
 
 /** The avenant's PDF behind its link once it contains `marker`: the signed and final avenants are made by jobs. */
 async function avenantPdfWith(avenantPath: string, marker: string, timeoutMs = 60_000): Promise<Buffer> {
@@ -49,8 +57,8 @@ async function avenantPdfWith(avenantPath: string, marker: string, timeoutMs = 6
   }
 }
 
-async function signedOverHttp(schoolYear: string, fixture: typeof lespignan, label: string) {
-  const campaign = { ...campaign2026, schoolYear, endDate: `${Number(schoolYear.slice(5))}-09-05`, issueDate: `${schoolYear.slice(0, 4)}-06-01` };
+async function signedOverHttp(schoolYear: string, fixture: typeof lespignan, label: string, endDate = '2099-09-05') {
+  const campaign = { ...campaign2026, schoolYear, endDate, issueDate: `${schoolYear.slice(0, 4)}-06-01` };
   const sent = await sentConvention(stack, campaign, withEmail(fixture, label));
   expect((await stack.request('POST', sent.path, { token: null, form })).status).toBe(200);
   return sent;
@@ -138,16 +146,68 @@ describe('an avenant prepared by the rectorat', () => {
     expect(refused.json.error.fields[0].message).toContain('Lespignan');
   });
 
-  it('reaches the mayor by email with a link, and cannot be signed before 1 September', async () => {
+  it('is refused at preparation when its link would die before the window opens (1 September), and nothing is written', async () => {
     const { id, email } = await signedOverHttp('2090-2091', pezilla, 'avenant-early');
-    const created = await stack.admin('POST', `/admin/conventions/${id}/avenants`, { schools: [pezilla.schools[0]] });
-    expect(created.status).toBe(201);
-    const mail = (await stack.inbox(email)).find((candidate) => candidate.subject.startsWith('Avenant'))!;
-    const avenantPath = new URL(/https?:\/\/\S+\/avenant\/[A-Za-z0-9_-]+/.exec(mail.body.text ?? '')![0]).pathname;
-    const early = await stack.request('POST', avenantPath, { token: null, form: { ...form, signerName: 'Jean-Paul BILLES' } });
-    expect(early.status).toBe(409);
-    expect(await early.text()).toContain("La période des avenants s&#39;ouvre le 1er septembre 2090");
-    expect((await stack.admin('GET', `/admin/conventions/${id}`)).json.schools).toHaveLength(2);
+    const refused = await stack.admin('POST', `/admin/conventions/${id}/avenants`, { schools: [pezilla.schools[0]] });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.message).toContain("avant l'ouverture de la période des avenants le 1er septembre 2090");
+    expect((await stack.inbox(email)).filter((candidate) => candidate.subject.startsWith('Avenant'))).toEqual([]);
+    expect((await stack.admin('GET', `/admin/conventions/${id}`)).json.history.map((event: { type: string }) => event.type)).not.toContain('avenant_requested');
+  });
+
+  it("is refused after the convention's end date (409, in French), and nothing is written", async () => {
+    const { id, email } = await signedOverHttp('2040-2041', pezilla, 'avenant-ended', '2025-09-05');
+    const refused = await stack.admin('POST', `/admin/conventions/${id}/avenants`, { schools: [pezilla.schools[0]] });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.message).toContain('a pris fin le 5 septembre 2025');
+    expect((await stack.inbox(email)).filter((candidate) => candidate.subject.startsWith('Avenant'))).toEqual([]);
+  });
+
+  it('tells the rectorat in the 201 that, after 15 October, the added school will be refused and the decrease not applied', async () => {
+    const { id } = await signedOverHttp('2023-2024', pezilla, 'avenant-warned');
+    const swap = await stack.admin('POST', `/admin/conventions/${id}/avenants`, { schools: [pezilla.schools[0], { uai: '0660713S', type: 'elementaire', name: 'LA SUBERAIE' }] });
+    expect(swap.status).toBe(201);
+    expect(swap.json.warnings).toEqual(expect.arrayContaining([
+      expect.stringContaining('1 école(s) ajoutée(s) (0660713S) seront refusées à la signature'),
+      expect.stringContaining('la baisse ne sera pas appliquée pour 2023-2024, facturée sur 2 école(s)'),
+    ]));
+  });
+
+  it('replaces the pending avenant: its link dies, the 201 says so, and only the new one can be signed', async () => {
+    const { id, email } = await signedOverHttp('2024-2025', pezilla, 'avenant-replaced');
+    const first = await stack.admin('POST', `/admin/conventions/${id}/avenants`, { schools: [pezilla.schools[0]] });
+    expect(first.status).toBe(201);
+    expect(first.json.warnings.join(' ')).not.toContain('remplace');
+    const second = await stack.admin('POST', `/admin/conventions/${id}/avenants`, { schools: [pezilla.schools[1]] });
+    expect(second.status).toBe(201);
+    expect(second.json.warnings).toContainEqual(expect.stringMatching(new RegExp(`^Cet avenant remplace l'avenant ${first.json.id} préparé le .+, qui n'était pas signé : son lien ne fonctionne plus\\.$`)));
+
+    const mails = (await stack.inbox(email)).filter((candidate) => candidate.subject.startsWith('Avenant'));
+    expect(mails[0]!.body.text).toMatch(/Référence de la convention : ENT-2024-2025-66-\d{4}\n/);
+    expect(mails[0]!.body.text).toContain('TTC pour 2024-2025.');
+    const links = mails
+      .map((mail) => new URL(/https?:\/\/\S+\/avenant\/[A-Za-z0-9_-]+/.exec(mail.body.text ?? '')![0]).pathname);
+    expect(links).toHaveLength(2);
+    const dead = await stack.request('GET', links[0]!, { token: null });
+    expect(dead.status).toBe(404);
+    expect(await dead.text()).toContain("Ce lien n'est pas valide");
+    expect((await stack.request('POST', links[0]!, { token: null, form })).status).toBe(404);
+    expect((await stack.request('GET', links[1]!, { token: null })).status).toBe(200);
+
+    const shown = (await stack.admin('GET', `/admin/conventions/${id}`)).json;
+    expect(shown.pendingAvenantId).toBe(second.json.id);
+    const replaced = shown.history.filter((event: { type: string }) => event.type === 'avenant_replaced');
+    expect(replaced).toHaveLength(1);
+    expect(replaced[0].avenantId).toBe(first.json.id);
+    // Both avenants' chains still verify, the replaced one ending on its replacement.
+    const trail = (await (await stack.request('GET', `/admin/conventions/${id}/audit.json`)).json()) as { events: never[]; head: never; avenantHeads: never };
+    expect(verifyChains(id, trail.events, trail.head, trail.avenantHeads)).toMatchObject({ ok: true });
+
+    const signed = await stack.request('POST', links[1]!, { token: null, form: { ...form, signerName: 'Jean-Paul BILLES' } });
+    expect(signed.status).toBe(200);
+    const after = (await stack.admin('GET', `/admin/conventions/${id}`)).json;
+    expect(after.pendingAvenantId).toBeUndefined();
+    expect(after.avenants.map((avenant: { id: string }) => avenant.id)).toEqual([second.json.id]);
   });
 });
 
@@ -163,7 +223,7 @@ describe('in the window, through the use cases with a fixed clock', () => {
     // Sent by the stack's worker (on the wall clock, after this fixed June clock): the link is valid through the window.
     expect(await stack.sendCampaign('2026-2027')).toMatchObject({ state: 'done', failedCount: 0 });
     const token = /\/sign\/([A-Za-z0-9_-]+)/.exec((await stack.inbox(email)).at(-1)!.body.text ?? '')![1]!;
-    await signConvention(deps, { token, form: { signerName: fixture.mayor.name, capacity: 'maire', consent: 'on' }, ...client });
+    await signConvention(deps, { token, form: { signerName: fixture.mayor.name, capacity: 'maire', consent: 'on', ...deliberation }, ...client });
     return (await deps.conventions.get(convention.id))!;
   }
 
@@ -181,7 +241,9 @@ describe('in the window, through the use cases with a fixed clock', () => {
     expect(after.schools.map((school) => school.uai)).toEqual(['0341401N', '0341406U', '0340001S']);
     const stored = (await deps.conventions.get(convention.id))!;
     expect(stored.amountCents).toBe(12000);
-    expect(stored.followingYearsSchoolCount).toBe(3);
+    // This school year only: the following ones are other conventions, with their own lists.
+    expect(stored.avenants?.[0]?.effect).toMatch(/^Avenant reçu dans les délais : 3 école\(s\) pour 2026-2027, soit 120\s€\.$/);
+    expect(stored).not.toHaveProperty('followingYearsSchoolCount');
     expect((await deps.conventions.schoolOwners('2026-2027', ['0340001S'])).get('0340001S')?.communeName).toBe('Lespignan');
     // The avenant's events form a chain of their own, its head on the avenant and in its signature (the certificate prints it).
     const found = await getConvention(deps, convention.id);
@@ -203,8 +265,28 @@ describe('in the window, through the use cases with a fixed clock', () => {
     const stored = (await deps.conventions.get(convention.id))!;
     expect(stored.schools).toHaveLength(1);
     expect(stored.amountCents).toBe(8000);
-    expect(stored.followingYearsSchoolCount).toBe(1);
     // The school that left is free for another commune.
     expect((await deps.conventions.schoolOwners('2026-2027', [convention.schools[1]!.uai])).size).toBe(0);
+  });
+
+  it('prepared in August, it says when signing opens, and cannot be signed before 1 September', async () => {
+    const convention = await signedConvention(leBoulou, 'window-early');
+    clock = new Date('2026-08-20T08:00:00Z');
+    const { avenant, token } = await requestAvenant(deps, { convention, schools: [...convention.schools, { uai: '0110802M', type: 'primaire', name: '' }], requestedBy: 'rectorat', actor: 'clerk' });
+    expect(avenant.warnings[0]).toContain("qu'à partir du 1er septembre 2026");
+    clock = new Date('2026-08-31T21:59:00Z'); // 23:59 on 31 August in Paris
+    const early = await signAvenant(deps, { token, form: { signerName: 'Maire', capacity: 'maire', consent: 'on' }, ...client }).catch((error: unknown) => error);
+    expect(early).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining("La période des avenants s'ouvre le 1er septembre 2026") });
+    expect((await deps.conventions.get(convention.id))!.schools).toHaveLength(1);
+  });
+
+  it("prepared before the convention's end date, it is refused at a signature after it", async () => {
+    const target = await signedConvention(castelnaudary, 'window-ended');
+    clock = new Date('2027-09-01T08:00:00Z');
+    const { token } = await requestAvenant(deps, { convention: target, schools: [target.schools[0]!], requestedBy: 'rectorat', actor: 'clerk' });
+    clock = new Date('2027-09-05T08:00:00Z'); // the end date of the 2026-2027 campaign
+    const refused = await signAvenant(deps, { token, form: { signerName: 'Maire', capacity: 'maire', consent: 'on' }, ...client }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('a pris fin le 5 septembre 2027') });
+    expect((await deps.conventions.get(target.id))!.avenants).toBeUndefined();
   });
 });

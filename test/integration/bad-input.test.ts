@@ -2,7 +2,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionSpecs } from '../../infra/functions.ts';
 import { LOCAL_CREDENTIALS } from '../../infra/local/resources.ts';
-import { campaign2026, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
+import { campaign2026, leBoulou, lespignan, pezilla, deliberation } from '../fixtures/seed-communes.ts';
 import { mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
@@ -336,9 +336,10 @@ describe("the mayor's forms refuse bad input, in French, naming the field, and w
 
 describe('an avenant form with bad input writes nothing', () => {
   it('refuses an invisible character in the list of schools, and in the name of its signer', async () => {
-    const campaign = { ...campaign2026, schoolYear: '2023-2024', endDate: '2024-09-05', issueDate: '2023-06-01' };
+    // A convention that has not ended: an avenant after the end date is refused before its list is read.
+    const campaign = { ...campaign2026, schoolYear: '2023-2024', endDate: '2099-09-05', issueDate: '2023-06-01' };
     const { id, path } = await sentConvention(stack, campaign, { ...lespignan, mayor: { ...lespignan.mayor, email: mayorEmail('avenant-input') } });
-    expect((await stack.request('POST', path, { token: null, form: { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on' } })).status).toBe(200);
+    expect((await stack.request('POST', path, { token: null, form: { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on', ...deliberation } })).status).toBe(200);
     const historyOf = async () => (await stack.admin('GET', `/admin/conventions/${id}`)).json.history.map((event: { type: string }) => event.type);
 
     let items = await quietItemCount();

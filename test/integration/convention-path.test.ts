@@ -9,7 +9,7 @@ import { verifiedTimestamp } from '../support/seal-evidence.ts';
 import { sha256Hex } from '../../functions/core/digest.ts';
 import { createS3Client } from '../../functions/adapters/s3-document-store.ts';
 import { LOCAL_CREDENTIALS } from '../../infra/local/resources.ts';
-import { campaign2026, lespignan } from '../fixtures/seed-communes.ts';
+import { campaign2026, lespignan, deliberation } from '../fixtures/seed-communes.ts';
 import { eventually, mayorEmail, startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
@@ -64,7 +64,7 @@ describe('one convention from campaign to signed PDF', () => {
     const signResponse = await stack.request('POST', path, {
       token: null,
       headers: { 'user-agent': 'Mozilla/5.0 (Linux; Android 14) Mairie' },
-      form: { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on' },
+      form: { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on', ...deliberation },
     });
     expect(signResponse.status).toBe(200);
     expect(await signResponse.text()).toContain('Convention signée, merci');

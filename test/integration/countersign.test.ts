@@ -8,7 +8,7 @@ import { verifiedTimestamp } from '../support/seal-evidence.ts';
 import { createS3Client } from '../../functions/adapters/s3-document-store.ts';
 import { sha256Hex } from '../../functions/core/digest.ts';
 import { LOCAL_CREDENTIALS } from '../../infra/local/resources.ts';
-import { campaign2026, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
+import { campaign2026, leBoulou, lespignan, pezilla, deliberation } from '../fixtures/seed-communes.ts';
 import { mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
@@ -33,7 +33,7 @@ async function conventionWhen(id: string, ready: (convention: any) => boolean, t
 /** Sent and signed, once its signed copy is sealed (the seal-signed job). */
 async function signedConvention(fixture: typeof lespignan, label: string, campaign: typeof campaign2026 = campaign2026) {
   const sent = await sentConvention(stack, campaign, withEmail(fixture, label));
-  const response = await stack.request('POST', sent.path, { token: null, form: { signerName: fixture.mayor.name, capacity: 'maire', consent: 'on' } });
+  const response = await stack.request('POST', sent.path, { token: null, form: { signerName: fixture.mayor.name, capacity: 'maire', consent: 'on', ...deliberation } });
   expect(response.status).toBe(200);
   await conventionWhen(sent.id, (convention) => convention.signedDocument !== undefined);
   return sent;

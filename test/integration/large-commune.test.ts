@@ -25,7 +25,7 @@ import type { Deps } from '../../functions/core/ports.ts';
 import { requestAvenant } from '../../functions/core/request-avenant.ts';
 import { GUARD_GRACE_MS } from '../../functions/core/school-guards.ts';
 import { signAvenant } from '../../functions/core/sign-avenant.ts';
-import { campaign2026 } from '../fixtures/seed-communes.ts';
+import { campaign2026, deliberation } from '../fixtures/seed-communes.ts';
 import { mayorEmail, startTestStack, type TestStack } from '../support/stack.ts';
 
 const YEAR = campaign2026.schoolYear;
@@ -113,7 +113,7 @@ describe('a 300-school convention (Toulouse)', () => {
     // The list spans pages: every school is in the document.
     const text = pdftext(new Uint8Array(await document.arrayBuffer()));
     for (const school of toulouse.schools) expect(text).toContain(school.uai);
-    const signed = await stack.request('POST', path, { token: null, form: { signerName: toulouse.mayor.name, capacity: 'maire', consent: 'on' } });
+    const signed = await stack.request('POST', path, { token: null, form: { signerName: toulouse.mayor.name, capacity: 'maire', consent: 'on', ...deliberation } });
     expect(signed.status).toBe(200);
     // The signed copy is sealed by its job; countersigning waits for it.
     const sealed = await until(async () => (await stack.admin('GET', `/admin/conventions/${id}`)).json.signedDocument);

@@ -12,7 +12,7 @@ import { addDays, nextWorkingDay, parisDateOf } from '../../functions/core/calen
 import { planImportFile } from '../../functions/core/import/import-rows.ts';
 import { startDigest } from '../../functions/core/send-digest.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
-import { campaign2026 } from '../fixtures/seed-communes.ts';
+import { campaign2026, deliberation } from '../fixtures/seed-communes.ts';
 import { eventually, startTestStack, type TestStack } from '../support/stack.ts';
 
 const utf8 = readFileSync(join(PROJECT_ROOT, 'test/fixtures/import/communes-2025-2026-utf8.csv'));
@@ -128,7 +128,7 @@ describe('invoicing and the digest', () => {
     // The address is the fixture's, which other test files email too (the sample events): this stack's link.
     const invitation = (await stack.inbox('maire.lespignan@example.org')).find((email) => email.body.text?.includes(`${stack.url}/sign/`));
     const path = new URL(/https?:\/\/\S+\/sign\/[A-Za-z0-9_-]+/.exec(invitation!.body.text ?? '')![0]).pathname;
-    expect((await stack.request('POST', path, { token: null, form: { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on' } })).status).toBe(200);
+    expect((await stack.request('POST', path, { token: null, form: { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on', ...deliberation } })).status).toBe(200);
     // Countersigning needs the signed copy, which its job seals.
     await eventually(async () => (await stack.admin('GET', `/admin/conventions/${items[0].id}`)).json.signedDocument);
     expect((await stack.request('POST', `/admin/conventions/${items[0].id}/countersign`, { token: stack.tokenWithRoles(['signataire']) })).status).toBe(200);

@@ -17,7 +17,7 @@ import { newCampaignSchema, newConventionSchema, parseInput } from '../../functi
 import type { Deps } from '../../functions/core/ports.ts';
 import { hashToken, linkExpiry } from '../../functions/core/signing-link.ts';
 import { formatParisDateTime } from '../../templates/format/french.ts';
-import { campaign2026, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
+import { campaign2026, deliberation, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
 import { newReminders, nineInParis, runReminderDay, sendCampaignOnClock, tokensIn } from '../support/reminder-days.ts';
 import { mayorEmail, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -93,7 +93,7 @@ describe('a link a mayor received', () => {
     // Each reminder's link opens it too.
     for (const later of tokens.keeps.slice(1)) expect((await page(later)).status).toBe(200);
 
-    const signed = await stack.request('POST', `/sign/${first}`, { token: null, form: { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on' } });
+    const signed = await stack.request('POST', `/sign/${first}`, { token: null, form: { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on', ...deliberation } });
     expect(signed.status).toBe(200);
     const convention = (await stack.admin('GET', `/admin/conventions/${conventionIds.keeps}`)).json;
     expect(convention.status).toBe('signed');
@@ -117,7 +117,7 @@ describe('a link a mayor received', () => {
     const [fresh] = tokensIn(resendMail);
     expect(tokens.resent).not.toContain(fresh);
     expect((await page(fresh!)).status).toBe(200);
-    expect((await stack.request('POST', `/sign/${tokens.resent[0]}`, { token: null, form: { signerName: 'François COMES', capacity: 'maire', consent: 'on' } })).status).toBe(404);
+    expect((await stack.request('POST', `/sign/${tokens.resent[0]}`, { token: null, form: { signerName: 'François COMES', capacity: 'maire', consent: 'on', ...deliberation } })).status).toBe(404);
   });
 
   it('once expired opens the neutral invalid page, while a later reminder\'s link, not yet expired, still opens the convention', async () => {

@@ -21,7 +21,7 @@ import { newJob } from '../../functions/core/jobs/job.ts';
 import { signConvention } from '../../functions/core/sign-convention.ts';
 import { fireSchedule } from '../../infra/local/scheduler.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
-import { campaign2026, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
+import { campaign2026, leBoulou, lespignan, pezilla, deliberation } from '../fixtures/seed-communes.ts';
 import { drainJobs } from '../support/run-jobs-inline.ts';
 import { isReminder, nineInParis, runReminderDay, sendCampaignOnClock, sweepSpec } from '../support/reminder-days.ts';
 import { mayorEmail, startTestStack, type TestStack } from '../support/stack.ts';
@@ -105,7 +105,7 @@ describe('a season of reminders, day by day', () => {
         await declineConvention(deps, { token: await linkOf(mayors.c), form: { declinedBy: 'Jean-Paul BILLES', reason: 'Le conseil municipal a voté contre.' }, ...client });
       }
       if (day === '2026-06-30') {
-        await signConvention(deps, { token: await linkOf(mayors.a), form: { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on' }, ...client });
+        await signConvention(deps, { token: await linkOf(mayors.a), form: { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on', ...deliberation }, ...client });
       }
       if (day === '2026-09-24') {
         // A late commune, sent in September: its first reminder meets the avenant notice of 1 October.

@@ -18,7 +18,7 @@ import { runJob, type JobDeps } from '../../functions/core/jobs/run-job.ts';
 import { DocumentIntegrityError } from '../../functions/core/stored-document.ts';
 import { LOCAL_CREDENTIALS } from '../../infra/local/resources.ts';
 import { CHECKSUM_REQUIRED } from '../../infra/local/s3-guard.ts';
-import { campaign2026, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
+import { campaign2026, leBoulou, lespignan, pezilla, deliberation } from '../fixtures/seed-communes.ts';
 import { drainJobs } from '../support/run-jobs-inline.ts';
 import { recordedS3Requests, tamperWith, type RecordedS3Request } from '../support/s3-wire.ts';
 import { mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
@@ -53,7 +53,7 @@ async function jobOf(kind: string, conventionId: string) {
 }
 
 async function sign(path: string, signerName: string) {
-  const response = await stack.request('POST', path, { token: null, form: { signerName, capacity: 'maire', consent: 'on' } });
+  const response = await stack.request('POST', path, { token: null, form: { signerName, capacity: 'maire', consent: 'on', ...deliberation } });
   expect(response.status).toBe(200);
 }
 

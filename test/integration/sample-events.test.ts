@@ -73,6 +73,10 @@ describe('the sample events of events/ run the handlers directly, as `npm run in
     expect((await invoke('resend-link')).statusCode).toBe(404);
   });
 
+  it('answer the sample titre de perception with 404 for its unknown convention', async () => {
+    expect((await invoke('record-titre')).statusCode).toBe(404);
+  });
+
   it("replay the reminder sweep of 13 October 2026 from its scheduled event: the day's job, started once however often the schedule fires", async () => {
     const first = (await invoke('send-reminders')) as unknown as { jobId: string; started: boolean };
     expect(first).toEqual({ jobId: 'reminders-2026-10-13', started: true });

@@ -25,7 +25,7 @@ import type { OutgoingEmail } from '../../functions/core/ports.ts';
 import { functionSpecs } from '../../infra/functions.ts';
 import { lambdaContext, loadHandler } from '../../infra/local/gateway.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
-import { campaign2026, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
+import { campaign2026, leBoulou, lespignan, pezilla, deliberation } from '../fixtures/seed-communes.ts';
 import { childJobs, drainJobs, wakeAll } from '../support/run-jobs-inline.ts';
 import { sesSendEvent } from '../support/ses-events.ts';
 import { mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
@@ -403,7 +403,7 @@ describe('a signature', () => {
     const { id, path } = await sentConvention(stack, { ...campaign2026, schoolYear: '2042-2043' }, { ...lespignan, mayor: { ...lespignan.mayor, email } });
     const signed = await signConvention(
       deps,
-      { token: path.split('/').at(-1)!, form: { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on' }, ip: '127.0.0.1', userAgent: 'test' },
+      { token: path.split('/').at(-1)!, form: { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on', ...deliberation }, ip: '127.0.0.1', userAgent: 'test' },
     );
     expect(signed.status).toBe('signed');
     const job = (await deps.jobs.get(signed.sealingJob))!;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaign2026, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
+import { campaign2026, deliberation, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
 import { mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
@@ -69,7 +69,7 @@ describe('the signing link', () => {
 describe('signing happens exactly once', () => {
   it('twenty simultaneous sign requests give one signature and one confirmation email; the others see "déjà signée"', async () => {
     const { id, path, email } = await sentConvention(stack, campaign2026, withEmail(pezilla, 'race'));
-    const form = { signerName: 'Jean-Paul BILLES', capacity: 'maire', consent: 'on' };
+    const form = { signerName: 'Jean-Paul BILLES', capacity: 'maire', consent: 'on', ...deliberation };
     const responses = await Promise.all(Array.from({ length: 20 }, () => stack.request('POST', path, { token: null, form })));
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((code) => code === 200)).toHaveLength(1);
@@ -142,7 +142,7 @@ describe('a new link', () => {
 
   it('is refused for a convention already signed', async () => {
     const { id, path } = await sentConvention(stack, { ...campaign2026, schoolYear: '2029-2030' }, withEmail(pezilla, 'resend-signed'));
-    await stack.request('POST', path, { token: null, form: { signerName: 'Jean-Paul BILLES', capacity: 'maire', consent: 'on' } });
+    await stack.request('POST', path, { token: null, form: { signerName: 'Jean-Paul BILLES', capacity: 'maire', consent: 'on', ...deliberation } });
     const refused = await stack.admin('POST', `/admin/conventions/${id}/resend`);
     expect(refused.status).toBe(409);
   });

@@ -20,7 +20,7 @@ import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { eventHash } from '../../functions/core/audit-chain.ts';
 import { anchorFileKey, anchorTokenKey, startAnchor } from '../../functions/core/anchor-audit.ts';
 import { addDays, parisDateOf } from '../../functions/core/calendar.ts';
-import { campaign2026, lespignan } from '../fixtures/seed-communes.ts';
+import { campaign2026, lespignan, deliberation } from '../fixtures/seed-communes.ts';
 import { mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
@@ -43,7 +43,7 @@ beforeAll(async () => {
   const sent = await sentConvention(stack, { ...campaign2026, schoolYear: '2071-2072' }, { ...lespignan, mayor: { ...lespignan.mayor, email: mayorEmail('verify') } });
   conventionId = sent.id;
   expect((await stack.request('GET', sent.path, { token: null })).status).toBe(200);
-  const signing = await stack.request('POST', sent.path, { token: null, form: { signerName: lespignan.mayor.name, capacity: 'maire', consent: 'on' } });
+  const signing = await stack.request('POST', sent.path, { token: null, form: { signerName: lespignan.mayor.name, capacity: 'maire', consent: 'on', ...deliberation } });
   expect(signing.status).toBe(200);
   await conventionWhen(sent.id, (convention) => convention.signedDocument !== undefined);
   const countersigned = await stack.request('POST', `/admin/conventions/${sent.id}/countersign`, { token: stack.tokenWithRoles(['signataire']) });

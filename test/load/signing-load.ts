@@ -206,7 +206,7 @@ async function main(): Promise<number> {
     // One signature per link; the first RACED_LINKS links also get duplicates right behind the original, so they race.
     const signatures: { method: 'POST'; path: string; body: string }[] = [];
     paths.forEach((path, i) => {
-      const body = new URLSearchParams({ signerName: `Maire ${i}`, capacity: 'maire', consent: 'on' }).toString();
+      const body = new URLSearchParams({ signerName: `Maire ${i}`, capacity: 'maire', consent: 'on', deliberationNumber: '2026/048', deliberationDate: '2026-06-08' }).toString();
       signatures.push({ method: 'POST', path, body });
       if (i < RACED_LINKS) for (let d = 0; d < DUPLICATES_PER_RACED_LINK; d += 1) signatures.push({ method: 'POST', path, body });
     });

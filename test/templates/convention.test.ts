@@ -184,3 +184,17 @@ describe('font files', () => {
     expect(readFileSync(new URL('../../templates/fonts/DejaVuSans.ttf', import.meta.url)).length).toBeGreaterThan(100_000);
   });
 });
+
+describe("the convention's reference", () => {
+  it('is printed at the top of the first page, overlapping nothing, for either text; absent when the convention has none', async () => {
+    for (const fixture of [lespignan2025, leBoulou2023]) {
+      const reference = `ENT-${fixture.schoolYear}-34-0042`;
+      const { file, text } = await render({ ...fixture, conventionId: `${fixture.conventionId}-ref`, reference });
+      expectSoundPdf(file);
+      expect(normalize(pdfText(file, 1))).toContain(`Référence : ${reference}`);
+      expect(pdfInfo(file).Keywords).toContain(reference);
+      expect(text.match(/Référence :/g)).toHaveLength(1);
+    }
+    expect((await render(lespignan2025)).text).not.toContain('Référence :');
+  });
+});

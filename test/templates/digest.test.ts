@@ -105,12 +105,18 @@ describe('the daily digest of a busy day', () => {
     expect(attachment!.contentType).toBe('text/csv; charset=utf-8');
     expect([...attachment!.content.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = new TextDecoder().decode(attachment!.content).split('\r\n');
-    expect(lines[0]).toBe("Rubrique;Date;Commune;SIRET;Département;Nombre d'écoles;Montant (€);Adresse;Détail");
-    expect(lines[1]).toBe('Signature;07/12/2026;Lespignan;"=""21340135900012""";34;2;80,00;maire.lespignan@example.org;Marie DURAND');
-    expect(lines[2]).toBe('Refus;07/12/2026;Le Boulou;"=""21660024700011""";66;1;40,00;maire.leboulou@example.org;Le conseil municipal a voté contre <le 3 décembre>.');
-    expect(lines[3]).toBe('Adresse en échec;07/12/2026;;;;;;maire.pezilla@example.org;adresse rejetée : 550 5.1.1 mailbox unavailable');
+    expect(lines[0]).toBe("Rubrique;Date;Commune;SIRET;Département;Nombre d'écoles;Montant (€);Adresse;Détail;Référence");
+    expect(lines[1]).toBe('Signature;07/12/2026;Lespignan;"=""21340135900012""";34;2;80,00;maire.lespignan@example.org;Marie DURAND;');
+    expect(lines[2]).toBe('Refus;07/12/2026;Le Boulou;"=""21660024700011""";66;1;40,00;maire.leboulou@example.org;Le conseil municipal a voté contre <le 3 décembre>.;');
+    expect(lines[3]).toBe('Adresse en échec;07/12/2026;;;;;;maire.pezilla@example.org;adresse rejetée : 550 5.1.1 mailbox unavailable;');
     expect(lines[4]).toMatch(/^Échéance;14\/12\/2026;Pézilla-la-Rivière;/);
-    expect(lines[5]).toMatch(/^Échéance;18\/12\/2026;Pézilla-la-Rivière;.*;fin de validité du lien de signature$/);
+    expect(lines[5]).toMatch(/^Échéance;18\/12\/2026;Pézilla-la-Rivière;.*;fin de validité du lien de signature;$/);
+  });
+
+  it("ends each convention's CSV line with its reference", () => {
+    const withReference = digestEmail({ ...busyDay, signed: [{ ...signedLespignan, reference: 'ENT-2026-2027-34-0001' }] });
+    const lines = new TextDecoder().decode(withReference.attachments[0]!.content).split('\r\n');
+    expect(lines[1]!.endsWith(';Marie DURAND;ENT-2026-2027-34-0001')).toBe(true);
   });
 
   it('covers the weekend on a Monday when given the first day', () => {
@@ -167,6 +173,6 @@ describe('the daily digest of a day the rectorat sent a link to another address'
 
   it('puts the change in the CSV, the previous address masked there too', () => {
     const lines = new TextDecoder().decode(email.attachments[0]!.content).split('\r\n');
-    expect(lines[1]).toBe("Changement d'adresse;08/12/2026;Pézilla-la-Rivière;\"=\"\"21660140100013\"\"\";66;2;80,00;dgs@mairie-pezilla.example.org;m…@example.org → dgs@mairie-pezilla.example.org, par clerk@rectorat.example.org");
+    expect(lines[1]).toBe("Changement d'adresse;08/12/2026;Pézilla-la-Rivière;\"=\"\"21660140100013\"\"\";66;2;80,00;dgs@mairie-pezilla.example.org;m…@example.org → dgs@mairie-pezilla.example.org, par clerk@rectorat.example.org;");
   });
 });

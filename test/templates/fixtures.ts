@@ -1,4 +1,4 @@
-/** Seed communes (from ../shared/seeds) and hard inputs for the document templates. */
+/** Seed communes (the real communes of docs/domain.md) and hard inputs for the document templates. */
 import { uaiCheckLetter } from '../../functions/core/identifiers.ts';
 import type { ConventionDocumentInput, SchoolType } from '../../templates/convention/render-convention.ts';
 
@@ -38,7 +38,7 @@ export const leBoulou2023: ConventionDocumentInput = {
   schools: [{ uai: '0660713S', type: 'elementaire', name: 'LA SUBERAIE' }],
 };
 
-/** A valid UAI: 7 digits then the check letter (DOMAIN.md). */
+/** A valid UAI: 7 digits then the check letter (docs/domain.md). */
 export function uai(digits: string): string {
   return digits + uaiCheckLetter(digits);
 }

@@ -98,3 +98,26 @@ describe('the address the signing link went to', () => {
     expect(normalize(pdfText(before, Number(pdfInfo(before).Pages)))).not.toContain('Lien de signature envoyé à');
   });
 });
+
+describe("the commune's signature space of the signed copy", () => {
+  it('prints « Pour le Maire et par délégation, <fonction> », the signer and the délibération under the commune\'s signature lines, as the seeds do', async () => {
+    const { original, bytes } = await signed({ capacity: 'delegation', signerName: 'Guillaume BENHAÏEM', delegateFunction: 'Directeur Général des Services', deliberation: { number: '48/2023', date: '2023-09-25' } });
+    const last = Number(pdfInfo(savePdf(original)).Pages);
+    const file = savePdf(bytes, 'mention');
+    expect(qpdfCheck(file).ok).toBe(true);
+    const page = normalize(pdfText(file, last));
+    expect(page).toContain('Pour le Maire et par délégation, Directeur Général des Services Guillaume BENHAÏEM Délibération N° 48/2023 du 25 septembre 2023');
+    expect(page).toContain(`Signé électroniquement le 23 novembre 2025 (certificat de signature, page ${last + 1})`);
+    // Under the commune's column, before the rectrice's: « Représenté(e) par … MAIRE » then the mention.
+    expect(page.indexOf('Pour le Maire et par délégation')).toBeGreaterThan(page.indexOf('COMMUNE DE LESPIGNAN :'));
+    expect(normalize(pdfText(savePdf(original), last))).not.toContain('par délégation');
+  });
+
+  it('prints « Le Maire » for the mayor, and nothing about a délibération when none was given', async () => {
+    const { bytes } = await signed({ deliberation: undefined });
+    const file = savePdf(bytes);
+    const page = normalize(pdfText(file, Number(pdfInfo(file).Pages) - 1));
+    expect(page).toContain('Le Maire Jean François GUIBBERT Signé électroniquement le 23 novembre 2025');
+    expect(page).not.toContain('Délibération');
+  });
+});

@@ -1,16 +1,21 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Avenant } from '../../core/model.ts';
-import type { AvenantRepository } from '../../core/ports.ts';
+import type { AvenantRepository, ReplacedAvenant } from '../../core/ports.ts';
 import { schoolChange } from '../../core/avenant-rules.ts';
-import { transact as transactWith } from './client.ts';
+import { queryAll, transact as transactWith } from './client.ts';
 import { completionItems, jobPut, sealedDocumentUpdate } from './job-repository.ts';
 import { eventPut as eventPutOf, extendChain, headAttributes, withHead } from './event-items.ts';
 import type { ChainHead } from '../../core/audit-chain.ts';
 import type { ConventionEvent } from '../../core/model.ts';
-import { avenantKey, conventionKey, linkKey } from './keys.ts';
+import { AVENANT_PREFIX, avenantKey, conventionKey, linkKey } from './keys.ts';
 import { createSchoolGuards, type WallClock } from './school-guards.ts';
 
 type Item = Record<string, unknown>;
+
+function avenantOf(item: Item): Avenant {
+  const { pk: _pk, sk: _sk, entity: _entity, ...avenant } = item;
+  return avenant as unknown as Avenant;
+}
 
 export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: string, options: { wallClock?: WallClock } = {}): AvenantRepository {
   const transact = (items: Parameters<typeof transactWith>[1]) => transactWith(db, items);
@@ -21,49 +26,87 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
   const chained = (avenant: Avenant, attempt: (previous: ChainHead | undefined) => Promise<boolean>) =>
     extendChain(db, tableName, avenantKey(avenant.conventionId, avenant.id), attempt);
 
+  /** A replaced avenant: no longer waiting (conditioned on its chain's head as read), its link gone, its chain saying why. */
+  function replacedItems({ avenant: old, event }: ReplacedAvenant, by: Avenant) {
+    const previous = old.auditSeq !== undefined && old.auditHead !== undefined ? { seq: old.auditSeq, hash: old.auditHead } : undefined;
+    const { items, head } = eventPut(old, event, previous);
+    return [
+      withHead({
+        Update: {
+          TableName: tableName,
+          Key: avenantKey(old.conventionId, old.id),
+          UpdateExpression: 'SET #status = :replaced, replacedAt = :at, replacedBy = :by',
+          ConditionExpression: '#status = :sent',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':replaced': 'replaced', ':sent': 'sent', ':at': event.at, ':by': by.id },
+        },
+      }, previous, head),
+      { Delete: { TableName: tableName, Key: linkKey(old.link.hash) } },
+      ...items,
+    ];
+  }
+
   async function readConventionSchools(id: string): Promise<Set<string>> {
     const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: conventionKey(id), ConsistentRead: true, ProjectionExpression: 'schools' }));
     return new Set(((Item?.schools ?? []) as { uai: string }[]).map((school) => school.uai));
   }
 
   return {
-    async create(avenant, event, job) {
+    async create(avenant, event, replaces = []) {
       const created = eventPut(avenant, event, undefined);
-      const done = await transact([
-      {
-        ConditionCheck: {
-          TableName: tableName,
-          Key: conventionKey(avenant.conventionId),
-          ConditionExpression: '#status IN (:signed, :executed)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':signed': 'signed', ':executed': 'executed' },
+      const replacedIds = replaces.map((replaced) => replaced.avenant.id);
+      // The convention's pending avenant is this one from now on; it may have been none, or one replaced here.
+      const pendingCondition = ['attribute_not_exists(pendingAvenantId)', ...replacedIds.map((_, index) => `pendingAvenantId = :replaced${index}`)].join(' OR ');
+      return transact([
+        {
+          Update: {
+            TableName: tableName,
+            Key: conventionKey(avenant.conventionId),
+            UpdateExpression: 'SET pendingAvenantId = :id',
+            ConditionExpression: `#status IN (:signed, :executed) AND (${pendingCondition})`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':id': avenant.id,
+              ':signed': 'signed',
+              ':executed': 'executed',
+              ...Object.fromEntries(replacedIds.map((id, index) => [`:replaced${index}`, id])),
+            },
+          },
         },
-      },
-      {
-        Put: {
-          TableName: tableName,
-          Item: { ...avenantKey(avenant.conventionId, avenant.id), entity: 'avenant', ...avenant, ...headAttributes(created.head) },
-          ConditionExpression: 'attribute_not_exists(pk)',
+        {
+          Put: {
+            TableName: tableName,
+            Item: { ...avenantKey(avenant.conventionId, avenant.id), entity: 'avenant', ...avenant, ...headAttributes(created.head) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
         },
-      },
-      {
-        Put: {
-          TableName: tableName,
-          Item: { ...linkKey(avenant.link.hash), entity: 'link', conventionId: avenant.conventionId, avenantId: avenant.id, expiresAt: avenant.link.expiresAt },
-          ConditionExpression: 'attribute_not_exists(pk)',
+        {
+          Put: {
+            TableName: tableName,
+            Item: { ...linkKey(avenant.link.hash), entity: 'link', conventionId: avenant.conventionId, avenantId: avenant.id, expiresAt: avenant.link.expiresAt },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
         },
-      },
-      ...created.items,
-      ...(job ? [jobPut(tableName, job)] : []),
+        ...created.items,
+        ...replaces.flatMap((replaced) => replacedItems(replaced, avenant)),
       ]);
-      if (!done) throw new Error(`Convention ${avenant.conventionId} is not signed: no avenant`);
+    },
+
+    async pending(conventionId) {
+      const items = await queryAll(db, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        FilterExpression: '#status = :sent',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pk': conventionKey(conventionId).pk, ':prefix': AVENANT_PREFIX, ':sent': 'sent' },
+        ConsistentRead: true,
+      });
+      return items.map((item) => avenantOf(item));
     },
 
     async get(conventionId, avenantId) {
       const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: avenantKey(conventionId, avenantId), ConsistentRead: true }));
-      if (!Item) return undefined;
-      const { pk: _pk, sk: _sk, entity: _entity, ...avenant } = Item as Item;
-      return avenant as unknown as Avenant;
+      return Item ? avenantOf(Item) : undefined;
     },
 
     async recordCountersignature(avenant, countersignature, event, job) {
@@ -150,16 +193,17 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
           Update: {
             TableName: tableName,
             Key: conventionKey(convention.id),
-            UpdateExpression: 'SET schools = :schools, amountCents = :amount, avenants = :avenants, followingYearsSchoolCount = :following',
-            ConditionExpression: '#status IN (:signed, :executed)',
+            // No longer pending; a convention whose pending avenant is another one was given a newer avenant.
+            UpdateExpression: 'SET schools = :schools, amountCents = :amount, avenants = :avenants REMOVE pendingAvenantId',
+            ConditionExpression: '#status IN (:signed, :executed) AND (attribute_not_exists(pendingAvenantId) OR pendingAvenantId = :avenantId)',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':schools': outcome.schools,
               ':amount': outcome.amountCents,
               ':avenants': history,
-              ':following': outcome.followingYearsCount,
               ':signed': 'signed',
               ':executed': 'executed',
+              ':avenantId': avenant.id,
             },
           },
         },

@@ -1,23 +1,32 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ConventionText } from '../../core/campaign-text.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Campaign } from '../../core/model.ts';
 import type { CampaignRepository } from '../../core/ports.ts';
-import { isConditionalCheckFailed, queryAll } from './client.ts';
-import { CAMPAIGNS_PK, campaignKey, TABLE_GSI1 } from './keys.ts';
+import { queryAll, transact } from './client.ts';
+import { CAMPAIGNS_PK, campaignKey, campaignTextKey, TABLE_GSI1 } from './keys.ts';
 
 export function createCampaignRepository(db: DynamoDBDocumentClient, tableName: string): CampaignRepository {
   return {
-    async create(campaign) {
-      try {
-        await db.send(
-          new PutCommand({
+    async create(campaign, text) {
+      // The campaign and its text are written together, each once: the text never changes after.
+      const created = await transact(db, [
+        {
+          Put: {
             TableName: tableName,
             Item: { ...campaignKey(campaign.schoolYear), gsi1pk: CAMPAIGNS_PK, gsi1sk: campaign.schoolYear, entity: 'campaign', ...campaign },
             ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
+          },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: { ...campaignTextKey(campaign.schoolYear), entity: 'campaign-text', ...text },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ]);
+      if (!created) {
         throw new AppError('ALREADY_EXISTS', `Une campagne existe déjà pour l'année scolaire ${campaign.schoolYear}.`, [
           { field: 'schoolYear', message: `La campagne ${campaign.schoolYear} existe déjà.` },
         ]);
@@ -30,6 +39,12 @@ export function createCampaignRepository(db: DynamoDBDocumentClient, tableName: 
     async get(schoolYear) {
       const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: campaignKey(schoolYear), ConsistentRead: true }));
       return Item ? toCampaign(Item) : undefined;
+    },
+    async pinnedText(schoolYear) {
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: campaignTextKey(schoolYear), ConsistentRead: true }));
+      if (!Item) return undefined;
+      const { pk: _pk, sk: _sk, entity: _entity, ...text } = Item;
+      return text as unknown as ConventionText;
     },
   };
 }

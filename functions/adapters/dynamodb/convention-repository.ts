@@ -22,9 +22,11 @@ import {
   EVENT_PREFIX,
   linkKey,
   reminderDueIndexKeys,
+  referenceCounterKey,
   reminderDueKey,
   TABLE_GSI1,
 } from './keys.ts';
+import { communeDepartement, conventionReference } from '../../core/convention-reference.ts';
 import { createSchoolGuards, type WallClock } from './school-guards.ts';
 
 type Item = Record<string, unknown>;
@@ -71,6 +73,17 @@ export function createConventionRepository(
 
   const transact = (items: Parameters<typeof transactWith>[1]) => transactWith(db, items);
 
+  /** One conditional update of the convention with its event, extending its chain; false when the condition failed. */
+  const updateWithEvent = (
+    id: string,
+    event: ConventionEvent,
+    update: { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> },
+  ) =>
+    chained(id, (previous) => {
+      const { items, head } = eventPut(event, previous);
+      return transact([withHead({ Update: { TableName: tableName, Key: conventionKey(id), ...update } }, previous, head), ...items]);
+    });
+
   const guards = createSchoolGuards(db, tableName, options.wallClock);
 
   const communeTaken = (convention: Convention) =>
@@ -109,37 +122,60 @@ export function createConventionRepository(
       }
       // The first event of the convention's chain; the convention is created with its head.
       const created = eventPut(event, undefined);
-      try {
-        await db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: { ...conventionKey(convention.id), ...conventionIndexKeys(schoolYear, commune.siret), entity: 'convention', ...convention, ...headAttributes(created.head) },
-                  ConditionExpression: 'attribute_not_exists(pk)',
+      const departement = communeDepartement(commune.siret);
+      const counterKey = referenceCounterKey(schoolYear, departement);
+      // The next number of the campaign and département, taken in the transaction that creates the
+      // convention, conditioned on the number read: a number is never given twice, nor lost to a refusal.
+      for (let tries = 0; ; tries += 1) {
+        const { Item: counter } = await db.send(new GetCommand({ TableName: tableName, Key: counterKey, ConsistentRead: true }));
+        const last = typeof counter?.last === 'number' ? counter.last : 0;
+        const reference = conventionReference(schoolYear, departement, last + 1);
+        try {
+          await db.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Put: {
+                    TableName: tableName,
+                    Item: { ...conventionKey(convention.id), ...conventionIndexKeys(schoolYear, commune.siret), entity: 'convention', ...convention, reference, ...headAttributes(created.head) },
+                    ConditionExpression: 'attribute_not_exists(pk)',
+                  },
                 },
-              },
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: { ...communeGuardKey(schoolYear, commune.siret), entity: 'commune-guard', ...owner },
-                  ConditionExpression: 'attribute_not_exists(pk)',
+                {
+                  Put: {
+                    TableName: tableName,
+                    Item: { ...communeGuardKey(schoolYear, commune.siret), entity: 'commune-guard', ...owner },
+                    ConditionExpression: 'attribute_not_exists(pk)',
+                  },
                 },
-              },
-              ...created.items,
-            ],
-          }),
-        );
-      } catch (error) {
-        const reasons = cancellationReasons(error);
-        // Refused: nothing of the convention was written, its claims go. Any other failure may have
-        // committed (an answer lost): the claims stay, and are free again after the grace period if not.
-        if (reasons.includes('ConditionalCheckFailed')) {
-          await guards.release(schoolYear, convention.id, claim.claimed);
-          if (reasons[1] === 'ConditionalCheckFailed') throw communeTaken(convention);
+                {
+                  Update: {
+                    TableName: tableName,
+                    Key: counterKey,
+                    UpdateExpression: 'SET #last = :next, entity = :entity',
+                    ConditionExpression: last === 0 ? 'attribute_not_exists(#last)' : '#last = :last',
+                    ExpressionAttributeNames: { '#last': 'last' },
+                    ExpressionAttributeValues: { ':next': last + 1, ':entity': 'reference-counter', ...(last === 0 ? {} : { ':last': last }) },
+                  },
+                },
+                ...created.items,
+              ],
+            }),
+          );
+          return { reference };
+        } catch (error) {
+          const reasons = cancellationReasons(error);
+          // Another convention of the département took the number first: the next one, from the counter as it is now.
+          const counterMoved = reasons[2] === 'ConditionalCheckFailed' || reasons.includes('TransactionConflict');
+          if (counterMoved && reasons[0] !== 'ConditionalCheckFailed' && reasons[1] !== 'ConditionalCheckFailed' && tries < 20) continue;
+          // Refused: nothing of the convention was written, its claims go. Any other failure may have
+          // committed (an answer lost): the claims stay, and are free again after the grace period if not.
+          if (reasons.includes('ConditionalCheckFailed')) {
+            await guards.release(schoolYear, convention.id, claim.claimed);
+            if (reasons[1] === 'ConditionalCheckFailed') throw communeTaken(convention);
+          }
+          throw error;
         }
-        throw error;
       }
     },
 
@@ -440,6 +476,16 @@ export function createConventionRepository(
         ...items,
         ...(sealing.job ? [jobPut(tableName, sealing.job)] : []),
       ]);
+      });
+    },
+
+    async recordTitre(id, titre, event) {
+      return updateWithEvent(id, event, {
+        UpdateExpression: 'SET titre = :titre',
+        // One titre per convention, and only once the commune signed.
+        ConditionExpression: 'attribute_not_exists(titre) AND (#status IN (:signed, :executed) OR (#status = :expired AND attribute_exists(signature)))',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':titre': titre, ':signed': 'signed', ':executed': 'executed', ':expired': 'expired' },
       });
     },
 

@@ -3,8 +3,10 @@
  * gsi1pk/gsi1sk attributes plus an `entity` type.
  *
  *   campaign        CAMPAIGN#<year>          CAMPAIGN            gsi1: CAMPAIGNS / <year>
+ *   campaign text   CAMPAIGN#<year>          TEXT                the convention text the campaign pinned (content and SHA-256), put with it
  *   commune guard   CAMPAIGN#<year>          COMMUNE#<siret>     one convention per commune
  *   school guard    CAMPAIGN#<year>          SCHOOL#<uai>        one commune per school (conventionId, claimedAt: see core/school-guards.ts)
+ *   reference no.   CAMPAIGN#<year>          REFERENCE#<dept>    the last number given to a convention of the campaign and département (core/convention-reference.ts)
  *   convention      CONVENTION#<id>          CONVENTION          gsi1: CAMPAIGN#<year>#CONVENTIONS / COMMUNE#<siret>
  *   audit event     CONVENTION#<id>          EVENT#<iso>#<type>#<eventId>   append-only: written only by event-items.ts, conditionally
  *   signing link    LINK#<sha256>            LINK                one per live link, naming its convention (the convention's `links` says which are live)
@@ -26,7 +28,7 @@
  */
 export const TABLE_GSI1 = 'gsi1';
 
-export type Entity = 'campaign' | 'commune-guard' | 'school-guard' | 'convention' | 'event' | 'link' | 'job';
+export type Entity = 'campaign' | 'campaign-text' | 'commune-guard' | 'school-guard' | 'convention' | 'event' | 'link' | 'job';
 
 /** The entity of job items: the only items the worker's event source mapping lets through (with state pending). */
 export const JOB_ENTITY = 'job';
@@ -38,6 +40,8 @@ export interface ItemKey {
 
 export const campaignKey = (schoolYear: string): ItemKey => ({ pk: `CAMPAIGN#${schoolYear}`, sk: 'CAMPAIGN' });
 
+export const campaignTextKey = (schoolYear: string): ItemKey => ({ pk: `CAMPAIGN#${schoolYear}`, sk: 'TEXT' });
+
 export const communeGuardKey = (schoolYear: string, siret: string): ItemKey => ({
   pk: `CAMPAIGN#${schoolYear}`,
   sk: `COMMUNE#${siret}`,
@@ -48,6 +52,12 @@ const SCHOOL_GUARD_PREFIX = 'SCHOOL#';
 export const schoolGuardKey = (schoolYear: string, uai: string): ItemKey => ({
   pk: `CAMPAIGN#${schoolYear}`,
   sk: `${SCHOOL_GUARD_PREFIX}${uai}`,
+});
+
+/** The counter of convention numbers of a campaign and département: moved, conditionally, with each convention added. */
+export const referenceCounterKey = (schoolYear: string, departement: string): ItemKey => ({
+  pk: `CAMPAIGN#${schoolYear}`,
+  sk: `REFERENCE#${departement}`,
 });
 
 /** The school a guard item stands for, from its sort key. */
@@ -91,7 +101,9 @@ export const undeliverableKey = (address: string): ItemKey => ({ pk: `EMAIL#${ad
 
 export const UNDELIVERABLE_PK = 'UNDELIVERABLE';
 
-export const avenantKey = (conventionId: string, avenantId: string): ItemKey => ({ pk: `CONVENTION#${conventionId}`, sk: `AVENANT#${avenantId}` });
+export const AVENANT_PREFIX = 'AVENANT#';
+
+export const avenantKey = (conventionId: string, avenantId: string): ItemKey => ({ pk: `CONVENTION#${conventionId}`, sk: `${AVENANT_PREFIX}${avenantId}` });
 
 export const CAMPAIGNS_PK = 'CAMPAIGNS';
 

@@ -18,7 +18,8 @@ export type ImportField =
   | 'mayorEmail'
   | 'uai'
   | 'schoolType'
-  | 'schoolName';
+  | 'schoolName'
+  | 'endDate';
 
 interface ColumnSpec {
   /** The name the error message and the documentation give. */
@@ -43,6 +44,7 @@ export const IMPORT_COLUMNS: Record<ImportField, ColumnSpec> = {
   uai: { label: 'UAI', required: true, aliases: ['uai', 'codeuai', 'uaiecole', 'uaidelecole', 'codeecole', 'rne', 'schooluai'] },
   schoolType: { label: "Type d'école", required: true, aliases: ['typedecole', 'typeecole', 'type', 'naturedelecole', 'nature', 'schooltype'] },
   schoolName: { label: "Nom de l'école", required: false, aliases: ['nomdelecole', 'nomecole', 'ecole', 'appellation', 'denomination', 'schoolname'] },
+  endDate: { label: 'Date de fin', required: false, aliases: ['datedefin', 'datefin', 'fin', 'findelaconvention', 'datedefindelaconvention', 'echeance', 'enddate'] },
 };
 
 /** « Nom de l'école » → "nomdelecole": what two spellings of one header have in common. */

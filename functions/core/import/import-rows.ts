@@ -55,6 +55,8 @@ interface ReadRow {
   uai: string;
   schoolType: SchoolType | undefined;
   schoolName: string;
+  /** The convention's own end date (AAAA-MM-JJ), '' for the campaign's. */
+  endDate: string;
   problems: string[];
 }
 
@@ -94,6 +96,7 @@ function readRow(row: CsvRow, columns: ColumnMap): ReadRow {
     uai: cell('uai').toUpperCase(),
     schoolType: schoolTypeOf(cell('schoolType')),
     schoolName: cell('schoolName'),
+    endDate: isoDate(cell('endDate')),
     problems: [],
   };
   const problem = (message: string) => read.problems.push(message);
@@ -113,10 +116,17 @@ function readRow(row: CsvRow, columns: ColumnMap): ReadRow {
   if (INSEE.test(read.insee) && isValidUai(read.uai) && inseeDepartement(read.insee) !== departementOfUai(read.uai)) {
     problem(`Le code INSEE ${read.insee} n'est pas du département de l'école ${read.uai} (${departementOfUai(read.uai)}) : l'un des deux est erroné.`);
   }
+  if (read.endDate && !/^\d{4}-\d{2}-\d{2}$/.test(read.endDate)) problem(`La date de fin « ${read.endDate} » doit s'écrire JJ/MM/AAAA ou AAAA-MM-JJ (par exemple 05/09/2024), ou rester vide pour celle de la campagne.`);
   const type = cell('schoolType');
   if (!type) problem("Le type d'école est manquant (maternelle, élémentaire ou primaire).");
   else if (!read.schoolType) problem(`Le type d'école « ${type} » n'est pas reconnu : indiquez maternelle, élémentaire ou primaire.`);
   return read;
+}
+
+/** « 05/09/2024 » (as Excel writes a French date) → 2024-09-05; anything else as it was typed. */
+function isoDate(value: string): string {
+  const french = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value);
+  return french ? `${french[3]}-${french[2]!.padStart(2, '0')}-${french[1]!.padStart(2, '0')}` : value;
 }
 
 /** The fields every row of one commune must repeat identically. */
@@ -127,6 +137,7 @@ const COMMUNE_FIELDS: [keyof ReadRow, string][] = [
   ['mayorName', 'le même nom de maire'],
   ['mayorTitle', 'la même qualité du maire'],
   ['mayorEmail', 'le même courriel du maire'],
+  ['endDate', 'la même date de fin'],
 ];
 
 const same = (a: string, b: string) => a.toLocaleLowerCase('fr') === b.toLocaleLowerCase('fr');
@@ -189,6 +200,7 @@ function conventionInput(group: ReadRow[]): unknown {
     commune: { name: first!.communeName, siret: first!.siret, address: first!.address },
     mayor: { name: first!.mayorName, ...(first!.mayorTitle ? { title: first!.mayorTitle } : {}), email: first!.mayorEmail },
     schools: group.map((row) => ({ uai: row.uai, type: row.schoolType, name: row.schoolName })),
+    ...(group.find((row) => row.endDate) ? { endDate: group.find((row) => row.endDate)!.endDate } : {}),
   };
 }
 

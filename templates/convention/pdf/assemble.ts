@@ -7,7 +7,7 @@
 import { deflateSync } from 'node:zlib';
 import type { PDFDocument } from 'pdf-lib';
 import type { FontSet } from './font-set.ts';
-import { MARGIN, PAGE, placeText, type Part } from './layout.ts';
+import { MARGIN, PAGE, placeText, type BlankSpace, type Part } from './layout.ts';
 import { PdfWriter, pdfDate, pdfText } from './writer.ts';
 
 /** A page's content, in drawing order: own operators, shared fixed blocks, precompressed streams. */
@@ -22,7 +22,12 @@ export interface DocumentMeta {
   date: Date;
   /** Left part of every footer; the right part is "n/N". */
   footer: string;
+  /** Recorded in its page's dictionary (/ParapheSignatureSpace [x top bottom width]) for the signed copy to fill. */
+  signatureSpace?: BlankSpace;
 }
+
+/** The page entry naming the commune's signature space; read back by signature-mention.ts. */
+export const SIGNATURE_SPACE_KEY = 'ParapheSignatureSpace';
 
 const encoder = new TextEncoder();
 
@@ -88,7 +93,9 @@ export async function assemblePdf(fonts: FontSet, pages: PageContent[], meta: Do
       own = moved ? 'Q\n' : '';
     }
     putOwn(own + footerOps(fonts, meta.footer, index, pages.length));
-    writer.put(page, `<< /Type /Page /Parent ${tree} 0 R /MediaBox [0 0 ${PAGE.width} ${PAGE.height}] /Resources ${resources} 0 R /Contents [${streams.map((n) => `${n} 0 R`).join(' ')}] >>`);
+    const space = meta.signatureSpace?.page === index ? meta.signatureSpace : undefined;
+    const spaceEntry = space ? ` /${SIGNATURE_SPACE_KEY} [${[space.x, space.top, space.bottom, space.width].map((n) => (Math.round(n * 100) / 100).toString()).join(' ')}]` : '';
+    writer.put(page, `<< /Type /Page /Parent ${tree} 0 R /MediaBox [0 0 ${PAGE.width} ${PAGE.height}] /Resources ${resources} 0 R /Contents [${streams.map((n) => `${n} 0 R`).join(' ')}]${spaceEntry} >>`);
   });
   writer.put(tree, `<< /Type /Pages /Kids [${kids.map((n) => `${n} 0 R`).join(' ')}] /Count ${kids.length} >>`);
   writer.put(catalog, `<< /Type /Catalog /Pages ${tree} 0 R /Lang (fr-FR) /ViewerPreferences << /DisplayDocTitle true >> >>`);

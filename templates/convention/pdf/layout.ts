@@ -42,6 +42,17 @@ export interface ColumnsBlock {
   spaceBefore?: number;
   /** Blank space kept under the columns (room for the signatures). */
   minHeight?: number;
+  /** Names the space left under the first column, reported in FlowResult.spaces (where a signature goes). */
+  space?: string;
+}
+
+/** The blank space under a column: on `page` (of the flow), from `top` down to `bottom`, `width` wide from `x`. */
+export interface BlankSpace {
+  page: number;
+  x: number;
+  top: number;
+  bottom: number;
+  width: number;
 }
 
 /** Blocks identical in every document; `shared` is filled on first use by `fixedContent`. */
@@ -154,6 +165,8 @@ export interface FlowResult {
   pages: Part[][];
   /** The y where the next block would start on the last page. */
   endY: number;
+  /** The named blank spaces of columns blocks. */
+  spaces: Record<string, BlankSpace>;
 }
 
 interface Measured { lines: string[][]; lineHeight: number; height: number }
@@ -164,6 +177,7 @@ interface Measured { lines: string[][]; lineHeight: number; height: number }
  */
 export function flow(fonts: FontSet, blocks: Block[], startY?: number, options: { unbounded?: boolean } = {}): FlowResult {
   const pages: Part[][] = [[]];
+  const spaces: Record<string, BlankSpace> = {};
   let y = startY ?? TOP;
   let atTop = startY === undefined;
   const bottom = options.unbounded ? Number.NEGATIVE_INFINITY : MARGIN.bottom;
@@ -231,6 +245,7 @@ export function flow(fonts: FontSet, blocks: Block[], startY?: number, options: 
           cy = drawText(b, measured[c]![i]!, x, width, cy, false);
           cy -= b.spaceAfter ?? 0;
         });
+        if (c === 0 && block.space) spaces[block.space] = { page: pages.length - 1, x, top: cy, bottom: top - height, width };
       });
       y = top - height;
       atTop = false;
@@ -250,7 +265,7 @@ export function flow(fonts: FontSet, blocks: Block[], startY?: number, options: 
   };
 
   for (let i = 0; i < blocks.length; i++) place(blocks[i]!, blocks[i + 1]);
-  return { pages, endY: y };
+  return { pages, endY: y, spaces };
 }
 
 /** Lays out a fixed block once (from the top, as if after other text, never breaking), then reuses it. */

@@ -1,0 +1,17 @@
+/** The convention texts shipped in templates/convention/models/, each with the SHA-256 of its file. */
+import { sha256Hex } from '../core/digest.ts';
+import type { ConventionTexts } from '../core/ports.ts';
+import { loadConventionModelFiles } from '../../templates/convention/models.ts';
+
+export function createShippedConventionTexts(): ConventionTexts {
+  return {
+    list: () =>
+      loadConventionModelFiles().map(({ content, model }) => ({
+        schoolYear: model.model,
+        party: model.party,
+        feeCents: model.feeCents,
+        content,
+        sha256: sha256Hex(content),
+      })),
+  };
+}
