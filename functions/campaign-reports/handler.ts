@@ -1,24 +1,13 @@
-import * as z from 'zod';
 import { deps } from '../adapters/composition.ts';
 import { billingCsv, billingCsvFilename } from '../core/billing-csv.ts';
 import { campaignStats } from '../core/campaign-stats.ts';
 import { AppError } from '../core/errors.ts';
-import { optionalText, parseInput, schoolYearSchema } from '../core/inputs.ts';
-import { listConventions } from '../core/list-conventions.ts';
+import { parseInput, schoolYearSchema } from '../core/inputs.ts';
+import { conventionListQuerySchema, listConventions } from '../core/list-conventions.ts';
 import { pathParameter } from '../http/request.ts';
 import { adminRoute, json } from '../http/middleware.ts';
 
 const d = deps();
-
-const listQuerySchema = z.object({
-  status: z.enum(['draft', 'sending', 'sent', 'signed', 'declined', 'executed', 'expired', 'cancelled'], { error: 'Statut inconnu.' }).optional(),
-  departement: z.string().regex(/^(\d{2,3}|2[AB])$/, { error: 'Le département s’écrit comme « 34 » ou « 09 ».' }).optional(),
-  q: optionalText('La recherche', 100),
-  limit: z.coerce.number({ error: 'La taille de page (limit) doit être un nombre.' }).int({ error: 'La taille de page (limit) doit être un nombre entier.' })
-    .min(1, { error: 'La taille de page (limit) est d’au moins 1.' }).max(500, { error: 'La taille de page (limit) ne doit pas dépasser 500.' }).default(100),
-  cursor: z.coerce.number({ error: 'Le curseur (cursor) doit être le nextCursor de la page précédente.' }).int({ error: 'Le curseur (cursor) doit être le nextCursor de la page précédente.' })
-    .min(0, { error: 'Le curseur (cursor) doit être le nextCursor de la page précédente.' }).default(0),
-});
 
 /**
  * GET /admin/campaigns/{schoolYear}/conventions (filtered, paginated),
@@ -37,5 +26,5 @@ export const handler = adminRoute(async (event) => {
       body: Buffer.from(billingCsv(conventions)).toString('base64'),
     };
   }
-  return json(200, listConventions(conventions, parseInput(listQuerySchema, event.queryStringParameters ?? {})));
+  return json(200, listConventions(conventions, parseInput(conventionListQuerySchema, event.queryStringParameters ?? {})));
 });

@@ -1,6 +1,19 @@
 /** The conventions of a campaign as the rectorat follows them: filtered by status, département and text, a page at a time. */
-import { departementOf } from './campaign-stats.ts';
+import * as z from 'zod';
+import { CONVENTION_STATUSES, departementOf } from './campaign-stats.ts';
+import { optionalText } from './inputs.ts';
 import type { Convention, ConventionStatus } from './model.ts';
+
+/** The filters and page of a list, as a query string gives them (the API's and the console's). */
+export const conventionListQuerySchema = z.object({
+  status: z.enum(CONVENTION_STATUSES, { error: 'Statut inconnu.' }).optional(),
+  departement: z.string().regex(/^(\d{2,3}|2[AB])$/, { error: 'Le département s’écrit comme « 34 » ou « 09 ».' }).optional(),
+  q: optionalText('La recherche', 100),
+  limit: z.coerce.number({ error: 'La taille de page (limit) doit être un nombre.' }).int({ error: 'La taille de page (limit) doit être un nombre entier.' })
+    .min(1, { error: 'La taille de page (limit) est d’au moins 1.' }).max(500, { error: 'La taille de page (limit) ne doit pas dépasser 500.' }).default(100),
+  cursor: z.coerce.number({ error: 'Le curseur (cursor) doit être le nextCursor de la page précédente.' }).int({ error: 'Le curseur (cursor) doit être le nextCursor de la page précédente.' })
+    .min(0, { error: 'Le curseur (cursor) doit être le nextCursor de la page précédente.' }).default(0),
+});
 
 const folded = (text: string) => text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 
