@@ -4,8 +4,16 @@ declare module 'oidc-provider' {
 
   export interface InteractionDetails {
     uid: string;
-    prompt: { name: string; reasons: string[] };
+    prompt: { name: string; reasons: string[]; details?: { missingOIDCScope?: string[]; missingOIDCClaims?: string[] } };
     params: Record<string, unknown>;
+    grantId?: string;
+    session?: { accountId?: string };
+  }
+
+  interface Grant {
+    addOIDCScope(scope: string): void;
+    addOIDCClaims(claims: string[]): void;
+    save(): Promise<string>;
   }
 
   export default class Provider {
@@ -15,10 +23,7 @@ declare module 'oidc-provider' {
     interactionDetails(request: IncomingMessage, response: ServerResponse): Promise<InteractionDetails>;
     interactionFinished(request: IncomingMessage, response: ServerResponse, result: Record<string, unknown>, options?: { mergeWithLastSubmission?: boolean }): Promise<void>;
     on(event: string, listener: (...args: unknown[]) => void): void;
-    Grant: new (properties: { clientId: string; accountId: string }) => {
-      addOIDCScope(scope: string): void;
-      save(): Promise<string>;
-    };
+    Grant: (new (properties: { clientId: string; accountId: string }) => Grant) & { find(id: string): Promise<Grant | undefined> };
   }
 
   export const errors: { InvalidTarget: new (description?: string) => Error; InvalidRequest: new (description?: string) => Error };

@@ -10,7 +10,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import Provider, { errors } from 'oidc-provider';
+import Provider, { errors, type InteractionDetails } from 'oidc-provider';
 import { DEFAULT_ADMIN_AUDIENCE, DEFAULT_CONSOLE_CLIENT_ID, ROLES_CLAIM } from '../admin-auth.ts';
 import { loginPage } from './oidc-login-page.ts';
 
@@ -86,15 +86,6 @@ function configuration(keys: ProviderKeys, options: { audience: string; consoleC
       return found && { accountId: id, claims: async () => ({ sub: id, name: found.name, email: found.email, email_verified: true, [ROLES_CLAIM]: found.roles }) };
     },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
-    // The console is the académie's own application: no consent screen.
-    loadExistingGrant: async (ctx: any) => {
-      const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
-      if (grantId) return ctx.oidc.provider.Grant.find(grantId);
-      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
-      grant.addOIDCScope('openid email profile');
-      await grant.save();
-      return grant;
-    },
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
@@ -132,6 +123,7 @@ async function interaction(provider: Provider, request: IncomingMessage, respons
     response.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
     response.end(loginPage({ uid: details.uid, ...(error ? { error } : {}) }));
   };
+  if (details.prompt.name === 'consent') return consent(provider, details, request, response);
   if (details.prompt.name !== 'login') return page(400, 'Cette étape de connexion n’est pas prise en charge.');
   if (request.method !== 'POST') return page(200);
   const form = await readForm(request);
@@ -139,6 +131,21 @@ async function interaction(provider: Provider, request: IncomingMessage, respons
   // Local accounts only: each one's password is its name.
   if (!Object.hasOwn(LOCAL_ACCOUNTS, login) || form.get('password') !== login) return page(401, 'Identifiant ou mot de passe incorrect.');
   await provider.interactionFinished(request, response, { login: { accountId: login } }, { mergeWithLastSubmission: false });
+}
+
+/**
+ * The console is the académie's own application: its consent is given without asking (oidc-provider asks it
+ * of every native client, whose loopback redirect another program could take; only the console is one here).
+ */
+async function consent(provider: Provider, details: InteractionDetails, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const grant = details.grantId
+    ? await provider.Grant.find(details.grantId)
+    : new provider.Grant({ accountId: String(details.session?.accountId), clientId: String(details.params.client_id) });
+  if (!grant) throw new Error('grant not found');
+  const missing = details.prompt.details ?? {};
+  if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+  if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+  await provider.interactionFinished(request, response, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
 }
 
 /** Starts the provider on 127.0.0.1:`port` (0: a free one); its issuer is its URL. */
@@ -158,7 +165,8 @@ export async function startOidcProvider(options: { port: number; dir: string; au
   const callback = provider.callback();
   handle = (request, response) => {
     if (!/^\/interaction\/[\w-]+$/.test(new URL(request.url ?? '/', issuer).pathname)) return callback(request, response);
-    interaction(provider, request, response).catch(() => {
+    interaction(provider, request, response).catch((error: unknown) => {
+      if (process.env.DEBUG_OIDC) console.error(error);
       if (!response.headersSent) response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
       response.end('Cette demande de connexion a expiré : recommencez depuis la console.');
     });
