@@ -17,8 +17,8 @@ ${conventionSummary(convention)}
 <p>Maire : ${convention.mayor.name} (${convention.mayor.title}), ${convention.mayor.email}</p>
 ${canCountersign ? html`<section class="fr-mb-4w" aria-labelledby="countersign-title"><h2 id="countersign-title">Contresigner</h2><p>La commune a signé : la contresignature rend la convention exécutoire et envoie le document final aux deux parties.</p><form method="post" action="/console/conventions/${convention.id}/contresigner">${csrfField(input.user)}<button type="submit" class="fr-btn">Contresigner la convention</button></form></section>` : ''}
 <section aria-labelledby="history-title"><h2 id="history-title">Historique</h2>
-<div class="fr-table"><table><caption>Historique de la convention, du plus ancien au plus récent</caption>
-<thead><tr><th scope="col">Date (heure de Paris)</th><th scope="col">Événement</th><th scope="col">Par</th><th scope="col">Détail</th></tr></thead>
+<div class="fr-table"><table tabindex="0"><caption>Historique de la convention, du plus ancien au plus récent</caption>
+<thead><tr><th scope="col">Date</th><th scope="col">Événement</th><th scope="col">Par</th><th scope="col">Détail</th></tr></thead>
 <tbody>${events.map((event) => html`<tr><td>${formatParisDateTime(event.at)}</td><td>${EVENT_LABEL[event.type] ?? event.type}</td><td>${event.actor}</td><td>${event.detail ?? ''}</td></tr>`)}</tbody></table></div></section>`;
   return consolePage({
     title: `Convention de ${convention.commune.name}`,

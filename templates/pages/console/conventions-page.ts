@@ -29,7 +29,7 @@ export function conventionsPage(input: { view: Awaited<ReturnType<typeof campaig
 <div class="fr-fieldset__element fr-col-12 fr-col-md-4"><div class="fr-select-group"><label class="fr-label" for="departement">Département</label><select class="fr-select" id="departement" name="departement"><option value="">Tous les départements</option>${OCCITANIE_DEPARTEMENTS.map((code) => html`<option value="${code}"${selected(code, filters.departement)}>${code}</option>`)}</select></div></div>
 <div class="fr-fieldset__element fr-col-12 fr-col-md-4"><div class="fr-input-group"><label class="fr-label" for="q">Commune, SIRET, maire ou UAI</label><input class="fr-input" id="q" name="q" value="${filters.q ?? ''}"></div></div>
 <div class="fr-fieldset__element"><button type="submit" class="fr-btn">Filtrer</button></div></fieldset></form>
-<div class="fr-table"><table><caption>${formatInteger(list.total)} convention${list.total > 1 ? 's' : ''}${list.total ? ` (de ${list.items.length ? 1 : 0} à ${list.items.length})` : ''}</caption>
+<div class="fr-table"><table tabindex="0"><caption>${formatInteger(list.total)} convention${list.total > 1 ? 's' : ''}${list.total ? ` (de ${list.items.length ? 1 : 0} à ${list.items.length})` : ''}</caption>
 <thead><tr><th scope="col">Commune</th><th scope="col">Écoles</th><th scope="col">Montant</th><th scope="col">Statut</th></tr></thead>
 <tbody>${list.items.map(
     (item) => html`<tr><td><a href="/console/conventions/${item.id}">${item.commune.name}</a></td><td>${item.schoolCount}</td><td>${formatEuros(item.amountCents)}</td><td><p class="fr-badge fr-badge--sm ${STATUS_BADGE[item.status]}">${STATUS_LABEL[item.status]}</p></td></tr>`,
