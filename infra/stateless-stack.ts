@@ -217,8 +217,9 @@ export class StatelessStack extends Stack {
         this.stage.node.addDependency(created);
         Validations.of(created).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason:
-            'Public signing route: mayors have no account; the function authorises the request with the unguessable, expiring signing token in the path.',
+          reason: route.path.startsWith('/console')
+            ? "Console route: the function checks its own encrypted session cookie (the académie's OpenID Connect login) and sends a request without one to the login."
+            : 'Public signing route: mayors have no account; the function authorises the request with the unguessable, expiring signing token in the path.',
         });
       }
     }
