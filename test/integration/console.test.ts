@@ -85,7 +85,7 @@ describe('console login', () => {
 });
 
 describe('console pages', () => {
-  it("lists a campaign's conventions, filtered by status and département", async () => {
+  it("lists a campaign's conventions, filtered by status and département, beside its figures by département", async () => {
     const jar = new CookieJar();
     await logIn(jar, stack.url, 'gestionnaire');
     const all = await visit(jar, `${stack.url}/console/campagnes/2026-2027`);
@@ -96,6 +96,9 @@ describe('console pages', () => {
     expect(herault.text).not.toContain('Le Boulou');
     const drafts = await visit(jar, `${stack.url}/console/campagnes/2026-2027?status=draft`);
     expect(drafts.text).toContain('0 convention');
+    // The figures by département cover the whole campaign, whatever the filter.
+    expect(drafts.text).toMatch(/<td>34<\/td><td>Montpellier<\/td><td>1<\/td>/);
+    expect(drafts.text).toMatch(/<td>66<\/td><td>Montpellier<\/td><td>1<\/td>/);
   });
 
   it('refuses a bad filter with a 400 page naming the field in French, never a stack trace', async () => {

@@ -34,6 +34,12 @@ export function conventionsPage(input: { view: Awaited<ReturnType<typeof campaig
 <tbody>${list.items.map(
     (item) => html`<tr><td><a href="/console/conventions/${item.id}">${item.commune.name}</a></td><td>${item.schoolCount}</td><td>${formatEuros(item.amountCents)}</td><td><p class="fr-badge fr-badge--sm ${STATUS_BADGE[item.status]}">${STATUS_LABEL[item.status]}</p></td></tr>`,
   )}</tbody></table></div>
-${list.nextCursor !== undefined ? html`<p><a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href="/console/campagnes/${campaign.schoolYear}?${query(list.nextCursor)}">Conventions suivantes</a></p>` : ''}`;
+${list.nextCursor !== undefined ? html`<p><a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href="/console/campagnes/${campaign.schoolYear}?${query(list.nextCursor)}">Conventions suivantes</a></p>` : ''}
+<h2>Par département</h2>
+<div class="fr-table"><table tabindex="0"><caption>La campagne par département (toutes les conventions)</caption>
+<thead><tr><th scope="col">Département</th><th scope="col">Académie</th><th scope="col">Conventions</th><th scope="col">Signées par la commune</th><th scope="col">Attendu</th><th scope="col">Signé</th></tr></thead>
+<tbody>${stats.byDepartement.map(
+    (row) => html`<tr><td>${row.departement}</td><td>${row.academie ?? 'Hors Occitanie'}</td><td>${formatInteger(row.conventions)}</td><td>${formatInteger(row.signedConventions)}</td><td>${formatEuros(row.expectedCents)}</td><td>${formatEuros(row.signedCents)}</td></tr>`,
+  )}</tbody></table></div>`;
   return consolePage({ title: `Campagne ${campaign.schoolYear}`, user: input.user, breadcrumb: [{ label: 'Campagnes', href: '/console/campagnes' }, { label: `Campagne ${campaign.schoolYear}` }], body });
 }
