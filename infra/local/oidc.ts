@@ -54,7 +54,12 @@ function ensureKeys(dir: string): ProviderKeys {
 
 function machineRoles(body: Record<string, unknown> | undefined): string[] {
   if (typeof body?.roles !== 'string') return ['gestionnaire', 'signataire'];
-  const roles: unknown = JSON.parse(body.roles);
+  let roles: unknown;
+  try {
+    roles = JSON.parse(body.roles);
+  } catch {
+    roles = undefined;
+  }
   if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) throw new errors.InvalidRequest('roles must be a JSON array of strings');
   return roles;
 }
