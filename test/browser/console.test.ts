@@ -4,7 +4,7 @@
  * playwright-core, JavaScript off): logging in through the local OpenID
  * provider's form, the campaigns page at 360 px and at desktop width with no
  * serious or critical axe-core violation, and a gestionnaire's forged
- * countersign post refused. Screenshots go to test-results/.
+ * countersign post refused, a signataire's countersignature. Screenshots go to test-results/.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -13,7 +13,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { campaign2026, lespignan } from '../fixtures/seed-communes.ts';
-import { mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
+import { eventually, mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -22,11 +22,12 @@ const SHOTS = join(PROJECT_ROOT, 'test-results');
 let stack: TestStack;
 let browser: Browser;
 let conventionId: string;
+let signingPath: string;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   stack = await startTestStack();
-  ({ id: conventionId } = await sentConvention(stack, campaign2026, { ...lespignan, mayor: { ...lespignan.mayor, email: mayorEmail('console-browser') } }));
+  ({ id: conventionId, path: signingPath } = await sentConvention(stack, campaign2026, { ...lespignan, mayor: { ...lespignan.mayor, email: mayorEmail('console-browser') } }));
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -92,7 +93,7 @@ describe('the console in Chromium', () => {
     await context.close();
   });
 
-  it("refuses a gestionnaire's forged countersign post with 403, whatever token it carries", async () => {
+  it("refuses a gestionnaire's forged countersign post with 403, even with the session's own CSRF token", async () => {
     const { context, page } = await loggedIn('gestionnaire', 1280);
     const csrf = await page.getAttribute('input[name=csrf]', 'value');
     // The browser's own cookies, as a form another page made would send them.
@@ -100,6 +101,19 @@ describe('the console in Chromium', () => {
     expect(forged.status()).toBe(403);
     expect(await forged.text()).toContain('rôle signataire');
     expect((await stack.admin('GET', `/admin/conventions/${conventionId}`)).json.countersignature).toBeUndefined();
+    await context.close();
+  });
+
+  it('lets a signataire countersign with the form, JavaScript off, once the commune has signed', async () => {
+    const signed = await stack.request('POST', signingPath, { token: null, form: { signerName: lespignan.mayor.name, capacity: 'maire', consent: 'on' } });
+    expect(signed.status).toBe(200);
+    await eventually(async () => (await stack.admin('GET', `/admin/conventions/${conventionId}`)).json.signedDocument);
+    const { context, page } = await loggedIn('signataire', 360);
+    await page.goto(`${stack.url}/console/conventions/${conventionId}`);
+    await page.click('button:has-text("Contresigner la convention")');
+    await expect.poll(() => page.textContent('main'), { timeout: 15_000 }).toContain('Convention contresignée');
+    await page.screenshot({ path: join(SHOTS, 'console-countersigned-360.png'), fullPage: true });
+    expect((await stack.admin('GET', `/admin/conventions/${conventionId}`)).json.status).toBe('executed');
     await context.close();
   });
 });
