@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { z } from 'zod';
+import { DEFAULT_ADMIN_AUDIENCE, DEFAULT_CONSOLE_CLIENT_ID } from './admin-auth.ts';
 import type { FunctionSpec } from './functions.ts';
 import { ParapheNagChecks } from './nag.ts';
 import { StatefulStack } from './stateful-stack.ts';
@@ -22,7 +23,9 @@ const SETTINGS = {
   /** Who receives the daily digest, comma-separated: the contact address when absent. */
   rectoratDigestEmails: { env: 'PARAPHE_RECTORAT_DIGEST_EMAILS', default: undefined },
   oidcIssuer: { env: 'PARAPHE_OIDC_ISSUER', default: 'https://login.example.org/realms/paraphe' },
-  oidcAudience: { env: 'PARAPHE_OIDC_AUDIENCE', default: 'paraphe-admin' },
+  oidcAudience: { env: 'PARAPHE_OIDC_AUDIENCE', default: DEFAULT_ADMIN_AUDIENCE },
+  /** The console's client id at the OpenID provider (its secret goes in the console secret, by hand). */
+  consoleClientId: { env: 'PARAPHE_CONSOLE_CLIENT_ID', default: DEFAULT_CONSOLE_CLIENT_ID },
   /** The RFC 3161 time-stamping authority of every seal (PAdES B-T): a qualified one, chosen by the académie. */
   tsaUrl: { env: 'PARAPHE_TSA_URL', default: 'https://tsa.example.org/' },
   objectLockRetentionDays: { env: 'PARAPHE_OBJECT_LOCK_RETENTION_DAYS', default: '3650' },
@@ -61,6 +64,7 @@ const settingsSchema = z
       .string()
       .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
       .pipe(z.array(z.string()).min(1)),
+    consoleClientId: z.string().min(1),
     tsaUrl: z.url({ protocol: /^https?$/ }),
     objectLockRetentionDays: z.coerce.number().int().min(1).max(36_500),
     domainName: hostName.optional(),
@@ -172,6 +176,7 @@ export function createParaphe(
     rectoratDigestEmails: settings.rectoratDigestEmails ?? settings.rectoratContactEmail,
     tsaUrl: settings.tsaUrl,
     adminAuth: { issuer: settings.oidcIssuer, audience: settings.oidcAudience },
+    consoleClientId: settings.consoleClientId,
     customDomain:
       settings.apiDomainName && settings.apiCertificateArn
         ? { domainName: settings.apiDomainName, certificateArn: settings.apiCertificateArn }

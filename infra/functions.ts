@@ -59,6 +59,8 @@ export interface FunctionSpec {
   sendsEmail?: boolean;
   /** Reads the sealing certificate (Secrets Manager in AWS). */
   sealsDocuments?: boolean;
+  /** The console: reads its secret (cookie key, OpenID client secret) and gets the OpenID settings. */
+  consoleSession?: boolean;
   /** Lambda's memory size; DEFAULT_MEMORY_MB when absent. */
   memoryMb?: number;
   /** Lambda's timeout; DEFAULT_TIMEOUT_SECONDS when absent. */
@@ -296,6 +298,24 @@ export const functionSpecs: readonly FunctionSpec[] = [
     routes: [{ method: 'POST', path: '/admin/conventions/{id}/titre', auth: 'admin' }],
     // One conditional transaction: the titre on the convention and its audit event.
     table: 'readwrite',
+  },
+  {
+    name: 'console',
+    entry: 'functions/console/handler.ts',
+    // Public at API Gateway: the function checks its session cookie, and sends a page without one to the login.
+    routes: [
+      { method: 'GET', path: '/console', auth: 'public' },
+      { method: 'GET', path: '/console/callback', auth: 'public' },
+      { method: 'POST', path: '/console/deconnexion', auth: 'public' },
+      { method: 'GET', path: '/console/campagnes', auth: 'public' },
+      { method: 'GET', path: '/console/campagnes/{schoolYear}', auth: 'public' },
+      { method: 'GET', path: '/console/conventions/{id}', auth: 'public' },
+      { method: 'POST', path: '/console/conventions/{id}/contresigner', auth: 'public' },
+    ],
+    // Countersigning records the countersignature and its job, as countersign-convention does.
+    table: 'readwrite',
+    consoleSession: true,
+    timeoutSeconds: 15,
   },
   {
     name: 'send-digest',

@@ -21,7 +21,7 @@ import type { TableRef } from './stateful-stack.ts';
  */
 export type FunctionEnvironment = Omit<
   z.input<typeof configSchema>,
-  'AWS_REGION' | 'DYNAMODB_ENDPOINT' | 'S3_ENDPOINT' | 'SES_ENDPOINT' | 'SEALING_P12_PATH' | 'SEALING_P12_PASSPHRASE'
+  'AWS_REGION' | 'DYNAMODB_ENDPOINT' | 'S3_ENDPOINT' | 'SES_ENDPOINT' | 'SEALING_P12_PATH' | 'SEALING_P12_PASSPHRASE' | 'CONSOLE_SECRET_PATH'
 >;
 
 /** The SES resources a function that sends email is allowed to send through. */
@@ -41,6 +41,8 @@ export interface ParapheFunctionProps {
   sendingIdentity: SendingIdentity;
   /** Secrets Manager secret holding the PKCS#12 sealing certificate. */
   sealingSecret: ISecret;
+  /** Secrets Manager secret of the console: its cookie key and OpenID client secret. */
+  consoleSecret: ISecret;
   logRetention?: logs.RetentionDays;
 }
 
@@ -196,7 +198,8 @@ export class ParapheFunction extends Construct {
     if (spec.table) this.grantTable(props.table, spec.table);
     if (spec.bucket) this.grantBucket(props.bucket, spec.bucket);
     if (spec.sendsEmail) this.grantSendEmail(props.sendingIdentity);
-    if (sealsDocuments(spec)) this.grantSealingSecret(props.sealingSecret);
+    if (sealsDocuments(spec)) this.grantSecretValue(props.sealingSecret);
+    if (spec.consoleSession) this.grantSecretValue(props.consoleSecret);
   }
 
   /** Item-level actions on the table and its named indexes; no wildcard ARNs. */
@@ -250,7 +253,7 @@ export class ParapheFunction extends Construct {
   }
 
   /** The value only (the code never describes the secret); the secret is under the AWS-managed key, so no kms grant. */
-  private grantSealingSecret(secret: ISecret): void {
+  private grantSecretValue(secret: ISecret): void {
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...SEALING_SECRET_ACTIONS], resources: [secret.secretArn] }));
   }
 }

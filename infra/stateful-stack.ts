@@ -19,6 +19,8 @@ export interface StatefulResources {
   documentsBucket: s3.IBucket;
   sendingIdentity: SendingIdentity;
   sealingSecret: secretsmanager.ISecret;
+  /** The console's cookie key (generated) and its OpenID client secret (set by hand). */
+  consoleSecret: secretsmanager.ISecret;
 }
 
 export interface StatefulStackProps extends StackProps {
@@ -68,6 +70,7 @@ export class StatefulStack extends Stack {
       documentsBucket,
       sendingIdentity,
       sealingSecret: this.createSealingSecret(),
+      consoleSecret: this.createConsoleSecret(),
     };
 
     new CfnOutput(this, 'TableName', { value: table.tableName });
@@ -126,6 +129,31 @@ export class StatefulStack extends Stack {
         'The secret holds a certificate issued by a certification authority; it is renewed by hand when the certificate is, not rotated by a Lambda.',
     });
     new CfnOutput(this, 'SealingSecretArn', { value: secret.secretArn });
+    return secret;
+  }
+
+  /**
+   * The console's secret, JSON {"cookieKey", "clientSecret"}: the 256-bit key that encrypts its session
+   * cookies, generated here (43 letters and digits, read as base64url), and the client secret the
+   * académie's identity provider gave the console, set by hand in place of the placeholder.
+   */
+  private createConsoleSecret(): secretsmanager.Secret {
+    const secret = new secretsmanager.Secret(this, 'ConsoleSecret', {
+      description: 'Paraphe console: {"cookieKey": generated, "clientSecret": the OpenID client secret, set by hand}',
+      removalPolicy: RemovalPolicy.RETAIN,
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ clientSecret: 'a-remplacer-par-le-secret-du-client-openid' }),
+        generateStringKey: 'cookieKey',
+        passwordLength: 43,
+        excludePunctuation: true,
+        includeSpace: false,
+      },
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The client secret is issued by the académie\'s identity provider and renewed there by hand; rotating the cookie key only logs everyone out, done by hand when needed.',
+    });
+    new CfnOutput(this, 'ConsoleSecretArn', { value: secret.secretArn });
     return secret;
   }
 

@@ -56,6 +56,8 @@ export interface StatelessStackProps extends StackProps {
   /** The RFC 3161 time-stamping authority that stamps every seal (TSA_URL). */
   tsaUrl: string;
   adminAuth: AdminAuthSettings;
+  /** The console's client id at the same OpenID provider (the issuer of adminAuth). */
+  consoleClientId: string;
   /**
    * The API's regional custom domain, CloudFront's origin. With it the execute-api endpoint is
    * disabled; without it (a dev stage) CloudFront reaches the execute-api host, which stays open.
@@ -139,6 +141,7 @@ export class StatelessStack extends Stack {
         bucket: stateful.documentsBucket,
         sendingIdentity: stateful.sendingIdentity,
         sealingSecret: stateful.sealingSecret,
+        consoleSecret: stateful.consoleSecret,
         environment: {
           TABLE_NAME: stateful.table.table.tableName,
           BUCKET_NAME: stateful.documentsBucket.bucketName,
@@ -154,6 +157,9 @@ export class StatelessStack extends Stack {
           SES_MAX_SEND_RATE: String(props.sesMaxSendRate ?? 14),
           // A job still pending an hour past the stream mapping's maximum record age lost its record.
           JOB_REDELIVER_AFTER_SECONDS: String(redeliverAfterSeconds(specs)),
+          ...(spec.consoleSession
+            ? { OIDC_ISSUER: props.adminAuth.issuer, CONSOLE_CLIENT_ID: props.consoleClientId, CONSOLE_SECRET_ID: stateful.consoleSecret.secretArn }
+            : {}),
         },
       });
       this.functions.set(spec.name, fn);
@@ -211,8 +217,9 @@ export class StatelessStack extends Stack {
         this.stage.node.addDependency(created);
         Validations.of(created).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason:
-            'Public signing route: mayors have no account; the function authorises the request with the unguessable, expiring signing token in the path.',
+          reason: route.path.startsWith('/console')
+            ? "Console route: the function checks its own encrypted session cookie (the académie's OpenID Connect login) and sends a request without one to the login."
+            : 'Public signing route: mayors have no account; the function authorises the request with the unguessable, expiring signing token in the path.',
         });
       }
     }

@@ -47,6 +47,15 @@ export const configSchema = z.object({
    * function writes it over anything the client sent). Absent: the header is not trusted (read by http/request.ts).
    */
   VIEWER_IP_HEADER: z.string().regex(/^[a-z0-9-]+$/).optional(),
+  /**
+   * The console (functions/console): the académie's OpenID provider (its issuer URL, as the admin API's JWT
+   * authorizer has it), the console's client id there, and its secret (the session cookies' key and the
+   * client secret): a Secrets Manager secret in AWS, a JSON file locally. Required by the console only.
+   */
+  OIDC_ISSUER: optionalUrl,
+  CONSOLE_CLIENT_ID: z.string().min(1).optional(),
+  CONSOLE_SECRET_ID: z.string().min(1).optional(),
+  CONSOLE_SECRET_PATH: z.string().min(1).optional(),
   DYNAMODB_ENDPOINT: optionalUrl,
   S3_ENDPOINT: optionalUrl,
   SES_ENDPOINT: optionalUrl,

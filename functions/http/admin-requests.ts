@@ -12,35 +12,8 @@ export const jobIdSchema = z
   .regex(/^[A-Za-z0-9_-]{1,200}$/, { error: "L'identifiant de tâche est invalide." })
   .meta({ description: "Identifiant d'une tâche (job), tel que renvoyé dans `jobId`. / A job id, as returned in `jobId`." });
 
-const cursorMessage = 'Le curseur (cursor) doit être le nextCursor de la page précédente.';
-
-export const conventionListQuerySchema = z.object({
-  status: z
-    .enum(['draft', 'sending', 'sent', 'signed', 'declined', 'executed', 'expired', 'cancelled'], { error: 'Statut inconnu.' })
-    .optional()
-    .meta({ description: 'Ne garder que les conventions de ce statut. / Only conventions with this status.' }),
-  departement: z
-    .string()
-    .regex(/^(\d{2,3}|2[AB])$/, { error: 'Le département s’écrit comme « 34 » ou « 09 ».' })
-    .optional()
-    .meta({ description: 'Numéro du département (« 34 », « 09 », « 2A »). / Département number.' }),
-  q: optionalText('La recherche', 100).meta({
-    description: 'Recherche sans accents ni casse dans le nom de la commune, le SIRET, le nom du maire et les UAI. / Accent- and case-insensitive search.',
-  }),
-  limit: z.coerce
-    .number({ error: 'La taille de page (limit) doit être un nombre.' })
-    .int({ error: 'La taille de page (limit) doit être un nombre entier.' })
-    .min(1, { error: 'La taille de page (limit) est d’au moins 1.' })
-    .max(500, { error: 'La taille de page (limit) ne doit pas dépasser 500.' })
-    .default(100)
-    .meta({ description: 'Taille de page. / Page size.' }),
-  cursor: z.coerce
-    .number({ error: cursorMessage })
-    .int({ error: cursorMessage })
-    .min(0, { error: cursorMessage })
-    .default(0)
-    .meta({ description: 'Le `nextCursor` de la page précédente. / The previous page’s `nextCursor`.' }),
-});
+/** The list's filters and page: one schema for the API and the console (core/list-conventions.ts). */
+export { conventionListQuerySchema } from '../core/list-conventions.ts';
 
 export const importUploadSchema = z
   .object({

@@ -9,8 +9,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ensureJwtSecret, signLocalToken } from './jwt.ts';
-import { JWT_SECRET_FILE, readRunningStack } from './paths.ts';
+import { machineToken } from './oidc.ts';
+import { readRunningStack } from './paths.ts';
 
 const USAGE = 'Usage: npm run cli -- import <file.csv> --campaign <2025-2026>';
 
@@ -37,7 +37,7 @@ if (command !== 'import' || !file || !schoolYear) {
 }
 
 const api = process.env.API_URL ?? readRunningStack().gatewayUrl;
-const token = process.env.TOKEN ?? signLocalToken(ensureJwtSecret(JWT_SECRET_FILE), { sub: 'cli', email: 'cli@rectorat.example.org', roles: ['gestionnaire'] }, new Date());
+const token = process.env.TOKEN ?? (await machineToken(readRunningStack().oidcIssuer, ['gestionnaire']));
 const auth = { authorization: `Bearer ${token}` };
 
 async function call(method: string, path: string, init: { body?: BodyInit; headers?: Record<string, string> } = {}): Promise<any> {

@@ -5,15 +5,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureJwtSecret, signLocalToken } from './jwt.ts';
-import { JWT_SECRET_FILE, PROJECT_ROOT, readRunningStack } from './paths.ts';
+import { machineToken } from './oidc.ts';
+import { PROJECT_ROOT, readRunningStack } from './paths.ts';
 
 const stack = readRunningStack();
 const seed = JSON.parse(readFileSync(join(PROJECT_ROOT, 'events', 'seed-campaign-2026-2027.json'), 'utf8')) as {
   campaign: { schoolYear: string };
   conventions: { commune: { name: string } }[];
 };
-const token = signLocalToken(ensureJwtSecret(JWT_SECRET_FILE), { sub: 'demo', email: 'demo@rectorat.example.org' }, new Date());
+const token = await machineToken(stack.oidcIssuer);
 
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const response = await fetch(`${stack.gatewayUrl}${path}`, {

@@ -64,12 +64,16 @@ export function httpApiEvent(input: {
   const textual = TEXT_TYPES.test(headers['content-type'] ?? '');
   const now = new Date();
   const routeKey = `${route.route.method} ${route.route.path}`;
+  // Payload 2.0 gives the Cookie header's pairs as `cookies`, and no cookie header.
+  const { cookie, ...otherHeaders } = headers;
+  const cookies = (cookie ?? '').split(';').map((pair) => pair.trim()).filter(Boolean);
   return {
     version: '2.0',
     routeKey,
     rawPath: url.pathname,
     rawQueryString: url.search.slice(1),
-    headers,
+    ...(cookies.length ? { cookies } : {}),
+    headers: otherHeaders,
     ...(url.search ? { queryStringParameters: Object.fromEntries(url.searchParams) } : {}),
     ...(route.params.length ? { pathParameters: Object.fromEntries(route.params.map((name, index) => [name, decodeURIComponent(found[index + 1]!)])) } : {}),
     requestContext: {

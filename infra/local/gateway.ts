@@ -14,7 +14,7 @@ import { PUBLIC_RATE_LIMIT_RESPONSE } from '../edge-limits.ts';
 import { functionSpecs, type FunctionSpec } from '../functions.ts';
 import { clientRateLimiter, type RateLimit } from './client-rate-limit.ts';
 import { compileRoutes, httpApiEvent, httpResponse, wellEncoded } from './gateway-event.ts';
-import { verifyLocalToken } from './jwt.ts';
+import { adminTokenVerifier, type AdminAuth } from './jwt.ts';
 import { localRuntime, type Invocation, type LambdaRuntime } from './lambda-runtime.ts';
 
 export { lambdaContext } from './lambda-context.ts';
@@ -48,7 +48,8 @@ function send(response: ServerResponse, statusCode: number, message: string, hea
 export interface GatewayOptions {
   root: string;
   port: number;
-  jwtSecret: string;
+  /** The OpenID provider whose RS256 access tokens the admin routes take, and their audiences (API Gateway's JWT authorizer). */
+  adminAuth: AdminAuth;
   specs?: readonly FunctionSpec[];
   log?: (line: string) => void;
   /** The execution environments, shared with the scheduler and the workers; the gateway's own (closed with it) otherwise. */
@@ -78,6 +79,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const limiter = clientRateLimiter(options.rateLimit);
   const integrationTimeoutMs = options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS;
   const log = options.log ?? (() => undefined);
+  const verifyAdminToken = adminTokenVerifier(options.adminAuth);
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = Date.now();
@@ -107,7 +109,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     let claims: Record<string, unknown> | undefined;
     if (candidate.route.auth === 'admin') {
       const bearer = /^Bearer (.+)$/i.exec(headers.authorization ?? '')?.[1];
-      claims = bearer ? verifyLocalToken(options.jwtSecret, bearer, new Date()) : undefined;
+      claims = bearer ? await verifyAdminToken(bearer) : undefined;
       if (!claims) return send(response, 401, 'Unauthorized', { 'www-authenticate': 'Bearer' });
     }
 

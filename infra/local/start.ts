@@ -6,9 +6,11 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyEnvironment, handlerEnvironment, type LocalStackSettings } from './environment.ts';
 import { startGateway } from './gateway.ts';
-import { ensureJwtSecret } from './jwt.ts';
+import { DEFAULT_ADMIN_AUDIENCE } from '../admin-auth.ts';
+import { ensureConsoleSecret } from './console-secret.ts';
+import { LOCAL_ACCOUNTS } from './oidc.ts';
 import { createLambdaRuntime } from './lambda-runtime.ts';
-import { JWT_SECRET_FILE, LOCAL_DIR, PROJECT_ROOT, STACK_FILE } from './paths.ts';
+import { CONSOLE_SECRET_FILE, LOCAL_DIR, PROJECT_ROOT, STACK_FILE } from './paths.ts';
 import { ensureBucket, ensureTable } from './resources.ts';
 import { startScheduler } from './scheduler.ts';
 import { ensureSealingP12 } from './sealing-certificate.ts';
@@ -21,6 +23,7 @@ const ports = {
   s3: Number(process.env.S3_PORT ?? 4569),
   ses: Number(process.env.SES_PORT ?? 8005),
   tsa: Number(process.env.TSA_PORT ?? 8010),
+  oidc: Number(process.env.OIDC_PORT ?? 8020),
 };
 
 async function main(): Promise<void> {
@@ -44,17 +47,18 @@ async function main(): Promise<void> {
     bucketName: 'paraphe-local-documents',
     sealingP12Path: join(LOCAL_DIR, 'sealing.p12'),
     tsaUrl: servers.tsa.url,
+    oidcIssuer: servers.oidcIssuer,
+    consoleSecretPath: ensureConsoleSecret(CONSOLE_SECRET_FILE),
   };
   // Issued by the TSA's local CA; a .local/sealing.p12 made before it stays self-signed until deleted.
   ensureSealingP12(settings.sealingP12Path, new Date(), { certificate: servers.tsa.caCertificate, key: servers.tsa.caKey, crlUrl: servers.tsa.crlUrl });
   await ensureTable(settings.dynamodbEndpoint, settings.tableName);
   await ensureBucket(settings.s3Endpoint, settings.bucketName);
   applyEnvironment(handlerEnvironment(settings));
-  const jwtSecret = ensureJwtSecret(JWT_SECRET_FILE);
   // One pool of execution environments per function, whichever service invokes it, as in Lambda.
   const runtime = createLambdaRuntime({ root: PROJECT_ROOT });
   const deadLetterFile = join(LOCAL_DIR, 'dead-letters.jsonl');
-  const gateway = await startGateway({ root: PROJECT_ROOT, port, jwtSecret, runtime, log: (line) => console.log(`[api] ${line}`) });
+  const gateway = await startGateway({ root: PROJECT_ROOT, port, adminAuth: { issuer: servers.oidcIssuer, audience: [DEFAULT_ADMIN_AUDIENCE] }, runtime, log: (line) => console.log(`[api] ${line}`) });
   const scheduler = startScheduler({ root: PROJECT_ROOT, runtime, deadLetterFile, log: (line) => console.log(`[scheduler] ${line}`) });
   const workers = await startWorkers({
     root: PROJECT_ROOT,
@@ -74,6 +78,8 @@ Paraphe runs locally.
   DynamoDB Local           ${settings.dynamodbEndpoint}  table ${settings.tableName}
   S3 (s3rver, its guard)   ${settings.s3Endpoint}  bucket ${settings.bucketName}
   Time-stamping (RFC 3161) ${settings.tsaUrl}  CA ${servers.tsa.caCertificate}
+  OpenID provider          ${settings.oidcIssuer}  accounts ${Object.keys(LOCAL_ACCOUNTS).join(', ')} (password: the account's name)
+  Console                  ${gateway.url}/console
   Scheduler                ${scheduler.describe()}
   Jobs                     the table's stream → run-jobs (dead letters in ${join(LOCAL_DIR, 'dead-letters.jsonl')})
   Data                     ${join(LOCAL_DIR)}

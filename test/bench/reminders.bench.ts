@@ -71,7 +71,7 @@ export async function run(): Promise<void> {
   const servers = await startServers({ ports: { dynamodb: await freePort(), s3: await freePort(), ses: await freePort() }, dataDir, persistent: false });
   let workers: Awaited<ReturnType<typeof startWorkers>> | undefined;
   try {
-    const settings = { ...servers, sesInboxUrl: servers.sesEndpoint, gatewayUrl: 'http://127.0.0.1:9', tableName: 'paraphe-bench', bucketName: 'paraphe-bench', sealingP12Path: join(dataDir, 'unused.p12'), tsaUrl: servers.tsa.url };
+    const settings = { ...servers, sesInboxUrl: servers.sesEndpoint, gatewayUrl: 'http://127.0.0.1:9', tableName: 'paraphe-bench', bucketName: 'paraphe-bench', sealingP12Path: join(dataDir, 'unused.p12'), tsaUrl: servers.tsa.url, consoleSecretPath: join(dataDir, 'unused-console-secret.json') };
     await ensureTable(settings.dynamodbEndpoint, settings.tableName);
     await ensureBucket(settings.s3Endpoint, settings.bucketName);
     applyEnvironment(handlerEnvironment(settings));

@@ -90,9 +90,9 @@ describe('GET /admin/openapi.json through the local gateway', () => {
     expect(served.status).toBe(200);
     expect(served.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await served.json()).toEqual(JSON.parse(JSON.stringify(adminApiDocument())));
-    expect((await stack.request('GET', '/admin/openapi.json', { token: stack.tokenWithRoles(['signataire']) })).status).toBe(200);
+    expect((await stack.request('GET', '/admin/openapi.json', { token: await stack.tokenWithRoles(['signataire']) })).status).toBe(200);
     expect((await stack.request('GET', '/admin/openapi.json', { token: null })).status).toBe(401);
-    const roleless = await stack.request('GET', '/admin/openapi.json', { token: stack.tokenWithRoles(['lecteur']) });
+    const roleless = await stack.request('GET', '/admin/openapi.json', { token: await stack.tokenWithRoles(['lecteur']) });
     expect(roleless.status).toBe(403);
     expect(errorBodySchema.parse(await roleless.json()).error.code).toBe('FORBIDDEN');
   });

@@ -50,14 +50,14 @@ describe('a token whose role is not exactly one of the two, through the gateway'
 
   // "gestionnaire,signataire" arrives as "[gestionnaire,signataire]": once split on commas into both roles.
   it.each([['gestionnaire-adjoint'], ['signataires'], ['Gestionnaire'], ['gestionnaire,signataire']])('is refused with 403 and writes nothing (roles %j)', async (role) => {
-    const response = await stack.request('POST', '/admin/campaigns', { body: campaign2026, token: stack.tokenWithRoles([role]) });
+    const response = await stack.request('POST', '/admin/campaigns', { body: campaign2026, token: await stack.tokenWithRoles([role]) });
     expect(response.status).toBe(403);
     expect((await response.json()).error.code).toBeDefined();
     expect((await stack.admin('GET', `/admin/campaigns/${campaign2026.schoolYear}/stats`)).status).not.toBe(200);
   });
 
   it('passes with the exact role, flattened by the gateway as API Gateway does', async () => {
-    const response = await stack.request('POST', '/admin/campaigns', { body: campaign2026, token: stack.tokenWithRoles(['lecteur', 'gestionnaire']) });
+    const response = await stack.request('POST', '/admin/campaigns', { body: campaign2026, token: await stack.tokenWithRoles(['lecteur', 'gestionnaire']) });
     expect(response.status).toBe(201);
   });
 });

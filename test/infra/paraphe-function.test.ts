@@ -51,13 +51,15 @@ describe('every catalogue function', () => {
     template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 365 }, specs.length + 1);
   });
 
-  it('receives every variable of the config schema except AWS_REGION and the local-only ones', () => {
+  it('receives every variable of the config schema except AWS_REGION and the local-only ones, the console settings only in the console', () => {
     const expected = Object.keys(configSchema.shape).filter(
-      (key) => key !== 'AWS_REGION' && !key.endsWith('_ENDPOINT') && !key.startsWith('SEALING_P12_'),
+      (key) => key !== 'AWS_REGION' && !key.endsWith('_ENDPOINT') && !key.startsWith('SEALING_P12_') && key !== 'CONSOLE_SECRET_PATH',
     );
+    const consoleOnly = ['OIDC_ISSUER', 'CONSOLE_CLIENT_ID', 'CONSOLE_SECRET_ID'];
     for (const spec of specs) {
       const variables = functionProps(template, spec.name).Environment.Variables as Record<string, unknown>;
-      expect(Object.keys(variables).sort()).toEqual([...expected, 'NODE_OPTIONS'].sort());
+      const own = spec.consoleSession ? expected : expected.filter((key) => !consoleOnly.includes(key));
+      expect(Object.keys(variables).sort(), spec.name).toEqual([...own, 'NODE_OPTIONS'].sort());
       expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
       expect(variables.SENDER_EMAIL).toBe('ne-pas-repondre@paraphe.example.org');
       expect(variables.RECTORAT_CONTACT_EMAIL).toBe('ent-ecole@example.org');
@@ -113,9 +115,12 @@ describe('grants follow the catalogue', () => {
     }
   });
 
-  it('lets only the functions that seal documents read the sealing certificate', () => {
+  it('lets only the functions that seal documents read the sealing certificate, and only the console its own secret', () => {
     for (const spec of specs) {
-      expect(actionsOf(spec.name).includes('secretsmanager:GetSecretValue')).toBe(spec.sealsDocuments === true);
+      const reads = JSON.stringify(statementsOf(spec.name).filter((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue')).map((s) => s.Resource));
+      expect(actionsOf(spec.name).includes('secretsmanager:GetSecretValue'), spec.name).toBe(spec.sealsDocuments === true || spec.consoleSession === true);
+      expect(reads.includes('SealingCertificate'), spec.name).toBe(spec.sealsDocuments === true);
+      expect(reads.includes('ConsoleSecret'), spec.name).toBe(spec.consoleSession === true);
     }
   });
 
@@ -149,6 +154,7 @@ describe('the bundle', () => {
         bucket: new s3.Bucket(stack, 'Bucket'),
         sendingIdentity: { emailIdentityArn: 'arn:aws:ses:eu-west-3:1:identity/x', configurationSetArn: 'arn:aws:ses:eu-west-3:1:configuration-set/x' },
         sealingSecret: new secretsmanager.Secret(stack, 'Secret'),
+        consoleSecret: new secretsmanager.Secret(stack, 'ConsoleSecret'),
         environment: {
           TABLE_NAME: 't',
           BUCKET_NAME: 'b',

@@ -44,6 +44,20 @@ describe('the HTTP API', () => {
     });
   });
 
+  it("gives the console, and only it, the same OIDC issuer, its client id and its secret's ARN", () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function')) as { Properties: { Description: string; Environment: { Variables: Record<string, unknown> } } }[];
+    for (const fn of functions) {
+      const variables = fn.Properties.Environment.Variables;
+      if (fn.Properties.Description === 'Paraphe console') {
+        expect(variables).toMatchObject({ OIDC_ISSUER: 'https://login.example.org/realms/paraphe', CONSOLE_CLIENT_ID: 'paraphe-console' });
+        expect(JSON.stringify(variables.CONSOLE_SECRET_ID)).toContain('ConsoleSecret');
+      } else {
+        expect(Object.keys(variables).filter((name) => /^(OIDC|CONSOLE)_/.test(name)), fn.Properties.Description).toEqual([]);
+      }
+    }
+    expect(functions.some((fn) => fn.Properties.Description === 'Paraphe console')).toBe(true);
+  });
+
   it('throttles the default stage and writes access logs without the request path', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',

@@ -196,12 +196,12 @@ describe('a bulk countersignature', () => {
       await signedAndSealed(pezilla, 'bulk-3', schoolYear),
     ];
     const unknown = '00000000-0000-4000-8000-000000000000';
-    const refused = await stack.request('POST', `/admin/campaigns/${schoolYear}/countersign`, { token: stack.tokenWithRoles(['gestionnaire']), body: {} });
+    const refused = await stack.request('POST', `/admin/campaigns/${schoolYear}/countersign`, { token: await stack.tokenWithRoles(['gestionnaire']), body: {} });
     expect(refused.status).toBe(403);
 
     const delegate = { name: 'Marie DUPONT', title: 'Secrétaire générale de la région académique' };
     const started = await stack.request('POST', `/admin/campaigns/${schoolYear}/countersign`, {
-      token: stack.tokenWithRoles(['signataire']),
+      token: await stack.tokenWithRoles(['signataire']),
       body: { ids: [...conventions.map((convention) => convention.id), unknown], delegate },
     });
     expect(started.status).toBe(202);
@@ -227,7 +227,7 @@ describe('a bulk countersignature', () => {
     }
 
     // Again: nothing left to countersign, nothing sent.
-    const again = await stack.request('POST', `/admin/campaigns/${schoolYear}/countersign`, { token: stack.tokenWithRoles(['signataire']) });
+    const again = await stack.request('POST', `/admin/campaigns/${schoolYear}/countersign`, { token: await stack.tokenWithRoles(['signataire']) });
     expect(again.status).toBe(202);
     const second = (await again.json()) as { jobId: string };
     await drainJobs(deps, second.jobId);

@@ -102,7 +102,7 @@ describe('an avenant asked by the mayor from the signed convention page', () => 
 
     // The rectorat countersigns it, as a convention: both parties get the final avenant.
     const avenantId = convention.avenants[0].id;
-    const countersigned = await stack.request('POST', `/admin/conventions/${id}/avenants/${avenantId}/countersign`, { token: stack.tokenWithRoles(['signataire']) });
+    const countersigned = await stack.request('POST', `/admin/conventions/${id}/avenants/${avenantId}/countersign`, { token: await stack.tokenWithRoles(['signataire']) });
     expect(countersigned.status).toBe(200);
     const answer = (await countersigned.json()) as { status: string; jobId: string };
     expect(answer.status).toBe('executed');
@@ -112,7 +112,7 @@ describe('an avenant asked by the mayor from the signed convention page', () => 
     expect(spawnSync('pdfsig', [file], { encoding: 'utf8' }).stdout).toContain('Signature is Valid');
     expect(verifiedTimestamp(final, inject('servers')).output).toContain('Verification: OK');
     expect(spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout).toContain('Certificat de contresignature');
-    const again = await stack.request('POST', `/admin/conventions/${id}/avenants/${avenantId}/countersign`, { token: stack.tokenWithRoles(['signataire']) });
+    const again = await stack.request('POST', `/admin/conventions/${id}/avenants/${avenantId}/countersign`, { token: await stack.tokenWithRoles(['signataire']) });
     expect(again.status).toBe(409);
 
     // Its proof file holds its own three PDFs, which `npm run verify` accepts with the trail beside them.

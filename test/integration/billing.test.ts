@@ -50,7 +50,7 @@ const shown = async (id: string) => (await stack.admin('GET', `/admin/convention
 async function executed(id: string, path: string, form: Record<string, string>) {
   expect((await stack.request('POST', path, { token: null, form: { capacity: 'maire', consent: 'on', ...deliberation, ...form } })).status).toBe(200);
   await eventually(async () => (await shown(id)).signedDocument);
-  expect((await stack.request('POST', `/admin/conventions/${id}/countersign`, { token: stack.tokenWithRoles(['signataire']) })).status).toBe(200);
+  expect((await stack.request('POST', `/admin/conventions/${id}/countersign`, { token: await stack.tokenWithRoles(['signataire']) })).status).toBe(200);
   await eventually(async () => (await shown(id)).executedDocument);
 }
 
@@ -140,7 +140,7 @@ describe('billing.csv and the titre de perception', () => {
   it('is recorded once by a gestionnaire, with its audit event; a second titre is refused (409) and the first kept', async () => {
     const today = parisDateOf(new Date());
     const path = `/admin/conventions/${ids.lespignan}/titre`;
-    const forbidden = await stack.request('POST', path, { token: stack.tokenWithRoles(['signataire']), body: { number: 'T-1', date: today } });
+    const forbidden = await stack.request('POST', path, { token: await stack.tokenWithRoles(['signataire']), body: { number: 'T-1', date: today } });
     expect(forbidden.status).toBe(403);
 
     const bad = await stack.admin('POST', path, { number: '', date: '12/01/2027' });

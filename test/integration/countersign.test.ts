@@ -41,7 +41,7 @@ async function signedConvention(fixture: typeof lespignan, label: string, campai
 
 async function countersign(id: string, roles: string[], body?: unknown) {
   const response = await stack.request('POST', `/admin/conventions/${id}/countersign`, {
-    token: stack.tokenWithRoles(roles),
+    token: await stack.tokenWithRoles(roles),
     ...(body === undefined ? {} : { body }),
   });
   return { status: response.status, json: (await response.json()) as any };
@@ -95,7 +95,7 @@ describe('countersignature', () => {
     const { id, email } = await signedConvention(leBoulou, 'single-then-bulk', { ...campaign2026, schoolYear });
     const { json } = await countersign(id, ['signataire']);
     await stack.waitForJob(json.jobId);
-    const started = await stack.request('POST', `/admin/campaigns/${schoolYear}/countersign`, { token: stack.tokenWithRoles(['signataire']) });
+    const started = await stack.request('POST', `/admin/campaigns/${schoolYear}/countersign`, { token: await stack.tokenWithRoles(['signataire']) });
     expect(started.status).toBe(202);
     const { jobId } = (await started.json()) as { jobId: string };
     expect(await stack.waitForJob(jobId)).toMatchObject({ kind: 'countersign-campaign', state: 'done', done: 0, total: 0 });
@@ -131,7 +131,7 @@ describe('roles', () => {
     const { status, json } = await countersign('00000000-0000-4000-8000-000000000000', ['gestionnaire']);
     expect(status).toBe(403);
     expect(json.error.message).toContain('signataire');
-    const response = await stack.request('POST', '/admin/campaigns', { token: stack.tokenWithRoles(['signataire']), body: { ...campaign2026, schoolYear: '2031-2032' } });
+    const response = await stack.request('POST', '/admin/campaigns', { token: await stack.tokenWithRoles(['signataire']), body: { ...campaign2026, schoolYear: '2031-2032' } });
     expect(response.status).toBe(403);
   });
 });

@@ -118,7 +118,7 @@ describe('a 300-school convention (Toulouse)', () => {
     // The signed copy is sealed by its job; countersigning waits for it.
     const sealed = await until(async () => (await stack.admin('GET', `/admin/conventions/${id}`)).json.signedDocument);
     expect(sealed.sha256).toMatch(/^[0-9a-f]{64}$/);
-    const countersigned = await stack.request('POST', `/admin/conventions/${id}/countersign`, { token: stack.tokenWithRoles(['signataire']) });
+    const countersigned = await stack.request('POST', `/admin/conventions/${id}/countersign`, { token: await stack.tokenWithRoles(['signataire']) });
     expect(countersigned.status).toBe(200);
     const answer = (await countersigned.json()) as { status: string; jobId: string };
     expect(answer.status).toBe('executed');

@@ -131,7 +131,7 @@ describe('invoicing and the digest', () => {
     expect((await stack.request('POST', path, { token: null, form: { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on', ...deliberation } })).status).toBe(200);
     // Countersigning needs the signed copy, which its job seals.
     await eventually(async () => (await stack.admin('GET', `/admin/conventions/${items[0].id}`)).json.signedDocument);
-    expect((await stack.request('POST', `/admin/conventions/${items[0].id}/countersign`, { token: stack.tokenWithRoles(['signataire']) })).status).toBe(200);
+    expect((await stack.request('POST', `/admin/conventions/${items[0].id}/countersign`, { token: await stack.tokenWithRoles(['signataire']) })).status).toBe(200);
 
     const billing = await stack.request('GET', '/admin/campaigns/2025-2026/billing.csv');
     expect(billing.headers.get('content-disposition')).toContain('facturation-ent-ecole-2025-2026.csv');

@@ -46,7 +46,7 @@ beforeAll(async () => {
   const signing = await stack.request('POST', sent.path, { token: null, form: { signerName: lespignan.mayor.name, capacity: 'maire', consent: 'on', ...deliberation } });
   expect(signing.status).toBe(200);
   await conventionWhen(sent.id, (convention) => convention.signedDocument !== undefined);
-  const countersigned = await stack.request('POST', `/admin/conventions/${sent.id}/countersign`, { token: stack.tokenWithRoles(['signataire']) });
+  const countersigned = await stack.request('POST', `/admin/conventions/${sent.id}/countersign`, { token: await stack.tokenWithRoles(['signataire']) });
   expect(countersigned.status).toBe(200);
   const convention = await conventionWhen(sent.id, (shown) => shown.executedDocument !== undefined);
   for (const [path, document] of [[files.original, convention.document], [files.signed, convention.signedDocument], [files.executed, convention.executedDocument]] as const) {

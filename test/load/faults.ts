@@ -44,7 +44,9 @@ import { childJobId } from '../../functions/core/jobs/job.ts';
 import { applyEnvironment, handlerEnvironment, type LocalStackSettings } from '../../infra/local/environment.ts';
 import { functionSpecs } from '../../infra/functions.ts';
 import { lambdaContext, loadHandler, startGateway } from '../../infra/local/gateway.ts';
-import { signLocalToken } from '../../infra/local/jwt.ts';
+import { DEFAULT_ADMIN_AUDIENCE } from '../../infra/admin-auth.ts';
+import { ensureConsoleSecret } from '../../infra/local/console-secret.ts';
+import { machineToken, startOidcProvider, type LocalOidc } from '../../infra/local/oidc.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { ensureBucket, ensureTable } from '../../infra/local/resources.ts';
 import { ensureSealingP12 } from '../../infra/local/sealing-certificate.ts';
@@ -286,6 +288,7 @@ async function main(): Promise<void> {
   let gateway: Awaited<ReturnType<typeof startGateway>> | undefined;
   let sesProxy: SesProxy | undefined;
   let tsa: LocalTsa | undefined;
+  let oidc: LocalOidc | undefined;
   let db: DynamoDBDocumentClient | undefined;
 
   const cleanUp = async () => {
@@ -296,6 +299,7 @@ async function main(): Promise<void> {
     }
     await sesProxy?.close();
     await tsa?.close();
+    await oidc?.close();
     db?.destroy();
     await Promise.all([stopChild(dynamo), stopChild(s3), stopChild(ses)]);
   };
@@ -311,6 +315,7 @@ async function main(): Promise<void> {
     const proxy = await startSesProxy(`http://127.0.0.1:${ports.ses}`);
     sesProxy = proxy;
     tsa = await startTsa({ dir: join(dataDir, 'tsa'), port: 0 });
+    oidc = await startOidcProvider({ dir: join(dataDir, 'oidc'), port: 0 });
     const sesDirect = `http://127.0.0.1:${ports.ses}`;
     const settings: LocalStackSettings = {
       dynamodbEndpoint: `http://127.0.0.1:${ports.dynamodb}`,
@@ -322,13 +327,14 @@ async function main(): Promise<void> {
       bucketName: 'paraphe-faults',
       sealingP12Path: join(dataDir, 'sealing.p12'),
       tsaUrl: tsa.url,
+      oidcIssuer: oidc.issuer,
+      consoleSecretPath: ensureConsoleSecret(join(dataDir, 'console-secret.json')),
     };
     ensureSealingP12(settings.sealingP12Path, new Date(), { certificate: tsa.caCertificate, key: tsa.caKey, crlUrl: tsa.crlUrl });
     // DynamoDB Local (Jetty) can answer an HTML 500 for a moment after its port opens.
     await retrying(() => ensureTable(settings.dynamodbEndpoint, settings.tableName), 60_000);
     await retrying(() => ensureBucket(settings.s3Endpoint, settings.bucketName), 60_000);
-    const jwtSecret = randomBytes(32).toString('hex');
-    gateway = await startGateway({ root: PROJECT_ROOT, port: 0, jwtSecret });
+    gateway = await startGateway({ root: PROJECT_ROOT, port: 0, adminAuth: { issuer: oidc.issuer, audience: [DEFAULT_ADMIN_AUDIENCE] } });
     settings.gatewayUrl = gateway.url;
     // Handlers read their environment once, at their first import: all of it is set before the first request,
     // and the worker process inherits it. SES_MAX_SEND_RATE is the same 2N for every fault.
@@ -336,7 +342,7 @@ async function main(): Promise<void> {
     // mapping's maximum record age); here after 90 s, so that a job whose record or last write was lost
     // when DynamoDB Local was killed (it can lose a write it acknowledged) ends within the run.
     applyEnvironment({ ...handlerEnvironment(settings), SES_MAX_SEND_RATE: String(PARAPHE_RATE), JOB_REDELIVER_AFTER_SECONDS: '90' });
-    const token = signLocalToken(jwtSecret, { sub: 'faults', email: 'clerk@rectorat.example.org', roles: ['gestionnaire', 'signataire'] }, new Date());
+    const token = await machineToken(oidc.issuer, ['gestionnaire', 'signataire']);
     db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: settings.dynamodbEndpoint, region: 'eu-west-3', maxAttempts: 2 }));
 
     const api = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> => {

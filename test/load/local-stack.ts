@@ -17,7 +17,9 @@ import { join } from 'node:path';
 import { siretCheckDigit, uaiCheckLetter } from '../../functions/core/identifiers.ts';
 import { applyEnvironment, handlerEnvironment, type LocalStackSettings } from '../../infra/local/environment.ts';
 import { startGateway } from '../../infra/local/gateway.ts';
-import { signLocalToken } from '../../infra/local/jwt.ts';
+import { DEFAULT_ADMIN_AUDIENCE } from '../../infra/admin-auth.ts';
+import { ensureConsoleSecret } from '../../infra/local/console-secret.ts';
+import { machineToken } from '../../infra/local/oidc.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { ensureBucket, ensureTable } from '../../infra/local/resources.ts';
 import { ensureSealingP12 } from '../../infra/local/sealing-certificate.ts';
@@ -163,17 +165,18 @@ export async function startLocalStack(options: { count?: boolean; log?: (line: s
     bucketName: `paraphe-load-${suffix}`,
     sealingP12Path: join(dataDir, 'sealing.p12'),
     tsaUrl: servers.tsa.url,
+    oidcIssuer: servers.oidcIssuer,
+    consoleSecretPath: ensureConsoleSecret(join(dataDir, 'console-secret.json')),
   };
   ensureSealingP12(settings.sealingP12Path, new Date(), { certificate: servers.tsa.caCertificate, key: servers.tsa.caKey, crlUrl: servers.tsa.crlUrl });
   // DynamoDB Local (Jetty) can answer an HTML 500 for a moment after its port opens: retried, bounded.
   await retrying(() => ensureTable(servers.dynamodbEndpoint, settings.tableName), 30_000);
   await retrying(() => ensureBucket(servers.s3Endpoint, settings.bucketName), 30_000);
-  const jwtSecret = randomBytes(32).toString('hex');
   const gatewayLog: string[] = [];
   const gateway = await startGateway({
     root: PROJECT_ROOT,
     port: 0,
-    jwtSecret,
+    adminAuth: { issuer: servers.oidcIssuer, audience: [DEFAULT_ADMIN_AUDIENCE] },
     // The load comes from many mayors through one loopback address: each request says whose it is.
     trustForwardedFor: true,
     log: (line) => {
@@ -183,7 +186,7 @@ export async function startLocalStack(options: { count?: boolean; log?: (line: s
   });
   settings.gatewayUrl = gateway.url;
   applyEnvironment(handlerEnvironment(settings));
-  const adminToken = signLocalToken(jwtSecret, { sub: 'load-admin', email: 'clerk@rectorat.example.org', roles: ['gestionnaire', 'signataire'] }, new Date());
+  const adminToken = await machineToken(servers.oidcIssuer, ['gestionnaire', 'signataire']);
 
   return {
     settings,

@@ -6,7 +6,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DEFAULT_ADMIN_AUDIENCE } from '../../infra/admin-auth.ts';
 import type { FunctionSpec } from '../../infra/functions.ts';
 import { startGateway, type Gateway } from '../../infra/local/gateway.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
@@ -35,8 +36,8 @@ let gateway: Gateway;
 /** The same functions behind an API whose integration timeout (1.5 s) is shorter than `patient`'s own (3 s). */
 let impatient: Gateway;
 beforeAll(async () => {
-  gateway = await startGateway({ root: PROJECT_ROOT, port: 0, jwtSecret: 'x'.repeat(64), specs });
-  impatient = await startGateway({ root: PROJECT_ROOT, port: 0, jwtSecret: 'x'.repeat(64), specs, integrationTimeoutMs: 1_500 });
+  gateway = await startGateway({ root: PROJECT_ROOT, port: 0, adminAuth: { issuer: inject('servers').oidcIssuer, audience: [DEFAULT_ADMIN_AUDIENCE] }, specs });
+  impatient = await startGateway({ root: PROJECT_ROOT, port: 0, adminAuth: { issuer: inject('servers').oidcIssuer, audience: [DEFAULT_ADMIN_AUDIENCE] }, specs, integrationTimeoutMs: 1_500 });
 });
 afterAll(async () => Promise.all([gateway?.close(), impatient?.close()]));
 

@@ -1,5 +1,5 @@
 /**
- * Starts DynamoDB Local, s3rver and aws-ses-v2-local once for the whole test
+ * Starts DynamoDB Local, s3rver, aws-ses-v2-local, the TSA and the OpenID provider once for the whole test
  * run, on free ports and in a temporary directory, so tests never touch the
  * data of a running dev stack. Each test file then makes its own table and
  * bucket (test/support/stack.ts).
@@ -25,6 +25,8 @@ export interface ServerEndpoints {
   tsaCertificate: string;
   /** The local CA's CRL (its certificates' distribution point). */
   crlUrl: string;
+  /** The local OpenID provider (infra/local/oidc.ts): the admin API's tokens, the console's login. */
+  oidcIssuer: string;
 }
 
 declare module 'vitest' {
@@ -50,6 +52,7 @@ export default async function setup(project: TestProject) {
     caKey: servers.tsa.caKey,
     tsaCertificate: servers.tsa.tsaCertificate,
     crlUrl: servers.tsa.crlUrl,
+    oidcIssuer: servers.oidcIssuer,
   });
   return async () => {
     await servers.stop();

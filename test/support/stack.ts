@@ -12,7 +12,9 @@ import { ensureSealingP12 } from '../../infra/local/sealing-certificate.ts';
 import { applyEnvironment, handlerEnvironment, type LocalStackSettings } from '../../infra/local/environment.ts';
 import { startGateway } from '../../infra/local/gateway.ts';
 import { createInProcessRuntime, createLambdaRuntime } from '../../infra/local/lambda-runtime.ts';
-import { signLocalToken } from '../../infra/local/jwt.ts';
+import { DEFAULT_ADMIN_AUDIENCE } from '../../infra/admin-auth.ts';
+import { ensureConsoleSecret } from '../../infra/local/console-secret.ts';
+import { machineToken } from '../../infra/local/oidc.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { ensureBucket, ensureTable } from '../../infra/local/resources.ts';
 import { startWorkers, type Workers } from '../../infra/local/workers.ts';
@@ -23,8 +25,10 @@ export type { SentEmail } from './sent-email.ts';
 export interface TestStack {
   settings: LocalStackSettings;
   url: string;
+  /** A token of the local OpenID provider with both roles. */
   adminToken: string;
-  tokenWithRoles(roles: string[]): string;
+  /** A token the local OpenID provider issues with exactly these roles (its machine client, client credentials). */
+  tokenWithRoles(roles: string[]): Promise<string>;
   request(method: string, path: string, options?: { body?: unknown; form?: Record<string, string>; token?: string | null; headers?: Record<string, string> }): Promise<Response>;
   admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }>;
   inbox(to: string): Promise<SentEmail[]>;
@@ -62,22 +66,23 @@ const noWorkers: Workers = { mappings: [], deadLetters: () => [], wake: async ()
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const servers = inject('servers');
   const suffix = randomBytes(4).toString('hex');
+  const secrets = mkdtempSync(join(tmpdir(), 'paraphe-secrets-'));
   const settings: LocalStackSettings = {
     ...servers,
     sesInboxUrl: servers.sesEndpoint,
     gatewayUrl: '',
     tableName: `paraphe-test-${suffix}`,
     bucketName: `paraphe-test-${suffix}`,
-    sealingP12Path: join(mkdtempSync(join(tmpdir(), 'paraphe-seal-')), 'sealing.p12'),
+    sealingP12Path: join(secrets, 'sealing.p12'),
+    consoleSecretPath: ensureConsoleSecret(join(secrets, 'console-secret.json')),
     tsaUrl: options.tsaUrl ?? servers.tsaUrl,
   };
   ensureSealingP12(settings.sealingP12Path, new Date(), { certificate: servers.caCertificate, key: servers.caKey, crlUrl: servers.crlUrl });
   await ensureTable(settings.dynamodbEndpoint, settings.tableName);
   await ensureBucket(settings.s3Endpoint, settings.bucketName);
-  const jwtSecret = randomBytes(32).toString('hex');
   const isolation = options.runtime ?? (process.env.PARAPHE_LAMBDA_RUNTIME === 'worker-threads' ? 'worker-threads' : 'in-process');
   const runtime = isolation === 'worker-threads' ? createLambdaRuntime({ root: PROJECT_ROOT }) : createInProcessRuntime({ root: PROJECT_ROOT });
-  const gateway = await startGateway({ root: PROJECT_ROOT, port: 0, jwtSecret, runtime, ...(process.env.DEBUG_GATEWAY ? { log: (line: string) => console.log(`[api] ${line}`) } : {}) });
+  const gateway = await startGateway({ root: PROJECT_ROOT, port: 0, adminAuth: { issuer: servers.oidcIssuer, audience: [DEFAULT_ADMIN_AUDIENCE] }, runtime, ...(process.env.DEBUG_GATEWAY ? { log: (line: string) => console.log(`[api] ${line}`) } : {}) });
   settings.gatewayUrl = gateway.url;
   // Handlers read their environment at first import, which happens at the first request.
   applyEnvironment(handlerEnvironment(settings));
@@ -93,8 +98,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
           retryBaseMs: 100,
         });
 
-  const tokenWithRoles = (roles: string[]) => signLocalToken(jwtSecret, { sub: 'test-admin', email: 'clerk@rectorat.example.org', roles }, new Date());
-  const adminToken = tokenWithRoles(['gestionnaire', 'signataire']);
+  const tokenWithRoles = (roles: string[]) => machineToken(servers.oidcIssuer, roles);
+  const adminToken = await tokenWithRoles(['gestionnaire', 'signataire']);
 
   const request: TestStack['request'] = async (method, path, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };

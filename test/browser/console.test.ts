@@ -1,0 +1,119 @@
+/// <reference lib="dom" />
+/**
+ * The rectorat's console in a real browser (Debian's Chromium driven by
+ * playwright-core, JavaScript off): logging in through the local OpenID
+ * provider's form, the campaigns page at 360 px and at desktop width with no
+ * serious or critical axe-core violation, and a gestionnaire's forged
+ * countersign post refused, a signataire's countersignature. Screenshots go to test-results/.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../infra/local/paths.ts';
+import { campaign2026, lespignan } from '../fixtures/seed-communes.ts';
+import { eventually, mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const SHOTS = join(PROJECT_ROOT, 'test-results');
+
+let stack: TestStack;
+let browser: Browser;
+let conventionId: string;
+let signingPath: string;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  stack = await startTestStack();
+  ({ id: conventionId, path: signingPath } = await sentConvention(stack, campaign2026, { ...lespignan, mayor: { ...lespignan.mayor, email: mayorEmail('console-browser') } }));
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+/** A person at `width` pixels logs in as `account` through the provider's form; the page the console lands on. */
+async function loggedIn(account: string, width: number): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width, height: 800 }, javaScriptEnabled: false, locale: 'fr-FR' });
+  const page = await context.newPage();
+  await page.goto(`${stack.url}/console`);
+  await page.fill('#login', account);
+  await page.fill('#password', account);
+  await page.click('button[type=submit]');
+  await expect.poll(() => page.url(), { timeout: 15_000 }).toBe(`${stack.url}/console/campagnes`);
+  await page.waitForLoadState('load');
+  return { context, page };
+}
+
+async function seriousViolations(context: BrowserContext, page: Page) {
+  // axe needs script; the console runs none and its CSP forbids inline script: axe runs in a scripted copy, with the same session.
+  const scriptedContext = await browser.newContext({ viewport: page.viewportSize()!, locale: 'fr-FR', bypassCSP: true });
+  await scriptedContext.addCookies(await context.cookies());
+  const scripted = await scriptedContext.newPage();
+  await scripted.goto(page.url());
+  await scripted.addScriptTag({ content: AXE_SOURCE });
+  const results = await scripted.evaluate(async () => (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; help: string }[] }> } }).axe.run());
+  await scriptedContext.close();
+  return results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.help}`);
+}
+
+describe('the console in Chromium', () => {
+  it('logs a gestionnaire in through the local provider and shows the campaigns, usable at 360 px and at desktop width', async () => {
+    for (const width of [360, 1280]) {
+      const { context, page } = await loggedIn('gestionnaire', width);
+      expect(await page.textContent('h1')).toBe('Campagnes');
+      expect(await page.textContent('main')).toContain('Campagne 2026-2027');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      // No menu to open (that needs script): the logout button is in sight at every width.
+      expect(await page.isVisible('button:has-text("Se déconnecter")')).toBe(true);
+      expect(await page.evaluate(() => getComputedStyle(document.body).fontFamily)).toContain('Marianne');
+      await page.screenshot({ path: join(SHOTS, `console-campagnes-${width}.png`), fullPage: true });
+      expect(await seriousViolations(context, page), `at ${width} px`).toEqual([]);
+      await context.close();
+    }
+  });
+
+  it("follows a campaign to a convention's page and its history, with no serious accessibility violation", async () => {
+    const { context, page } = await loggedIn('gestionnaire', 360);
+    await page.click('a:has-text("Campagne 2026-2027")');
+    await page.selectOption('#departement', '34');
+    await page.click('button:has-text("Filtrer")');
+    await page.click('a:has-text("Lespignan")');
+    expect(page.url()).toBe(`${stack.url}/console/conventions/${conventionId}`);
+    expect(await page.textContent('main')).toContain('Historique');
+    expect(await page.locator('button:has-text("Contresigner")').count()).toBe(0);
+    await page.screenshot({ path: join(SHOTS, 'console-convention-360.png'), fullPage: true });
+    expect(await seriousViolations(context, page)).toEqual([]);
+    await context.close();
+  });
+
+  it("refuses a gestionnaire's forged countersign post with 403, even with the session's own CSRF token", async () => {
+    const { context, page } = await loggedIn('gestionnaire', 1280);
+    const csrf = await page.getAttribute('input[name=csrf]', 'value');
+    // The browser's own cookies, as a form another page made would send them.
+    const forged = await context.request.post(`${stack.url}/console/conventions/${conventionId}/contresigner`, { form: { csrf: csrf! }, maxRedirects: 0 });
+    expect(forged.status()).toBe(403);
+    expect(await forged.text()).toContain('rôle signataire');
+    expect((await stack.admin('GET', `/admin/conventions/${conventionId}`)).json.countersignature).toBeUndefined();
+    await context.close();
+  });
+
+  it('lets a signataire countersign with the form, JavaScript off, once the commune has signed', async () => {
+    const signed = await stack.request('POST', signingPath, { token: null, form: { signerName: lespignan.mayor.name, capacity: 'maire', consent: 'on' } });
+    expect(signed.status).toBe(200);
+    await eventually(async () => (await stack.admin('GET', `/admin/conventions/${conventionId}`)).json.signedDocument);
+    const { context, page } = await loggedIn('signataire', 360);
+    await page.goto(`${stack.url}/console/conventions/${conventionId}`);
+    await page.click('button:has-text("Contresigner la convention")');
+    await expect.poll(() => page.textContent('main'), { timeout: 15_000 }).toContain('Convention contresignée');
+    await page.screenshot({ path: join(SHOTS, 'console-countersigned-360.png'), fullPage: true });
+    expect((await stack.admin('GET', `/admin/conventions/${conventionId}`)).json.status).toBe('executed');
+    await context.close();
+  });
+});
