@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
-import { campaign2026, lespignan } from '../fixtures/seed-communes.ts';
+import { campaign2026, deliberation, lespignan } from '../fixtures/seed-communes.ts';
 import { eventually, mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -105,7 +105,7 @@ describe('the console in Chromium', () => {
   });
 
   it('lets a signataire countersign with the form, JavaScript off, once the commune has signed', async () => {
-    const signed = await stack.request('POST', signingPath, { token: null, form: { signerName: lespignan.mayor.name, capacity: 'maire', consent: 'on' } });
+    const signed = await stack.request('POST', signingPath, { token: null, form: { signerName: lespignan.mayor.name, capacity: 'maire', consent: 'on', ...deliberation } });
     expect(signed.status).toBe(200);
     await eventually(async () => (await stack.admin('GET', `/admin/conventions/${conventionId}`)).json.signedDocument);
     const { context, page } = await loggedIn('signataire', 360);

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SESSION_COOKIE } from '../../functions/http/console-session.ts';
-import { campaign2026, leBoulou, lespignan } from '../fixtures/seed-communes.ts';
+import { campaign2026, deliberation, leBoulou, lespignan } from '../fixtures/seed-communes.ts';
 import { CookieJar, csrfOf, follow, logIn, visit } from '../support/console-client.ts';
 import { eventually, mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterAll(async () => stack?.close());
 
 async function signByMayor(id: string, path: string): Promise<void> {
-  const response = await stack.request('POST', path, { token: null, form: { signerName: lespignan.mayor.name, capacity: 'maire', consent: 'on' } });
+  const response = await stack.request('POST', path, { token: null, form: { signerName: lespignan.mayor.name, capacity: 'maire', consent: 'on', ...deliberation } });
   expect(response.status).toBe(200);
   await eventually(async () => (await stack.admin('GET', `/admin/conventions/${id}`)).json.signedDocument);
 }
