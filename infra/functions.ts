@@ -311,9 +311,25 @@ export const functionSpecs: readonly FunctionSpec[] = [
       { method: 'GET', path: '/console/campagnes/{schoolYear}', auth: 'public' },
       { method: 'GET', path: '/console/conventions/{id}', auth: 'public' },
       { method: 'POST', path: '/console/conventions/{id}/contresigner', auth: 'public' },
+      { method: 'GET', path: '/console/campagnes/{schoolYear}/billing.csv', auth: 'public' },
+      { method: 'GET', path: '/console/conventions/{id}/audit.json', auth: 'public' },
+      { method: 'GET', path: '/console/conventions/{id}/evidence.zip', auth: 'public' },
+      { method: 'GET', path: '/console/nouvelle-campagne', auth: 'public' },
+      { method: 'POST', path: '/console/nouvelle-campagne', auth: 'public' },
+      { method: 'GET', path: '/console/conventions/{id}/renvoyer', auth: 'public' },
+      { method: 'POST', path: '/console/conventions/{id}/renvoyer', auth: 'public' },
+      { method: 'GET', path: '/console/conventions/{id}/annuler', auth: 'public' },
+      { method: 'POST', path: '/console/conventions/{id}/annuler', auth: 'public' },
+      { method: 'GET', path: '/console/campagnes/{schoolYear}/contresigner', auth: 'public' },
+      { method: 'POST', path: '/console/campagnes/{schoolYear}/contresigner', auth: 'public' },
+      { method: 'GET', path: '/console/taches/{id}', auth: 'public' },
     ],
-    // Countersigning records the countersignature and its job, as countersign-convention does.
+    // The forms write what create-campaign, resend-link, cancel-convention and countersign-convention write;
+    // the downloads read the stored PDFs, anchors and tokens as get-convention does.
     table: 'readwrite',
+    bucket: 'read',
+    // Sending the link again emails the mayor, as resend-link does.
+    sendsEmail: true,
     consoleSession: true,
     timeoutSeconds: 15,
   },

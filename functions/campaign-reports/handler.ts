@@ -1,10 +1,10 @@
 import { deps } from '../adapters/composition.ts';
-import { billingCsv, billingCsvFilename } from '../core/billing-csv.ts';
 import { campaignStats } from '../core/campaign-stats.ts';
 import { AppError } from '../core/errors.ts';
 import { parseInput, schoolYearSchema } from '../core/inputs.ts';
 import { listConventions } from '../core/list-conventions.ts';
 import { billingQuerySchema, conventionListQuerySchema } from '../http/admin-requests.ts';
+import { billingCsvAnswer } from '../http/downloads.ts';
 import { pathParameter } from '../http/request.ts';
 import type { Answer, campaignStatsSchema, conventionPageSchema } from '../http/admin-responses.ts';
 import { adminRoute, json } from '../http/middleware.ts';
@@ -22,12 +22,7 @@ export const handler = adminRoute(async (event) => {
   if (event.rawPath.endsWith('/stats')) return json(200, campaignStats(conventions) satisfies Answer<typeof campaignStatsSchema>);
   if (event.rawPath.endsWith('/billing.csv')) {
     const { reste } = parseInput(billingQuerySchema, event.queryStringParameters ?? {});
-    return {
-      statusCode: 200,
-      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${billingCsvFilename(schoolYear)}"`, 'cache-control': 'no-store' },
-      isBase64Encoded: true,
-      body: Buffer.from(billingCsv(conventions, undefined, { toInvoiceOnly: reste === '1' })).toString('base64'),
-    };
+    return billingCsvAnswer(schoolYear, conventions, reste === '1');
   }
   return json(200, listConventions(conventions, parseInput(conventionListQuerySchema, event.queryStringParameters ?? {})) satisfies Answer<typeof conventionPageSchema>);
 });

@@ -2,7 +2,7 @@
 import { campaignStats } from './campaign-stats.ts';
 import { AppError } from './errors.ts';
 import { listConventions } from './list-conventions.ts';
-import type { Campaign } from './model.ts';
+import type { Campaign, Convention } from './model.ts';
 import type { Deps } from './ports.ts';
 
 /** Every campaign, the latest school year first. */
@@ -10,9 +10,14 @@ export async function listCampaigns(deps: Pick<Deps, 'campaigns'>): Promise<Camp
   return (await deps.campaigns.list()).sort((a, b) => b.schoolYear.localeCompare(a.schoolYear));
 }
 
-export async function campaignConventions(deps: Pick<Deps, 'campaigns' | 'conventions'>, schoolYear: string, query: Parameters<typeof listConventions>[1]) {
+/** The campaign and every one of its conventions; NOT_FOUND, as the admin API answers, when it does not exist. */
+export async function campaignWithConventions(deps: Pick<Deps, 'campaigns' | 'conventions'>, schoolYear: string): Promise<{ campaign: Campaign; conventions: Convention[] }> {
   const campaign = await deps.campaigns.get(schoolYear);
   if (!campaign) throw new AppError('NOT_FOUND', `Aucune campagne n'existe pour l'année scolaire ${schoolYear}.`);
-  const conventions = await deps.conventions.listByCampaign(schoolYear);
+  return { campaign, conventions: await deps.conventions.listByCampaign(schoolYear) };
+}
+
+export async function campaignConventions(deps: Pick<Deps, 'campaigns' | 'conventions'>, schoolYear: string, query: Parameters<typeof listConventions>[1]) {
+  const { campaign, conventions } = await campaignWithConventions(deps, schoolYear);
   return { campaign, stats: campaignStats(conventions), list: listConventions(conventions, query) };
 }

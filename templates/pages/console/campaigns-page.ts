@@ -11,6 +11,7 @@ export function campaignsPage(input: { campaigns: Campaign[]; user: ConsoleUser 
 <tbody>${input.campaigns.map(
         (campaign) => html`<tr><td><a href="/console/campagnes/${campaign.schoolYear}">Campagne ${campaign.schoolYear}</a></td><td>${formatEuros(campaign.feeCents)}</td><td>${formatFrenchDate(campaign.endDate)}</td><td>${campaign.signatory.name}</td></tr>`,
       )}</tbody></table></div>`
-    : html`<p>Aucune campagne n'est encore ouverte. Une campagne s'ouvre par l'API (<code>POST /admin/campaigns</code>).</p>`;
-  return consolePage({ title: 'Campagnes', user: input.user, body: html`<h1>Campagnes</h1>${body}` });
+    : html`<p>Aucune campagne n'est encore ouverte.</p>`;
+  const open = input.user.roles.includes('gestionnaire') ? html`<p><a class="fr-btn" href="/console/nouvelle-campagne">Ouvrir une campagne</a></p>` : '';
+  return consolePage({ title: 'Campagnes', user: input.user, body: html`<h1>Campagnes</h1>${open}${body}` });
 }
