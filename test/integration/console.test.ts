@@ -4,19 +4,22 @@
  * encrypted session cookie, the pages, and the countersignature form, which
  * only a signataire's session with its CSRF token may post.
  */
+import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SESSION_COOKIE } from '../../functions/http/console-session.ts';
-import { campaign2026, deliberation, leBoulou, lespignan } from '../fixtures/seed-communes.ts';
+import { campaign2026, deliberation, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
 import { CookieJar, csrfOf, follow, logIn, visit } from '../support/console-client.ts';
 import { eventually, mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
 /** Lespignan, signed by its mayor: what the countersignature tests act on. */
 let signed: { id: string; path: string };
+/** Le Boulou, sent: what the resend and cancel forms act on. */
+let boulou: { id: string; path: string; email: string };
 beforeAll(async () => {
   stack = await startTestStack();
   signed = await sentConvention(stack, campaign2026, { ...lespignan, mayor: { ...lespignan.mayor, email: mayorEmail('console') } });
-  await sentConvention(stack, campaign2026, { ...leBoulou, mayor: { ...leBoulou.mayor, email: mayorEmail('console-boulou') } });
+  boulou = await sentConvention(stack, campaign2026, { ...leBoulou, mayor: { ...leBoulou.mayor, email: mayorEmail('console-boulou') } });
 });
 afterAll(async () => stack?.close());
 
@@ -158,5 +161,210 @@ describe('countersigning from the console', () => {
   it('refuses a form post without a session (401)', async () => {
     const response = await visit(new CookieJar(), `${stack.url}/console/conventions/${signed.id}/contresigner`, { form: { csrf: 'x' } });
     expect(response.response.status).toBe(401);
+  });
+});
+
+/** A download: its status, headers and bytes, with the jar's cookies. */
+async function download(jar: CookieJar | null, url: string): Promise<{ response: Response; bytes: Uint8Array }> {
+  const response = await fetch(url, { headers: jar ? { cookie: jar.header(url) } : {}, redirect: 'manual' });
+  return { response, bytes: new Uint8Array(await response.arrayBuffer()) };
+}
+
+/** The same file from the admin API, with an admin token. */
+async function adminDownload(path: string): Promise<{ response: Response; bytes: Uint8Array }> {
+  const response = await stack.request('GET', path);
+  return { response, bytes: new Uint8Array(await response.arrayBuffer()) };
+}
+
+const withoutExportedAt = (bytes: Uint8Array) => ({ ...JSON.parse(new TextDecoder().decode(bytes)), exportedAt: undefined });
+
+describe('downloads from the console', () => {
+  it("gives billing.csv (and ?reste=1) with the admin API's bytes and headers, and none without a session", async () => {
+    const jar = new CookieJar();
+    await logIn(jar, stack.url, 'gestionnaire');
+    const page = await visit(jar, `${stack.url}/console/campagnes/2026-2027`);
+    expect(page.text).toContain('href="/console/campagnes/2026-2027/billing.csv"');
+    expect(page.text).toContain('href="/console/campagnes/2026-2027/billing.csv?reste=1"');
+    for (const query of ['', '?reste=1']) {
+      const mine = await download(jar, `${stack.url}/console/campagnes/2026-2027/billing.csv${query}`);
+      const api = await adminDownload(`/admin/campaigns/2026-2027/billing.csv${query}`);
+      expect(mine.response.status).toBe(200);
+      expect(mine.response.headers.get('content-type')).toBe(api.response.headers.get('content-type'));
+      expect(mine.response.headers.get('content-disposition')).toBe(api.response.headers.get('content-disposition'));
+      expect(Buffer.from(mine.bytes).equals(Buffer.from(api.bytes))).toBe(true);
+    }
+    // Lespignan, countersigned above, is billed.
+    expect(new TextDecoder('windows-1252').decode((await download(jar, `${stack.url}/console/campagnes/2026-2027/billing.csv`)).bytes)).toContain('Lespignan');
+    expect((await download(jar, `${stack.url}/console/campagnes/2026-2027/billing.csv?reste=2`)).response.status).toBe(400);
+    expect((await download(jar, `${stack.url}/console/campagnes/2031-2032/billing.csv`)).response.status).toBe(404);
+    expect((await download(null, `${stack.url}/console/campagnes/2026-2027/billing.csv`)).response.status).toBe(302);
+  });
+
+  it("gives a convention's audit.json and evidence.zip as the admin API does, to a signataire too", async () => {
+    await eventually(async () => (await stack.admin('GET', `/admin/conventions/${signed.id}`)).json.executedDocument);
+    const jar = new CookieJar();
+    await logIn(jar, stack.url, 'signataire');
+    const page = await visit(jar, `${stack.url}/console/conventions/${signed.id}`);
+    expect(page.text).toContain(`href="/console/conventions/${signed.id}/audit.json"`);
+    expect(page.text).toContain(`href="/console/conventions/${signed.id}/evidence.zip"`);
+
+    const audit = await download(jar, `${stack.url}/console/conventions/${signed.id}/audit.json`);
+    const apiAudit = await adminDownload(`/admin/conventions/${signed.id}/audit.json`);
+    expect(audit.response.status).toBe(200);
+    expect(audit.response.headers.get('content-disposition')).toBe(`attachment; filename="audit-convention-${signed.id}.json"`);
+    expect(withoutExportedAt(audit.bytes)).toEqual(withoutExportedAt(apiAudit.bytes));
+
+    const zip = await download(jar, `${stack.url}/console/conventions/${signed.id}/evidence.zip`);
+    const apiZip = await adminDownload(`/admin/conventions/${signed.id}/evidence.zip`);
+    expect(zip.response.status).toBe(200);
+    expect(zip.response.headers.get('content-type')).toBe('application/zip');
+    expect(zip.response.headers.get('content-disposition')).toBe(apiZip.response.headers.get('content-disposition'));
+    const mine = unzipSync(zip.bytes);
+    const theirs = unzipSync(apiZip.bytes);
+    expect(Object.keys(mine).sort()).toEqual(Object.keys(theirs).sort());
+    expect(Object.keys(mine).some((name) => name.endsWith('.pdf'))).toBe(true);
+    // Every file is the API's, but for the instant of the export written in the audit and the LISEZMOI.
+    for (const name of Object.keys(mine).filter((name) => !/audit\.json$|LISEZMOI\.txt$/.test(name))) {
+      expect(Buffer.from(mine[name]!).equals(Buffer.from(theirs[name]!)), name).toBe(true);
+    }
+    expect((await download(null, `${stack.url}/console/conventions/${signed.id}/evidence.zip`)).response.status).toBe(302);
+  });
+});
+
+describe('opening a campaign from the console', () => {
+  const form = {
+    schoolYear: '2027-2028', feeCents: '5000', endDate: '2028-09-05', issuePlace: 'Montpellier', issueDate: '2027-11-20',
+    'signatory.name': 'Carole Drucker-Godard', 'signatory.title': 'Rectrice de la région académique Occitanie', linkValidityDays: '', model: '', deliberationRequired: 'false',
+  };
+
+  it('shows the 400 field errors next to their fields, keeping what was typed, and writes nothing', async () => {
+    const jar = new CookieJar();
+    await logIn(jar, stack.url, 'gestionnaire');
+    const list = await visit(jar, `${stack.url}/console/campagnes`);
+    expect(list.text).toContain('href="/console/nouvelle-campagne"');
+    const page = await visit(jar, `${stack.url}/console/nouvelle-campagne`);
+    expect(page.response.status).toBe(200);
+    const refused = await visit(jar, `${stack.url}/console/nouvelle-campagne`, { form: { csrf: csrfOf(page.text), ...form, feeCents: '', endDate: '2028-02-30', linkValidityDays: '400' } });
+    expect(refused.response.status).toBe(400);
+    expect(refused.text).toMatch(/id="feeCents-error">Le montant par école, en centimes, est obligatoire/);
+    expect(refused.text).toMatch(/id="endDate-error">La date de fin des conventions n&#39;est pas une date du calendrier\./);
+    expect(refused.text).toMatch(/id="linkValidityDays-error">La durée de validité des liens ne doit pas dépasser 365 jours\./);
+    expect(refused.text).toContain('value="Montpellier"');
+    expect((await stack.admin('GET', '/admin/campaigns/2027-2028/stats')).status).toBe(404);
+  });
+
+  it("opens the campaign and shows the model and fee warnings of the 201; a second time, the 409 next to the year; never a signataire's nor without the CSRF token", async () => {
+    const jar = new CookieJar();
+    await logIn(jar, stack.url, 'gestionnaire');
+    const page = await visit(jar, `${stack.url}/console/nouvelle-campagne`);
+    expect((await visit(jar, `${stack.url}/console/nouvelle-campagne`, { form })).response.status).toBe(403);
+    const created = await visit(jar, `${stack.url}/console/nouvelle-campagne`, { form: { csrf: csrfOf(page.text), ...form } });
+    expect(created.response.status).toBe(201);
+    expect(created.text).toContain('Campagne 2027-2028 ouverte');
+    expect(created.text).toContain('diffère de celui du texte');
+    const campaign = (await stack.admin('GET', '/admin/campaigns/2027-2028/stats')).status;
+    expect(campaign).toBe(200);
+    const again = await visit(jar, `${stack.url}/console/nouvelle-campagne`, { form: { csrf: csrfOf(page.text), ...form } });
+    expect(again.response.status).toBe(409);
+    expect(again.text).toMatch(/id="schoolYear-error">La campagne 2027-2028 existe déjà\./);
+
+    const signer = new CookieJar();
+    const signerPage = await logIn(signer, stack.url, 'signataire');
+    expect(signerPage.text).not.toContain('href="/console/nouvelle-campagne"');
+    expect((await visit(signer, `${stack.url}/console/nouvelle-campagne`)).response.status).toBe(403);
+    const forged = await visit(signer, `${stack.url}/console/nouvelle-campagne`, { form: { csrf: csrfOf(signerPage.text), ...form, schoolYear: '2028-2029' } });
+    expect(forged.response.status).toBe(403);
+    expect((await stack.admin('GET', '/admin/campaigns/2028-2029/stats')).status).toBe(404);
+  });
+});
+
+describe("a gestionnaire's actions on a convention", () => {
+  it('sends the link again to a corrected address, after refusing a bad one next to its field', async () => {
+    const jar = new CookieJar();
+    await logIn(jar, stack.url, 'gestionnaire');
+    const convention = await visit(jar, `${stack.url}/console/conventions/${boulou.id}`);
+    expect(convention.text).toContain(`href="/console/conventions/${boulou.id}/renvoyer"`);
+    const page = await visit(jar, `${stack.url}/console/conventions/${boulou.id}/renvoyer`);
+    expect(page.response.status).toBe(200);
+    const action = `${stack.url}/console/conventions/${boulou.id}/renvoyer`;
+    const refused = await visit(jar, action, { form: { csrf: csrfOf(page.text), mayorEmail: 'pas une adresse' } });
+    expect(refused.response.status).toBe(400);
+    expect(refused.text).toMatch(/id="mayorEmail-error">[^<]+/);
+    expect(refused.text).toContain('value="pas une adresse"');
+
+    const corrected = mayorEmail('console-boulou-corrige');
+    const done = await follow(jar, await visit(jar, action, { form: { csrf: csrfOf(page.text), mayorEmail: corrected } }));
+    expect(done.text).toContain('Lien envoyé à nouveau');
+    expect(done.text).toContain('Lien envoyé à nouveau : le maire');
+    expect((await stack.admin('GET', `/admin/conventions/${boulou.id}`)).json.mayor.email).toBe(corrected);
+    await eventually(async () => (await stack.inbox(corrected)).length > 0);
+    // The first link died with the resend.
+    expect((await stack.request('GET', boulou.path, { token: null })).status).not.toBe(200);
+  });
+
+  it("refuses a signataire's resend (403) and cancels with a reason, after refusing an empty one next to its field", async () => {
+    const signer = new CookieJar();
+    const signerPage = await logIn(signer, stack.url, 'signataire');
+    expect((await visit(signer, `${stack.url}/console/conventions/${boulou.id}/annuler`)).response.status).toBe(403);
+    expect((await visit(signer, `${stack.url}/console/conventions/${boulou.id}/renvoyer`, { form: { csrf: csrfOf(signerPage.text) } })).response.status).toBe(403);
+
+    const jar = new CookieJar();
+    await logIn(jar, stack.url, 'gestionnaire');
+    const page = await visit(jar, `${stack.url}/console/conventions/${boulou.id}/annuler`);
+    expect(page.text).toContain('Raison de l&#39;annulation');
+    const action = `${stack.url}/console/conventions/${boulou.id}/annuler`;
+    const refused = await visit(jar, action, { form: { csrf: csrfOf(page.text), reason: '' } });
+    expect(refused.response.status).toBe(400);
+    expect(refused.text).toMatch(/id="reason-error">[^<]+/);
+    expect((await stack.admin('GET', `/admin/conventions/${boulou.id}`)).json.status).toBe('sent');
+
+    const done = await follow(jar, await visit(jar, action, { form: { csrf: csrfOf(page.text), reason: 'Commune fusionnée au 1er janvier.' } }));
+    expect(done.text).toContain('Convention annulée.');
+    expect(done.text).toContain('Commune fusionnée au 1er janvier.');
+    expect((await stack.admin('GET', `/admin/conventions/${boulou.id}`)).json.status).toBe('cancelled');
+    // A second cancellation is the core's 409, in French.
+    const twice = await visit(jar, action, { form: { csrf: csrfOf(page.text), reason: 'Encore.' } });
+    expect(twice.response.status).toBe(409);
+    expect(twice.text).toContain('ne peut pas être annulée');
+  });
+});
+
+describe("countersigning a campaign's signed conventions from the console", () => {
+  it('says what will be sealed, starts the job for a signataire only, and follows it to its end', async () => {
+    const third = await sentConvention(stack, campaign2026, { ...pezilla, mayor: { ...pezilla.mayor, email: mayorEmail('console-pezilla') } });
+    await signByMayor(third.id, third.path);
+
+    const manager = new CookieJar();
+    const managerPage = await logIn(manager, stack.url, 'gestionnaire');
+    expect((await visit(manager, `${stack.url}/console/campagnes/2026-2027`)).text).not.toContain('/contresigner"');
+    expect((await visit(manager, `${stack.url}/console/campagnes/2026-2027/contresigner`)).response.status).toBe(403);
+    expect((await visit(manager, `${stack.url}/console/campagnes/2026-2027/contresigner`, { form: { csrf: csrfOf(managerPage.text) } })).response.status).toBe(403);
+
+    const jar = new CookieJar();
+    await logIn(jar, stack.url, 'signataire');
+    expect((await visit(jar, `${stack.url}/console/campagnes/2026-2027`)).text).toContain('href="/console/campagnes/2026-2027/contresigner"');
+    const page = await visit(jar, `${stack.url}/console/campagnes/2026-2027/contresigner`);
+    expect(page.response.status).toBe(200);
+    expect(page.text).toContain('1 convention signée par la commune sera contresignée');
+    expect(page.text).toContain('Pézilla-la-Rivière');
+    expect(page.text).not.toContain('>Lespignan<');
+    expect((await visit(jar, `${stack.url}/console/campagnes/2026-2027/contresigner`, { form: {} })).response.status).toBe(403);
+
+    const started = await visit(jar, `${stack.url}/console/campagnes/2026-2027/contresigner`, { form: { csrf: csrfOf(page.text) } });
+    expect(started.response.status).toBe(303);
+    const jobPath = started.response.headers.get('location')!;
+    expect(jobPath).toMatch(/^\/console\/taches\/[A-Za-z0-9_-]+$/);
+    const jobId = jobPath.split('/').pop()!;
+    const progress = await visit(jar, `${stack.url}${jobPath}`);
+    expect(progress.response.status).toBe(200);
+    expect(progress.text).toContain('Contresignature de la campagne 2026-2027');
+
+    await stack.waitForJob(jobId);
+    await eventually(async () => (await stack.admin('GET', `/admin/conventions/${third.id}`)).json.status === 'executed');
+    const finished = await visit(jar, `${stack.url}${jobPath}`);
+    expect(finished.text).toContain('Terminée');
+    const after = await visit(jar, `${stack.url}/console/campagnes/2026-2027/contresigner`);
+    expect(after.text).toContain("Aucune convention de la campagne n'attend la contresignature");
+    expect((await visit(jar, `${stack.url}/console/taches/pas un id`)).response.status).toBe(400);
   });
 });
