@@ -65,6 +65,9 @@ const noWorkers: Workers = { mappings: [], deadLetters: () => [], wake: async ()
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const servers = inject('servers');
+  // The SES server is shared by the whole run: a file reads only what was sent since its stack started (the
+  // server's `since`, epoch seconds), not the run's thousands of emails with their PDFs at every look.
+  const since = Math.floor(Date.now() / 1000) - 1;
   const suffix = randomBytes(4).toString('hex');
   const secrets = mkdtempSync(join(tmpdir(), 'paraphe-secrets-'));
   const settings: LocalStackSettings = {
@@ -157,7 +160,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     },
     admin,
     async inbox(to) {
-      const response = await fetch(`${servers.sesEndpoint}/store`);
+      const response = await fetch(`${servers.sesEndpoint}/store?since=${since}`);
       const { emails } = (await response.json()) as { emails: SentEmail[] };
       return emails.filter((email) => email.destination.to.some((address) => address.includes(to)));
     },
