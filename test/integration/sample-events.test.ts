@@ -77,6 +77,12 @@ describe('the sample events of events/ run the handlers directly, as `npm run in
     expect((await invoke('record-titre')).statusCode).toBe(404);
   });
 
+  it('send the sample console visit, without a session, to the OpenID provider to log in', async () => {
+    const answer = (await invoke('console')) as { statusCode: number; headers?: Record<string, string> };
+    expect(answer.statusCode).toBe(302);
+    expect(answer.headers?.location).toContain('code_challenge_method=S256');
+  });
+
   it("replay the reminder sweep of 13 October 2026 from its scheduled event: the day's job, started once however often the schedule fires", async () => {
     const first = (await invoke('send-reminders')) as unknown as { jobId: string; started: boolean };
     expect(first).toEqual({ jobId: 'reminders-2026-10-13', started: true });
