@@ -4,18 +4,14 @@
  * playwright-core): no JavaScript needed, usable at 360 px, no serious or
  * critical axe-core violation. Screenshots go to test-results/.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../infra/local/paths.ts';
+import { AXE_SOURCE, CHROMIUM, SHOTS } from '../support/browser.ts';
 import { campaign2026, lespignan } from '../fixtures/seed-communes.ts';
 import { mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const SHOTS = join(PROJECT_ROOT, 'test-results');
 
 let stack: TestStack;
 let browser: Browser;

@@ -75,20 +75,8 @@ describe('the size of a convention', () => {
 
 describe('a signing link', () => {
   const token = 'A'.repeat(43);
-  const convention = (overrides: Partial<Convention>): Convention => ({
-    id: 'c-1',
-    schoolYear: '2026-2027',
-    commune: lespignan.commune,
-    mayor: lespignan.mayor,
-    schools: [],
-    feeCents: 4000,
-    amountCents: 0,
-    endDate: '2027-09-05',
-    status: 'sent',
-    createdAt: fixedNow.toISOString(),
-    link: { hash: hashToken(token), expiresAt: '2027-01-19T09:00:00.000Z' },
-    ...overrides,
-  });
+  const convention = (overrides: Partial<Convention>): Convention =>
+    lespignanConvention({ status: 'sent', createdAt: fixedNow.toISOString(), link: { hash: hashToken(token), expiresAt: '2027-01-19T09:00:00.000Z' }, ...overrides });
   const depsAt = (now: string, stored: Convention) => {
     const conventions = memoryConventions();
     conventions.stored.set(stored.id, stored);
