@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { campaign2026, deliberation, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
-import { mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
+import { eventually, mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -80,8 +80,9 @@ describe('signing happens exactly once', () => {
     const convention = await status(id);
     expect(convention.history.filter((event: { type: string }) => event.type === 'signed')).toHaveLength(1);
     // The confirmation with the signed copy comes from the signature's seal job: one, once it ran.
+    // The job emails first, then records the signed copy in the transaction that ends it.
     await inboxWhen(email, (mails) => mails.some((mail) => mail.subject.includes('signée')));
-    expect((await status(id)).signedDocument).toBeDefined();
+    expect(await eventually(async () => (await status(id)).signedDocument)).toBeDefined();
     const confirmations = (await stack.inbox(email)).filter((mail) => mail.subject.includes('signée'));
     expect(confirmations).toHaveLength(1);
 
