@@ -1,7 +1,7 @@
 /**
  * The admin API as an OpenAPI 3.1 document, built from the zod schemas the
  * handlers parse with: served by GET /admin/openapi.json, written by
- * `npm run openapi`, linted by test/http/openapi.test.ts.
+ * `npm run openapi`, linted by test/integration/http/openapi.test.ts.
  */
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { adminOperations } from './admin-operations.ts';

@@ -2,7 +2,7 @@
  * Every admin route, described for the OpenAPI document from the schemas its
  * handler parses with (core/inputs.ts, http/admin-requests.ts) and answers
  * with (http/admin-responses.ts). Keyed by API Gateway route key, as
- * infra/functions.ts declares it: test/http/openapi.test.ts fails when a route
+ * infra/functions.ts declares it: test/integration/http/openapi.test.ts fails when a route
  * of the catalogue has no entry here, or an entry no route.
  */
 import * as z from 'zod';

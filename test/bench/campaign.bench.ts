@@ -36,7 +36,7 @@ import { startWorkers } from '../../infra/local/workers.ts';
 import { createConventionRenderer } from '../../templates/convention/render-convention.ts';
 import { campaignSpreadsheet } from '../fixtures/campaign-spreadsheet.ts';
 import { campaignBody, startLocalStack, type LocalStack, type SentEmail } from '../load/local-stack.ts';
-import { syntheticCommune } from '../templates/fixtures.ts';
+import { syntheticCommune } from '../fixtures/documents.ts';
 import { isMetricLine, takeStdoutLines } from '../support/metric-lines.ts';
 
 const FULL_COMMUNES = 4_454;

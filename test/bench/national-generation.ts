@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createConventionRenderer } from '../../templates/convention/render-convention.ts';
-import { syntheticCommune } from '../templates/fixtures.ts';
+import { syntheticCommune } from '../fixtures/documents.ts';
 
 const COUNT = Number(process.argv[2] ?? 35_000);
 const BATCH = Number(process.argv[3] ?? 1_000);

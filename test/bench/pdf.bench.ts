@@ -15,7 +15,7 @@ import {
 } from '../../templates/convention/render-convention.ts';
 import { typeset } from '../../templates/format/french.ts';
 import { fill } from '../../templates/convention/pdf/items.ts';
-import { syntheticCommune } from '../templates/fixtures.ts';
+import { syntheticCommune } from '../fixtures/documents.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 

@@ -14,7 +14,7 @@ import { newJob } from '../../functions/core/jobs/job.ts';
 import { startDigest } from '../../functions/core/send-digest.ts';
 import { campaign2026, lespignan, deliberation } from '../fixtures/seed-communes.ts';
 import { eventually, mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
-import { normalize, pdfInfo, pdfText, savePdf } from '../templates/read-pdf.ts';
+import { normalize, pdfInfo, pdfText, savePdf } from '../support/read-pdf.ts';
 
 let stack: TestStack;
 beforeAll(async () => {

@@ -15,7 +15,7 @@ import { createCampaign } from '../../functions/core/create-campaign.ts';
 import { sha256Hex } from '../../functions/core/digest.ts';
 import { newCampaignSchema, parseInput } from '../../functions/core/inputs.ts';
 import { campaign2026, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
-import { normalize, pdfInfo, pdfText, savePdf } from '../templates/read-pdf.ts';
+import { normalize, pdfInfo, pdfText, savePdf } from '../support/read-pdf.ts';
 import { eventually, mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalJson, chainEvent, eventHash, genesisHash, type ChainHead } from '../../../functions/core/audit-chain.ts';
+import { headInTrail, printedHeads, recordedHashes, verifyChains } from '../../../functions/core/audit-verify.ts';
+
+const conventionId = 'c-1';
+const base = (type: string, at: string, extra: Record<string, unknown> = {}) => ({ id: `e-${type}-${at}`, conventionId, at, type, actor: 'Paraphe', ...extra });
+
+/** A chain built as the store builds it. */
+function chain(events: ReturnType<typeof base>[]) {
+  let head: ChainHead | undefined;
+  return events.map((event) => {
+    const linked = chainEvent(event, head);
+    head = { seq: linked.seq, hash: linked.hash };
+    return linked;
+  });
+}
+
+const trail = chain([base('created', '2026-09-01T08:00:00.000Z'), base('sent', '2026-09-01T09:00:00.000Z'), base('signed', '2026-09-02T10:00:00.000Z', { ip: '203.0.113.7' })]);
+const head = { seq: 3, hash: trail[2]!.hash };
+
+describe('the audit chain', () => {
+  it('hashes the canonical form: key order does not matter, any field does', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { f: 2, e: 3 }], c: undefined } })).toBe('{"a":{"d":[1,{"e":3,"f":2}]},"b":1}');
+    const event = trail[1]!;
+    const reordered = Object.fromEntries(Object.entries(event).reverse());
+    expect(eventHash(reordered)).toBe(event.hash);
+    expect(eventHash({ ...event, actor: 'autre' })).not.toBe(event.hash);
+  });
+
+  it('starts from a genesis of the convention, and another for each avenant', () => {
+    expect(trail[0]).toMatchObject({ seq: 1, prevHash: genesisHash({ conventionId }) });
+    expect(trail[1]!.prevHash).toBe(trail[0]!.hash);
+    expect(genesisHash({ conventionId, avenantId: 'a-1' })).not.toBe(genesisHash({ conventionId }));
+    expect(genesisHash({ conventionId: 'c-2' })).not.toBe(genesisHash({ conventionId }));
+  });
+});
+
+describe('verifying a trail', () => {
+  it('holds for the chain as written, avenant chains beside the convention', () => {
+    let avenantHead: ChainHead | undefined;
+    const avenant = [base('avenant_requested', '2026-09-10T08:00:00.000Z', { avenantId: 'a-1' }), base('avenant_signed', '2026-09-11T08:00:00.000Z', { avenantId: 'a-1' })].map((event) => {
+      const linked = chainEvent(event, avenantHead);
+      avenantHead = { seq: linked.seq, hash: linked.hash };
+      return linked;
+    });
+    const report = verifyChains(conventionId, [...trail, ...avenant], head, { 'a-1': avenantHead! });
+    expect(report.ok).toBe(true);
+    expect(report.lines.map((line) => line.status)).toEqual(['ok', 'ok']);
+    expect(headInTrail(report.index, { seq: 2, hash: avenant[1]!.hash })).toBe('avenant:a-1');
+    expect(headInTrail(report.index, { seq: 2, hash: trail[1]!.hash })).toBe('convention');
+    expect(headInTrail(report.index, { seq: 3, hash: trail[1]!.hash })).toBeUndefined();
+  });
+
+  it('names a modified event, a gap, an event out of order, a lost tail, and an event without links', () => {
+    const texts = (events: object[], claimed: ChainHead | undefined = head) => verifyChains(conventionId, events, claimed).lines.filter((line) => line.status === 'fail').map((line) => line.text);
+    expect(texts([trail[0]!, { ...trail[1]!, actor: 'x' }, trail[2]!])).toContain("chaîne de la convention : l'événement n° 2 (sent) a été modifié (son empreinte ne correspond plus à son contenu)");
+    expect(texts([trail[0]!, trail[2]!])).toContain('chaîne de la convention : un événement manque entre n° 1 et n° 3');
+    expect(texts([trail[0]!, trail[2]!, trail[1]!]).join('\n')).toContain("l'événement n° 2 (sent) est hors de son ordre");
+    expect(texts([trail[0]!, trail[1]!]).join('\n')).toContain("la tête enregistrée (n° 3");
+    const { seq: _seq, prevHash: _prev, hash: _hash, ...unlinked } = trail[2]!;
+    expect(texts([trail[0]!, trail[1]!, unlinked]).join('\n')).toContain("n'est pas chaîné");
+    expect(verifyChains(conventionId, trail, undefined).lines.map((line) => line.text).join('\n')).toContain("n'indique pas la tête");
+  });
+});
+
+describe('what a PDF claims', () => {
+  it('reads the heads printed on certificate pages, a hash broken across lines included', () => {
+    const hash = 'c0ffee'.repeat(10) + 'abcd';
+    const text = `Empreinte de la piste d’audit au moment de la signature :\n  n° 4 — ${hash.slice(0, 40)}\n${hash.slice(40)}\nEmpreinte de la piste d'audit au moment de la contresignature : n° 6 — ${'ab'.repeat(32)}`;
+    expect(printedHeads(text)).toEqual([{ seq: 4, hash }, { seq: 6, hash: 'ab'.repeat(32) }]);
+  });
+
+  it('knows every document hash the trail records', () => {
+    const hashes = recordedHashes({ convention: { document: { sha256: 'AA' }, signedDocument: { sha256: 'bb' } }, events: [{ sha256After: 'cc', sha256Before: 'aa' }] });
+    expect([...hashes].sort()).toEqual(['aa', 'bb', 'cc']);
+  });
+});
