@@ -26,7 +26,7 @@ afterAll(async () => stack?.close());
 const text = (page: Visit) => page.text.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
 
 /** Posts a form with a file as a browser does (multipart/form-data), with the jar's cookies. */
-async function upload(jar: CookieJar, url: string, fields: Record<string, string>, file?: { name: string; bytes: Uint8Array }): Promise<Visit> {
+async function upload(jar: CookieJar, url: string, fields: Record<string, string>, file?: { name: string; bytes: Uint8Array<ArrayBuffer> }): Promise<Visit> {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.set(name, value);
   form.set('fichier', file ? new Blob([file.bytes], { type: 'text/csv' }) : new Blob([]), file?.name ?? '');
