@@ -110,8 +110,8 @@ export function importJobDetails(job: JobView): SafeHtml {
   return html`<p>${tally.join(', ')}.</p>
 ${rows.length
     ? html`<h2>Lignes refusées</h2>
-<p>${formatInteger(rows.length)} ligne${rows.length > 1 ? 's refusées' : ' refusée'} : corrigez-les dans le fichier, puis importez-le à nouveau (les communes déjà importées restent inchangées).</p>
-<p><a class="fr-link fr-icon-download-line fr-link--icon-left" href="/console/taches/${job.id}/refus.csv" download>Télécharger les lignes refusées (refus.csv)</a></p>
+<p>${rows.length > 1 ? `${formatInteger(rows.length)} lignes refusées : corrigez-les` : '1 ligne refusée : corrigez-la'} dans le fichier, puis importez-le à nouveau (les communes déjà importées restent inchangées).</p>
+<p><a class="fr-link" href="/console/taches/${job.id}/refus.csv" download>Télécharger les lignes refusées (refus.csv)</a></p>
 <div class="fr-table"><table tabindex="0"><caption>Les lignes refusées du fichier</caption><thead><tr><th scope="col">Ligne</th><th scope="col">Commune</th><th scope="col">Raison</th></tr></thead>
 <tbody>${rows.map((row) => html`<tr><td>${row.line ?? '–'}</td><td>${row.commune ?? '–'}</td><td>${row.reason}</td></tr>`)}</tbody></table></div>`
     : job.state === 'done' ? html`<p>Aucune ligne refusée.</p>` : ''}`;
