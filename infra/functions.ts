@@ -323,11 +323,20 @@ export const functionSpecs: readonly FunctionSpec[] = [
       { method: 'GET', path: '/console/campagnes/{schoolYear}/contresigner', auth: 'public' },
       { method: 'POST', path: '/console/campagnes/{schoolYear}/contresigner', auth: 'public' },
       { method: 'GET', path: '/console/taches/{id}', auth: 'public' },
+      // Filling and sending a campaign (functions/console/campaign-setup-pages.ts).
+      { method: 'GET', path: '/console/campagnes/{schoolYear}/importer', auth: 'public' },
+      { method: 'POST', path: '/console/campagnes/{schoolYear}/importer', auth: 'public' },
+      { method: 'GET', path: '/console/taches/{id}/refus.csv', auth: 'public' },
+      { method: 'GET', path: '/console/campagnes/{schoolYear}/ajouter', auth: 'public' },
+      { method: 'POST', path: '/console/campagnes/{schoolYear}/ajouter', auth: 'public' },
+      { method: 'GET', path: '/console/campagnes/{schoolYear}/envoyer', auth: 'public' },
+      { method: 'POST', path: '/console/campagnes/{schoolYear}/envoyer', auth: 'public' },
     ],
     // The forms write what create-campaign, resend-link, cancel-convention and countersign-convention write;
-    // the downloads read the stored PDFs, anchors and tokens as get-convention does.
+    // the downloads read the stored PDFs, anchors and tokens as get-convention does; the import form stores
+    // its file as import-campaign does.
     table: 'readwrite',
-    bucket: 'read',
+    bucket: 'readwrite',
     // Sending the link again emails the mayor, as resend-link does.
     sendsEmail: true,
     consoleSession: true,

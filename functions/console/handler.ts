@@ -9,6 +9,7 @@ import { describeError } from '../http/errors.ts';
 import { html, pageRoute } from '../http/middleware.ts';
 import { formBody } from '../http/request.ts';
 import { finishLogin, logout, redirect, startLogin } from './login.ts';
+import { setupForms, setupPages } from './campaign-setup-pages.ts';
 import { forms, pages } from './pages.ts';
 
 const d = deps();
@@ -28,13 +29,13 @@ export const handler = pageRoute(
     const session = await consoleDeps.cookies.session(event);
     const here = `${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`;
     if (event.routeKey === 'GET /console') return session ? redirect('/console/campagnes') : startLogin(consoleDeps, base, '/console/campagnes');
-    const page = pages[event.routeKey];
+    const page = pages[event.routeKey] ?? setupPages[event.routeKey];
     if (page && !session) return startLogin(consoleDeps, base, here);
     if (!session) throw new AppError('UNAUTHORIZED', 'Votre session a expiré : reconnectez-vous depuis la console, puis recommencez.');
     if (!page && !csrfMatches(session, formBody(event).csrf)) throw new AppError('FORBIDDEN', "Ce formulaire n'est plus valide : rechargez la page, puis recommencez.");
     if (event.routeKey === 'POST /console/deconnexion') return logout(consoleDeps, base);
     if (session.roles.length === 0) throw new AppError('FORBIDDEN', "Votre compte n'a aucun rôle de la console (gestionnaire ou signataire).");
-    const route = page ?? forms[event.routeKey];
+    const route = page ?? forms[event.routeKey] ?? setupForms[event.routeKey];
     if (!route) throw new AppError('NOT_FOUND', "Cette page n'existe pas.");
     return route(d, event, session);
   },

@@ -34,19 +34,19 @@ const PAGE_SIZE = 50;
 const COUNTERSIGN_LIST_SIZE = 500;
 
 /** The admin API's role rules: the signataire countersigns, the gestionnaire does everything else. */
-function requireRole(session: ConsoleSession, role: 'gestionnaire' | 'signataire'): void {
+export function requireRole(session: ConsoleSession, role: 'gestionnaire' | 'signataire'): void {
   if (session.roles.includes(role)) return;
   throw new AppError('FORBIDDEN', role === 'signataire' ? "La contresignature demande le rôle signataire, que votre compte n'a pas." : "Cette action demande le rôle gestionnaire, que votre compte n'a pas.");
 }
 
 const conventionId = (event: APIGatewayProxyEventV2) => parseInput(conventionIdSchema, pathParameter(event, 'id'), 'id');
-const campaignYear = (event: APIGatewayProxyEventV2) => parseInput(schoolYearSchema, pathParameter(event, 'schoolYear'), 'schoolYear');
+export const campaignYear = (event: APIGatewayProxyEventV2) => parseInput(schoolYearSchema, pathParameter(event, 'schoolYear'), 'schoolYear');
 
 /**
  * Runs a form's use case; when the input is refused with field errors (400, or a campaign that exists already),
  * shows the form again with what was typed and each error next to its field.
  */
-async function withFieldErrors(values: FormValues, act: () => Promise<Result>, again: (form: FormState) => Promise<string>): Promise<Result> {
+export async function withFieldErrors(values: FormValues, act: () => Promise<Result>, again: (form: FormState) => Promise<string>): Promise<Result> {
   try {
     return await act();
   } catch (error) {
@@ -56,7 +56,7 @@ async function withFieldErrors(values: FormValues, act: () => Promise<Result>, a
 }
 
 /** A form's value, with an empty field as absent (the API's "omitted"). */
-const given = (values: FormValues, name: string) => (values[name] === undefined || values[name] === '' ? undefined : values[name]);
+export const given = (values: FormValues, name: string) => (values[name] === undefined || values[name] === '' ? undefined : values[name]);
 /** A number field: digits become a number; anything else goes to the schema as typed, which refuses it in French. */
 const numeric = (values: FormValues, name: string) => {
   const value = given(values, name)?.trim();

@@ -1,6 +1,7 @@
 /** Reading API Gateway HTTP API (payload 2.0) requests. */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { invalidInput } from '../core/errors.ts';
+import { multipartBoundary, parseMultipart, type MultipartForm } from './multipart.ts';
 
 export function rawBody(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>): string {
   if (!event.body) return '';
@@ -74,12 +75,23 @@ function jsonForm(parsed: unknown): FormValues {
   );
 }
 
+/** A form with a file (multipart/form-data): its text fields and its files; undefined for another content type. */
+export function multipartBody(event: APIGatewayProxyEventV2): MultipartForm | undefined {
+  const boundary = multipartBoundary(header(event, 'content-type'));
+  if (boundary === undefined) return undefined;
+  const bytes = !event.body ? new Uint8Array() : event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  return parseMultipart(bytes, boundary);
+}
+
 /**
- * An HTML form (application/x-www-form-urlencoded) or, for scripts, a JSON
- * object; INVALID_INPUT naming the field when it cannot be read.
+ * An HTML form (application/x-www-form-urlencoded, or multipart/form-data for
+ * its text fields) or, for scripts, a JSON object; INVALID_INPUT naming the
+ * field when it cannot be read.
  */
 export function formBody(event: APIGatewayProxyEventV2): FormValues {
   if (/application\/json/i.test(header(event, 'content-type'))) return jsonForm(jsonBody(event));
+  const multipart = multipartBody(event);
+  if (multipart) return multipart.fields;
   return urlEncodedForm(rawBody(event));
 }
 

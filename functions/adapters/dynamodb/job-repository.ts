@@ -159,7 +159,7 @@ export function createJobRepository(db: DynamoDBDocumentClient, tableName: strin
           Limit: limit,
         }),
       );
-      return (Items ?? []).map(({ item, reason, at, line }) => ({ item, reason, at, ...(line !== undefined ? { line } : {}) }) as JobFailure);
+      return (Items ?? []).map(({ item, reason, at, line, lines }) => ({ item, reason, at, ...(line !== undefined ? { line } : {}), ...(lines?.length ? { lines } : {}) }) as JobFailure);
     },
 
     async startTracked(job, running) {

@@ -4,6 +4,7 @@ import type { Campaign } from '../../../functions/core/model.ts';
 import type { JobView } from '../../../functions/core/get-job.ts';
 import { formatEuros, formatInteger, formatParisDateTime } from '../../format/french.ts';
 import { html } from '../html.ts';
+import { importJobDetails } from './campaign-setup-pages.ts';
 import { consolePage, csrfField, type ConsoleUser } from './layout.ts';
 
 type ConventionListItem = ReturnType<typeof listConventions>['items'][number];
@@ -41,7 +42,7 @@ export function jobPage(input: { job: JobView; user: ConsoleUser }): string {
 <p>Commencée le ${formatParisDateTime(job.startedAt)}${job.finishedAt ? html`, terminée le ${formatParisDateTime(job.finishedAt)}` : ''}.</p>
 ${job.reason ? html`<div class="fr-alert fr-alert--warning fr-mb-3w"><p>${job.reason}</p></div>` : ''}
 ${job.state === 'running' ? html`<p><a class="fr-link" href="/console/taches/${job.id}">Actualiser</a></p>` : ''}
-${job.failed.length ? html`<div class="fr-table"><table tabindex="0"><caption>Échecs</caption><thead><tr><th scope="col">Objet</th><th scope="col">Raison</th><th scope="col">Date</th></tr></thead>
+${job.kind === 'import-campaign' ? importJobDetails(job) : job.failed.length ? html`<div class="fr-table"><table tabindex="0"><caption>Échecs</caption><thead><tr><th scope="col">Objet</th><th scope="col">Raison</th><th scope="col">Date</th></tr></thead>
 <tbody>${job.failed.map((failure) => html`<tr><td>${failure.item}</td><td>${failure.reason}</td><td>${formatParisDateTime(failure.at)}</td></tr>`)}</tbody></table></div>` : ''}`;
   return consolePage({ title, user: input.user, breadcrumb: [{ label: 'Campagnes', href: '/console/campagnes' }, { label: title }], body });
 }

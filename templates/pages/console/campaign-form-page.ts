@@ -1,4 +1,4 @@
-/** GET /console/campagnes/nouvelle: the form that opens a campaign; then what its creation warned about. */
+/** GET /console/nouvelle-campagne: the form that opens a campaign; then what its creation warned about. */
 import type { Campaign } from '../../../functions/core/model.ts';
 import { formatEuros, formatFrenchDate } from '../../format/french.ts';
 import { html } from '../html.ts';
@@ -13,7 +13,7 @@ export function campaignFormPage(input: { user: ConsoleUser; form: FormState }):
   const { form } = input;
   const body = html`<h1>Ouvrir une campagne</h1>
 ${formAlert(form, CAMPAIGN_FIELDS)}
-<form method="post" action="/console/campagnes/nouvelle" novalidate>${csrfField(input.user)}
+<form method="post" action="/console/nouvelle-campagne" novalidate>${csrfField(input.user)}
 ${inputField(form, { name: 'schoolYear', label: 'Année scolaire', hint: 'Par exemple 2027-2028.', required: true })}
 ${inputField(form, { name: 'feeCents', label: 'Montant par école, en centimes', hint: 'Par exemple 4000 pour 40 €.', type: 'number', required: true })}
 ${inputField(form, { name: 'endDate', label: 'Fin des conventions', hint: 'Format AAAA-MM-JJ.', type: 'date', required: true })}

@@ -27,6 +27,9 @@ export function conventionsPage(input: { view: Awaited<ReturnType<typeof campaig
 <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left fr-mb-3w" aria-label="Télécharger et agir">
 <li><a class="fr-btn fr-btn--secondary fr-icon-download-line" href="/console/campagnes/${campaign.schoolYear}/billing.csv" download>Facturation (billing.csv)</a></li>
 <li><a class="fr-btn fr-btn--secondary fr-icon-download-line" href="/console/campagnes/${campaign.schoolYear}/billing.csv?reste=1" download>Reste à facturer (sans titre de perception)</a></li>
+${input.user.roles.includes('gestionnaire') ? html`<li><a class="fr-btn fr-btn--secondary" href="/console/campagnes/${campaign.schoolYear}/importer">Importer des communes</a></li>
+<li><a class="fr-btn fr-btn--secondary" href="/console/campagnes/${campaign.schoolYear}/ajouter">Ajouter une commune</a></li>
+<li><a class="fr-btn" href="/console/campagnes/${campaign.schoolYear}/envoyer">Envoyer la campagne (${formatInteger(stats.byStatus.draft)} en brouillon)</a></li>` : ''}
 ${input.user.roles.includes('signataire') ? html`<li><a class="fr-btn fr-icon-edit-line" href="/console/campagnes/${campaign.schoolYear}/contresigner">Contresigner les conventions signées (${formatInteger(stats.byStatus.signed)})</a></li>` : ''}</ul>
 <form method="get" action="/console/campagnes/${campaign.schoolYear}" class="fr-mb-3w"><fieldset class="fr-fieldset"><legend class="fr-fieldset__legend">Filtrer les conventions</legend>
 <div class="fr-fieldset__element fr-col-12 fr-col-md-4"><div class="fr-select-group"><label class="fr-label" for="status">Statut</label><select class="fr-select" id="status" name="status"><option value="">Tous les statuts</option>${CONVENTION_STATUSES.map((status) => html`<option value="${status}"${selected(status, filters.status)}>${STATUS_LABEL[status]}</option>`)}</select></div></div>
