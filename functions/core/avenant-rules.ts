@@ -21,9 +21,10 @@
  * and a link that would die before the window opens. The 15 October rule is
  * announced to the rectorat then (preparationWarnings), as the mayor reads it
  * on the page.
+ *
+ * The rules return data (outcomes, limits, warnings); templates/format/avenant-phrases.ts says them in French.
  */
 import { avenantWindow, parisDateOf } from './calendar.ts';
-import { formatEuros, formatFrenchDate } from '../../templates/format/french.ts';
 import { uaiDepartement } from './identifiers.ts';
 import type { School } from './model.ts';
 
@@ -52,17 +53,18 @@ export function schoolChange(previous: readonly School[], requested: readonly Sc
   };
 }
 
-export interface AvenantOutcome {
+export interface AvenantDecision {
   timing: Exclude<AvenantTiming, 'before-window'>;
+  schoolYear: string;
   /** The convention's list once the avenant is signed: the activated schools. */
   schools: School[];
   /** Added schools that are not activated (late increase). */
   refused: School[];
+  /** Schools that leave the list. */
+  removed: School[];
   /** The count and amount billed for this school year. */
   billedCount: number;
   amountCents: number;
-  /** In French, for the page, the email, the history and the billing export. */
-  effect: string;
 }
 
 export function avenantOutcome(input: {
@@ -71,43 +73,28 @@ export function avenantOutcome(input: {
   feeCents: number;
   timing: Exclude<AvenantTiming, 'before-window'>;
   schoolYear: string;
-}): AvenantOutcome {
-  const { previous, requested, feeCents, timing } = input;
+}): AvenantDecision {
+  const { previous, requested, feeCents, timing, schoolYear } = input;
   const change = schoolChange(previous, requested);
   if (timing === 'in-window') {
-    return {
-      timing,
-      schools: [...requested],
-      refused: [],
-      billedCount: requested.length,
-      amountCents: requested.length * feeCents,
-      effect: `Avenant reçu dans les délais : ${requested.length} école(s) pour ${input.schoolYear}, soit ${formatEuros(requested.length * feeCents)}.`,
-    };
+    return { timing, schoolYear, schools: [...requested], refused: [], removed: change.removed, billedCount: requested.length, amountCents: requested.length * feeCents };
   }
-  const parts = [`Avenant reçu après le ${formatFrenchDate(avenantWindow(input.schoolYear).closes)}`];
-  if (change.added.length > 0) parts.push(`${change.added.length} école(s) ajoutée(s) refusée(s), non activée(s) (${change.added.map((school) => school.uai).join(', ')})`);
-  if (change.removed.length > 0) parts.push(`retrait de ${change.removed.length} école(s) non pris en compte dans la facturation de ${input.schoolYear} (facturé sur ${previous.length} école(s))`);
-  return {
-    timing,
-    schools: change.kept,
-    refused: change.added,
-    billedCount: previous.length,
-    amountCents: previous.length * feeCents,
-    effect: `${parts.join(' ; ')}.`,
-  };
+  return { timing, schoolYear, schools: change.kept, refused: change.added, removed: change.removed, billedCount: previous.length, amountCents: previous.length * feeCents };
 }
 
-/** What the mayor must know before signing, on the page and in the email. */
-export function lateRuleNotice(schoolYear: string): string {
-  return `Après le ${formatFrenchDate(avenantWindow(schoolYear).closes)}, une hausse du nombre d'écoles est refusée (les nouvelles écoles ne sont pas activées) et une baisse n'est pas prise en compte pour l'année en cours (facturation sur le nombre précédent).`;
+/** A school whose département is not the commune's. */
+export interface DepartementMismatch {
+  uai: string;
+  schoolDepartement: string;
+  communeDepartement: string;
 }
 
 /** Schools whose département is not the commune's (from its SIRET: 21 + département): a warning, not a refusal. */
-export function departementWarnings(siret: string, schools: readonly School[]): string[] {
-  const departement = siret.slice(2, 4);
+export function departementMismatches(siret: string, schools: readonly School[]): DepartementMismatch[] {
+  const communeDepartement = siret.slice(2, 4);
   return schools
-    .filter((school) => uaiDepartement(school.uai) !== departement)
-    .map((school) => `L'école ${school.uai} est dans le département ${uaiDepartement(school.uai)}, la commune dans le ${departement} : vérifiez qu'il ne s'agit pas d'une erreur (regroupement intercommunal ?).`);
+    .filter((school) => uaiDepartement(school.uai) !== communeDepartement)
+    .map((school) => ({ uai: school.uai, schoolDepartement: uaiDepartement(school.uai), communeDepartement }));
 }
 
 /** A Paraphe convention ends on its end date (Paris): from that day on, no avenant can change it. */
@@ -139,20 +126,21 @@ export function avenantLimit(input: { instant: string; endDate: string; schoolYe
  * will apply if the mayor signs at once: added schools refused, a decrease not applied this year; before
  * the window, the day signing opens.
  */
-export function preparationWarnings(input: { instant: string; previous: readonly School[]; requested: readonly School[]; feeCents: number; schoolYear: string }): string[] {
+export type PreparationWarning =
+  | { kind: 'before-window'; opens: string; closes: string }
+  | { kind: 'late-increase-refused'; closes: string; refused: string[] }
+  | { kind: 'late-decrease-ignored'; closes: string; schoolYear: string; billedCount: number; amountCents: number };
+
+export function preparationWarnings(input: { instant: string; previous: readonly School[]; requested: readonly School[]; feeCents: number; schoolYear: string }): PreparationWarning[] {
   const timing = avenantTiming(input.instant, input.schoolYear);
   const { opens, closes } = avenantWindow(input.schoolYear);
-  if (timing === 'before-window') {
-    return [`L'avenant ne pourra être signé qu'à partir du ${formatFrenchDate(opens)}, et doit parvenir au rectorat au plus tard le ${formatFrenchDate(closes)} pour prendre effet pleinement.`];
-  }
+  if (timing === 'before-window') return [{ kind: 'before-window', opens, closes }];
   if (timing === 'in-window') return [];
   const outcome = avenantOutcome({ ...input, timing });
-  const warnings: string[] = [];
-  if (outcome.refused.length > 0) {
-    warnings.push(`Le ${formatFrenchDate(closes)} est passé : ${outcome.refused.length} école(s) ajoutée(s) (${outcome.refused.map((school) => school.uai).join(', ')}) seront refusées à la signature et ne seront pas activées.`);
-  }
+  const warnings: PreparationWarning[] = [];
+  if (outcome.refused.length > 0) warnings.push({ kind: 'late-increase-refused', closes, refused: outcome.refused.map((school) => school.uai) });
   if (outcome.schools.length < input.previous.length) {
-    warnings.push(`Le ${formatFrenchDate(closes)} est passé : la baisse ne sera pas appliquée pour ${input.schoolYear}, facturée sur ${outcome.billedCount} école(s) (${formatEuros(outcome.amountCents)}).`);
+    warnings.push({ kind: 'late-decrease-ignored', closes, schoolYear: input.schoolYear, billedCount: outcome.billedCount, amountCents: outcome.amountCents });
   }
   return warnings;
 }

@@ -1,5 +1,8 @@
 /** The nouns of the domain, as Paraphe stores and returns them. */
-import type { AvenantOutcome } from './avenant-rules.ts';
+import type { AvenantDecision } from './avenant-rules.ts';
+
+/** A signed avenant's decision, with its effect as it was said in French when it was signed (kept as told). */
+export type AvenantOutcome = AvenantDecision & { effect: string };
 import type { ReminderPolicy } from './reminder-policy.ts';
 import type { ChainHead } from './audit-chain.ts';
 

@@ -2,10 +2,9 @@
  * What the core needs from the outside world. Adapters implement these; tests
  * of the core pass plain objects.
  */
-import type { AvenantOutcome } from './avenant-rules.ts';
 import type { ConventionText } from './campaign-text.ts';
 import type { Job, JobFailure, JobProgress } from './jobs/job.ts';
-import type { Avenant, Campaign, Convention, ConventionEvent, Countersignature, Decline, MayorAddressChange, Signature, SigningLink, StoredDocument, Titre } from './model.ts';
+import type { Avenant, AvenantOutcome, Campaign, Convention, ConventionEvent, Countersignature, Decline, MayorAddressChange, Signature, SigningLink, StoredDocument, Titre } from './model.ts';
 import type { LinkChange } from './signing-link.ts';
 
 export interface CampaignRepository {

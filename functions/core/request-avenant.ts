@@ -7,9 +7,10 @@
  */
 import { renderAvenantPdf } from '../../templates/avenant/render-avenant.ts';
 import { avenantEmail } from '../../templates/email/avenant.ts';
-import { avenantLimit, departementWarnings, preparationWarnings, schoolChange, type AvenantLimit } from './avenant-rules.ts';
+import { avenantLimit, departementMismatches, preparationWarnings, schoolChange, type AvenantLimit } from './avenant-rules.ts';
 import { referenceOrId } from './convention-reference.ts';
 import { formatFrenchDate, formatParisDateTime } from '../../templates/format/french.ts';
+import { departementMismatchText, preparationWarningText } from '../../templates/format/avenant-phrases.ts';
 import { parisDateOf } from './calendar.ts';
 import { avenantDocumentKey } from './document-keys.ts';
 import { AppError } from './errors.ts';
@@ -104,8 +105,8 @@ export async function requestAvenant(
     schools,
     feeCents: convention.feeCents,
     warnings: [
-      ...preparationWarnings({ instant: createdAt, previous: convention.schools, requested: schools, feeCents: convention.feeCents, schoolYear: convention.schoolYear }),
-      ...departementWarnings(convention.commune.siret, change.added),
+      ...preparationWarnings({ instant: createdAt, previous: convention.schools, requested: schools, feeCents: convention.feeCents, schoolYear: convention.schoolYear }).map(preparationWarningText),
+      ...departementMismatches(convention.commune.siret, change.added).map(departementMismatchText),
       ...pending.map((old) => `Cet avenant remplace l'avenant ${old.id} préparé le ${formatParisDateTime(old.createdAt)}, qui n'était pas signé : son lien ne fonctionne plus.`),
     ],
     status: 'sent',

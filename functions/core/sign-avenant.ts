@@ -14,8 +14,9 @@ import { avenantWindow } from './calendar.ts';
 import { signedAvenantDocumentKey } from './document-keys.ts';
 import { AppError } from './errors.ts';
 import { formatFrenchDate } from '../../templates/format/french.ts';
+import { avenantEffect } from '../../templates/format/avenant-phrases.ts';
 import type { SignatureForm } from './inputs.ts';
-import type { Avenant, Convention, Signature } from './model.ts';
+import type { Avenant, AvenantOutcome, Convention, Signature } from './model.ts';
 import type { Deps } from './ports.ts';
 import { resolveAvenantLink } from './signing-link.ts';
 import { emailThenRecord, sealedEvent } from './jobs/email-once.ts';
@@ -47,7 +48,8 @@ export async function signAvenant(
   const limit = avenantLimit({ instant: signedAt, endDate: convention.endDate, schoolYear: avenant.schoolYear, linkExpiresAt: avenant.link.expiresAt });
   if (limit?.kind === 'convention-ended') throw avenantLimitError(limit, convention);
   // Against the convention's list as it is now: another avenant may have been signed since this one was drawn up.
-  const outcome = avenantOutcome({ previous: convention.schools, requested: avenant.schools, feeCents: avenant.feeCents, timing, schoolYear: avenant.schoolYear });
+  const decision = avenantOutcome({ previous: convention.schools, requested: avenant.schools, feeCents: avenant.feeCents, timing, schoolYear: avenant.schoolYear });
+  const outcome: AvenantOutcome = { ...decision, effect: avenantEffect(decision, convention.schools.length) };
   const { form } = input;
   const signature: Signature = {
     signerName: form.signerName,

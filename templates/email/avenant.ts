@@ -1,5 +1,5 @@
 /** The avenant emails: one to sign (with the 15 October rule), one with the signed avenant and its effect. */
-import { lateRuleNotice } from '../../functions/core/avenant-rules.ts';
+import { lateRuleNotice } from '../format/avenant-phrases.ts';
 import { avenantWindow } from '../../functions/core/calendar.ts';
 import type { Avenant, Convention } from '../../functions/core/model.ts';
 import { formatEuros, formatFrenchDate, typeset } from '../format/french.ts';

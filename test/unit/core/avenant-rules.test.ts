@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { avenantLimit, avenantOutcome, avenantTiming, departementWarnings, isPastEndDate, preparationWarnings, schoolChange } from '../../../functions/core/avenant-rules.ts';
+import { avenantLimit, avenantOutcome, avenantTiming, departementMismatches, isPastEndDate, preparationWarnings, schoolChange } from '../../../functions/core/avenant-rules.ts';
+import { avenantEffect, departementMismatchText, preparationWarningText } from '../../../templates/format/avenant-phrases.ts';
 import type { School } from '../../../functions/core/model.ts';
 
 const maternelle: School = { uai: '0341401N', type: 'maternelle', name: '' };
@@ -44,16 +45,18 @@ describe('the effect of a signed avenant', () => {
     const outcome = avenantOutcome({ previous: [maternelle], requested: [maternelle, elementaire, nouvelle], feeCents: 4000, timing: 'in-window', schoolYear: '2026-2027' });
     expect(outcome).toMatchObject({ billedCount: 3, amountCents: 12000, refused: [] });
     expect(outcome).not.toHaveProperty('followingYearsCount');
-    expect(outcome.effect).toContain('3 école(s) pour 2026-2027');
-    expect(outcome.effect).not.toMatch(/suivant|par an/);
+    const effect = avenantEffect(outcome, 1);
+    expect(effect).toContain('3 école(s) pour 2026-2027');
+    expect(effect).not.toMatch(/suivant|par an/);
     expect(outcome.schools.map((school) => school.uai)).toEqual(['0341401N', '0341406U', '0340001S']);
   });
 
   it('a decrease sent after 15 October is billed at last year\'s count', () => {
     const outcome = avenantOutcome({ previous: [maternelle, elementaire], requested: [maternelle], feeCents: 4000, timing: 'late', schoolYear: '2026-2027' });
-    expect(outcome).toMatchObject({ billedCount: 2, amountCents: 8000 });
-    expect(outcome.effect).toContain('non pris en compte');
-    expect(outcome.effect).not.toContain('suivant');
+    expect(outcome).toMatchObject({ billedCount: 2, amountCents: 8000, removed: [elementaire] });
+    const effect = avenantEffect(outcome, 2);
+    expect(effect).toContain('retrait de 1 école(s) non pris en compte dans la facturation de 2026-2027 (facturé sur 2 école(s))');
+    expect(effect).not.toContain('suivant');
   });
 
   it('an increase sent after 15 October is refused: the new schools are not activated', () => {
@@ -74,16 +77,21 @@ describe('the effect of a signed avenant', () => {
   });
 
   it('warns when a school is in another département than the commune', () => {
-    expect(departementWarnings('21340135900012', [maternelle])).toEqual([]);
-    expect(departementWarnings('21340135900012', [{ uai: '0660713S', type: 'elementaire', name: '' }])[0]).toContain('département 66');
+    expect(departementMismatches('21340135900012', [maternelle])).toEqual([]);
+    const [mismatch] = departementMismatches('21340135900012', [{ uai: '0660713S', type: 'elementaire', name: '' }]);
+    expect(mismatch).toEqual({ uai: '0660713S', schoolDepartement: '66', communeDepartement: '34' });
+    expect(departementMismatchText(mismatch!)).toContain('département 66, la commune dans le 34');
   });
 });
 
 describe('what the rectorat is told when it prepares an avenant (the 15 October rule, as the signature would apply it)', () => {
-  const prepared = (local: string, requested: School[]) =>
+  const warned = (local: string, requested: School[]) =>
     preparationWarnings({ instant: paris(local, '+02:00'), previous: [maternelle, elementaire], requested, feeCents: 4000, schoolYear: '2026-2027' });
+  /** The warnings as the rectorat reads them (templates/format/avenant-phrases.ts). */
+  const prepared = (local: string, requested: School[]) => warned(local, requested).map(preparationWarningText);
 
   it('after 15 October, added schools will be refused', () => {
+    expect(warned('2026-10-16T09:00:00', [maternelle, elementaire, nouvelle])).toEqual([{ kind: 'late-increase-refused', closes: '2026-10-15', refused: ['0340001S'] }]);
     const warnings = prepared('2026-10-16T09:00:00', [maternelle, elementaire, nouvelle]);
     expect(warnings).toEqual(['Le 15 octobre 2026 est passé : 1 école(s) ajoutée(s) (0340001S) seront refusées à la signature et ne seront pas activées.']);
   });
