@@ -9,7 +9,11 @@ import { describeError } from '../http/errors.ts';
 import { html, pageRoute } from '../http/middleware.ts';
 import { formBody } from '../http/request.ts';
 import { finishLogin, logout, redirect, startLogin } from './login.ts';
-import { forms, pages } from './pages.ts';
+import { followForms, followPages } from './follow-pages.ts';
+import { forms as baseForms, pages as basePages } from './pages.ts';
+
+const pages = { ...basePages, ...followPages };
+const forms = { ...baseForms, ...followForms };
 
 const d = deps();
 const consoleDeps = composeConsole(loadConfig(process.env), d.now);

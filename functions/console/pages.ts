@@ -15,6 +15,7 @@ import { createCampaign } from '../core/create-campaign.ts';
 import { AppError, isAppError } from '../core/errors.ts';
 import { getConvention } from '../core/get-convention.ts';
 import { getJob } from '../core/get-job.ts';
+import { listAvenants } from '../core/list-avenants.ts';
 import { conventionIdSchema, newCampaignSchema, parseInput, schoolYearSchema } from '../core/inputs.ts';
 import { conventionListQuerySchema } from '../core/list-conventions.ts';
 import { resendLink } from '../core/resend-link.ts';
@@ -34,7 +35,7 @@ const PAGE_SIZE = 50;
 const COUNTERSIGN_LIST_SIZE = 500;
 
 /** The admin API's role rules: the signataire countersigns, the gestionnaire does everything else. */
-function requireRole(session: ConsoleSession, role: 'gestionnaire' | 'signataire'): void {
+export function requireRole(session: ConsoleSession, role: 'gestionnaire' | 'signataire'): void {
   if (session.roles.includes(role)) return;
   throw new AppError('FORBIDDEN', role === 'signataire' ? "La contresignature demande le rôle signataire, que votre compte n'a pas." : "Cette action demande le rôle gestionnaire, que votre compte n'a pas.");
 }
@@ -46,7 +47,7 @@ const campaignYear = (event: APIGatewayProxyEventV2) => parseInput(schoolYearSch
  * Runs a form's use case; when the input is refused with field errors (400, or a campaign that exists already),
  * shows the form again with what was typed and each error next to its field.
  */
-async function withFieldErrors(values: FormValues, act: () => Promise<Result>, again: (form: FormState) => Promise<string>): Promise<Result> {
+export async function withFieldErrors(values: FormValues, act: () => Promise<Result>, again: (form: FormState) => Promise<string>): Promise<Result> {
   try {
     return await act();
   } catch (error) {
@@ -56,7 +57,7 @@ async function withFieldErrors(values: FormValues, act: () => Promise<Result>, a
 }
 
 /** A form's value, with an empty field as absent (the API's "omitted"). */
-const given = (values: FormValues, name: string) => (values[name] === undefined || values[name] === '' ? undefined : values[name]);
+export const given = (values: FormValues, name: string) => (values[name] === undefined || values[name] === '' ? undefined : values[name]);
 /** A number field: digits become a number; anything else goes to the schema as typed, which refuses it in French. */
 const numeric = (values: FormValues, name: string) => {
   const value = given(values, name)?.trim();
@@ -81,6 +82,7 @@ const NOTICES: Record<string, string> = {
   contresignee: 'Convention contresignée : le document final est en cours de scellement et sera envoyé aux deux parties.',
   renvoye: 'Lien envoyé à nouveau : le maire reçoit un nouveau lien, les précédents ne fonctionnent plus.',
   annulee: 'Convention annulée.',
+  'avenant-contresigne': "Avenant contresigné : l'avenant final est en cours de scellement et sera envoyé aux deux parties.",
 };
 
 export const pages: Record<string, ConsoleRoute> = {
@@ -116,9 +118,10 @@ export const pages: Record<string, ConsoleRoute> = {
   'GET /console/taches/{id}': async (d, event, user) => html(200, jobPage({ job: await getJob(d, parseInput(jobIdSchema, pathParameter(event, 'id'), 'id')), user })),
 
   'GET /console/conventions/{id}': async (d, event, user) => {
-    const found = await getConvention(d, conventionId(event));
+    const id = conventionId(event);
+    const [found, avenants] = await Promise.all([getConvention(d, id), listAvenants(d, id)]);
     const notice = Object.keys(event.queryStringParameters ?? {}).map((key) => NOTICES[key]).find(Boolean);
-    return html(200, conventionPage({ found, user, ...(notice ? { notice } : {}) }));
+    return html(200, conventionPage({ found, avenants, user, ...(notice ? { notice } : {}) }));
   },
 
   'GET /console/conventions/{id}/audit.json': async (d, event) => auditJsonAnswer(d, conventionId(event)),

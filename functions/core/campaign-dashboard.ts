@@ -14,8 +14,9 @@
  *
  * Pure: "today" (a Paris date) comes from the caller.
  */
+import { isBillable } from './billing-csv.ts';
 import { addDays, avenantWindow, parisDateOf } from './calendar.ts';
-import { campaignStats, type CampaignStats } from './campaign-stats.ts';
+import { campaignStats, departementOf, type CampaignStats } from './campaign-stats.ts';
 import { campaignWithConventions } from './console-views.ts';
 import { recentJobs, type JobView } from './get-job.ts';
 import type { Campaign, Convention } from './model.ts';
@@ -127,4 +128,17 @@ export async function campaignDashboard(deps: Pick<Deps, 'now' | 'campaigns' | '
     undeliverable: undeliverableConventions(conventions, entries),
     runningJobs: jobs.filter((job) => job.state === 'running'),
   };
+}
+
+/**
+ * Where the campaign's invoicing stands: the conventions billing.csv?reste=1 lists (billable: exécutoires,
+ * without a titre de perception), by département then commune, and those that have their titre.
+ */
+export function billingView(conventions: readonly Convention[]): { toInvoice: Convention[]; invoiced: { count: number; cents: number } } {
+  const billable = conventions.filter(isBillable);
+  const toInvoice = billable
+    .filter((convention) => convention.titre === undefined)
+    .sort((a, b) => departementOf(a).localeCompare(departementOf(b), 'fr', { numeric: true }) || a.commune.name.localeCompare(b.commune.name, 'fr'));
+  const invoiced = billable.filter((convention) => convention.titre !== undefined);
+  return { toInvoice, invoiced: { count: invoiced.length, cents: invoiced.reduce((sum, convention) => sum + convention.amountCents, 0) } };
 }
