@@ -331,16 +331,29 @@ export const functionSpecs: readonly FunctionSpec[] = [
       { method: 'POST', path: '/console/campagnes/{schoolYear}/ajouter', auth: 'public' },
       { method: 'GET', path: '/console/campagnes/{schoolYear}/envoyer', auth: 'public' },
       { method: 'POST', path: '/console/campagnes/{schoolYear}/envoyer', auth: 'public' },
+      // functions/console/follow-pages.ts: the dashboard, the jobs, billing and titres, avenants.
+      { method: 'GET', path: '/console/campagnes/{schoolYear}/tableau-de-bord', auth: 'public' },
+      { method: 'GET', path: '/console/taches', auth: 'public' },
+      { method: 'GET', path: '/console/campagnes/{schoolYear}/facturation', auth: 'public' },
+      { method: 'POST', path: '/console/conventions/{id}/titre', auth: 'public' },
+      { method: 'GET', path: '/console/conventions/{id}/avenant', auth: 'public' },
+      { method: 'POST', path: '/console/conventions/{id}/avenant', auth: 'public' },
+      { method: 'POST', path: '/console/conventions/{id}/avenants/{avenantId}/contresigner', auth: 'public' },
+      { method: 'GET', path: '/console/conventions/{id}/avenants/{avenantId}/evidence.zip', auth: 'public' },
     ],
-    // The forms write what create-campaign, resend-link, cancel-convention and countersign-convention write;
-    // the downloads read the stored PDFs, anchors and tokens as get-convention does; the import form stores
-    // its file as import-campaign does.
+    // The forms write what create-campaign, resend-link, cancel-convention, countersign-convention,
+    // request-avenant, countersign-avenant and record-titre write; the downloads read the stored PDFs,
+    // anchors and tokens as get-convention does.
     table: 'readwrite',
+    // The import form stores its file as import-campaign does; an avenant's PDF is rendered and stored
+    // when it is prepared, as request-avenant does.
     bucket: 'readwrite',
-    // Sending the link again emails the mayor, as resend-link does.
+    // Sending the link again, a campaign and an avenant email the mayor.
     sendsEmail: true,
     consoleSession: true,
-    timeoutSeconds: 15,
+    // Rendering an avenant's PDF: request-avenant's memory and timeout.
+    memoryMb: 1024,
+    timeoutSeconds: 29,
   },
   {
     name: 'send-digest',

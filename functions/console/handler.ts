@@ -10,7 +10,11 @@ import { html, pageRoute } from '../http/middleware.ts';
 import { formBody } from '../http/request.ts';
 import { finishLogin, logout, redirect, startLogin } from './login.ts';
 import { setupForms, setupPages } from './campaign-setup-pages.ts';
-import { forms, pages } from './pages.ts';
+import { followForms, followPages } from './follow-pages.ts';
+import { forms as baseForms, pages as basePages } from './pages.ts';
+
+const pages = { ...basePages, ...setupPages, ...followPages };
+const forms = { ...baseForms, ...setupForms, ...followForms };
 
 const d = deps();
 const consoleDeps = composeConsole(loadConfig(process.env), d.now);
@@ -29,13 +33,13 @@ export const handler = pageRoute(
     const session = await consoleDeps.cookies.session(event);
     const here = `${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`;
     if (event.routeKey === 'GET /console') return session ? redirect('/console/campagnes') : startLogin(consoleDeps, base, '/console/campagnes');
-    const page = pages[event.routeKey] ?? setupPages[event.routeKey];
+    const page = pages[event.routeKey];
     if (page && !session) return startLogin(consoleDeps, base, here);
     if (!session) throw new AppError('UNAUTHORIZED', 'Votre session a expiré : reconnectez-vous depuis la console, puis recommencez.');
     if (!page && !csrfMatches(session, formBody(event).csrf)) throw new AppError('FORBIDDEN', "Ce formulaire n'est plus valide : rechargez la page, puis recommencez.");
     if (event.routeKey === 'POST /console/deconnexion') return logout(consoleDeps, base);
     if (session.roles.length === 0) throw new AppError('FORBIDDEN', "Votre compte n'a aucun rôle de la console (gestionnaire ou signataire).");
-    const route = page ?? forms[event.routeKey] ?? setupForms[event.routeKey];
+    const route = page ?? forms[event.routeKey];
     if (!route) throw new AppError('NOT_FOUND', "Cette page n'existe pas.");
     return route(d, event, session);
   },

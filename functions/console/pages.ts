@@ -15,6 +15,7 @@ import { createCampaign } from '../core/create-campaign.ts';
 import { AppError, isAppError } from '../core/errors.ts';
 import { getConvention } from '../core/get-convention.ts';
 import { getJob } from '../core/get-job.ts';
+import { listAvenants } from '../core/list-avenants.ts';
 import { conventionIdSchema, newCampaignSchema, parseInput, schoolYearSchema } from '../core/inputs.ts';
 import { conventionListQuerySchema } from '../core/list-conventions.ts';
 import { resendLink } from '../core/resend-link.ts';
@@ -81,6 +82,7 @@ const NOTICES: Record<string, string> = {
   contresignee: 'Convention contresignée : le document final est en cours de scellement et sera envoyé aux deux parties.',
   renvoye: 'Lien envoyé à nouveau : le maire reçoit un nouveau lien, les précédents ne fonctionnent plus.',
   annulee: 'Convention annulée.',
+  'avenant-contresigne': "Avenant contresigné : l'avenant final est en cours de scellement et sera envoyé aux deux parties.",
 };
 
 export const pages: Record<string, ConsoleRoute> = {
@@ -116,9 +118,10 @@ export const pages: Record<string, ConsoleRoute> = {
   'GET /console/taches/{id}': async (d, event, user) => html(200, jobPage({ job: await getJob(d, parseInput(jobIdSchema, pathParameter(event, 'id'), 'id')), user })),
 
   'GET /console/conventions/{id}': async (d, event, user) => {
-    const found = await getConvention(d, conventionId(event));
+    const id = conventionId(event);
+    const [found, avenants] = await Promise.all([getConvention(d, id), listAvenants(d, id)]);
     const notice = Object.keys(event.queryStringParameters ?? {}).map((key) => NOTICES[key]).find(Boolean);
-    return html(200, conventionPage({ found, user, ...(notice ? { notice } : {}) }));
+    return html(200, conventionPage({ found, avenants, user, ...(notice ? { notice } : {}) }));
   },
 
   'GET /console/conventions/{id}/audit.json': async (d, event) => auditJsonAnswer(d, conventionId(event)),

@@ -115,6 +115,8 @@ export interface AvenantRepository {
    */
   create(avenant: Avenant, event: ConventionEvent, replaces?: ReplacedAvenant[]): Promise<boolean>;
   get(conventionId: string, avenantId: string): Promise<Avenant | undefined>;
+  /** Every avenant of the convention, whatever its status (a Query of the convention's items). */
+  ofConvention(conventionId: string): Promise<Avenant[]>;
   /** The convention's avenants still waiting for the mayor's signature (at most one, but older data may hold more). */
   pending(conventionId: string): Promise<Avenant[]>;
   /**
@@ -176,6 +178,11 @@ export interface JobRepository {
    * while one runs, nothing is written and its id comes back.
    */
   startTracked(job: Job, running?: { schoolYear: string }): Promise<{ started: boolean; jobId: string }>;
+  /**
+   * Tracked jobs, the latest started first: every one, or those started for a campaign (their payload's
+   * schoolYear); at most `limit` ids, each list one Query.
+   */
+  recentTracked(options: { limit: number; schoolYear?: string }): Promise<string[]>;
   /** The tracked job of a kind last started for a campaign. */
   runningJob(schoolYear: string, kind: Job['kind']): Promise<string | undefined>;
   /**
@@ -227,6 +234,8 @@ export interface UndeliverableAddresses {
   mark(entry: UndeliverableAddress): Promise<boolean>;
   /** Which of these addresses are undeliverable. */
   among(addresses: string[]): Promise<Set<string>>;
+  /** The records of those of these addresses that are undeliverable (addresses in lower case). */
+  find(addresses: string[]): Promise<UndeliverableAddress[]>;
   /** Marked since an instant, for the rectorat's digest. */
   since(instant: string): Promise<UndeliverableAddress[]>;
 }

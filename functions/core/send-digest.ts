@@ -7,6 +7,7 @@
  * job's one email is the digest: a second run of the day sends nothing.
  */
 import { digestEmail, type DueSoon } from '../../templates/email/digest.ts';
+import { dueSoon as dueSoonOf, DUE_HORIZON_DAYS } from './campaign-dashboard.ts';
 import { addDays, isWorkingDay, parisDateOf, parisMidnightUtc } from './calendar.ts';
 import { campaignStats } from './campaign-stats.ts';
 import { emailOnce } from './jobs/email-once.ts';
@@ -14,9 +15,6 @@ import { newJob, type Job } from './jobs/job.ts';
 import type { JobDeps } from './jobs/run-job.ts';
 import type { Convention } from './model.ts';
 import type { Deps } from './ports.ts';
-import { remindersOf } from './reminder-schedule.ts';
-
-const HORIZON_DAYS = 14;
 
 function previousWorkingDay(date: string): string {
   let day = addDays(date, -1);
@@ -56,7 +54,7 @@ export async function runDigest(deps: JobDeps, job: Job): Promise<{ tally: strin
 }
 
 export async function composeDigest(
-  deps: Pick<Deps, 'campaigns' | 'conventions' | 'undeliverable' | 'contactEmail'>,
+  deps: Pick<Deps, 'campaigns' | 'conventions' | 'undeliverable' | 'contactEmail' | 'publicBaseUrl'>,
   input: DigestInput,
 ): Promise<{ report: DigestReport; email?: ReturnType<typeof digestEmail> }> {
   const { today } = input;
@@ -71,17 +69,10 @@ export async function composeDigest(
   const running = new Set(campaigns.filter((campaign) => campaign.endDate >= from).map((campaign) => campaign.schoolYear));
   const all: Convention[] = [];
   const dueSoon: DueSoon[] = [];
-  const horizon = addDays(today, HORIZON_DAYS);
   for (const campaign of campaigns) {
     const conventions = await deps.conventions.listByCampaign(campaign.schoolYear);
     all.push(...conventions);
-    for (const convention of conventions) {
-      for (const reminder of remindersOf(campaign, convention)) {
-        if (reminder.sendDate >= today && reminder.sendDate <= horizon) dueSoon.push({ convention, kind: reminder.kind, date: reminder.sendDate });
-      }
-      const linkExpiry = convention.status === 'sent' && convention.link ? parisDateOf(convention.link.expiresAt) : undefined;
-      if (linkExpiry && linkExpiry >= today && linkExpiry <= horizon) dueSoon.push({ convention, kind: 'link-expiry', date: linkExpiry });
-    }
+    dueSoon.push(...dueSoonOf(campaign, conventions, today, DUE_HORIZON_DAYS));
   }
   const undeliverable = (await deps.undeliverable.since(parisMidnightUtc(from))).filter((entry) => parisDateOf(entry.at) <= to);
   const addressChanges = all.flatMap((convention) => (convention.addressChanges ?? []).filter((change) => within(change.at)).map((change) => ({ convention, change })));
@@ -95,6 +86,8 @@ export async function composeDigest(
     dueSoon: dueSoon.sort((a, b) => a.date.localeCompare(b.date)),
     stats: campaignStats(running.size > 0 ? all.filter((convention) => running.has(convention.schoolYear)) : all),
     contactEmail: deps.contactEmail,
+    consoleUrl: deps.publicBaseUrl.replace(/\/$/, ''),
+    campaigns: (running.size > 0 ? [...running] : campaigns.map((campaign) => campaign.schoolYear)).sort().reverse(),
   });
   const report = { today, from, to, sent: false, quiet: email.quiet, signed: 0, declined: 0 };
   report.signed = all.filter((convention) => within(convention.signedAt)).length;

@@ -12,6 +12,11 @@
  * campaign. It is one email a working day, easy to filter on its subject, and
  * it still carries the totals and what falls due. The CSV is attached only
  * when it has lines: an empty spreadsheet is noise.
+ *
+ * With `consoleUrl`, each convention it names links to its page in the
+ * rectorat's console (<consoleUrl>/console/conventions/{id}: the commune's
+ * name in HTML, the address on the next line in text), and each campaign of
+ * the totals to its page (/console/campagnes/{year}).
  */
 import type { UndeliverableAddress } from '../../functions/core/ports.ts';
 import type { Convention, ConventionStatus, MayorAddressChange } from '../../functions/core/model.ts';
@@ -48,6 +53,16 @@ export interface DigestInput {
   dueSoon: DueSoon[];
   stats: CampaignStats;
   contactEmail: string;
+  /** The public base URL (no trailing slash): the lines link to the console's pages. */
+  consoleUrl?: string;
+  /** The school years the totals cover, each linked to its console page. */
+  campaigns?: string[];
+}
+
+/** A line of a section, and the convention it is about (linked to its console page). */
+interface Line {
+  text: string;
+  convention?: Convention;
 }
 
 export interface DigestAttachment {
@@ -157,15 +172,29 @@ export function digestEmail(input: DigestInput): DigestEmail {
   ].filter(Boolean);
   const subject = typeset(`Conventions ENT-École, synthèse du ${formatFrenchDate(input.day)} : ${quiet ? 'rien de nouveau' : news.join(', ')}`);
 
-  const sections: { title: string; lines: string[]; empty?: string }[] = quiet
+  const about = (convention: Convention, line: string): Line => ({ text: line, convention });
+  const sections: { title: string; lines: Line[]; empty?: string }[] = quiet
     ? []
     : [
-        { title: `Signatures (${input.signed.length})`, lines: input.signed.map(signedLine) },
-        { title: `Refus (${input.declined.length})`, lines: input.declined.map(declinedLine) },
-        { title: `Adresses en échec (${input.undeliverable.length})`, lines: input.undeliverable.map(undeliverableLine) },
-        { title: `Changements d'adresse (${addressChanges.length})`, lines: addressChanges.map(addressChangeLine) },
+        { title: `Signatures (${input.signed.length})`, lines: input.signed.map((c) => about(c, signedLine(c))) },
+        { title: `Refus (${input.declined.length})`, lines: input.declined.map((c) => about(c, declinedLine(c))) },
+        { title: `Adresses en échec (${input.undeliverable.length})`, lines: input.undeliverable.map((entry) => ({ text: undeliverableLine(entry) })) },
+        { title: `Changements d'adresse (${addressChanges.length})`, lines: addressChanges.map((entry) => about(entry.convention, addressChangeLine(entry))) },
       ].filter((section) => section.lines.length > 0);
-  sections.push({ title: 'Échéances des 14 prochains jours', lines: dueSoon.map(dueLine), empty: 'Aucune échéance dans les 14 prochains jours.' });
+  sections.push({ title: 'Échéances des 14 prochains jours', lines: dueSoon.map((due) => about(due.convention, dueLine(due))), empty: 'Aucune échéance dans les 14 prochains jours.' });
+  const consoleUrl = input.consoleUrl;
+  const conventionUrl = (convention: Convention) => `${consoleUrl}/console/conventions/${convention.id}`;
+  const campaignLinks = consoleUrl ? (input.campaigns ?? []).map((year) => ({ year, url: `${consoleUrl}/console/campagnes/${year}` })) : [];
+  const textLines = (line: Line) => [`- ${typeset(line.text)}`, ...(consoleUrl && line.convention ? [`  ${conventionUrl(line.convention)}`] : [])];
+  // The commune's name, which opens each line about a convention, links to the convention's console page.
+  const htmlLine = (line: Line) => {
+    const text = typeset(line.text);
+    if (!consoleUrl || !line.convention) return html`${text}`;
+    const name = typeset(commune(line.convention));
+    const at = text.indexOf(name);
+    if (at < 0) return html`${text} (<a href="${conventionUrl(line.convention)}">voir dans la console</a>)`;
+    return html`${text.slice(0, at)}<a href="${conventionUrl(line.convention)}">${name}</a>${text.slice(at + name.length)}`;
+  };
   const intro = quiet
     ? `Rien de nouveau ${period} : aucune signature, aucun refus, aucune adresse en échec. Paraphe fonctionne ; voici où en est la campagne.`
     : `Voici ce qui s'est passé ${period} sur les conventions ENT-École.`;
@@ -187,18 +216,20 @@ export function digestEmail(input: DigestInput): DigestEmail {
     '',
     typeset(intro),
     '',
-    ...sections.flatMap((section) => [`== ${typeset(section.title)}`, ...(section.lines.length ? section.lines.map((line) => `- ${typeset(line)}`) : [section.empty ?? '']), '']),
+    ...sections.flatMap((section) => [`== ${typeset(section.title)}`, ...(section.lines.length ? section.lines.flatMap(textLines) : [section.empty ?? '']), '']),
     '== Où en est la campagne',
     ...totals,
     ...areas,
+    ...campaignLinks.map(({ year, url }) => `${typeset(`Campagne ${year} dans la console :`)} ${url}`),
     '',
     ...(quiet && dueSoon.length === 0 ? [] : ['Le détail de ces lignes est dans le fichier CSV joint (à ouvrir avec Excel).', '']),
   ].join('\n');
 
   const cell = 'style="padding:4px 8px;border-bottom:1px solid #ddd;text-align:left"';
   const body = html`<p>Bonjour,</p><p>${typeset(intro)}</p>
-${sections.map((section) => html`<h2 style="font-size:18px">${typeset(section.title)}</h2>${section.lines.length ? html`<ul>${section.lines.map((line) => html`<li>${typeset(line)}</li>`)}</ul>` : html`<p>${section.empty}</p>`}`)}
+${sections.map((section) => html`<h2 style="font-size:18px">${typeset(section.title)}</h2>${section.lines.length ? html`<ul>${section.lines.map((line) => html`<li>${htmlLine(line)}</li>`)}</ul>` : html`<p>${section.empty}</p>`}`)}
 <h2 style="font-size:18px">Où en est la campagne</h2>${totals.map((line) => html`<p>${line}</p>`)}
+${campaignLinks.length ? html`<p>${campaignLinks.map(({ year, url }, index) => html`${index ? ' – ' : ''}<a href="${url}">Campagne ${year} dans la console</a>`)}</p>` : ''}
 <table style="border-collapse:collapse;font-size:14px"><thead><tr><th ${raw(cell)}>Département</th><th ${raw(cell)}>Académie</th><th ${raw(cell)}>Signées</th><th ${raw(cell)}>Conventions</th><th ${raw(cell)}>Signé</th><th ${raw(cell)}>Attendu</th></tr></thead><tbody>
 ${stats.byAcademie.map((academie) => html`${departementsOf(academie.academie).map((area) => html`<tr><td ${raw(cell)}>${area.departement}</td><td ${raw(cell)}>${academie.academie}</td><td ${raw(cell)}>${area.signedConventions}</td><td ${raw(cell)}>${area.conventions}</td><td ${raw(cell)}>${formatEuros(area.signedCents)}</td><td ${raw(cell)}>${formatEuros(area.expectedCents)}</td></tr>`)}<tr><th ${raw(cell)} colspan="2">Académie de ${academie.academie}</th><th ${raw(cell)}>${academie.signedConventions}</th><th ${raw(cell)}>${academie.conventions}</th><th ${raw(cell)}>${formatEuros(academie.signedCents)}</th><th ${raw(cell)}>${formatEuros(academie.expectedCents)}</th></tr>`)}
 </tbody></table>`;

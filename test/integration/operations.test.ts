@@ -150,6 +150,9 @@ describe('invoicing and the digest', () => {
     const [digest, ...more] = await stack.inbox('digest.ops@rectorat.example.org');
     expect(more).toHaveLength(0);
     expect(digest!.body.text).toContain('Lespignan');
+    // Each convention it names, and each campaign, links to its page in the console.
+    expect(digest!.body.text).toContain(`${stack.url}/console/conventions/${items[0].id}`);
+    expect(digest!.body.html).toContain(`href="${stack.url}/console/campagnes/2025-2026"`);
     expect(digest!.attachments[0]!.contentType).toContain('text/csv');
     // The schedule fires again (Scheduler is at-least-once): the day's job exists, nothing is sent twice.
     expect(await startDigest(deps, input)).toEqual({ jobId: `digest-${today}`, started: false });

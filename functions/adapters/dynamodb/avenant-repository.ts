@@ -104,6 +104,16 @@ export function createAvenantRepository(db: DynamoDBDocumentClient, tableName: s
       return items.map((item) => avenantOf(item));
     },
 
+    async ofConvention(conventionId) {
+      const items = await queryAll(db, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': conventionKey(conventionId).pk, ':prefix': AVENANT_PREFIX },
+        ConsistentRead: true,
+      });
+      return items.map((item) => avenantOf(item)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    },
+
     async get(conventionId, avenantId) {
       const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: avenantKey(conventionId, avenantId), ConsistentRead: true }));
       return Item ? avenantOf(Item) : undefined;

@@ -9,6 +9,8 @@ import type { StoredDocument } from '../../core/model.ts';
 import type { JobCompletion, JobRepository } from '../../core/ports.ts';
 import { queryAll, transact, updateIf, type TransactItems } from './client.ts';
 import {
+  CAMPAIGN_JOB_PREFIX,
+  campaignJobKey,
   JOB_ENTITY,
   JOB_FAILURE_PREFIX,
   jobEmailKey,
@@ -16,12 +18,14 @@ import {
   jobKey,
   jobProgressKey,
   JOBS_OPEN_PK,
+  JOBS_TRACKED_PK,
   JOBS_WAITING_PK,
   jobOpenIndexKeys,
   jobWaitingIndexKeys,
   type ItemKey,
   runningJobKey,
   TABLE_GSI1,
+  trackedJobIndexKeys,
 } from './keys.ts';
 
 type Item = Record<string, unknown>;
@@ -96,12 +100,26 @@ function progressCount(tableName: string, parentId: string, counter: 'done' | 'f
   };
 }
 
+/** The campaign a tracked job works for: its payload's school year (a send, an import, a countersignature), if any. */
+const campaignOf = (job: Job): string | undefined => (typeof job.payload.schoolYear === 'string' ? job.payload.schoolYear : undefined);
+
 export function createJobRepository(db: DynamoDBDocumentClient, tableName: string): JobRepository {
+  /** A tracked job's items: its progress (listed by the console through gsi1) and, for a campaign's job, the campaign's entry. */
+  const trackedPuts = (job: Job) => {
+    const schoolYear = campaignOf(job);
+    return [
+      progressPut(job),
+      ...(schoolYear
+        ? [{ Put: { TableName: tableName, Item: { ...campaignJobKey(schoolYear, job.createdAt, job.id), entity: 'campaign-job', jobId: job.id, kind: job.kind }, ConditionExpression: 'attribute_not_exists(pk)' } }]
+        : []),
+    ];
+  };
   const progressPut = (job: Job) => ({
     Put: {
       TableName: tableName,
       Item: {
         ...jobProgressKey(job.id),
+        ...trackedJobIndexKeys(job.id, job.createdAt),
         entity: 'job-progress',
         kind: job.kind,
         total: 0,
@@ -124,7 +142,7 @@ export function createJobRepository(db: DynamoDBDocumentClient, tableName: strin
   const progress = async (id: string) => {
     const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: jobProgressKey(id), ConsistentRead: true }));
     if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, entity: _entity, kind: _kind, ...rest } = Item;
+    const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, entity: _entity, kind: _kind, ...rest } = Item;
     return rest as unknown as JobProgress;
   };
 
@@ -165,7 +183,7 @@ export function createJobRepository(db: DynamoDBDocumentClient, tableName: strin
     async startTracked(job, running) {
       if (!running) {
         // A job whose id names its subject (the reminders of a day) starts once: a second start finds it.
-        const started = await transact(db, [jobPut(tableName, job), progressPut(job)]);
+        const started = await transact(db, [jobPut(tableName, job), ...trackedPuts(job)]);
         return { started, jobId: job.id };
       }
       // One tracked job of a kind per campaign at a time: a second request gets the running one.
@@ -180,7 +198,7 @@ export function createJobRepository(db: DynamoDBDocumentClient, tableName: strin
         }
         const won = await transact(db, [
           jobPut(tableName, job),
-          progressPut(job),
+          ...trackedPuts(job),
           {
             Put: {
               TableName: tableName,
@@ -192,6 +210,30 @@ export function createJobRepository(db: DynamoDBDocumentClient, tableName: strin
         ]);
         if (won) return { started: true, jobId: job.id };
       }
+    },
+
+    async recentTracked({ limit, schoolYear }) {
+      const { Items } = await db.send(
+        new QueryCommand(
+          schoolYear
+            ? {
+                TableName: tableName,
+                KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+                ExpressionAttributeValues: { ':pk': campaignJobKey(schoolYear, '', '').pk, ':prefix': CAMPAIGN_JOB_PREFIX },
+                ScanIndexForward: false,
+                Limit: limit,
+              }
+            : {
+                TableName: tableName,
+                IndexName: TABLE_GSI1,
+                KeyConditionExpression: 'gsi1pk = :pk',
+                ExpressionAttributeValues: { ':pk': JOBS_TRACKED_PK },
+                ScanIndexForward: false,
+                Limit: limit,
+              },
+        ),
+      );
+      return (Items ?? []).map((item) => String(schoolYear ? item.jobId : item.pk).replace(/^JOB#/, ''));
     },
 
     async runningJob(schoolYear, kind) {

@@ -15,10 +15,11 @@
  *   avenant         CONVENTION#<id>          AVENANT#<avenantId>
  *   undeliverable   EMAIL#<address>          UNDELIVERABLE       gsi1: UNDELIVERABLE / <at>#<address>
  *   job             JOB#<id>                 JOB                 gsi1: JOBS_OPEN / <since>#<id> while pending, JOBS_WAITING / <wakeAt>#<id> while waiting (none once ended)
- *   job progress    JOB#<id>                 PROGRESS            the counts of a tracked job's children
+ *   job progress    JOB#<id>                 PROGRESS            the counts of a tracked job's children; gsi1: JOBS_TRACKED / <startedAt>#<id> (the console's list of jobs)
  *   job failure     JOB#<id>                 FAILED#<item>       one failed child or refused line of a tracked job
  *   job email       JOB#<id>                 EMAIL               the claim of a job's one email, and when SES took it
  *   running job     CAMPAIGN#<year>          JOB#<kind>          the tracked job of that kind running for the campaign (one at a time)
+ *   campaign's job  CAMPAIGN#<year>          TRACKED#<startedAt>#<id>   a tracked job started for the campaign (its payload's schoolYear), put with it
  *   send rate       RATE#ses                 RATE                the next free slot of SES's sending rate
  *   day's chain     ANCHOR#<day>             CHAIN#<conventionId>[#AVENANT#<avenantId>]   the head of a chain that changed that day (Paris), put with its event
  *   day's anchor    ANCHOR#<day>             ANCHOR              anchors/<day>.json as stored: its key, version id and SHA-256
@@ -125,6 +126,16 @@ export const JOBS_OPEN_PK = 'JOBS_OPEN';
 
 /** A pending job, by when it became pending: one that stays pending too long lost its stream record. */
 export const jobOpenIndexKeys = (id: string, since: string) => ({ gsi1pk: JOBS_OPEN_PK, gsi1sk: `${since}#${id}` });
+
+export const JOBS_TRACKED_PK = 'JOBS_TRACKED';
+
+/** A tracked job's progress item, by when it started: the console lists the latest first. */
+export const trackedJobIndexKeys = (id: string, startedAt: string) => ({ gsi1pk: JOBS_TRACKED_PK, gsi1sk: `${startedAt}#${id}` });
+
+export const CAMPAIGN_JOB_PREFIX = 'TRACKED#';
+
+/** A tracked job of a campaign, by when it started: the campaign's dashboard reads its latest ones. */
+export const campaignJobKey = (schoolYear: string, startedAt: string, id: string): ItemKey => ({ pk: `CAMPAIGN#${schoolYear}`, sk: `${CAMPAIGN_JOB_PREFIX}${startedAt}#${id}` });
 
 export const runningJobKey = (schoolYear: string, kind: string): ItemKey => ({ pk: `CAMPAIGN#${schoolYear}`, sk: `JOB#${kind}` });
 

@@ -3,7 +3,24 @@ import type { UndeliverableAddress, UndeliverableAddresses } from '../../core/po
 import { isConditionalCheckFailed, queryAll } from './client.ts';
 import { TABLE_GSI1, UNDELIVERABLE_PK, undeliverableKey } from './keys.ts';
 
+const entryOf = (item: Record<string, unknown>): UndeliverableAddress => ({ address: String(item.address), reason: item.reason as UndeliverableAddress['reason'], detail: String(item.detail), at: String(item.at) });
+
 export function createUndeliverableRepository(db: DynamoDBDocumentClient, tableName: string): UndeliverableAddresses {
+  const find: UndeliverableAddresses['find'] = async (addresses) => {
+    const unique = [...new Set(addresses.map((address) => address.toLowerCase()))];
+    const found: UndeliverableAddress[] = [];
+    for (let start = 0; start < unique.length; start += 100) {
+      const keys: Record<string, unknown>[] = unique.slice(start, start + 100).map((address) => ({ ...undeliverableKey(address) }));
+      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [tableName]: { Keys: keys } };
+      while (request && Object.keys(request).length > 0) {
+        const page = await db.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of page.Responses?.[tableName] ?? []) found.push(entryOf(item));
+        request = page.UnprocessedKeys as typeof request;
+      }
+    }
+    return found;
+  };
+
   return {
     async mark(entry) {
       const address = entry.address.toLowerCase();
@@ -24,19 +41,10 @@ export function createUndeliverableRepository(db: DynamoDBDocumentClient, tableN
     },
 
     async among(addresses) {
-      const unique = [...new Set(addresses.map((address) => address.toLowerCase()))];
-      const found = new Set<string>();
-      for (let start = 0; start < unique.length; start += 100) {
-        const keys: Record<string, unknown>[] = unique.slice(start, start + 100).map((address) => ({ ...undeliverableKey(address) }));
-        let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [tableName]: { Keys: keys } };
-        while (request && Object.keys(request).length > 0) {
-          const page = await db.send(new BatchGetCommand({ RequestItems: request }));
-          for (const item of page.Responses?.[tableName] ?? []) found.add(String(item.address));
-          request = page.UnprocessedKeys as typeof request;
-        }
-      }
-      return found;
+      return new Set((await find(addresses)).map((entry) => entry.address));
     },
+
+    find,
 
     async since(instant) {
       const items = await queryAll(db, {
@@ -45,7 +53,7 @@ export function createUndeliverableRepository(db: DynamoDBDocumentClient, tableN
         KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk >= :since',
         ExpressionAttributeValues: { ':pk': UNDELIVERABLE_PK, ':since': instant },
       });
-      return items.map((item) => ({ address: String(item.address), reason: item.reason as UndeliverableAddress['reason'], detail: String(item.detail), at: String(item.at) }));
+      return items.map(entryOf);
     },
   };
 }

@@ -13,5 +13,6 @@ export function campaignsPage(input: { campaigns: Campaign[]; user: ConsoleUser 
       )}</tbody></table></div>`
     : html`<p>Aucune campagne n'est encore ouverte.</p>`;
   const open = input.user.roles.includes('gestionnaire') ? html`<p><a class="fr-btn" href="/console/nouvelle-campagne">Ouvrir une campagne</a></p>` : '';
-  return consolePage({ title: 'Campagnes', user: input.user, body: html`<h1>Campagnes</h1>${open}${body}` });
+  const jobs = html`<p><a class="fr-link" href="/console/taches">Les tâches en cours et récentes</a></p>`;
+  return consolePage({ title: 'Campagnes', user: input.user, body: html`<h1>Campagnes</h1>${open}${body}${jobs}` });
 }

@@ -3,10 +3,12 @@ import type { ConventionWithHistory } from '../../../functions/core/get-conventi
 import { formatParisDateTime } from '../../format/french.ts';
 import { conventionSummary } from '../convention-summary.ts';
 import { html } from '../html.ts';
+import type { AvenantView } from '../../../functions/core/list-avenants.ts';
+import { avenantsSection } from './avenant-pages.ts';
 import { consolePage, csrfField, type ConsoleUser } from './layout.ts';
 import { EVENT_LABEL, STATUS_BADGE, STATUS_LABEL } from './labels.ts';
 
-export function conventionPage(input: { found: ConventionWithHistory; user: ConsoleUser; notice?: string }): string {
+export function conventionPage(input: { found: ConventionWithHistory; avenants?: readonly AvenantView[]; user: ConsoleUser; notice?: string }): string {
   const { convention, history } = input.found;
   const canCountersign = input.user.roles.includes('signataire') && convention.status === 'signed';
   const manages = input.user.roles.includes('gestionnaire');
@@ -25,6 +27,7 @@ ${conventionSummary(convention)}
 ${canResend ? html`<li><a class="fr-btn fr-btn--secondary" href="/console/conventions/${convention.id}/renvoyer">Renvoyer le lien</a></li>` : ''}
 ${canCancel ? html`<li><a class="fr-btn fr-btn--tertiary" href="/console/conventions/${convention.id}/annuler">Annuler la convention</a></li>` : ''}</ul>
 ${canCountersign ? html`<section class="fr-mb-4w" aria-labelledby="countersign-title"><h2 id="countersign-title">Contresigner</h2><p>La commune a signé : la contresignature rend la convention exécutoire et envoie le document final aux deux parties.</p><form method="post" action="/console/conventions/${convention.id}/contresigner">${csrfField(input.user)}<button type="submit" class="fr-btn">Contresigner la convention</button></form></section>` : ''}
+${avenantsSection({ convention, avenants: input.avenants ?? [], user: input.user })}
 <section aria-labelledby="history-title"><h2 id="history-title">Historique</h2>
 <div class="fr-table"><table tabindex="0"><caption>Historique de la convention, du plus ancien au plus récent</caption>
 <thead><tr><th scope="col">Date</th><th scope="col">Événement</th><th scope="col">Par</th><th scope="col">Détail</th></tr></thead>

@@ -25,6 +25,8 @@ export function conventionsPage(input: { view: Awaited<ReturnType<typeof campaig
 <li><p class="fr-tag">Attendu : ${formatEuros(stats.expectedCents)}</p></li>
 <li><p class="fr-tag">Signé : ${formatEuros(stats.signedCents)}</p></li></ul>
 <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left fr-mb-3w" aria-label="Télécharger et agir">
+<li><a class="fr-btn" href="/console/campagnes/${campaign.schoolYear}/tableau-de-bord">Tableau de bord</a></li>
+<li><a class="fr-btn fr-btn--secondary" href="/console/campagnes/${campaign.schoolYear}/facturation">Facturation et titres</a></li>
 <li><a class="fr-btn fr-btn--secondary fr-icon-download-line" href="/console/campagnes/${campaign.schoolYear}/billing.csv" download>Facturation (billing.csv)</a></li>
 <li><a class="fr-btn fr-btn--secondary fr-icon-download-line" href="/console/campagnes/${campaign.schoolYear}/billing.csv?reste=1" download>Reste à facturer (sans titre de perception)</a></li>
 ${input.user.roles.includes('gestionnaire') ? html`<li><a class="fr-btn fr-btn--secondary" href="/console/campagnes/${campaign.schoolYear}/importer">Importer des communes</a></li>

@@ -176,3 +176,27 @@ describe('the daily digest of a day the rectorat sent a link to another address'
     expect(lines[1]).toBe("Changement d'adresse;08/12/2026;Pézilla-la-Rivière;\"=\"\"21660140100013\"\"\";66;2;80,00;dgs@mairie-pezilla.example.org;m…@example.org → dgs@mairie-pezilla.example.org, par clerk@rectorat.example.org;");
   });
 });
+
+describe('the daily digest links to the console', () => {
+  const base = 'https://paraphe.example.org';
+  const email = digestEmail({ ...busyDay, consoleUrl: base, campaigns: ['2026-2027'] });
+
+  it("links each convention it names to its console page, in HTML on the commune's name and in text on the next line", () => {
+    expect(email.html).toContain(`<a href="${base}/console/conventions/${signedLespignan.id}">Lespignan (34)</a> – 2 écoles`);
+    expect(email.html).toContain(`<a href="${base}/console/conventions/${declinedBoulou.id}">Le Boulou (66)</a> – refusée`);
+    expect(email.html).toContain(`<a href="${base}/console/conventions/${sentPezilla.id}">Pézilla-la-Rivière (66)</a> – relance`);
+    const text = email.text.split('\n');
+    const signedAt = text.findIndex((line) => line.startsWith('- Lespignan (34)'));
+    expect(text[signedAt + 1]).toBe(`  ${base}/console/conventions/${signedLespignan.id}`);
+  });
+
+  it('links the campaign of the totals to its console page', () => {
+    expect(email.html).toContain(`<a href="${base}/console/campagnes/2026-2027">Campagne 2026-2027 dans la console</a>`);
+    expect(email.text).toContain(`Campagne 2026-2027 dans la console\u00a0: ${base}/console/campagnes/2026-2027`);
+  });
+
+  it('links no bounced address (it names no convention), and nothing without a console URL', () => {
+    expect(email.html).toMatch(/<li>maire\.pezilla@example\.org – adresse rejetée/);
+    expect(digestEmail(busyDay).html).not.toContain('/console/');
+  });
+});

@@ -1,0 +1,130 @@
+/// <reference lib="dom" />
+/**
+ * The console's follow-up pages in a real browser (Chromium through playwright-core, JavaScript off): the
+ * campaign's dashboard, the jobs list, the billing page with its titre forms, the avenant form (as it comes
+ * and with an error next to the list) and a convention's avenants, each at 360 px and at 1280 px with no
+ * serious or critical axe-core violation. Screenshots go to test-results/.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { functionSpecs } from '../../infra/functions.ts';
+import { lambdaContext, loadHandler } from '../../infra/local/gateway.ts';
+import { PROJECT_ROOT } from '../../infra/local/paths.ts';
+import { AXE_SOURCE, CHROMIUM, SHOTS } from '../support/browser.ts';
+import { sesBounceEvent } from '../support/ses-events.ts';
+import { campaign2026, deliberation, leBoulou, lespignan } from '../fixtures/seed-communes.ts';
+import { eventually, mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
+
+/** A school year whose 15 October is past for good: an avenant can be prepared whatever the day (the late rule applies). */
+const YEAR = '2024-2025';
+let stack: TestStack;
+let browser: Browser;
+let executedId: string;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  stack = await startTestStack();
+  // An exécutoire convention (to invoice, to amend) whose mayor's address then bounces, and one still waiting for its signature.
+  const campaign = { ...campaign2026, schoolYear: YEAR, endDate: '2099-09-05', issueDate: '2024-06-01', linkValidityDays: 10 };
+  const lespignanEmail = mayorEmail('follow-browser');
+  const executed = await sentConvention(stack, campaign, { ...lespignan, mayor: { ...lespignan.mayor, email: lespignanEmail } });
+  executedId = executed.id;
+  expect((await stack.request('POST', executed.path, { token: null, form: { signerName: lespignan.mayor.name, capacity: 'maire', consent: 'on', ...deliberation } })).status).toBe(200);
+  await eventually(async () => (await stack.admin('GET', `/admin/conventions/${executedId}`)).json.signedDocument);
+  expect((await stack.request('POST', `/admin/conventions/${executedId}/countersign`, { token: await stack.tokenWithRoles(['signataire']) })).status).toBe(200);
+  await sentConvention(stack, campaign, { ...leBoulou, mayor: { ...leBoulou.mayor, email: mayorEmail('follow-browser-boulou') } });
+  const ses = await loadHandler(PROJECT_ROOT, functionSpecs.find((spec) => spec.name === 'ses-events')!);
+  await ses(sesBounceEvent({ address: lespignanEmail, at: new Date() }), lambdaContext('ses-events'));
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+async function loggedIn(account: string, width: number): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width, height: 800 }, javaScriptEnabled: false, locale: 'fr-FR' });
+  const page = await context.newPage();
+  await page.goto(`${stack.url}/console`);
+  await page.fill('#login', account);
+  await page.fill('#password', account);
+  await page.click('button[type=submit]');
+  await expect.poll(() => page.url(), { timeout: 15_000 }).toBe(`${stack.url}/console/campagnes`);
+  await page.waitForLoadState('load');
+  return { context, page };
+}
+
+async function seriousViolations(context: BrowserContext, page: Page) {
+  // axe needs script; the console runs none: axe runs in a scripted copy of the page.
+  const scriptedContext = await browser.newContext({ viewport: page.viewportSize()!, locale: 'fr-FR', bypassCSP: true });
+  await scriptedContext.addCookies(await context.cookies());
+  const scripted = await scriptedContext.newPage();
+  // The page exactly as shown (a form's answer to a POST too, which a second GET would not give), on the stack's origin.
+  await scripted.goto(`${stack.url}/console/campagnes`);
+  await scripted.setContent(await page.content(), { waitUntil: 'load' });
+  await scripted.addScriptTag({ content: AXE_SOURCE });
+  const results = await scripted.evaluate(async () => (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; help: string }[] }> } }).axe.run());
+  await scriptedContext.close();
+  return results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.help}`);
+}
+
+/** The page as it is shown, at both widths: no serious violation, a screenshot. */
+async function checkAtBothWidths(name: string, account: string, path: string, expectText: string, act?: (page: Page) => Promise<void>) {
+  for (const width of [360, 1280]) {
+    const { context, page } = await loggedIn(account, width);
+    await page.goto(`${stack.url}${path}`);
+    if (act) await act(page);
+    expect(await page.textContent('main')).toContain(expectText);
+    await page.screenshot({ path: join(SHOTS, `console-${name}-${width}.png`), fullPage: true });
+    expect(await seriousViolations(context, page), `${name} at ${width} px`).toEqual([]);
+    await context.close();
+  }
+}
+
+describe("the console's follow-up pages in Chromium", () => {
+  it("shows the campaign's dashboard, reached from the campaign's page", async () => {
+    await checkAtBothWidths('tableau-de-bord', 'gestionnaire', `/console/campagnes/${YEAR}`, 'Adresses en échec', async (page) => {
+      await page.click('a:has-text("Tableau de bord")');
+      expect(page.url()).toBe(`${stack.url}/console/campagnes/${YEAR}/tableau-de-bord`);
+    });
+  });
+
+  it('shows the jobs list', async () => {
+    await checkAtBothWidths('taches', 'signataire', '/console/taches', 'Terminée');
+  });
+
+  it('shows the billing page with its titre form, and an error next to its field', async () => {
+    await checkAtBothWidths('facturation', 'gestionnaire', `/console/campagnes/${YEAR}/facturation`, 'Lespignan');
+    await checkAtBothWidths('facturation-erreur', 'gestionnaire', `/console/campagnes/${YEAR}/facturation`, 'La date du titre ne peut pas être après', async (page) => {
+      await page.fill(`#titre-${executedId}-number`, 'T-2031-0001');
+      await page.fill(`#titre-${executedId}-date`, '2099-01-01');
+      await page.click('button:has-text("Enregistrer le titre")');
+      await page.waitForLoadState('load');
+    });
+  });
+
+  it('shows the avenant form, then the list refused next to it', async () => {
+    await checkAtBothWidths('avenant', 'gestionnaire', `/console/conventions/${executedId}/avenant`, 'La règle du 15 octobre');
+    await checkAtBothWidths('avenant-erreur', 'gestionnaire', `/console/conventions/${executedId}/avenant`, 'Ligne 1', async (page) => {
+      await page.fill('#schools', 'PAS-UNE-UAI ; primaire');
+      await page.click('button:has-text("Préparer et envoyer")');
+      await page.waitForLoadState('load');
+    });
+  });
+
+  it("shows a convention's avenants, prepared from the console", async () => {
+    // At 360 px a school is added; at 1280 px one is removed, which replaces the first avenant (not signed).
+    await checkAtBothWidths('avenant-prepare', 'gestionnaire', `/console/conventions/${executedId}/avenant`, 'Avenant préparé', async (page) => {
+      const list = page.viewportSize()!.width === 360 ? '0341401N ; maternelle\n0341406U ; élémentaire\n0340001S ; primaire ; NOUVELLE ECOLE' : '0341401N ; maternelle';
+      await page.fill('#schools', list);
+      await page.click('button:has-text("Préparer et envoyer")');
+      await page.waitForLoadState('load');
+    });
+    await checkAtBothWidths('convention-avenants', 'signataire', `/console/conventions/${executedId}`, 'Remplacé par un avenant plus récent');
+  });
+});
