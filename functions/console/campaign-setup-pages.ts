@@ -21,7 +21,7 @@ import { AppError, invalidInput, isAppError } from '../core/errors.ts';
 import { getJob } from '../core/get-job.ts';
 import { schoolTypeOf } from '../core/import/columns.ts';
 import { startImport } from '../core/import-campaign.ts';
-import { refusedRowsCsv } from '../core/import-refusals.ts';
+import { refusedRowsCsv } from '../../templates/export/refused-rows-csv.ts';
 import { newConventionSchema, parseInput } from '../core/inputs.ts';
 import type { Campaign } from '../core/model.ts';
 import { startCampaignSend } from '../core/send-campaign.ts';

@@ -14,13 +14,11 @@
  *
  * Pure: "today" (a Paris date) comes from the caller.
  */
-import { isBillable } from './billing-csv.ts';
+import { isBillable } from './billing.ts';
 import { addDays, avenantWindow, parisDateOf } from './calendar.ts';
 import { campaignStats, departementOf, type CampaignStats } from './campaign-stats.ts';
-import { campaignWithConventions } from './console-views.ts';
-import { recentJobs, type JobView } from './get-job.ts';
-import type { Campaign, Convention } from './model.ts';
-import type { Deps, UndeliverableAddress } from './ports.ts';
+import type { JobView } from './jobs/job-view.ts';
+import type { Campaign, Convention, UndeliverableAddress } from './model.ts';
 import type { ReminderKind } from './reminder-policy.ts';
 import { remindersOf } from './reminder-schedule.ts';
 
@@ -107,27 +105,6 @@ export interface CampaignDashboard {
   undeliverable: UndeliverableConvention[];
   /** The campaign's tracked jobs still running (sends, imports, countersignatures), the latest first. */
   runningJobs: JobView[];
-}
-
-/** How many of a campaign's latest jobs the dashboard looks at for those still running. */
-const JOBS_LOOKED_AT = 20;
-
-export async function campaignDashboard(deps: Pick<Deps, 'now' | 'campaigns' | 'conventions' | 'undeliverable' | 'jobs'>, schoolYear: string): Promise<CampaignDashboard> {
-  const { campaign, conventions } = await campaignWithConventions(deps, schoolYear);
-  const today = parisDateOf(deps.now().toISOString());
-  const [entries, jobs] = await Promise.all([
-    deps.undeliverable.find(conventions.map((convention) => convention.mayor.email)),
-    recentJobs(deps, { limit: JOBS_LOOKED_AT, schoolYear }),
-  ]);
-  return {
-    campaign,
-    today,
-    stats: campaignStats(conventions),
-    dueSoon: dueSoon(campaign, conventions, today),
-    deadlines: deadlinesSoon(campaign, conventions, today),
-    undeliverable: undeliverableConventions(conventions, entries),
-    runningJobs: jobs.filter((job) => job.state === 'running'),
-  };
 }
 
 /**

@@ -12,7 +12,7 @@
  *   signing). Both amounts are sums of amountCents, so exact.
  */
 import type { Convention, ConventionStatus } from './model.ts';
-import { departementOfUai } from '../../templates/format/french.ts';
+import { departementOfUai } from './identifiers.ts';
 
 export type Academie = 'Montpellier' | 'Toulouse';
 

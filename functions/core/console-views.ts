@@ -1,7 +1,7 @@
 /** What the rectorat's console shows: the campaigns, and a campaign's conventions with its figures. */
 import { campaignStats } from './campaign-stats.ts';
 import { AppError } from './errors.ts';
-import { listConventions } from './list-conventions.ts';
+import { listConventions, type CampaignConventionsView } from './list-conventions.ts';
 import type { Campaign, Convention } from './model.ts';
 import type { Deps } from './ports.ts';
 
@@ -17,7 +17,7 @@ export async function campaignWithConventions(deps: Pick<Deps, 'campaigns' | 'co
   return { campaign, conventions: await deps.conventions.listByCampaign(schoolYear) };
 }
 
-export async function campaignConventions(deps: Pick<Deps, 'campaigns' | 'conventions'>, schoolYear: string, query: Parameters<typeof listConventions>[1]) {
+export async function campaignConventions(deps: Pick<Deps, 'campaigns' | 'conventions'>, schoolYear: string, query: Parameters<typeof listConventions>[1]): Promise<CampaignConventionsView> {
   const { campaign, conventions } = await campaignWithConventions(deps, schoolYear);
   return { campaign, stats: campaignStats(conventions), list: listConventions(conventions, query) };
 }

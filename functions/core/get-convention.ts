@@ -1,12 +1,9 @@
 import { AppError } from './errors.ts';
-import type { Convention, ConventionEvent } from './model.ts';
+import type { Convention, ConventionEvent, ConventionWithHistory } from './model.ts';
 import type { Deps } from './ports.ts';
 import { chainKey, type ChainHead } from './audit-chain.ts';
 
-export interface ConventionWithHistory {
-  convention: Convention;
-  history: ConventionEvent[];
-}
+export type { ConventionWithHistory };
 
 export async function getConvention(deps: Pick<Deps, 'conventions'>, id: string): Promise<ConventionWithHistory> {
   const convention = await deps.conventions.get(id);

@@ -19,6 +19,13 @@ export function uaiDepartement(uai: string): string {
   return uai.slice(1, 3);
 }
 
+/** "0341401N" → "34", "0660713S" → "66", "0971234A" → "971" (overseas keep three digits). */
+export function departementOfUai(uai: string): string {
+  const digits = uai.slice(0, 3);
+  if (!/^\d{3}$/.test(digits)) throw new Error(`UAI invalide : « ${uai} »`);
+  return digits.startsWith('0') ? digits.slice(1) : digits;
+}
+
 /** The Luhn sum of a digit string, every second digit from the right doubled. */
 function luhnSum(digits: string): number {
   let sum = 0;

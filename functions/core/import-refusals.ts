@@ -1,12 +1,11 @@
 /**
  * The rows an import refused, one per line of the file, as the console shows
- * them and as refus.csv lists them. The import job records a row refused when
+ * them and as refus.csv lists them (templates/export/refused-rows-csv.ts). The import job records a row refused when
  * the file is read with its line, and a commune refused when its convention is
  * added with all of its lines (core/import-campaign.ts): both become one row
  * per line, by line; a failure with no line (a commune's job abandoned after
  * its retries) comes last.
  */
-import { excelCsv } from './billing-csv.ts';
 import type { JobFailure } from './jobs/job.ts';
 
 export interface RefusedRow {
@@ -34,9 +33,4 @@ export function refusedRows(job: ImportJobFailures): RefusedRow[] {
     return lines.map((line) => ({ ...(line !== undefined ? { line } : {}), ...(commune ? { commune } : {}), reason: failure.reason }));
   });
   return rows.sort((a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER));
-}
-
-/** refus.csv: Ligne;Commune;Raison, for French Excel (UTF-8 with BOM, « ; », CRLF; a cell never runs as a formula). */
-export function refusedRowsCsv(job: ImportJobFailures): Uint8Array {
-  return excelCsv([['Ligne', 'Commune', 'Raison'], ...refusedRows(job).map((row) => [row.line ?? '', row.commune ?? '', row.reason])]);
 }

@@ -1,8 +1,8 @@
 /** A convention's avenants, oldest first, as the rectorat sees them: without their link's hash. */
-import type { Avenant } from './model.ts';
+import type { AvenantView } from './model.ts';
 import type { Deps } from './ports.ts';
 
-export type AvenantView = Omit<Avenant, 'link'>;
+export type { AvenantView };
 
 export async function listAvenants(deps: Pick<Deps, 'avenants'>, conventionId: string): Promise<AvenantView[]> {
   return (await deps.avenants.ofConvention(conventionId)).map(({ link: _link, ...avenant }) => avenant);

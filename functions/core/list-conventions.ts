@@ -1,8 +1,8 @@
 /** The conventions of a campaign as the rectorat follows them: filtered by status, département and text, a page at a time. */
 import * as z from 'zod';
-import { CONVENTION_STATUSES, departementOf } from './campaign-stats.ts';
+import { CONVENTION_STATUSES, departementOf, type CampaignStats } from './campaign-stats.ts';
 import { optionalText } from './inputs.ts';
-import type { Convention, ConventionStatus } from './model.ts';
+import type { Campaign, Convention, ConventionStatus } from './model.ts';
 
 /** The filters and page of a list, as a query string gives them (the API's and the console's). */
 export const conventionListQuerySchema = z.object({
@@ -54,4 +54,11 @@ export function listConventions(
     })),
     ...(next < matching.length ? { nextCursor: next } : {}),
   };
+}
+
+/** A campaign's page: the campaign, its figures, and one page of its conventions. */
+export interface CampaignConventionsView {
+  campaign: Campaign;
+  stats: CampaignStats;
+  list: ReturnType<typeof listConventions>;
 }

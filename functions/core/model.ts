@@ -245,3 +245,20 @@ export interface Avenant {
   auditSeq?: number;
   auditHead?: string;
 }
+
+/** A convention and its dated history, as the rectorat reads them. */
+export interface ConventionWithHistory {
+  convention: Convention;
+  history: ConventionEvent[];
+}
+
+/** An avenant as the rectorat sees it: without its link's hashes. */
+export type AvenantView = Omit<Avenant, 'link'>;
+
+/** An address SES reported as bouncing or complaining. */
+export interface UndeliverableAddress {
+  address: string;
+  reason: 'bounce' | 'complaint';
+  detail: string;
+  at: string;
+}

@@ -4,7 +4,7 @@
  */
 import type { ConventionText } from './campaign-text.ts';
 import type { Job, JobFailure, JobProgress } from './jobs/job.ts';
-import type { Avenant, AvenantOutcome, Campaign, Convention, ConventionEvent, Countersignature, Decline, MayorAddressChange, Signature, SigningLink, StoredDocument, Titre } from './model.ts';
+import type { Avenant, AvenantOutcome, Campaign, UndeliverableAddress, Convention, ConventionEvent, Countersignature, Decline, MayorAddressChange, Signature, SigningLink, StoredDocument, Titre } from './model.ts';
 import type { LinkChange } from './signing-link.ts';
 
 export interface CampaignRepository {
@@ -218,12 +218,7 @@ export interface JobRepository {
   recordEmailSent(jobId: string, at: string): Promise<boolean>;
 }
 
-export interface UndeliverableAddress {
-  address: string;
-  reason: 'bounce' | 'complaint';
-  detail: string;
-  at: string;
-}
+export type { UndeliverableAddress };
 
 /** The addresses SES reported as bouncing or complaining: Paraphe stops emailing them. */
 export interface UndeliverableAddresses {

@@ -16,7 +16,7 @@ import { parisDateOf } from './calendar.ts';
 import { AppError } from './errors.ts';
 import type { Convention, Titre } from './model.ts';
 import type { Deps } from './ports.ts';
-import { formatCsvAmount } from './billing-csv.ts';
+import { formatCsvAmount } from '../../templates/export/csv.ts';
 import { formatShortDate } from '../../templates/format/french.ts';
 
 /** The commune signed it: a titre can be issued. */

@@ -5,7 +5,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { zipSync, type Zippable } from 'fflate';
 import { sealContentsReader } from '../adapters/seal-contents.ts';
-import { billingCsv, billingCsvFilename } from '../core/billing-csv.ts';
+import { billingCsv, billingCsvFilename } from '../../templates/export/billing-csv.ts';
 import { evidenceFiles } from '../core/evidence.ts';
 import { auditExport, avenantHeadsOf, getConvention } from '../core/get-convention.ts';
 import type { Convention } from '../core/model.ts';

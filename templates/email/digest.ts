@@ -18,11 +18,11 @@
  * name in HTML, the address on the next line in text), and each campaign of
  * the totals to its page (/console/campagnes/{year}).
  */
-import type { UndeliverableAddress } from '../../functions/core/ports.ts';
+import type { UndeliverableAddress } from '../../functions/core/model.ts';
 import type { Convention, ConventionStatus, MayorAddressChange } from '../../functions/core/model.ts';
 import { dayOfWeek, parisDateOf } from '../../functions/core/calendar.ts';
 import { departementOf, type CampaignStats } from '../../functions/core/campaign-stats.ts';
-import { excelCsv, excelText, formatCsvAmount, type CsvCell } from '../../functions/core/billing-csv.ts';
+import { excelCsv, excelText, formatCsvAmount, type CsvCell } from '../export/csv.ts';
 import { maskEmail } from '../format/email-address.ts';
 import { formatEuros, formatFrenchDate, formatParisDateTime, formatShortDate, typeset } from '../format/french.ts';
 import { html, raw } from '../pages/html.ts';

@@ -53,13 +53,6 @@ export function formatEuros(cents: number): string {
   return `${rest === 0 ? whole : `${whole},${String(rest).padStart(2, '0')}`}${NBSP}€`;
 }
 
-/** "0341401N" → "34", "0660713S" → "66", "0971234A" → "971" (overseas keep three digits). */
-export function departementOfUai(uai: string): string {
-  const digits = uai.slice(0, 3);
-  if (!/^\d{3}$/.test(digits)) throw new Error(`UAI invalide : « ${uai} »`);
-  return digits.startsWith('0') ? digits.slice(1) : digits;
-}
-
 /**
  * French typography on free text: typographic apostrophe, non-breaking
  * spaces before « : » and inside guillemets, thin ones before « ; ! ? ».

@@ -1,5 +1,6 @@
 import type { Convention } from '../../functions/core/model.ts';
-import { departementOfUai, formatEuros, formatFrenchDate } from '../format/french.ts';
+import { departementOfUai } from '../../functions/core/identifiers.ts';
+import { formatEuros, formatFrenchDate } from '../format/french.ts';
 import { html, type SafeHtml } from './html.ts';
 
 const TYPE_LABEL = { maternelle: 'École maternelle publique', elementaire: 'École élémentaire publique', primaire: 'École primaire publique' };

@@ -4,7 +4,7 @@
  * form that records its titre (number and date), whose errors show next to their field.
  */
 import { parisDateOf } from '../../../functions/core/calendar.ts';
-import { billedSchoolCount } from '../../../functions/core/billing-csv.ts';
+import { billedSchoolCount } from '../../../functions/core/billing.ts';
 import { departementOf } from '../../../functions/core/campaign-stats.ts';
 import type { billingView } from '../../../functions/core/campaign-dashboard.ts';
 import type { Campaign, Convention } from '../../../functions/core/model.ts';

@@ -4,7 +4,7 @@
  */
 import { IMPORT_COLUMNS } from '../../../functions/core/import/columns.ts';
 import { refusedRows } from '../../../functions/core/import-refusals.ts';
-import type { JobView } from '../../../functions/core/get-job.ts';
+import type { JobView } from '../../../functions/core/jobs/job-view.ts';
 import type { listConventions } from '../../../functions/core/list-conventions.ts';
 import type { Campaign, Convention } from '../../../functions/core/model.ts';
 import { formatEuros, formatFrenchDate, formatInteger } from '../../format/french.ts';

@@ -1,9 +1,9 @@
 /** GET /console/conventions/{id}: a convention, its dated history and, for a signataire, the countersignature. */
-import type { ConventionWithHistory } from '../../../functions/core/get-convention.ts';
+import type { ConventionWithHistory } from '../../../functions/core/model.ts';
 import { formatParisDateTime } from '../../format/french.ts';
 import { conventionSummary } from '../convention-summary.ts';
 import { html } from '../html.ts';
-import type { AvenantView } from '../../../functions/core/list-avenants.ts';
+import type { AvenantView } from '../../../functions/core/model.ts';
 import { avenantsSection } from './avenant-pages.ts';
 import { consolePage, csrfField, type ConsoleUser } from './layout.ts';
 import { EVENT_LABEL, STATUS_BADGE, STATUS_LABEL } from './labels.ts';

@@ -1,5 +1,5 @@
 /** GET /console/campagnes/{schoolYear}: a campaign's figures and its conventions, filtered by status, département and text. */
-import type { campaignConventions } from '../../../functions/core/console-views.ts';
+import type { CampaignConventionsView } from '../../../functions/core/list-conventions.ts';
 import { CONVENTION_STATUSES } from '../../../functions/core/campaign-stats.ts';
 import { formatEuros, formatInteger } from '../../format/french.ts';
 import { html, raw } from '../html.ts';
@@ -12,7 +12,7 @@ export interface ConventionFilters {
   q?: string;
 }
 
-export function conventionsPage(input: { view: Awaited<ReturnType<typeof campaignConventions>>; filters: ConventionFilters; user: ConsoleUser }): string {
+export function conventionsPage(input: { view: CampaignConventionsView; filters: ConventionFilters; user: ConsoleUser }): string {
   const { campaign, stats, list } = input.view;
   const { filters } = input;
   const selected = (value: string, current: string | undefined) => (value === current ? raw(' selected') : '');

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { billedSchoolCount, billingCsv, billingCsvFilename, excelCsv, formatCsvAmount } from '../../../functions/core/billing-csv.ts';
+import { billedSchoolCount } from '../../../functions/core/billing.ts';
+import { billingCsv, billingCsvFilename } from '../../../templates/export/billing-csv.ts';
+import { excelCsv, formatCsvAmount } from '../../../templates/export/csv.ts';
 import type { Convention, ConventionStatus, School } from '../../../functions/core/model.ts';
 import { uai } from '../../fixtures/documents.ts';
 

@@ -1,6 +1,7 @@
+import { departementOfUai } from '../../../functions/core/identifiers.ts';
 import { describe, expect, it } from 'vitest';
 import {
-  departementOfUai, formatEuros, formatFrenchDate, formatParisDateTime, NBSP, NNBSP, typeset,
+  formatEuros, formatFrenchDate, formatParisDateTime, NBSP, NNBSP, typeset,
 } from '../../../templates/format/french.ts';
 
 describe('French formatting', () => {

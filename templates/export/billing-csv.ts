@@ -20,40 +20,12 @@
  *   the signature (number and date), and, once recorded, the titre's number
  *   and date. `toInvoiceOnly` keeps the lines without a titre (`?reste=1`).
  */
-import type { Convention } from './model.ts';
-import { parisDateOf } from './calendar.ts';
-import { academieOf, departementOf } from './campaign-stats.ts';
-import { formatShortDate } from '../../templates/format/french.ts';
-
-/** Integer cents → "80,00", "2700,00", "-12,50": French Excel reads it as a number; no thousands separator. */
-export function formatCsvAmount(cents: number): string {
-  if (!Number.isSafeInteger(cents)) throw new Error(`montant en centimes attendu : ${cents}`);
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  return `${sign}${Math.trunc(abs / 100)},${String(abs % 100).padStart(2, '0')}`;
-}
-
-/** A cell whose text must not be read as a formula or a number. */
-export class CsvFormula {
-  constructor(readonly value: string) {}
-}
-
-/** ="…": Excel keeps the digits as text (SIRET, INSEE). */
-export const excelText = (value: string) => new CsvFormula(`="${value.replace(/"/g, '""')}"`);
-
-export type CsvCell = string | number | CsvFormula;
-
-function csvCell(cell: CsvCell): string {
-  if (cell instanceof CsvFormula) return `"${cell.value.replace(/"/g, '""')}"`;
-  let text = String(cell);
-  if (typeof cell === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[;"\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** Rows → the bytes of a CSV for French Excel: BOM, « ; », CRLF, quoted where needed. */
-export function excelCsv(rows: readonly (readonly CsvCell[])[]): Uint8Array {
-  return new TextEncoder().encode(`\ufeff${rows.map((row) => row.map(csvCell).join(';')).join('\r\n')}\r\n`);
-}
+import { parisDateOf } from '../../functions/core/calendar.ts';
+import { billedSchoolCount, isBillable } from '../../functions/core/billing.ts';
+import { academieOf, departementOf } from '../../functions/core/campaign-stats.ts';
+import type { Convention } from '../../functions/core/model.ts';
+import { formatShortDate } from '../format/french.ts';
+import { excelCsv, excelText, formatCsvAmount, type CsvCell } from './csv.ts';
 
 /** A UTC instant → "28/05/2025", the day it was in Paris. */
 const parisShortDate = (instant: string | undefined) => (instant ? formatShortDate(parisDateOf(instant)) : '');
@@ -77,16 +49,6 @@ export const BILLING_HEADER = [
   'Titre de perception (n°)',
   'Titre de perception (date)',
 ] as const;
-
-export function isBillable(convention: Convention): boolean {
-  return convention.status === 'executed' || (convention.status === 'expired' && convention.countersignature !== undefined);
-}
-
-/** The count amountCents pays for; the list's length when the amount is not a whole number of fees. */
-export function billedSchoolCount(convention: Convention): number {
-  const { amountCents, feeCents } = convention;
-  return feeCents > 0 && amountCents % feeCents === 0 ? amountCents / feeCents : convention.schools.length;
-}
 
 /** The avenants' effects: the caller's text when given, else those the convention records. */
 function avenantEffect(convention: Convention, effects: ReadonlyMap<string, string> | undefined): string {
