@@ -13,7 +13,7 @@ import { Signer } from '@signpdf/utils';
 import * as asn1js from 'asn1js';
 import forge from 'node-forge';
 import * as pkijs from 'pkijs';
-import type { Timestamper } from '../core/ports.ts';
+import type { Timestamper } from '../use-cases/ports.ts';
 
 const OID = {
   data: '1.2.840.113549.1.7.1',

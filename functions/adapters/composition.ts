@@ -3,7 +3,7 @@
  * dependencies every use case takes. Built once per cold start.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Deps } from '../core/ports.ts';
+import type { Deps } from '../use-cases/ports.ts';
 import { loadConfig, type Config } from './config.ts';
 import { createAvenantRepository } from './dynamodb/avenant-repository.ts';
 import { createCampaignRepository } from './dynamodb/campaign-repository.ts';

@@ -7,7 +7,7 @@ import type { Config } from './config.ts';
 import { ConfigError } from './config.ts';
 import { consoleSecretFromFile, consoleSecretFromSecret, type ConsoleSecret } from './console-secret.ts';
 import { createOidcLogin } from './oidc-login.ts';
-import { consoleCookies } from '../http/console-session.ts';
+import { consoleCookies } from './console-session.ts';
 
 export function composeConsole(config: Config, now: () => Date) {
   const { OIDC_ISSUER: issuer, CONSOLE_CLIENT_ID: clientId } = config;

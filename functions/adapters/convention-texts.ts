@@ -1,6 +1,6 @@
 /** The convention texts shipped in templates/convention/models/, each with the SHA-256 of its file. */
-import { sha256Hex } from '../core/digest.ts';
-import type { ConventionTexts } from '../core/ports.ts';
+import { sha256Hex } from '../domain/sha256.ts';
+import type { ConventionTexts } from '../use-cases/ports.ts';
 import { loadConventionModelFiles } from '../../templates/convention/models.ts';
 
 export function createShippedConventionTexts(): ConventionTexts {

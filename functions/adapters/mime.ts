@@ -3,7 +3,7 @@
  * HTML) inside multipart/mixed when there are attachments. UTF-8 throughout,
  * headers encoded per RFC 2047, bodies in base64 wrapped at 76 columns.
  */
-import type { OutgoingEmail } from '../core/ports.ts';
+import type { OutgoingEmail } from '../use-cases/ports.ts';
 
 const wrap = (base64: string): string => base64.replace(/.{1,76}/g, '$&\r\n');
 const b64 = (data: string | Uint8Array): string => wrap(Buffer.from(data).toString('base64'));

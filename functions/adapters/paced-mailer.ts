@@ -2,7 +2,7 @@
  * Every email waits for its slot of SES's sending rate (send-rate.ts) before it goes. A slot taken ahead
  * (`whenReady`, by a job about to claim its email) is used by the next send of this process.
  */
-import type { Mailer } from '../core/ports.ts';
+import type { Mailer } from '../use-cases/ports.ts';
 import type { SendRate } from './dynamodb/send-rate.ts';
 
 export function createPacedMailer(inner: Mailer, rate: SendRate): Mailer {

@@ -21,7 +21,7 @@ import { SignPdf } from '@signpdf/signpdf';
 import { SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import { createHash } from 'node:crypto';
 import { PDFDocument, PDFName } from 'pdf-lib';
-import type { PdfSealer, SealInfo, Timestamper } from '../core/ports.ts';
+import type { PdfSealer, SealInfo, Timestamper } from '../use-cases/ports.ts';
 import { CadesTimestampedSigner, signingKeyFromP12, type SigningKey } from './cades-signer.ts';
 import { pdfTextString } from './pdf-text-string.ts';
 import { tokenCertificates } from './tsa-client.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
-import type { DocumentStore, StoredObject } from '../core/ports.ts';
-import { checkSha256 } from '../core/stored-document.ts';
+import type { DocumentStore, StoredObject } from '../use-cases/ports.ts';
+import { checkSha256 } from '../use-cases/stored-document.ts';
 
 export interface S3Options {
   region: string;

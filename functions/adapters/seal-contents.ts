@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef } from 'pdf-lib';
 import * as pkijs from 'pkijs';
-import type { SealContentsReader } from '../core/ports.ts';
+import type { SealContentsReader } from '../use-cases/ports.ts';
 import { certificateOf, isSelfSigned } from './x509.ts';
 
 export const SIGNATURE_TIMESTAMP_OID = '1.2.840.113549.1.9.16.2.14';

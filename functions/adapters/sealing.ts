@@ -2,7 +2,7 @@
  * The sealer, for the functions that seal PDFs only: it brings node-forge and
  * the signing libraries, which the other functions need not carry.
  */
-import type { PdfSealer } from '../core/ports.ts';
+import type { PdfSealer } from '../use-cases/ports.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createPdfSealer } from './pdf-sealer.ts';
 import { identityFromFile, identityFromSecret } from './sealing-identity.ts';

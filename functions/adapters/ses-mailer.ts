@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SESClient } from '@aws-sdk/client-ses';
-import type { Mailer } from '../core/ports.ts';
+import type { Mailer } from '../use-cases/ports.ts';
 import { buildMimeMessage } from './mime.ts';
 
 /** The SES SDK is imported on first send, not at cold start (about 130 ms that a function sending nothing should not pay). */

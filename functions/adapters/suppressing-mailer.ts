@@ -3,7 +3,7 @@
  * those recipients are dropped before sending (and counted), and an email
  * left with none is not sent.
  */
-import type { Mailer, UndeliverableAddresses } from '../core/ports.ts';
+import type { Mailer, UndeliverableAddresses } from '../use-cases/ports.ts';
 import { metric } from './metrics.ts';
 
 export function createSuppressingMailer(inner: Mailer, undeliverable: UndeliverableAddresses): Mailer {

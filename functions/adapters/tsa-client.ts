@@ -9,14 +9,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import type { Timestamper } from '../core/ports.ts';
+import type { Timestamper } from '../use-cases/ports.ts';
 
 const SHA256 = '2.16.840.1.101.3.4.2.1';
 const TIMEOUT_MS = 10_000;
 
 /**
  * The TSA could not be reached, or did not grant a token that stamps what was asked. The job that seals
- * retries later (functions/core/jobs/run-job.ts); its message, in French, is what the rectorat reads.
+ * retries later (functions/use-cases/jobs/run-job.ts); its message, in French, is what the rectorat reads.
  */
 export class TimestampUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -1,7 +1,7 @@
 import { deps } from '../adapters/composition.ts';
 import { eventHandler } from '../adapters/invocation.ts';
-import { startAnchor } from '../core/anchor-audit.ts';
-import { scheduledRun } from '../core/reminder-schedule.ts';
+import { startAnchor } from '../use-cases/anchor-audit.ts';
+import { scheduledRun } from '../domain/reminder-schedule.ts';
 
 const d = deps();
 

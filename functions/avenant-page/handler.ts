@@ -1,7 +1,7 @@
 import { deps } from '../adapters/composition.ts';
-import { parisDateOf } from '../core/calendar.ts';
-import { AppError } from '../core/errors.ts';
-import { resolveAvenantLink } from '../core/signing-link.ts';
+import { parisDateOf } from '../domain/calendar.ts';
+import { AppError } from '../domain/errors.ts';
+import { resolveAvenantLink } from '../use-cases/signing-link.ts';
 import { avenantPage, avenantSignedPage } from '../../templates/pages/avenant-page.ts';
 import { pathParameter } from '../http/request.ts';
 import { html, pageRoute } from '../http/middleware.ts';

@@ -1,8 +1,8 @@
 import { deps } from '../adapters/composition.ts';
-import { campaignStats } from '../core/campaign-stats.ts';
-import { AppError } from '../core/errors.ts';
-import { parseInput, schoolYearSchema } from '../core/inputs.ts';
-import { listConventions } from '../core/list-conventions.ts';
+import { campaignStats } from '../domain/campaign-stats.ts';
+import { AppError } from '../domain/errors.ts';
+import { parseInput, schoolYearSchema } from '../domain/inputs.ts';
+import { listConventions } from '../domain/list-conventions.ts';
 import { billingQuerySchema, conventionListQuerySchema } from '../http/admin-requests.ts';
 import { billingCsvAnswer } from '../http/downloads.ts';
 import { pathParameter } from '../http/request.ts';

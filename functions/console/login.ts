@@ -1,8 +1,8 @@
 /** The console's login (authorization code + PKCE at the académie's provider), its callback and its logout. */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { ConsoleDeps } from '../adapters/console-composition.ts';
-import { AppError } from '../core/errors.ts';
-import { clearedCookie, LOGIN_COOKIE, SESSION_COOKIE } from '../http/console-session.ts';
+import { AppError } from '../domain/errors.ts';
+import { clearedCookie, LOGIN_COOKIE, SESSION_COOKIE } from '../adapters/console-session.ts';
 
 export const redirect = (location: string, cookies: string[] = [], statusCode = 303): APIGatewayProxyStructuredResultV2 => ({
   statusCode,

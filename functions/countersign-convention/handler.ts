@@ -1,6 +1,6 @@
 import { deps } from '../adapters/composition.ts';
-import { countersignConvention, startCampaignCountersign } from '../core/countersign-convention.ts';
-import { conventionIdSchema, parseInput, schoolYearSchema } from '../core/inputs.ts';
+import { countersignConvention, startCampaignCountersign } from '../use-cases/countersign-convention.ts';
+import { conventionIdSchema, parseInput, schoolYearSchema } from '../domain/inputs.ts';
 import { campaignCountersignBodySchema, countersignBodySchema } from '../http/admin-requests.ts';
 import { clientOf, pathParameter, rawBody, jsonBody } from '../http/request.ts';
 import type { Answer, countersignedConventionSchema, jobStartedSchema } from '../http/admin-responses.ts';

@@ -1,10 +1,10 @@
 import { deps } from '../adapters/composition.ts';
 import { appendLogKeys } from '../adapters/logging.ts';
-import { settledError } from '../core/convention-errors.ts';
-import { declineConvention } from '../core/decline-convention.ts';
-import { isAppError } from '../core/errors.ts';
-import { declineFormSchema, parseInput } from '../core/inputs.ts';
-import { resolveSigningLink } from '../core/signing-link.ts';
+import { settledError } from '../domain/convention-errors.ts';
+import { declineConvention } from '../use-cases/decline-convention.ts';
+import { isAppError } from '../domain/errors.ts';
+import { declineFormSchema, parseInput } from '../domain/inputs.ts';
+import { resolveSigningLink } from '../use-cases/signing-link.ts';
 import { declinedPage, signingPage } from '../../templates/pages/signing-page.ts';
 import { clientOf, formBody, pathParameter, type FormValues } from '../http/request.ts';
 import { html, pageRoute } from '../http/middleware.ts';

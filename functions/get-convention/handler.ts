@@ -1,6 +1,6 @@
 import { deps } from '../adapters/composition.ts';
-import { getConvention } from '../core/get-convention.ts';
-import { conventionIdSchema, parseInput } from '../core/inputs.ts';
+import { getConvention } from '../use-cases/get-convention.ts';
+import { conventionIdSchema, parseInput } from '../domain/inputs.ts';
 import { auditJsonAnswer, evidenceZipAnswer } from '../http/downloads.ts';
 import { pathParameter } from '../http/request.ts';
 import type { Answer, conventionWithHistorySchema } from '../http/admin-responses.ts';
@@ -13,7 +13,7 @@ export { EVIDENCE_MAX_BYTES } from '../http/downloads.ts';
 /**
  * GET /admin/conventions/{id}: the convention, its status and its dated history.
  * GET /admin/conventions/{id}/audit.json: the audit trail as a file to keep.
- * GET /admin/conventions/{id}/evidence.zip, …/avenants/{avenantId}/evidence.zip: the proof file (core/evidence.ts).
+ * GET /admin/conventions/{id}/evidence.zip, …/avenants/{avenantId}/evidence.zip: the proof file (use-cases/evidence.ts).
  */
 export const handler = adminRoute(async (event) => {
   const id = parseInput(conventionIdSchema, pathParameter(event, 'id'), 'id');

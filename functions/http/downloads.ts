@@ -6,10 +6,10 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { zipSync, type Zippable } from 'fflate';
 import { sealContentsReader } from '../adapters/seal-contents.ts';
 import { billingCsv, billingCsvFilename } from '../../templates/export/billing-csv.ts';
-import { evidenceFiles } from '../core/evidence.ts';
-import { auditExport, avenantHeadsOf, getConvention } from '../core/get-convention.ts';
-import type { Convention } from '../core/model.ts';
-import type { Deps } from '../core/ports.ts';
+import { evidenceFiles } from '../use-cases/evidence.ts';
+import { auditExport, avenantHeadsOf, getConvention } from '../use-cases/get-convention.ts';
+import type { Convention } from '../domain/model.ts';
+import type { Deps } from '../use-cases/ports.ts';
 import type { Answer, evidenceTooLargeSchema } from './admin-responses.ts';
 import { json } from './middleware.ts';
 
@@ -38,7 +38,7 @@ export async function auditJsonAnswer(deps: Pick<Deps, 'conventions' | 'avenants
   return response;
 }
 
-/** evidence.zip: the proof file of a convention or of one of its avenants (core/evidence.ts); 507 beyond what a response carries. */
+/** evidence.zip: the proof file of a convention or of one of its avenants (use-cases/evidence.ts); 507 beyond what a response carries. */
 export async function evidenceZipAnswer(deps: Pick<Deps, 'conventions' | 'avenants' | 'documents' | 'now'>, id: string, avenantId?: string): Promise<Result> {
   const { fileName, files } = await evidenceFiles({ ...deps, sealContents: sealContentsReader }, id, avenantId);
   // PDFs, tokens and CRLs are compressed already: stored as they are; the texts deflated.

@@ -1,7 +1,7 @@
 /** The one table from error codes to HTTP statuses, and the JSON shape of an error. */
 import * as z from 'zod';
-import type { ErrorCode } from '../core/errors.ts';
-import { isAppError } from '../core/errors.ts';
+import type { ErrorCode } from '../domain/errors.ts';
+import { isAppError } from '../domain/errors.ts';
 
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   INVALID_INPUT: 400,

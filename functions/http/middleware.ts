@@ -13,7 +13,10 @@ import type {
 } from 'aws-lambda';
 import { instrumented } from '../adapters/invocation.ts';
 import { log, type LogKeys } from '../adapters/logging.ts';
-import { AppError } from '../core/errors.ts';
+import { AppError } from '../domain/errors.ts';
+import { rolesOf, type AdminRole } from '../domain/roles.ts';
+
+export { rolesOf, type AdminRole };
 import { describeError } from './errors.ts';
 import { securityHeaders } from './security-headers.ts';
 
@@ -52,45 +55,10 @@ export function requestKeys(event: { rawPath?: string; routeKey?: string; reques
   };
 }
 
-/**
- * The two roles of the rectorat: "gestionnaire" does everything but
- * countersigning, which is the "signataire"'s.
- */
-export type AdminRole = 'gestionnaire' | 'signataire';
-
-const ADMIN_ROLES: readonly string[] = ['gestionnaire', 'signataire'] satisfies AdminRole[];
-
 export interface Admin {
   /** Who acts, for the audit trail: the token's email claim or subject. */
   actor: string;
   roles: AdminRole[];
-}
-
-/**
- * The roles a `roles` claim grants, each matched exactly: a role is one whole
- * string equal to "gestionnaire" or "signataire", never a piece of one.
- *
- * - An array (a JSON-typed claim: a direct invocation, a REST API's JWT
- *   authorizer) is read element by element.
- * - The HTTP API's JWT authorizer passes every claim as a string, an array as
- *   its elements joined by single spaces between brackets: ["a","b"] arrives
- *   as "[a b]". That form is read as such; a bracketed string that is not
- *   exactly it (doubled or edge spaces, other blanks, nested brackets) grants
- *   nothing, rather than a guess.
- * - Any other string is one role: "gestionnaire signataire" or "signataires"
- *   is no role at all.
- */
-export function rolesOf(claim: unknown): AdminRole[] {
-  const granted = (values: readonly unknown[]) => values.filter((value): value is AdminRole => typeof value === 'string' && ADMIN_ROLES.includes(value));
-  if (Array.isArray(claim)) return granted(claim);
-  if (typeof claim !== 'string') return [];
-  const flattened = /^\[(.*)\]$/s.exec(claim);
-  if (!flattened) return granted([claim]);
-  const inside = flattened[1]!;
-  if (inside === '') return [];
-  const elements = inside.split(' ');
-  if (elements.some((element) => element === '' || /[\s[\]]/.test(element))) return [];
-  return granted(elements);
 }
 
 function adminOf(event: APIGatewayProxyEventV2WithJWTAuthorizer): Admin {

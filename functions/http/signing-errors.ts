@@ -4,8 +4,8 @@
  * French apology for the rest (never a stack trace).
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { AlreadyDeclinedError, AlreadySignedError } from '../core/convention-errors.ts';
-import { isAppError } from '../core/errors.ts';
+import { AlreadyDeclinedError, AlreadySignedError } from '../domain/convention-errors.ts';
+import { isAppError } from '../domain/errors.ts';
 import { declinedPage, invalidLinkPage, signedPage, unavailablePage } from '../../templates/pages/signing-page.ts';
 import { html } from './middleware.ts';
 import { pathParameter } from './request.ts';

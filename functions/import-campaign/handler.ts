@@ -1,6 +1,6 @@
 import { deps } from '../adapters/composition.ts';
-import { prepareImportUpload, startImport } from '../core/import-campaign.ts';
-import { parseInput, schoolYearSchema } from '../core/inputs.ts';
+import { prepareImportUpload, startImport } from '../use-cases/import-campaign.ts';
+import { parseInput, schoolYearSchema } from '../domain/inputs.ts';
 import { importKeySchema, importUploadSchema } from '../http/admin-requests.ts';
 import { bodyBytes, jsonBody, pathParameter } from '../http/request.ts';
 import type { Answer, importUploadTicketSchema, jobStartedSchema } from '../http/admin-responses.ts';

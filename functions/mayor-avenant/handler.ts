@@ -1,8 +1,8 @@
 import { deps } from '../adapters/composition.ts';
-import { isAppError } from '../core/errors.ts';
-import { parseInput, schoolListSchema, schoolsFromLines } from '../core/inputs.ts';
-import { requestAvenant } from '../core/request-avenant.ts';
-import { resolveSigningLink } from '../core/signing-link.ts';
+import { isAppError } from '../domain/errors.ts';
+import { parseInput, schoolListSchema, schoolsFromLines } from '../domain/inputs.ts';
+import { requestAvenant } from '../use-cases/request-avenant.ts';
+import { resolveSigningLink } from '../use-cases/signing-link.ts';
 import { signedPage } from '../../templates/pages/signing-page.ts';
 import { formBody, pathParameter } from '../http/request.ts';
 import { html, pageRoute } from '../http/middleware.ts';

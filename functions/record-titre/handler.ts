@@ -1,6 +1,6 @@
 import { deps } from '../adapters/composition.ts';
-import { conventionIdSchema, parseInput } from '../core/inputs.ts';
-import { recordTitre } from '../core/record-titre.ts';
+import { conventionIdSchema, parseInput } from '../domain/inputs.ts';
+import { recordTitre } from '../use-cases/record-titre.ts';
 import { titreBodySchema } from '../http/admin-requests.ts';
 import type { Answer, titreRecordedSchema } from '../http/admin-responses.ts';
 import { jsonBody, pathParameter } from '../http/request.ts';

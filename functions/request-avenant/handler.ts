@@ -1,7 +1,7 @@
 import { deps } from '../adapters/composition.ts';
-import { AppError } from '../core/errors.ts';
-import { avenantRequestSchema, conventionIdSchema, parseInput } from '../core/inputs.ts';
-import { requestAvenant } from '../core/request-avenant.ts';
+import { AppError } from '../domain/errors.ts';
+import { avenantRequestSchema, conventionIdSchema, parseInput } from '../domain/inputs.ts';
+import { requestAvenant } from '../use-cases/request-avenant.ts';
 import { jsonBody, pathParameter } from '../http/request.ts';
 import type { Answer, avenantSchema } from '../http/admin-responses.ts';
 import { adminRoute, json } from '../http/middleware.ts';

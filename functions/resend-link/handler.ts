@@ -1,6 +1,6 @@
 import { deps } from '../adapters/composition.ts';
-import { conventionIdSchema, parseInput } from '../core/inputs.ts';
-import { resendLink } from '../core/resend-link.ts';
+import { conventionIdSchema, parseInput } from '../domain/inputs.ts';
+import { resendLink } from '../use-cases/resend-link.ts';
 import { resendBodySchema } from '../http/admin-requests.ts';
 import { jsonBody, pathParameter, rawBody } from '../http/request.ts';
 import type { Answer, linkResentSchema } from '../http/admin-responses.ts';

@@ -5,9 +5,9 @@ import { eventHandler } from '../adapters/invocation.ts';
 import { log, withLogKeys } from '../adapters/logging.ts';
 import { metric } from '../adapters/metrics.ts';
 import { sealer } from '../adapters/sealing.ts';
-import { jobDefinitions } from '../core/jobs/handlers.ts';
-import type { Job } from '../core/jobs/job.ts';
-import { runJob, type JobOutcome } from '../core/jobs/run-job.ts';
+import { jobDefinitions } from '../use-cases/jobs/handlers.ts';
+import type { Job } from '../domain/jobs/job.ts';
+import { runJob, type JobOutcome } from '../use-cases/jobs/run-job.ts';
 
 // The jobs that follow a signature seal documents: this worker carries the sealer (`sealsDocuments`).
 const d = { ...deps(), sealer: sealer() };

@@ -1,6 +1,6 @@
 import { deps } from '../adapters/composition.ts';
-import { parseInput, schoolYearSchema } from '../core/inputs.ts';
-import { startCampaignSend } from '../core/send-campaign.ts';
+import { parseInput, schoolYearSchema } from '../domain/inputs.ts';
+import { startCampaignSend } from '../use-cases/send-campaign.ts';
 import { pathParameter } from '../http/request.ts';
 import type { Answer, campaignSendStartedSchema } from '../http/admin-responses.ts';
 import { adminRoute, json } from '../http/middleware.ts';

@@ -1,8 +1,8 @@
 import { deps } from '../adapters/composition.ts';
 import { eventHandler } from '../adapters/invocation.ts';
 import { loadConfig } from '../adapters/config.ts';
-import { scheduledRun } from '../core/reminder-schedule.ts';
-import { startDigest } from '../core/send-digest.ts';
+import { scheduledRun } from '../domain/reminder-schedule.ts';
+import { startDigest } from '../use-cases/send-digest.ts';
 
 const d = deps();
 const config = loadConfig(process.env);

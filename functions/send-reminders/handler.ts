@@ -1,7 +1,7 @@
 import { deps } from '../adapters/composition.ts';
 import { eventHandler } from '../adapters/invocation.ts';
-import { scheduledRun } from '../core/reminder-schedule.ts';
-import { startReminderDay } from '../core/send-reminders.ts';
+import { scheduledRun } from '../domain/reminder-schedule.ts';
+import { startReminderDay } from '../use-cases/send-reminders.ts';
 
 const d = deps();
 

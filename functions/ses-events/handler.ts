@@ -1,7 +1,7 @@
 import { deps } from '../adapters/composition.ts';
 import { eventHandler } from '../adapters/invocation.ts';
 import { metric } from '../adapters/metrics.ts';
-import { recordSesEvent } from '../core/record-ses-event.ts';
+import { recordSesEvent } from '../use-cases/record-ses-event.ts';
 
 const d = deps();
 

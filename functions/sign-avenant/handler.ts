@@ -1,9 +1,9 @@
 import { deps } from '../adapters/composition.ts';
-import { parisDateOf } from '../core/calendar.ts';
-import { isAppError } from '../core/errors.ts';
-import { parseInput, signatureFormSchema } from '../core/inputs.ts';
-import { AvenantAlreadySignedError, signAvenant } from '../core/sign-avenant.ts';
-import { resolveAvenantLink } from '../core/signing-link.ts';
+import { parisDateOf } from '../domain/calendar.ts';
+import { isAppError } from '../domain/errors.ts';
+import { parseInput, signatureFormSchema } from '../domain/inputs.ts';
+import { AvenantAlreadySignedError, signAvenant } from '../use-cases/sign-avenant.ts';
+import { resolveAvenantLink } from '../use-cases/signing-link.ts';
 import { avenantPage, avenantSignedPage } from '../../templates/pages/avenant-page.ts';
 import { clientOf, formBody, pathParameter, type FormValues } from '../http/request.ts';
 import { html, pageRoute } from '../http/middleware.ts';

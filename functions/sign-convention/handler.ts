@@ -1,10 +1,10 @@
 import { deps } from '../adapters/composition.ts';
 import { appendLogKeys } from '../adapters/logging.ts';
-import { settledError } from '../core/convention-errors.ts';
-import { isAppError } from '../core/errors.ts';
-import { parseInput, signatureFormSchema } from '../core/inputs.ts';
-import { signConvention } from '../core/sign-convention.ts';
-import { resolveSigningLink } from '../core/signing-link.ts';
+import { settledError } from '../domain/convention-errors.ts';
+import { isAppError } from '../domain/errors.ts';
+import { parseInput, signatureFormSchema } from '../domain/inputs.ts';
+import { signConvention } from '../use-cases/sign-convention.ts';
+import { resolveSigningLink } from '../use-cases/signing-link.ts';
 import { signedPage, signingPage } from '../../templates/pages/signing-page.ts';
 import { clientOf, formBody, pathParameter, type FormValues } from '../http/request.ts';
 import { html, pageRoute } from '../http/middleware.ts';

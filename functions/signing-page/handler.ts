@@ -1,8 +1,8 @@
 import { deps } from '../adapters/composition.ts';
 import { appendLogKeys } from '../adapters/logging.ts';
-import { documentFileName } from '../core/document-keys.ts';
-import { AppError } from '../core/errors.ts';
-import { conventionPdf, viewConvention } from '../core/view-convention.ts';
+import { documentFileName } from '../domain/document-keys.ts';
+import { AppError } from '../domain/errors.ts';
+import { conventionPdf, viewConvention } from '../use-cases/view-convention.ts';
 import { declinedPage, signedPage, signingPage } from '../../templates/pages/signing-page.ts';
 import { clientOf, pathParameter } from '../http/request.ts';
 import { html, pageRoute } from '../http/middleware.ts';

@@ -1,6 +1,6 @@
 /**
  * `npm run verify -- <audit.json> [<pdf>…] [<anchors/day.json>…]`, offline, on the files alone:
- * the trail's chains recomputed (core/audit-verify.ts), then each PDF: its
+ * the trail's chains recomputed (domain/audit-verify.ts), then each PDF: its
  * SHA-256 one the trail records, the audit heads its certificate pages print
  * found in the trail at their seq, its seal's CMS signature over its byte
  * range, the seal's timestamp, and its validation data (DSS, long-term.ts); each daily anchor given:
@@ -10,10 +10,10 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { checkAnchor, headInTrail, printedHeads, recordedHashes, verifyChains, type AnchorFile, type ChainIndex, type CheckLine, type TrailEvent } from '../../functions/core/audit-verify.ts';
-import type { ChainHead } from '../../functions/core/audit-chain.ts';
-import { anchorFileKey, anchorTokenKey } from '../../functions/core/anchor-audit.ts';
-import { parisDateOf } from '../../functions/core/calendar.ts';
+import { checkAnchor, headInTrail, printedHeads, recordedHashes, verifyChains, type AnchorFile, type ChainIndex, type CheckLine, type TrailEvent } from '../../functions/domain/audit-verify.ts';
+import type { ChainHead } from '../../functions/domain/audit-chain.ts';
+import { anchorFileKey, anchorTokenKey } from '../../functions/use-cases/anchor-audit.ts';
+import { parisDateOf } from '../../functions/domain/calendar.ts';
 import { checkLongTerm } from './long-term.ts';
 import { checkSeal, checkTimestampFile } from './seal-signature.ts';
 

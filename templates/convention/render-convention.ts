@@ -5,7 +5,7 @@
  * first page (parties, preamble) and its tail (schools, amount, end date,
  * signatures), which continues on the last static page.
  */
-import { departementOfUai } from '../../functions/core/identifiers.ts';
+import { departementOfUai } from '../../functions/domain/identifiers.ts';
 import { formatEuros, formatFrenchDate, parsePlainDate, typeset, NBSP } from '../format/french.ts';
 import { assemblePdf, compressContent, type PageContent } from './pdf/assemble.ts';
 import { missingCharacters, prepareFontSet, type FontSet } from './pdf/font-set.ts';

@@ -38,7 +38,7 @@ export interface SignatureCertificate {
   auditHead?: AuditHead;
 }
 
-/** A chain's head: its last event's number and hash (functions/core/audit-chain.ts). */
+/** A chain's head: its last event's number and hash (functions/domain/audit-chain.ts). */
 export interface AuditHead {
   seq: number;
   hash: string;

@@ -9,7 +9,7 @@
  * left as it is: its certificate page says the same.
  */
 import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRawStream, type PDFDocument } from 'pdf-lib';
-import { parisDateOf } from '../../functions/core/calendar.ts';
+import { parisDateOf } from '../../functions/domain/calendar.ts';
 import { formatFrenchDate, typeset } from '../format/french.ts';
 import { compressContent, SIGNATURE_SPACE_KEY } from './pdf/assemble.ts';
 import { installFontSet, type FontSet } from './pdf/font-set.ts';

@@ -1,7 +1,7 @@
 /** The avenant emails: one to sign (with the 15 October rule), one with the signed avenant and its effect. */
 import { lateRuleNotice } from '../format/avenant-phrases.ts';
-import { avenantWindow } from '../../functions/core/calendar.ts';
-import type { Avenant, Convention } from '../../functions/core/model.ts';
+import { avenantWindow } from '../../functions/domain/calendar.ts';
+import type { Avenant, Convention } from '../../functions/domain/model.ts';
 import { formatEuros, formatFrenchDate, typeset } from '../format/french.ts';
 import { html } from '../pages/html.ts';
 import { emailFrame, referenceLines } from './frame.ts';

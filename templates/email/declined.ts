@@ -1,5 +1,5 @@
 /** The acknowledgement a mayor receives after declining. */
-import type { Convention } from '../../functions/core/model.ts';
+import type { Convention } from '../../functions/domain/model.ts';
 import { formatParisDateTime } from '../format/french.ts';
 import { html } from '../pages/html.ts';
 import { emailFrame } from './frame.ts';

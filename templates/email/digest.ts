@@ -18,10 +18,10 @@
  * name in HTML, the address on the next line in text), and each campaign of
  * the totals to its page (/console/campagnes/{year}).
  */
-import type { UndeliverableAddress } from '../../functions/core/model.ts';
-import type { Convention, ConventionStatus, MayorAddressChange } from '../../functions/core/model.ts';
-import { dayOfWeek, parisDateOf } from '../../functions/core/calendar.ts';
-import { departementOf, type CampaignStats } from '../../functions/core/campaign-stats.ts';
+import type { UndeliverableAddress } from '../../functions/domain/model.ts';
+import type { Convention, ConventionStatus, MayorAddressChange } from '../../functions/domain/model.ts';
+import { dayOfWeek, parisDateOf } from '../../functions/domain/calendar.ts';
+import { departementOf, type CampaignStats } from '../../functions/domain/campaign-stats.ts';
 import { excelCsv, excelText, formatCsvAmount, type CsvCell } from '../export/csv.ts';
 import { maskEmail } from '../format/email-address.ts';
 import { formatEuros, formatFrenchDate, formatParisDateTime, formatShortDate, typeset } from '../format/french.ts';

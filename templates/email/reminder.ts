@@ -3,8 +3,8 @@
  * avenant window, avenant deadline, end date), each part saying what and by when,
  * with the mayor's link, the rectorat's contact and an .ics for the deadlines.
  */
-import type { Convention } from '../../functions/core/model.ts';
-import type { ReminderKind } from '../../functions/core/reminder-policy.ts';
+import type { Convention } from '../../functions/domain/model.ts';
+import type { ReminderKind } from '../../functions/domain/reminder-policy.ts';
 import { formatEuros, formatFrenchDate, formatParisDateTime, typeset } from '../format/french.ts';
 import { html, type SafeHtml } from '../pages/html.ts';
 import { calendarFile, type CalendarDeadline } from './ics.ts';

@@ -1,5 +1,5 @@
 /** The acknowledgement a mayor receives with the signed copy attached. */
-import type { Convention } from '../../functions/core/model.ts';
+import type { Convention } from '../../functions/domain/model.ts';
 import { formatEuros, formatFrenchDate, formatParisDateTime } from '../format/french.ts';
 import { html } from '../pages/html.ts';
 import { emailFrame, referenceLines } from './frame.ts';

@@ -1,5 +1,5 @@
 /**
- * LISEZMOI.txt of a proof file (functions/core/evidence.ts): in French, for a
+ * LISEZMOI.txt of a proof file (functions/use-cases/evidence.ts): in French, for a
  * commune's lawyer or a judge's expert, how to check each file with Poppler's
  * pdfsig, OpenSSL and `npm run verify`, with the exact commands.
  */

@@ -20,10 +20,10 @@
  *   the signature (number and date), and, once recorded, the titre's number
  *   and date. `toInvoiceOnly` keeps the lines without a titre (`?reste=1`).
  */
-import { parisDateOf } from '../../functions/core/calendar.ts';
-import { billedSchoolCount, isBillable } from '../../functions/core/billing.ts';
-import { academieOf, departementOf } from '../../functions/core/campaign-stats.ts';
-import type { Convention } from '../../functions/core/model.ts';
+import { parisDateOf } from '../../functions/domain/calendar.ts';
+import { billedSchoolCount, isBillable } from '../../functions/domain/billing.ts';
+import { academieOf, departementOf } from '../../functions/domain/campaign-stats.ts';
+import type { Convention } from '../../functions/domain/model.ts';
 import { formatShortDate } from '../format/french.ts';
 import { excelCsv, excelText, formatCsvAmount, type CsvCell } from './csv.ts';
 

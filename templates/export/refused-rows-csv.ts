@@ -1,4 +1,4 @@
-import { refusedRows, type ImportJobFailures } from '../../functions/core/import-refusals.ts';
+import { refusedRows, type ImportJobFailures } from '../../functions/domain/import-refusals.ts';
 import { excelCsv } from './csv.ts';
 
 /** refus.csv: Ligne;Commune;Raison, for French Excel (UTF-8 with BOM, « ; », CRLF; a cell never runs as a formula). */

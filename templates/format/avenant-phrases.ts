@@ -1,6 +1,6 @@
-/** The avenant rules' results (functions/core/avenant-rules.ts) said in French: for the page, the emails, the history and the billing export. */
-import { avenantWindow } from '../../functions/core/calendar.ts';
-import type { AvenantDecision, DepartementMismatch, PreparationWarning } from '../../functions/core/avenant-rules.ts';
+/** The avenant rules' results (functions/domain/avenant-rules.ts) said in French: for the page, the emails, the history and the billing export. */
+import { avenantWindow } from '../../functions/domain/calendar.ts';
+import type { AvenantDecision, DepartementMismatch, PreparationWarning } from '../../functions/domain/avenant-rules.ts';
 import { formatEuros, formatFrenchDate } from './french.ts';
 
 /** What a signed avenant does to the convention: recorded with it, as the mayor and the rectorat read it. */

@@ -1,5 +1,5 @@
-/** The findings of a campaign's choice of text (functions/core/campaign-text.ts), in French for the rectorat. */
-import type { CampaignTextFinding } from '../../functions/core/campaign-text.ts';
+/** The findings of a campaign's choice of text (functions/domain/campaign-text.ts), in French for the rectorat. */
+import type { CampaignTextFinding } from '../../functions/domain/campaign-text.ts';
 import { formatEuros } from './french.ts';
 
 export function campaignTextWarnings(findings: readonly CampaignTextFinding[]): string[] {

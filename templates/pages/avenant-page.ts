@@ -1,7 +1,7 @@
 /** GET /avenant/{token}: the change of the list of schools, the 15 October rule, and the form to sign. */
-import type { FieldIssue } from '../../functions/core/errors.ts';
-import type { Avenant, Convention, School } from '../../functions/core/model.ts';
-import { schoolChange } from '../../functions/core/avenant-rules.ts';
+import type { FieldIssue } from '../../functions/domain/errors.ts';
+import type { Avenant, Convention, School } from '../../functions/domain/model.ts';
+import { schoolChange } from '../../functions/domain/avenant-rules.ts';
 import { deadlineNotice } from '../email/avenant.ts';
 import { formatEuros, formatParisDateTime } from '../format/french.ts';
 import { html, page, raw, type SafeHtml } from './html.ts';

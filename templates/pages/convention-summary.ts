@@ -1,5 +1,5 @@
-import type { Convention } from '../../functions/core/model.ts';
-import { departementOfUai } from '../../functions/core/identifiers.ts';
+import type { Convention } from '../../functions/domain/model.ts';
+import { departementOfUai } from '../../functions/domain/identifiers.ts';
 import { formatEuros, formatFrenchDate } from '../format/french.ts';
 import { html, type SafeHtml } from './html.ts';
 

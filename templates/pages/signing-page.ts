@@ -1,6 +1,6 @@
 /** GET /sign/{token}: the convention to read and the forms to sign or decline it, without JavaScript. */
-import type { FieldIssue } from '../../functions/core/errors.ts';
-import type { Convention } from '../../functions/core/model.ts';
+import type { FieldIssue } from '../../functions/domain/errors.ts';
+import type { Convention } from '../../functions/domain/model.ts';
 import { formatFrenchDate, formatParisDateTime } from '../format/french.ts';
 import { avenantRequestForm } from './avenant-page.ts';
 import { conventionSummary } from './convention-summary.ts';

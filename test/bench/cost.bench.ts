@@ -38,8 +38,8 @@ import { composeDeps, type BaseDeps } from '../../functions/adapters/composition
 import { loadConfig } from '../../functions/adapters/config.ts';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client.ts';
 import { reminderDueKey } from '../../functions/adapters/dynamodb/keys.ts';
-import { JOB_TAG } from '../../functions/core/jobs/email-once.ts';
-import { childJobId, progressState } from '../../functions/core/jobs/job.ts';
+import { JOB_TAG } from '../../functions/use-cases/jobs/email-once.ts';
+import { childJobId, progressState } from '../../functions/domain/jobs/job.ts';
 import { functionSpecs, type FunctionSpec } from '../../infra/functions.ts';
 import { lambdaContext, loadHandler } from '../../infra/local/gateway.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';

@@ -15,9 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/adapters/config.ts';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client.ts';
 import { conventionKey } from '../../functions/adapters/dynamodb/keys.ts';
-import { verifyChains } from '../../functions/core/audit-verify.ts';
-import { parisDateOf } from '../../functions/core/calendar.ts';
-import { siretCheckDigit, uaiCheckLetter } from '../../functions/core/identifiers.ts';
+import { verifyChains } from '../../functions/domain/audit-verify.ts';
+import { parisDateOf } from '../../functions/domain/calendar.ts';
+import { siretCheckDigit, uaiCheckLetter } from '../../functions/domain/identifiers.ts';
 import { campaign2026, deliberation, leBoulou, lespignan } from '../fixtures/seed-communes.ts';
 import { eventually, mayorEmail, startTestStack, type TestStack } from '../support/stack.ts';
 

@@ -6,7 +6,7 @@
  */
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { SESSION_COOKIE } from '../../functions/http/console-session.ts';
+import { SESSION_COOKIE } from '../../functions/adapters/console-session.ts';
 import { campaign2026, deliberation, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
 import { CookieJar, csrfOf, follow, logIn, visit } from '../support/console-client.ts';
 import { eventually, mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';

@@ -6,7 +6,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { verifiedTimestamp } from '../support/seal-evidence.ts';
-import { sha256Hex } from '../../functions/core/digest.ts';
+import { sha256Hex } from '../../functions/domain/sha256.ts';
 import { createS3Client } from '../../functions/adapters/s3-document-store.ts';
 import { LOCAL_CREDENTIALS } from '../../infra/local/resources.ts';
 import { campaign2026, lespignan, deliberation } from '../fixtures/seed-communes.ts';

@@ -17,14 +17,14 @@ import { createDocumentClient } from '../../functions/adapters/dynamodb/client.t
 import { createConventionRepository } from '../../functions/adapters/dynamodb/convention-repository.ts';
 import { createSchoolGuards } from '../../functions/adapters/dynamodb/school-guards.ts';
 import { sealer } from '../../functions/adapters/sealing.ts';
-import { addConvention } from '../../functions/core/add-convention.ts';
-import { isAppError } from '../../functions/core/errors.ts';
-import { siretCheckDigit, uaiCheckLetter } from '../../functions/core/identifiers.ts';
-import { newConventionSchema, parseInput } from '../../functions/core/inputs.ts';
-import type { Deps } from '../../functions/core/ports.ts';
-import { requestAvenant } from '../../functions/core/request-avenant.ts';
-import { GUARD_GRACE_MS } from '../../functions/core/school-guards.ts';
-import { signAvenant } from '../../functions/core/sign-avenant.ts';
+import { addConvention } from '../../functions/use-cases/add-convention.ts';
+import { isAppError } from '../../functions/domain/errors.ts';
+import { siretCheckDigit, uaiCheckLetter } from '../../functions/domain/identifiers.ts';
+import { newConventionSchema, parseInput } from '../../functions/domain/inputs.ts';
+import type { Deps } from '../../functions/use-cases/ports.ts';
+import { requestAvenant } from '../../functions/use-cases/request-avenant.ts';
+import { GUARD_GRACE_MS } from '../../functions/domain/school-guards.ts';
+import { signAvenant } from '../../functions/use-cases/sign-avenant.ts';
 import { campaign2026, deliberation } from '../fixtures/seed-communes.ts';
 import { mayorEmail, startTestStack, type TestStack } from '../support/stack.ts';
 

@@ -8,8 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDeps, type BaseDeps } from '../../functions/adapters/composition.ts';
 import { loadConfig } from '../../functions/adapters/config.ts';
-import { getJob } from '../../functions/core/get-job.ts';
-import { startDigest } from '../../functions/core/send-digest.ts';
+import { getJob } from '../../functions/use-cases/get-job.ts';
+import { startDigest } from '../../functions/use-cases/send-digest.ts';
 import { childJobs, drainJobs } from '../support/run-jobs-inline.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 

@@ -17,9 +17,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { composeDeps } from '../../functions/adapters/composition.ts';
 import { loadConfig } from '../../functions/adapters/config.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
-import { eventHash } from '../../functions/core/audit-chain.ts';
-import { anchorFileKey, anchorTokenKey, startAnchor } from '../../functions/core/anchor-audit.ts';
-import { addDays, parisDateOf } from '../../functions/core/calendar.ts';
+import { eventHash } from '../../functions/domain/audit-chain.ts';
+import { anchorFileKey, anchorTokenKey, startAnchor } from '../../functions/use-cases/anchor-audit.ts';
+import { addDays, parisDateOf } from '../../functions/domain/calendar.ts';
 import { campaign2026, lespignan, deliberation } from '../fixtures/seed-communes.ts';
 import { mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -182,7 +182,7 @@ describe('npm run verify', () => {
   }
 
   it('refuses an event rewritten with its hash recomputed: the next event no longer follows it, and the head differs', async () => {
-    const { eventHash } = await import('../../functions/core/audit-chain.ts');
+    const { eventHash } = await import('../../functions/domain/audit-chain.ts');
     const at = indexOf('signed');
     const path = tampered('rehashed', (events) => events.map((event, index) => {
       if (index !== at) return event;

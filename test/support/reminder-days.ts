@@ -4,9 +4,9 @@
  * day, then the day's jobs drained here on the test's clock.
  */
 import { expect } from 'vitest';
-import { parisMidnightUtc } from '../../functions/core/calendar.ts';
-import type { Deps } from '../../functions/core/ports.ts';
-import { startCampaignSend } from '../../functions/core/send-campaign.ts';
+import { parisMidnightUtc } from '../../functions/domain/calendar.ts';
+import type { Deps } from '../../functions/use-cases/ports.ts';
+import { startCampaignSend } from '../../functions/use-cases/send-campaign.ts';
 import { functionSpecs } from '../../infra/functions.ts';
 import { fireSchedule } from '../../infra/local/scheduler.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';

@@ -9,9 +9,9 @@ import { loadConfig } from '../../functions/adapters/config.ts';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client.ts';
 import { createJobRepository } from '../../functions/adapters/dynamodb/job-repository.ts';
 import { jobKey } from '../../functions/adapters/dynamodb/keys.ts';
-import { jobDefinitions } from '../../functions/core/jobs/handlers.ts';
-import type { Job, JobKind } from '../../functions/core/jobs/job.ts';
-import { runJob, type JobBudget, type JobDefinition, type JobDeps, type JobOutcome } from '../../functions/core/jobs/run-job.ts';
+import { jobDefinitions } from '../../functions/use-cases/jobs/handlers.ts';
+import type { Job, JobKind } from '../../functions/domain/jobs/job.ts';
+import { runJob, type JobBudget, type JobDefinition, type JobDeps, type JobOutcome } from '../../functions/use-cases/jobs/run-job.ts';
 
 export interface DrainOptions {
   definitions?: Partial<Record<JobKind, JobDefinition>>;

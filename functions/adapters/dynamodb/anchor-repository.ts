@@ -1,5 +1,5 @@
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AuditAnchors } from '../../core/ports.ts';
+import type { AuditAnchors } from '../../use-cases/ports.ts';
 import { isConditionalCheckFailed, queryAll } from './client.ts';
 import { ANCHOR_CHAIN_PREFIX, anchorKey } from './keys.ts';
 

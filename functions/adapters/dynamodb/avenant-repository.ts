@@ -1,12 +1,12 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Avenant } from '../../core/model.ts';
-import type { AvenantRepository, ReplacedAvenant } from '../../core/ports.ts';
-import { schoolChange } from '../../core/avenant-rules.ts';
+import type { Avenant } from '../../domain/model.ts';
+import type { AvenantRepository, ReplacedAvenant } from '../../use-cases/ports.ts';
+import { schoolChange } from '../../domain/avenant-rules.ts';
 import { queryAll, transact as transactWith } from './client.ts';
 import { completionItems, jobPut, sealedDocumentUpdate } from './job-repository.ts';
 import { eventPut as eventPutOf, extendChain, headAttributes, withHead } from './event-items.ts';
-import type { ChainHead } from '../../core/audit-chain.ts';
-import type { ConventionEvent } from '../../core/model.ts';
+import type { ChainHead } from '../../domain/audit-chain.ts';
+import type { ConventionEvent } from '../../domain/model.ts';
 import { AVENANT_PREFIX, avenantKey, conventionKey, linkKey } from './keys.ts';
 import { createSchoolGuards, type WallClock } from './school-guards.ts';
 

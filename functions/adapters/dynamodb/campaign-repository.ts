@@ -1,8 +1,8 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ConventionText } from '../../core/campaign-text.ts';
-import { AppError } from '../../core/errors.ts';
-import type { Campaign } from '../../core/model.ts';
-import type { CampaignRepository } from '../../core/ports.ts';
+import type { ConventionText } from '../../domain/campaign-text.ts';
+import { AppError } from '../../domain/errors.ts';
+import type { Campaign } from '../../domain/model.ts';
+import type { CampaignRepository } from '../../use-cases/ports.ts';
 import { queryAll, transact } from './client.ts';
 import { CAMPAIGNS_PK, campaignKey, campaignTextKey, TABLE_GSI1 } from './keys.ts';
 

@@ -5,13 +5,13 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { AppError } from '../../core/errors.ts';
-import type { Convention, ConventionEvent } from '../../core/model.ts';
-import type { ConventionRepository } from '../../core/ports.ts';
-import { liveLinks, type LinkChange } from '../../core/signing-link.ts';
-import type { SchoolGuard } from '../../core/school-guards.ts';
+import { AppError } from '../../domain/errors.ts';
+import type { Convention, ConventionEvent } from '../../domain/model.ts';
+import type { ConventionRepository } from '../../use-cases/ports.ts';
+import { liveLinks, type LinkChange } from '../../use-cases/signing-link.ts';
+import type { SchoolGuard } from '../../domain/school-guards.ts';
 import { eventPut as eventPutOf, eventPuts, extendChain, headAttributes, withHead } from './event-items.ts';
-import type { ChainHead } from '../../core/audit-chain.ts';
+import type { ChainHead } from '../../domain/audit-chain.ts';
 import { completionItems, jobPut, sealedDocumentUpdate } from './job-repository.ts';
 import { cancellationReasons, isConditionalCheckFailed, queryAll, transact as transactWith } from './client.ts';
 import {
@@ -26,7 +26,7 @@ import {
   reminderDueKey,
   TABLE_GSI1,
 } from './keys.ts';
-import { communeDepartement, conventionReference } from '../../core/convention-reference.ts';
+import { communeDepartement, conventionReference } from '../../domain/convention-reference.ts';
 import { createSchoolGuards, type WallClock } from './school-guards.ts';
 
 type Item = Record<string, unknown>;

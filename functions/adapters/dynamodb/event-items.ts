@@ -5,7 +5,7 @@
  * of the same type in the same millisecond (two avenants sealed at once) are
  * both kept. In a transaction, a refused event cancels the whole change.
  *
- * Every event also extends a hash chain (functions/core/audit-chain.ts): its
+ * Every event also extends a hash chain (functions/domain/audit-chain.ts): its
  * convention's, or its avenant's when it carries `avenantId`. The chain's head
  * (`auditSeq`, `auditHead`) lives on the convention or avenant item, and the
  * transaction that writes the event moves the head, conditioned on the head it
@@ -19,9 +19,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { chainEvent, type ChainHead } from '../../core/audit-chain.ts';
-import type { ConventionEvent } from '../../core/model.ts';
-import { parisDateOf } from '../../core/calendar.ts';
+import { chainEvent, type ChainHead } from '../../domain/audit-chain.ts';
+import type { ConventionEvent } from '../../domain/model.ts';
+import { parisDateOf } from '../../domain/calendar.ts';
 import { cancellationReasons } from './client.ts';
 import { anchorChainKey, eventKey, type ItemKey } from './keys.ts';
 

@@ -4,9 +4,9 @@
  * conditional on it, so a job ends once however often it is delivered.
  */
 import { BatchWriteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { progressState, type Job, type JobFailure, type JobProgress } from '../../core/jobs/job.ts';
-import type { StoredDocument } from '../../core/model.ts';
-import type { JobCompletion, JobRepository } from '../../core/ports.ts';
+import { progressState, type Job, type JobFailure, type JobProgress } from '../../domain/jobs/job.ts';
+import type { StoredDocument } from '../../domain/model.ts';
+import type { JobCompletion, JobRepository } from '../../use-cases/ports.ts';
 import { queryAll, transact, updateIf, type TransactItems } from './client.ts';
 import {
   CAMPAIGN_JOB_PREFIX,

@@ -5,8 +5,8 @@
  *   campaign        CAMPAIGN#<year>          CAMPAIGN            gsi1: CAMPAIGNS / <year>
  *   campaign text   CAMPAIGN#<year>          TEXT                the convention text the campaign pinned (content and SHA-256), put with it
  *   commune guard   CAMPAIGN#<year>          COMMUNE#<siret>     one convention per commune
- *   school guard    CAMPAIGN#<year>          SCHOOL#<uai>        one commune per school (conventionId, claimedAt: see core/school-guards.ts)
- *   reference no.   CAMPAIGN#<year>          REFERENCE#<dept>    the last number given to a convention of the campaign and département (core/convention-reference.ts)
+ *   school guard    CAMPAIGN#<year>          SCHOOL#<uai>        one commune per school (conventionId, claimedAt: see domain/school-guards.ts)
+ *   reference no.   CAMPAIGN#<year>          REFERENCE#<dept>    the last number given to a convention of the campaign and département (domain/convention-reference.ts)
  *   convention      CONVENTION#<id>          CONVENTION          gsi1: CAMPAIGN#<year>#CONVENTIONS / COMMUNE#<siret>
  *   audit event     CONVENTION#<id>          EVENT#<iso>#<type>#<eventId>   append-only: written only by event-items.ts, conditionally
  *   signing link    LINK#<sha256>            LINK                one per live link, naming its convention (the convention's `links` says which are live)

@@ -1,8 +1,8 @@
 import { DeleteCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ReminderRepository } from '../../core/ports.ts';
+import type { ReminderRepository } from '../../use-cases/ports.ts';
 import { cancellationReasons, queryAll } from './client.ts';
 import { eventPut, eventPuts, extendChain, headUpdate, readHead, withHead } from './event-items.ts';
-import type { ConventionEvent } from '../../core/model.ts';
+import type { ConventionEvent } from '../../domain/model.ts';
 import { conventionKey, REMINDERS_DUE_PK, reminderDueIndexKeys, reminderDueKey, reminderSentKey, TABLE_GSI1 } from './keys.ts';
 
 export function createReminderRepository(db: DynamoDBDocumentClient, tableName: string): ReminderRepository {

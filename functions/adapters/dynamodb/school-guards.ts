@@ -6,14 +6,14 @@
  * (Toulouse, ~200 schools) lists more. So the guards are claimed in chunks
  * BEFORE the small transaction that writes the convention (or the avenant's
  * new list), and released in chunks AFTER the one that stops listing them.
- * A guard whose convention does not back it is harmless: core/school-guards.ts
+ * A guard whose convention does not back it is harmless: domain/school-guards.ts
  * says when a guard is live, in flight, or free to take over, so a process
  * that dies between two chunks blocks nobody for longer than the grace period.
  */
 import { BatchGetCommand, DeleteCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AppError } from '../../core/errors.ts';
-import type { Convention } from '../../core/model.ts';
-import { CLAIM_DEADLINE_MS, guardState, isGuardLive, type SchoolGuard } from '../../core/school-guards.ts';
+import { AppError } from '../../domain/errors.ts';
+import type { Convention } from '../../domain/model.ts';
+import { CLAIM_DEADLINE_MS, guardState, isGuardLive, type SchoolGuard } from '../../domain/school-guards.ts';
 import { cancellationReasons, isConditionalCheckFailed, transact } from './client.ts';
 import { log } from '../logging.ts';
 import { conventionKey, schoolGuardKey, uaiOfSchoolGuard } from './keys.ts';

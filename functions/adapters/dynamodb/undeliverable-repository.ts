@@ -1,5 +1,5 @@
 import { BatchGetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { UndeliverableAddress, UndeliverableAddresses } from '../../core/ports.ts';
+import type { UndeliverableAddress, UndeliverableAddresses } from '../../use-cases/ports.ts';
 import { isConditionalCheckFailed, queryAll } from './client.ts';
 import { TABLE_GSI1, UNDELIVERABLE_PK, undeliverableKey } from './keys.ts';
 

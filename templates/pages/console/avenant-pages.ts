@@ -4,10 +4,10 @@
  * it replaces); a convention's page lists its avenants with their status and proof file, and offers the
  * signataire the countersignature of a signed one.
  */
-import { avenantTiming } from '../../../functions/core/avenant-rules.ts';
+import { avenantTiming } from '../../../functions/domain/avenant-rules.ts';
 import { lateRuleNotice } from '../../format/avenant-phrases.ts';
-import { avenantWindow } from '../../../functions/core/calendar.ts';
-import type { Avenant, AvenantStatus, Convention, School } from '../../../functions/core/model.ts';
+import { avenantWindow } from '../../../functions/domain/calendar.ts';
+import type { Avenant, AvenantStatus, Convention, School } from '../../../functions/domain/model.ts';
 import { formatEuros, formatFrenchDate, formatInteger, formatParisDateTime } from '../../format/french.ts';
 import { html, raw, type SafeHtml } from '../html.ts';
 import type { FormState } from './form-fields.ts';

@@ -3,11 +3,11 @@
  * invoice (those billing.csv?reste=1 lists: exécutoires, without a titre de perception), and for each the
  * form that records its titre (number and date), whose errors show next to their field.
  */
-import { parisDateOf } from '../../../functions/core/calendar.ts';
-import { billedSchoolCount } from '../../../functions/core/billing.ts';
-import { departementOf } from '../../../functions/core/campaign-stats.ts';
-import type { billingView } from '../../../functions/core/campaign-dashboard.ts';
-import type { Campaign, Convention } from '../../../functions/core/model.ts';
+import { parisDateOf } from '../../../functions/domain/calendar.ts';
+import { billedSchoolCount } from '../../../functions/domain/billing.ts';
+import { departementOf } from '../../../functions/domain/campaign-stats.ts';
+import type { billingView } from '../../../functions/domain/campaign-dashboard.ts';
+import type { Campaign, Convention } from '../../../functions/domain/model.ts';
 import { formatEuros, formatFrenchDate, formatInteger } from '../../format/french.ts';
 import { html, raw, type SafeHtml } from '../html.ts';
 import type { FormState } from './form-fields.ts';

@@ -1,7 +1,7 @@
 /** The signataire's countersignature of a whole campaign: what it will seal, the form that starts it, then its job. */
-import type { listConventions } from '../../../functions/core/list-conventions.ts';
-import type { Campaign } from '../../../functions/core/model.ts';
-import type { JobView } from '../../../functions/core/jobs/job-view.ts';
+import type { listConventions } from '../../../functions/domain/list-conventions.ts';
+import type { Campaign } from '../../../functions/domain/model.ts';
+import type { JobView } from '../../../functions/domain/jobs/job-view.ts';
 import { formatEuros, formatInteger, formatParisDateTime } from '../../format/french.ts';
 import { html } from '../html.ts';
 import { importJobDetails } from './campaign-setup-pages.ts';

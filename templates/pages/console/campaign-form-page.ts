@@ -1,5 +1,5 @@
 /** GET /console/nouvelle-campagne: the form that opens a campaign; then what its creation warned about. */
-import type { Campaign } from '../../../functions/core/model.ts';
+import type { Campaign } from '../../../functions/domain/model.ts';
 import { formatEuros, formatFrenchDate } from '../../format/french.ts';
 import { html } from '../html.ts';
 import { formAlert, inputField, radioField, type FormState } from './form-fields.ts';

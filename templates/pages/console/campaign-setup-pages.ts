@@ -2,11 +2,11 @@
  * The gestionnaire's pages that fill and send a campaign: import the communes from a CSV file, add one commune,
  * send the invitations; and what an import's job page shows of the rows it refused.
  */
-import { IMPORT_COLUMNS } from '../../../functions/core/import/columns.ts';
-import { refusedRows } from '../../../functions/core/import-refusals.ts';
-import type { JobView } from '../../../functions/core/jobs/job-view.ts';
-import type { listConventions } from '../../../functions/core/list-conventions.ts';
-import type { Campaign, Convention } from '../../../functions/core/model.ts';
+import { IMPORT_COLUMNS } from '../../../functions/domain/import/columns.ts';
+import { refusedRows } from '../../../functions/domain/import-refusals.ts';
+import type { JobView } from '../../../functions/domain/jobs/job-view.ts';
+import type { listConventions } from '../../../functions/domain/list-conventions.ts';
+import type { Campaign, Convention } from '../../../functions/domain/model.ts';
 import { formatEuros, formatFrenchDate, formatInteger } from '../../format/french.ts';
 import { html, raw, type SafeHtml } from '../html.ts';
 import { formAlert, inputField, type FormState } from './form-fields.ts';

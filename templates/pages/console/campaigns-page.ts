@@ -1,5 +1,5 @@
 /** GET /console/campagnes: every campaign, the latest first. */
-import type { Campaign } from '../../../functions/core/model.ts';
+import type { Campaign } from '../../../functions/domain/model.ts';
 import { formatEuros, formatFrenchDate } from '../../format/french.ts';
 import { html } from '../html.ts';
 import { consolePage, type ConsoleUser } from './layout.ts';

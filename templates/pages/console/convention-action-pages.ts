@@ -1,5 +1,5 @@
 /** The gestionnaire's forms on a convention: send the link again (optionally to a corrected address), cancel with a reason. */
-import type { Convention } from '../../../functions/core/model.ts';
+import type { Convention } from '../../../functions/domain/model.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { formAlert, inputField, type FormState } from './form-fields.ts';
 import { consolePage, csrfField, type ConsoleUser } from './layout.ts';

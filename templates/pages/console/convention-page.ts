@@ -1,9 +1,9 @@
 /** GET /console/conventions/{id}: a convention, its dated history and, for a signataire, the countersignature. */
-import type { ConventionWithHistory } from '../../../functions/core/model.ts';
+import type { ConventionWithHistory } from '../../../functions/domain/model.ts';
 import { formatParisDateTime } from '../../format/french.ts';
 import { conventionSummary } from '../convention-summary.ts';
 import { html } from '../html.ts';
-import type { AvenantView } from '../../../functions/core/model.ts';
+import type { AvenantView } from '../../../functions/domain/model.ts';
 import { avenantsSection } from './avenant-pages.ts';
 import { consolePage, csrfField, type ConsoleUser } from './layout.ts';
 import { EVENT_LABEL, STATUS_BADGE, STATUS_LABEL } from './labels.ts';

@@ -1,6 +1,6 @@
 /** GET /console/campagnes/{schoolYear}: a campaign's figures and its conventions, filtered by status, département and text. */
-import type { CampaignConventionsView } from '../../../functions/core/list-conventions.ts';
-import { CONVENTION_STATUSES } from '../../../functions/core/campaign-stats.ts';
+import type { CampaignConventionsView } from '../../../functions/domain/list-conventions.ts';
+import { CONVENTION_STATUSES } from '../../../functions/domain/campaign-stats.ts';
 import { formatEuros, formatInteger } from '../../format/french.ts';
 import { html, raw } from '../html.ts';
 import { consolePage, type ConsoleUser } from './layout.ts';

@@ -4,9 +4,9 @@
  * due in the next 14 days; the mayors' addresses SES reported as undeliverable, each with the way to
  * send the link to a corrected address.
  */
-import { addDays } from '../../../functions/core/calendar.ts';
-import { DUE_HORIZON_DAYS, type CampaignDashboard, type Deadline, type DueSoon } from '../../../functions/core/campaign-dashboard.ts';
-import { CONVENTION_STATUSES, departementOf, type StatsTotals } from '../../../functions/core/campaign-stats.ts';
+import { addDays } from '../../../functions/domain/calendar.ts';
+import { DUE_HORIZON_DAYS, type CampaignDashboard, type Deadline, type DueSoon } from '../../../functions/domain/campaign-dashboard.ts';
+import { CONVENTION_STATUSES, departementOf, type StatsTotals } from '../../../functions/domain/campaign-stats.ts';
 import { formatEuros, formatFrenchDate, formatInteger, formatParisDateTime } from '../../format/french.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { jobsTable } from './jobs-page.ts';

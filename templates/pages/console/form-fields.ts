@@ -1,5 +1,5 @@
 /** DSFR form fields of the console, each with the French error of its field next to it. */
-import type { FieldIssue } from '../../../functions/core/errors.ts';
+import type { FieldIssue } from '../../../functions/domain/errors.ts';
 import { html, raw, type SafeHtml } from '../html.ts';
 
 /** What a refused form shows again: the values typed and the errors by field name. */

@@ -1,5 +1,5 @@
 /** GET /console/taches: the latest jobs (sends, imports, countersignatures, reminders, digests), each with its state and progress. */
-import type { JobView } from '../../../functions/core/jobs/job-view.ts';
+import type { JobView } from '../../../functions/domain/jobs/job-view.ts';
 import { formatInteger, formatParisDateTime } from '../../format/french.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { consolePage, type ConsoleUser } from './layout.ts';

@@ -1,5 +1,5 @@
 /** The console's words for statuses and events. */
-import type { ConventionEventType, ConventionStatus } from '../../../functions/core/model.ts';
+import type { ConventionEventType, ConventionStatus } from '../../../functions/domain/model.ts';
 
 export const STATUS_LABEL: Record<ConventionStatus, string> = {
   draft: 'Brouillon',

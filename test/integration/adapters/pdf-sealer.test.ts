@@ -16,9 +16,9 @@ import { freePort } from '../../../infra/local/servers.ts';
 import { printedCms, sealCms, sealTimestamp, verifiedTimestamp } from '../../support/seal-evidence.ts';
 import { generateSealingP12 } from '../../../infra/local/sealing-certificate.ts';
 import { renderConventionPdf } from '../../../templates/convention/render-convention.ts';
-import { conventionDocumentInput } from '../../../functions/core/convention-document.ts';
+import { conventionDocumentInput } from '../../../functions/use-cases/convention-document.ts';
 import { campaign2026, lespignan } from '../../fixtures/seed-communes.ts';
-import type { Convention } from '../../../functions/core/model.ts';
+import type { Convention } from '../../../functions/domain/model.ts';
 
 const now = new Date('2026-11-23T10:00:00Z');
 const servers = inject('servers');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, chainEvent, eventHash, genesisHash, type ChainHead } from '../../../functions/core/audit-chain.ts';
-import { headInTrail, printedHeads, recordedHashes, verifyChains } from '../../../functions/core/audit-verify.ts';
+import { canonicalJson, chainEvent, eventHash, genesisHash, type ChainHead } from '../../../functions/domain/audit-chain.ts';
+import { headInTrail, printedHeads, recordedHashes, verifyChains } from '../../../functions/domain/audit-verify.ts';
 
 const conventionId = 'c-1';
 const base = (type: string, at: string, extra: Record<string, unknown> = {}) => ({ id: `e-${type}-${at}`, conventionId, at, type, actor: 'Paraphe', ...extra });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { avenantLimit, avenantOutcome, avenantTiming, departementMismatches, isPastEndDate, preparationWarnings, schoolChange } from '../../../functions/core/avenant-rules.ts';
+import { avenantLimit, avenantOutcome, avenantTiming, departementMismatches, isPastEndDate, preparationWarnings, schoolChange } from '../../../functions/domain/avenant-rules.ts';
 import { avenantEffect, departementMismatchText, preparationWarningText } from '../../../templates/format/avenant-phrases.ts';
-import type { School } from '../../../functions/core/model.ts';
+import type { School } from '../../../functions/domain/model.ts';
 
 const maternelle: School = { uai: '0341401N', type: 'maternelle', name: '' };
 const elementaire: School = { uai: '0341406U', type: 'elementaire', name: '' };

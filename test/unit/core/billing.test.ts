@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { billedSchoolCount } from '../../../functions/core/billing.ts';
+import { billedSchoolCount } from '../../../functions/domain/billing.ts';
 import { billingCsv, billingCsvFilename } from '../../../templates/export/billing-csv.ts';
 import { excelCsv, formatCsvAmount } from '../../../templates/export/csv.ts';
-import type { Convention, ConventionStatus, School } from '../../../functions/core/model.ts';
+import type { Convention, ConventionStatus, School } from '../../../functions/domain/model.ts';
 import { uai } from '../../fixtures/documents.ts';
 
 const schools = (count: number, dept: string): School[] =>

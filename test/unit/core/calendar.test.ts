@@ -12,7 +12,7 @@ import {
   parisDateOf,
   parisMidnightUtc,
   schoolYearStart,
-} from '../../../functions/core/calendar.ts';
+} from '../../../functions/domain/calendar.ts';
 
 describe('the Paris date of an instant', () => {
   it('is already the next day at 22:30 UTC in summer time (UTC+2)', () => {

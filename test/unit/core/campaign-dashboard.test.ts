@@ -1,7 +1,7 @@
 /** The campaign's dashboard: what falls due in the next 14 days, the undeliverable addresses, what is left to invoice. */
 import { describe, expect, it } from 'vitest';
-import { billingView, deadlinesSoon, dueSoon, undeliverableConventions } from '../../../functions/core/campaign-dashboard.ts';
-import type { Campaign, Convention, ConventionStatus, School } from '../../../functions/core/model.ts';
+import { billingView, deadlinesSoon, dueSoon, undeliverableConventions } from '../../../functions/domain/campaign-dashboard.ts';
+import type { Campaign, Convention, ConventionStatus, School } from '../../../functions/domain/model.ts';
 
 const campaign: Campaign = {
   schoolYear: '2026-2027',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { academieOf, campaignStats, departementOf } from '../../../functions/core/campaign-stats.ts';
-import type { Convention, ConventionStatus, School } from '../../../functions/core/model.ts';
+import { academieOf, campaignStats, departementOf } from '../../../functions/domain/campaign-stats.ts';
+import type { Convention, ConventionStatus, School } from '../../../functions/domain/model.ts';
 
 function convention(id: string, status: ConventionStatus, schools: School[], extra: Partial<Convention> = {}): Convention {
   return {

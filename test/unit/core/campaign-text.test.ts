@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { partyOfSchoolYear, pinCampaignText, type ConventionText } from '../../../functions/core/campaign-text.ts';
-import { createCampaign } from '../../../functions/core/create-campaign.ts';
-import { newCampaignSchema, parseInput } from '../../../functions/core/inputs.ts';
-import type { Campaign } from '../../../functions/core/model.ts';
+import { partyOfSchoolYear, pinCampaignText, type ConventionText } from '../../../functions/domain/campaign-text.ts';
+import { createCampaign } from '../../../functions/use-cases/create-campaign.ts';
+import { newCampaignSchema, parseInput } from '../../../functions/domain/inputs.ts';
+import type { Campaign } from '../../../functions/domain/model.ts';
 import { createShippedConventionTexts } from '../../../functions/adapters/convention-texts.ts';
-import { sha256Hex } from '../../../functions/core/digest.ts';
+import { sha256Hex } from '../../../functions/domain/sha256.ts';
 import { campaign2026 } from '../../fixtures/seed-communes.ts';
 
 const text = (schoolYear: string, party: ConventionText['party'], feeCents: number): ConventionText => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { communeDepartement, conventionReference, referenceOrId } from '../../../functions/core/convention-reference.ts';
+import { communeDepartement, conventionReference, referenceOrId } from '../../../functions/domain/convention-reference.ts';
 
 describe('the reference of a convention', () => {
   it('reads ENT-<school year>-<département>-<number on four digits>', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { addConvention } from '../../../functions/core/add-convention.ts';
-import { newConventionSchema, parseInput } from '../../../functions/core/inputs.ts';
-import type { Campaign, Convention, ConventionEvent } from '../../../functions/core/model.ts';
-import { uaiCheckLetter } from '../../../functions/core/identifiers.ts';
-import { addLink, hashToken, replaceAllLinks, resolveSigningLink, withdrawLink } from '../../../functions/core/signing-link.ts';
-import { remindersOf } from '../../../functions/core/reminder-schedule.ts';
+import { addConvention } from '../../../functions/use-cases/add-convention.ts';
+import { newConventionSchema, parseInput } from '../../../functions/domain/inputs.ts';
+import type { Campaign, Convention, ConventionEvent } from '../../../functions/domain/model.ts';
+import { uaiCheckLetter } from '../../../functions/domain/identifiers.ts';
+import { addLink, hashToken, replaceAllLinks, resolveSigningLink, withdrawLink } from '../../../functions/use-cases/signing-link.ts';
+import { remindersOf } from '../../../functions/domain/reminder-schedule.ts';
 import { campaign2026, lespignan, lespignanConvention, pezilla } from '../../fixtures/seed-communes.ts';
 
 const fixedNow = new Date('2026-11-20T09:00:00Z');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deliberationIssues } from '../../../functions/core/deliberation.ts';
+import { deliberationIssues } from '../../../functions/domain/deliberation.ts';
 
 const today = '2026-10-05';
 

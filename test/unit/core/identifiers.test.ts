@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidSchoolYear, isValidSiret, isValidUai, uaiCheckLetter, uaiDepartement } from '../../../functions/core/identifiers.ts';
+import { isValidSchoolYear, isValidSiret, isValidUai, uaiCheckLetter, uaiDepartement } from '../../../functions/domain/identifiers.ts';
 
 describe('UAI', () => {
   it.each(['0660446B', '0660710N', '0660713S', '0341401N', '0341406U'])('accepts the seed school %s', (uai) => {

@@ -1,6 +1,6 @@
 /** An import's refused rows, as its job page and refus.csv list them: one per line of the file, by line. */
 import { describe, expect, it } from 'vitest';
-import { refusedRows } from '../../../functions/core/import-refusals.ts';
+import { refusedRows } from '../../../functions/domain/import-refusals.ts';
 import { refusedRowsCsv } from '../../../templates/export/refused-rows-csv.ts';
 
 const at = '2031-01-05T09:00:00.000Z';

@@ -9,8 +9,8 @@ import {
   parseInput,
   signatureFormSchema,
   text,
-} from '../../../functions/core/inputs.ts';
-import type { FieldIssue } from '../../../functions/core/errors.ts';
+} from '../../../functions/domain/inputs.ts';
+import type { FieldIssue } from '../../../functions/domain/errors.ts';
 import { campaign2026, lespignan } from '../../fixtures/seed-communes.ts';
 
 /** The issues parseInput throws, or [] when the input is accepted. */

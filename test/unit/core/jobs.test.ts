@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { certainlyNotSent } from '../../../functions/core/jobs/email-once.ts';
-import { backoffMs, MAX_ATTEMPTS, newJob, progressState, type JobProgress } from '../../../functions/core/jobs/job.ts';
-import { isThrottling } from '../../../functions/core/jobs/run-job.ts';
+import { certainlyNotSent } from '../../../functions/use-cases/jobs/email-once.ts';
+import { backoffMs, MAX_ATTEMPTS, newJob, progressState, type JobProgress } from '../../../functions/domain/jobs/job.ts';
+import { isThrottling } from '../../../functions/use-cases/jobs/run-job.ts';
 import { matchesFilter } from '../../../infra/local/stream-mapping.ts';
 import { functionSpecs } from '../../../infra/functions.ts';
 

@@ -4,8 +4,8 @@
  * applies the same condition as the DynamoDB one.
  */
 import { describe, expect, it } from 'vitest';
-import type { Convention, ConventionEvent, ConventionStatus, Titre } from '../../../functions/core/model.ts';
-import { recordTitre } from '../../../functions/core/record-titre.ts';
+import type { Convention, ConventionEvent, ConventionStatus, Titre } from '../../../functions/domain/model.ts';
+import { recordTitre } from '../../../functions/use-cases/record-titre.ts';
 
 const now = new Date('2027-01-20T09:00:00Z');
 

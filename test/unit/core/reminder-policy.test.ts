@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, daysBetween, isWorkingDay } from '../../../functions/core/calendar.ts';
-import { newCampaignSchema, parseInput } from '../../../functions/core/inputs.ts';
+import { addDays, daysBetween, isWorkingDay } from '../../../functions/domain/calendar.ts';
+import { newCampaignSchema, parseInput } from '../../../functions/domain/inputs.ts';
 import { campaign2026 } from '../../fixtures/seed-communes.ts';
 import {
   DEFAULT_REMINDER_POLICY,
@@ -14,7 +14,7 @@ import {
   type PlanRemindersInput,
   type PlannedReminder,
   type ReminderKind,
-} from '../../../functions/core/reminder-policy.ts';
+} from '../../../functions/domain/reminder-policy.ts';
 
 const convention2026 = (overrides: Partial<PlanRemindersInput>): PlanRemindersInput => ({
   policy: DEFAULT_REMINDER_POLICY,

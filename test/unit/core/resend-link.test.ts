@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Campaign, Convention, ConventionEvent } from '../../../functions/core/model.ts';
-import type { NewMayorAddress, OutgoingEmail } from '../../../functions/core/ports.ts';
-import { resendLink } from '../../../functions/core/resend-link.ts';
-import { hashToken, type LinkChange } from '../../../functions/core/signing-link.ts';
+import type { Campaign, Convention, ConventionEvent } from '../../../functions/domain/model.ts';
+import type { NewMayorAddress, OutgoingEmail } from '../../../functions/use-cases/ports.ts';
+import { resendLink } from '../../../functions/use-cases/resend-link.ts';
+import { hashToken, type LinkChange } from '../../../functions/use-cases/signing-link.ts';
 import { campaign2026, lespignan, lespignanConvention } from '../../fixtures/seed-communes.ts';
 
 const now = new Date('2026-12-08T14:30:00Z');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { School } from '../../../functions/core/model.ts';
-import { GUARD_GRACE_MS, guardState, isGuardLive, type SchoolGuard } from '../../../functions/core/school-guards.ts';
+import type { School } from '../../../functions/domain/model.ts';
+import { GUARD_GRACE_MS, guardState, isGuardLive, type SchoolGuard } from '../../../functions/domain/school-guards.ts';
 
 const school = (uai: string): School => ({ uai, type: 'primaire', name: '' });
 const claimedAt = '2026-09-10T08:00:00.000Z';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../../functions/core/digest.ts';
-import type { DocumentStore } from '../../../functions/core/ports.ts';
-import { DocumentIntegrityError, readDocument, storeOnce } from '../../../functions/core/stored-document.ts';
+import { sha256Hex } from '../../../functions/domain/sha256.ts';
+import type { DocumentStore } from '../../../functions/use-cases/ports.ts';
+import { DocumentIntegrityError, readDocument, storeOnce } from '../../../functions/use-cases/stored-document.ts';
 
 /** A bucket with versions, create-only as S3 with If-None-Match: * (a plain object, no SDK). */
 function versionedStore(): DocumentStore & { objects: Map<string, { bytes: Uint8Array; versionId: string }> } {

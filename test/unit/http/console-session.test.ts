@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { consoleCookies, csrfMatches, LOGIN_COOKIE, SESSION_COOKIE } from '../../../functions/http/console-session.ts';
+import { consoleCookies, csrfMatches, LOGIN_COOKIE, SESSION_COOKIE } from '../../../functions/adapters/console-session.ts';
 
 const key = new Uint8Array(randomBytes(32));
 const at = (instant: string) => () => new Date(instant);

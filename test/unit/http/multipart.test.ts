@@ -5,7 +5,7 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { isAppError } from '../../../functions/core/errors.ts';
+import { isAppError } from '../../../functions/domain/errors.ts';
 import { multipartBoundary, parseMultipart } from '../../../functions/http/multipart.ts';
 import { formBody, multipartBody } from '../../../functions/http/request.ts';
 

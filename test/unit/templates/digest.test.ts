@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { campaignStats } from '../../../functions/core/campaign-stats.ts';
-import type { Convention, ConventionStatus } from '../../../functions/core/model.ts';
+import { campaignStats } from '../../../functions/domain/campaign-stats.ts';
+import type { Convention, ConventionStatus } from '../../../functions/domain/model.ts';
 import { digestEmail, type DigestInput } from '../../../templates/email/digest.ts';
 import { leBoulou, lespignan, pezilla } from '../../fixtures/seed-communes.ts';
 

@@ -1,4 +1,4 @@
-import { departementOfUai } from '../../../functions/core/identifiers.ts';
+import { departementOfUai } from '../../../functions/domain/identifiers.ts';
 import { describe, expect, it } from 'vitest';
 import {
   formatEuros, formatFrenchDate, formatParisDateTime, NBSP, NNBSP, typeset,

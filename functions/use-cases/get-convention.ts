@@ -1,0 +1,59 @@
+import { AppError } from '../domain/errors.ts';
+import type { Convention, ConventionEvent, ConventionWithHistory } from '../domain/model.ts';
+import type { Deps } from './ports.ts';
+import { chainKey, type ChainHead } from '../domain/audit-chain.ts';
+
+export type { ConventionWithHistory };
+
+export async function getConvention(deps: Pick<Deps, 'conventions'>, id: string): Promise<ConventionWithHistory> {
+  const convention = await deps.conventions.get(id);
+  if (!convention) throw new AppError('NOT_FOUND', `Aucune convention ne porte l'identifiant ${id}.`);
+  return { convention, history: await deps.conventions.history(id) };
+}
+
+/** The head of each avenant's chain, as its avenant item keeps it. */
+export async function avenantHeadsOf(deps: Pick<Deps, 'avenants'>, { convention, history }: ConventionWithHistory): Promise<Record<string, ChainHead>> {
+  const ids = [...new Set(history.flatMap((event) => (event.avenantId ? [event.avenantId] : [])))];
+  const heads: Record<string, ChainHead> = {};
+  for (const id of ids) {
+    const avenant = await deps.avenants.get(convention.id, id);
+    if (avenant?.auditSeq !== undefined && avenant.auditHead !== undefined) heads[id] = { seq: avenant.auditSeq, hash: avenant.auditHead };
+  }
+  return heads;
+}
+
+/** The trail's events, chain by chain (the convention's, then each avenant's as it began), each in its order. */
+function inChainOrder(history: ConventionEvent[]): ConventionEvent[] {
+  const chains = new Map<string, ConventionEvent[]>([['convention', []]]);
+  for (const event of history) {
+    const key = chainKey(event);
+    chains.set(key, [...(chains.get(key) ?? []), event]);
+  }
+  return [...chains.values()].flatMap((chain) => chain.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0)));
+}
+
+/**
+ * The audit trail as a self-contained record: what was signed, by whom, when, and the hashes that bind them.
+ * Each event as stored, with its chain links (seq, prevHash, hash); `head` the convention chain's head as the
+ * convention item keeps it, `avenantHeads` each avenant's as its item keeps it; `npm run verify` checks it all offline.
+ */
+export function auditExport({ convention, history }: ConventionWithHistory, exportedAt: Date, avenantHeads: Record<string, ChainHead> = {}) {
+  return {
+    format: 'paraphe-audit/1',
+    exportedAt: exportedAt.toISOString(),
+    convention: {
+      id: convention.id,
+      schoolYear: convention.schoolYear,
+      commune: convention.commune,
+      schools: convention.schools.map((school) => school.uai),
+      amountCents: convention.amountCents,
+      status: convention.status,
+      document: convention.document,
+      signedDocument: convention.signedDocument,
+      executedDocument: convention.executedDocument,
+    },
+    head: convention.auditSeq !== undefined && convention.auditHead !== undefined ? { seq: convention.auditSeq, hash: convention.auditHead } : undefined,
+    avenantHeads,
+    events: inChainOrder(history),
+  };
+}
