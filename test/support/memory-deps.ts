@@ -1,6 +1,6 @@
 /**
  * Paraphe's `Deps` in memory, for the unit project: every port of
- * functions/core/ports.ts over plain maps, a clock the test sets, and ids and
+ * functions/use-cases/ports.ts over plain maps, a clock the test sets, and ids and
  * tokens that come out the same on every run. It starts no server.
  *
  * What it is for: the use cases' RULES. Each repository method refuses (returns
@@ -10,7 +10,7 @@
  * applies the same writes: statuses, links and their lookup items, the
  * commune, school and reference guards, the reminder index and idempotency
  * keys, jobs, their progress, failures, waits and email claims, the audit
- * hash chains (functions/core/audit-chain.ts) with the day's chain records of
+ * hash chains (functions/domain/audit-chain.ts) with the day's chain records of
  * the daily anchor. A "transaction" here is one synchronous block: every
  * condition is checked, then every write made, with no await in between.
  *
@@ -32,15 +32,15 @@
  * `drainAll()` runs every pending job of the store until it is quiet.
  */
 import { createHash } from 'node:crypto';
-import { chainEvent, type ChainHead } from '../../functions/core/audit-chain.ts';
-import { schoolChange } from '../../functions/core/avenant-rules.ts';
-import { parisDateOf } from '../../functions/core/calendar.ts';
-import type { ConventionText } from '../../functions/core/campaign-text.ts';
-import { AppError } from '../../functions/core/errors.ts';
-import { jobDefinitions } from '../../functions/core/jobs/handlers.ts';
-import { progressState, type Job, type JobFailure, type JobProgress } from '../../functions/core/jobs/job.ts';
-import { runJob, type JobDeps } from '../../functions/core/jobs/run-job.ts';
-import type { Avenant, Campaign, Convention, ConventionEvent, StoredDocument } from '../../functions/core/model.ts';
+import { chainEvent, type ChainHead } from '../../functions/domain/audit-chain.ts';
+import { schoolChange } from '../../functions/domain/avenant-rules.ts';
+import { parisDateOf } from '../../functions/domain/calendar.ts';
+import type { ConventionText } from '../../functions/domain/campaign-text.ts';
+import { AppError } from '../../functions/domain/errors.ts';
+import { jobDefinitions } from '../../functions/use-cases/jobs/handlers.ts';
+import { progressState, type Job, type JobFailure, type JobProgress } from '../../functions/domain/jobs/job.ts';
+import { runJob, type JobDeps } from '../../functions/use-cases/jobs/run-job.ts';
+import type { Avenant, Campaign, Convention, ConventionEvent, StoredDocument } from '../../functions/domain/model.ts';
 import type {
   AnchoredChain,
   AuditAnchors,
@@ -57,11 +57,11 @@ import type {
   ReminderRepository,
   UndeliverableAddress,
   UndeliverableAddresses,
-} from '../../functions/core/ports.ts';
-import { guardState, isGuardLive, type SchoolGuard } from '../../functions/core/school-guards.ts';
-import { liveLinks, type LinkChange } from '../../functions/core/signing-link.ts';
-import { checkSha256 } from '../../functions/core/stored-document.ts';
-import { communeDepartement, conventionReference } from '../../functions/core/convention-reference.ts';
+} from '../../functions/use-cases/ports.ts';
+import { guardState, isGuardLive, type SchoolGuard } from '../../functions/domain/school-guards.ts';
+import { liveLinks, type LinkChange } from '../../functions/use-cases/signing-link.ts';
+import { checkSha256 } from '../../functions/use-cases/stored-document.ts';
+import { communeDepartement, conventionReference } from '../../functions/domain/convention-reference.ts';
 import { createShippedConventionTexts } from '../../functions/adapters/convention-texts.ts';
 import type { DrainOptions, DrainReport } from './run-jobs-inline.ts';
 
@@ -138,6 +138,8 @@ export function memoryDeps(options: MemoryDepsOptions = {}): MemoryDeps {
   const remindersSent = new Map<string, { state: 'sending' | 'sent'; claimedAt?: string; owner?: string }>();
   const jobItems = new Map<string, { job: Job; index?: { pk: 'JOBS_OPEN' | 'JOBS_WAITING'; sk: string } }>();
   const progressItems = new Map<string, Partial<JobProgress> & { lastAt?: string }>();
+  /** The tracked jobs by start, as the JOBS_TRACKED index and the campaign's TRACKED# items list them. */
+  const trackedIndex: { id: string; startedAt: string; schoolYear?: string }[] = [];
   const failureItems = new Map<string, Map<string, JobFailure>>();
   const emailClaims = new Map<string, { leaseUntil: string; sentAt?: string }>();
   const runningLocks = new Map<string, { jobId: string; at: string }>();
@@ -598,6 +600,9 @@ export function memoryDeps(options: MemoryDepsOptions = {}): MemoryDeps {
       return copy(avenants.get(avenantKey(conventionId, avenantId)));
     },
 
+    async ofConvention(conventionId) {
+      return [...avenants.values()].filter((avenant) => avenant.conventionId === conventionId).sort((a, b) => (a.id < b.id ? -1 : 1)).map(copy);
+    },
     async pending(conventionId) {
       return [...avenants.values()]
         .filter((avenant) => avenant.conventionId === conventionId && avenant.status === 'sent')
@@ -784,6 +789,7 @@ export function memoryDeps(options: MemoryDepsOptions = {}): MemoryDeps {
           () => {
             putJob(job);
             progressItems.set(job.id, emptyProgress(job));
+            trackedIndex.push({ id: job.id, startedAt: job.createdAt });
           },
         );
         return { started, jobId: job.id };
@@ -800,7 +806,16 @@ export function memoryDeps(options: MemoryDepsOptions = {}): MemoryDeps {
       putJob(job);
       progressItems.set(job.id, emptyProgress(job));
       runningLocks.set(lock, { jobId: job.id, at: job.createdAt });
+      trackedIndex.push({ id: job.id, startedAt: job.createdAt, schoolYear: running.schoolYear });
       return { started: true, jobId: job.id };
+    },
+    async recentTracked({ limit, schoolYear }) {
+      // The JOBS_TRACKED index (every tracked job), or the campaign's TRACKED# items (its locked jobs), newest first.
+      return trackedIndex
+        .filter((entry) => schoolYear === undefined || entry.schoolYear === schoolYear)
+        .sort((a, b) => (`${b.startedAt}#${b.id}` < `${a.startedAt}#${a.id}` ? -1 : 1))
+        .slice(0, limit)
+        .map((entry) => entry.id);
     },
 
     async runningJob(schoolYear, kind) {
@@ -909,6 +924,9 @@ export function memoryDeps(options: MemoryDepsOptions = {}): MemoryDeps {
   };
 
   const undeliverable: UndeliverableAddresses = {
+    async find(addresses) {
+      return [...new Set(addresses.map((address) => address.toLowerCase()))].flatMap((address) => (undeliverableItems.has(address) ? [copy(undeliverableItems.get(address)!)] : []));
+    },
     async mark(entry) {
       const address = entry.address.toLowerCase();
       // 'attribute_not_exists(pk)': the first report stays.

@@ -13,17 +13,17 @@
  * slice of the same season.
  */
 import { describe, expect, it } from 'vitest';
-import { addConvention } from '../../../functions/core/add-convention.ts';
-import { addDays, dayOfWeek, parisMidnightUtc } from '../../../functions/core/calendar.ts';
-import { createCampaign } from '../../../functions/core/create-campaign.ts';
-import { declineConvention } from '../../../functions/core/decline-convention.ts';
-import { siretCheckDigit, uaiCheckLetter } from '../../../functions/core/identifiers.ts';
-import { newCampaignSchema, newConventionSchema, parseInput } from '../../../functions/core/inputs.ts';
-import { newJob } from '../../../functions/core/jobs/job.ts';
-import { scheduledRun } from '../../../functions/core/reminder-schedule.ts';
-import { startCampaignSend } from '../../../functions/core/send-campaign.ts';
-import { startReminderDay } from '../../../functions/core/send-reminders.ts';
-import { signConvention } from '../../../functions/core/sign-convention.ts';
+import { addConvention } from '../../../functions/use-cases/add-convention.ts';
+import { addDays, dayOfWeek, parisMidnightUtc } from '../../../functions/domain/calendar.ts';
+import { createCampaign } from '../../../functions/use-cases/create-campaign.ts';
+import { declineConvention } from '../../../functions/use-cases/decline-convention.ts';
+import { siretCheckDigit, uaiCheckLetter } from '../../../functions/domain/identifiers.ts';
+import { newCampaignSchema, newConventionSchema, parseInput } from '../../../functions/domain/inputs.ts';
+import { newJob } from '../../../functions/domain/jobs/job.ts';
+import { scheduledRun } from '../../../functions/domain/reminder-schedule.ts';
+import { startCampaignSend } from '../../../functions/use-cases/send-campaign.ts';
+import { startReminderDay } from '../../../functions/use-cases/send-reminders.ts';
+import { signConvention } from '../../../functions/use-cases/sign-convention.ts';
 import { scheduledEvent } from '../../../infra/local/scheduler.ts';
 import { campaign2026, deliberation, leBoulou, lespignan, pezilla } from '../../fixtures/seed-communes.ts';
 import { memoryDeps, type MemoryDeps, type MemoryEmail } from '../../support/memory-deps.ts';

@@ -6,14 +6,14 @@
  * the real servers.
  */
 import { describe, expect, it } from 'vitest';
-import { addConvention } from '../../../functions/core/add-convention.ts';
-import { parisMidnightUtc } from '../../../functions/core/calendar.ts';
-import { createCampaign } from '../../../functions/core/create-campaign.ts';
-import { newCampaignSchema, newConventionSchema, parseInput } from '../../../functions/core/inputs.ts';
-import { resendLink } from '../../../functions/core/resend-link.ts';
-import { startCampaignSend } from '../../../functions/core/send-campaign.ts';
-import { startReminderDay } from '../../../functions/core/send-reminders.ts';
-import { resolveSigningLink } from '../../../functions/core/signing-link.ts';
+import { addConvention } from '../../../functions/use-cases/add-convention.ts';
+import { parisMidnightUtc } from '../../../functions/domain/calendar.ts';
+import { createCampaign } from '../../../functions/use-cases/create-campaign.ts';
+import { newCampaignSchema, newConventionSchema, parseInput } from '../../../functions/domain/inputs.ts';
+import { resendLink } from '../../../functions/use-cases/resend-link.ts';
+import { startCampaignSend } from '../../../functions/use-cases/send-campaign.ts';
+import { startReminderDay } from '../../../functions/use-cases/send-reminders.ts';
+import { resolveSigningLink } from '../../../functions/use-cases/signing-link.ts';
 import { campaign2026, lespignan } from '../../fixtures/seed-communes.ts';
 import { memoryDeps } from '../../support/memory-deps.ts';
 
