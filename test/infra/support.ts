@@ -7,12 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { createParaphe, PROJECT_ROOT, readSettings, type ParapheStacks } from '../../../infra/app.ts';
-import { functionSpecs, type FunctionSpec } from '../../../infra/functions.ts';
+import { createParaphe, PROJECT_ROOT, readSettings, type ParapheStacks } from '../../infra/app.ts';
+import { functionSpecs, type FunctionSpec } from '../../infra/functions.ts';
 
-export const FIXTURE_ENTRY = 'test/unit/infra/fixtures/handler.ts';
+export const FIXTURE_ENTRY = 'test/infra/fixtures/handler.ts';
 
-const cdkJson = JSON.parse(readFileSync(new URL('../../../cdk.json', import.meta.url), 'utf8')) as {
+const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
   context: Record<string, unknown>;
 };
 

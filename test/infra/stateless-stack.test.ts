@@ -1,8 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { JOB_TAG } from '../../../functions/use-cases/jobs/email-once.ts';
-import { functionSpecs } from '../../../infra/functions.ts';
-import { toCronExpression } from '../../../infra/stateless-stack.ts';
+import { JOB_TAG } from '../../functions/use-cases/jobs/email-once.ts';
+import { functionSpecs } from '../../infra/functions.ts';
+import { toCronExpression } from '../../infra/stateless-stack.ts';
 import { buildTestParaphe, DOMAIN_SETTINGS, logicalIdOf, scheduledSpec } from './support.ts';
 
 const { statelessTemplate: template, specs } = buildTestParaphe();

@@ -1,11 +1,11 @@
 /** The 2017-2022 text (seed 000_…, Pézilla-la-Rivière, 2021-2022, transcribed word for word), drawn for a campaign that pins it. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseConventionModel } from '../../../templates/convention/models.ts';
-import { createConventionRenderer, type ConventionDocumentInput } from '../../../templates/convention/render-convention.ts';
-import { normalize, pdfInfo, pdfText, savePdf } from '../../support/read-pdf.ts';
+import { parseConventionModel } from '../../templates/convention/models.ts';
+import { createConventionRenderer, type ConventionDocumentInput } from '../../templates/convention/render-convention.ts';
+import { normalize, pdfInfo, pdfText, savePdf } from '../support/read-pdf.ts';
 
-const text = parseConventionModel(readFileSync(new URL('../../../templates/convention/models/2021-2022.json', import.meta.url), 'utf8'));
+const text = parseConventionModel(readFileSync(new URL('../../templates/convention/models/2021-2022.json', import.meta.url), 'utf8'));
 
 const pezilla2021: ConventionDocumentInput = {
   conventionId: 'conv-2021-2022-pezilla',

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { renderConventionPdf } from '../../../templates/convention/render-convention.ts';
-import { appendSignatureCertificate, type SignatureCertificate } from '../../../templates/convention/signature-certificate.ts';
-import { lespignan2025 } from '../../fixtures/documents.ts';
-import { normalize, pdfFonts, pdfInfo, pdfText, qpdfCheck, savePdf } from '../../support/read-pdf.ts';
+import { renderConventionPdf } from '../../templates/convention/render-convention.ts';
+import { appendSignatureCertificate, type SignatureCertificate } from '../../templates/convention/signature-certificate.ts';
+import { lespignan2025 } from '../fixtures/documents.ts';
+import { normalize, pdfFonts, pdfInfo, pdfText, qpdfCheck, savePdf } from '../support/read-pdf.ts';
 
 async function signed(overrides: Partial<SignatureCertificate> = {}): Promise<{ original: Uint8Array; certificate: SignatureCertificate; bytes: Uint8Array }> {
   const original = await renderConventionPdf(lespignan2025);
@@ -50,7 +50,7 @@ describe('signature certificate page', () => {
     const file = savePdf(bytes);
     const text = pdfText(file, Number(pdfInfo(file).Pages));
     expect(normalize(text)).toMatch(/Empreinte de la piste d['’]audit au moment de la signature : n° 7 — [0-9a-f]{64}/);
-    const { printedHeads } = await import('../../../functions/domain/audit-verify.ts');
+    const { printedHeads } = await import('../../functions/domain/audit-verify.ts');
     expect(printedHeads(text)).toEqual([{ seq: 7, hash }]);
   });
 

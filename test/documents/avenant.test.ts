@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { renderAvenantPdf } from '../../../templates/avenant/render-avenant.ts';
-import { lespignanAvenant2026, manySchools } from '../../fixtures/documents.ts';
-import { normalize, overlappingWords, pdfFonts, pdfInfo, pdfText, pdfWords, qpdfCheck, savePdf } from '../../support/read-pdf.ts';
+import { renderAvenantPdf } from '../../templates/avenant/render-avenant.ts';
+import { lespignanAvenant2026, manySchools } from '../fixtures/documents.ts';
+import { normalize, overlappingWords, pdfFonts, pdfInfo, pdfText, pdfWords, qpdfCheck, savePdf } from '../support/read-pdf.ts';
 
 describe('avenant PDF (change of the list of schools)', () => {
   it('names the convention it amends, the old and the new list, the count and the amount', async () => {

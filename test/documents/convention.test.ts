@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   createConventionRenderer, renderConventionPdf, schoolLine, type ConventionDocumentInput,
-} from '../../../templates/convention/render-convention.ts';
-import { leBoulou2023, lespignan2025, lIsleJourdain60, oeuilly, saintJeanDeVedas } from '../../fixtures/documents.ts';
-import { normalize, overlappingWords, pdfFonts, pdfInfo, pdfText, pdfWords, qpdfCheck, savePdf } from '../../support/read-pdf.ts';
+} from '../../templates/convention/render-convention.ts';
+import { leBoulou2023, lespignan2025, lIsleJourdain60, oeuilly, saintJeanDeVedas } from '../fixtures/documents.ts';
+import { normalize, overlappingWords, pdfFonts, pdfInfo, pdfText, pdfWords, qpdfCheck, savePdf } from '../support/read-pdf.ts';
 
 async function render(input: ConventionDocumentInput): Promise<{ file: string; text: string; bytes: Uint8Array }> {
   const bytes = await renderConventionPdf(input);
@@ -181,7 +181,7 @@ describe('hard inputs', () => {
 
 describe('font files', () => {
   it('ships the DejaVu fonts with the project', () => {
-    expect(readFileSync(new URL('../../../templates/fonts/DejaVuSans.ttf', import.meta.url)).length).toBeGreaterThan(100_000);
+    expect(readFileSync(new URL('../../templates/fonts/DejaVuSans.ttf', import.meta.url)).length).toBeGreaterThan(100_000);
   });
 });
 
