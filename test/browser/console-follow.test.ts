@@ -2,8 +2,8 @@
 /**
  * The console's follow-up pages in a real browser (Chromium through playwright-core, JavaScript off): the
  * campaign's dashboard, the jobs list, the billing page with its titre forms, the avenant form (as it comes
- * and with an error next to the list) and a convention's avenants, each at 360 px and at 1280 px with no
- * serious or critical axe-core violation. Screenshots go to test-results/.
+ * and with an error next to the list) and a convention's avenants, each at 360 px and at 1280 px, no wider than
+ * the screen and with no serious or critical axe-core violation. Screenshots go to test-results/.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -73,13 +73,15 @@ async function seriousViolations(context: BrowserContext, page: Page) {
   return results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.help}`);
 }
 
-/** The page as it is shown, at both widths: no serious violation, a screenshot. */
+/** The page as it is shown, at both widths: no wider than the screen, no serious violation, a screenshot. */
 async function checkAtBothWidths(name: string, account: string, path: string, expectText: string, act?: (page: Page) => Promise<void>) {
   for (const width of [360, 1280]) {
     const { context, page } = await loggedIn(account, width);
     await page.goto(`${stack.url}${path}`);
     if (act) await act(page);
     expect(await page.textContent('main')).toContain(expectText);
+    // No sideways scrolling: what is wider than the screen (a table) scrolls inside its own box.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at ${width} px`).toBeLessThanOrEqual(width);
     await page.screenshot({ path: join(SHOTS, `console-${name}-${width}.png`), fullPage: true });
     expect(await seriousViolations(context, page), `${name} at ${width} px`).toEqual([]);
     await context.close();

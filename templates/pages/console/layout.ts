@@ -1,6 +1,6 @@
 /** The frame of the rectorat's console: DSFR, French, no script; every form carries the session's CSRF token. */
 import { DSFR_BASE_PATH } from '../dsfr-assets.ts';
-import { html, type SafeHtml } from '../html.ts';
+import { html, raw, type SafeHtml } from '../html.ts';
 
 /** Who is logged in, as the pages need it. */
 export interface ConsoleUser {
@@ -11,13 +11,21 @@ export interface ConsoleUser {
 
 export const csrfField = (user: ConsoleUser): SafeHtml => html`<input type="hidden" name="csrf" value="${user.csrf}">`;
 
+/**
+ * DSFR's table without its script scrolls on the <table> itself (`.fr-table > table { overflow: auto }`), but the
+ * nearest positioned box is the `.fr-table` wrapper: a `.fr-sr-only` text in a cell (absolutely positioned) takes
+ * its place from the wrapper, escapes the table's scrolling and widens the page (about 520 px at 360 px wide).
+ * Positioning the table keeps such texts inside what scrolls. Inline, as html.ts does: the pages' CSP allows it.
+ */
+const STYLE = '.fr-table>table{position:relative}';
+
 const ROLE_LABEL: Record<string, string> = { gestionnaire: 'gestionnaire', signataire: 'signataire' };
 
 export function consolePage(options: { title: string; body: SafeHtml; user?: ConsoleUser; breadcrumb?: { label: string; href?: string }[] }): string {
   const { user } = options;
   const crumbs = options.breadcrumb ?? [];
   return `<!doctype html>${html`<html lang="fr" data-fr-scheme="light"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${options.title} – Console ENT-École</title>
-<link rel="stylesheet" href="${DSFR_BASE_PATH}/dsfr.min.css"><link rel="icon" href="${DSFR_BASE_PATH}/favicon/favicon.svg" type="image/svg+xml"></head>
+<link rel="stylesheet" href="${DSFR_BASE_PATH}/dsfr.min.css"><link rel="icon" href="${DSFR_BASE_PATH}/favicon/favicon.svg" type="image/svg+xml"><style>${raw(STYLE)}</style></head>
 <body><div class="fr-skiplinks"><nav class="fr-container" role="navigation" aria-label="Accès rapide"><ul class="fr-skiplinks__list"><li><a class="fr-link" href="#contenu">Contenu</a></li></ul></nav></div>
 <header role="banner" class="fr-header"><div class="fr-header__body"><div class="fr-container"><div class="fr-header__body-row"><div class="fr-header__brand"><div class="fr-header__brand-top"><div class="fr-header__logo"><p class="fr-logo">Région<br>académique<br>Occitanie</p></div></div><div class="fr-header__service"><a href="/console/campagnes" title="Accueil – Console ENT-École"><p class="fr-header__service-title">Console ENT-École</p></a><p class="fr-header__service-tagline">Conventions de partenariat avec les communes</p></div></div>
 </div></div></div></header>
