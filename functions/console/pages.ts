@@ -12,7 +12,7 @@ import { cancelConvention } from '../use-cases/cancel-convention.ts';
 import { campaignConventions, campaignWithConventions, listCampaigns } from '../use-cases/console-views.ts';
 import { countersignConvention, startCampaignCountersign } from '../use-cases/countersign-convention.ts';
 import { createCampaign } from '../use-cases/create-campaign.ts';
-import { AppError, isAppError } from '../domain/errors.ts';
+import { AppError, invalidInput, isAppError, type FieldIssue } from '../domain/errors.ts';
 import { getConvention } from '../use-cases/get-convention.ts';
 import { getJob } from '../use-cases/get-job.ts';
 import { listAvenants } from '../use-cases/list-avenants.ts';
@@ -65,10 +65,37 @@ const numeric = (values: FormValues, name: string) => {
 };
 const BOOLEAN: Record<string, boolean> = { true: true, false: false };
 
+/**
+ * The fee as a clerk types it, in euros ("40", "40,50", "1 200"), in cents for the schema; or why it cannot
+ * be read, on the form's field `fee`, in the form's own unit.
+ */
+export function feeOf(values: FormValues): { cents: number } | { issue: FieldIssue } {
+  const typed = given(values, 'fee')?.replace(/[\s\u00a0\u202f]/g, '').replace(/€$/, '');
+  if (typed === undefined) return { issue: { field: 'fee', message: 'Indiquez le montant par école, en euros (par exemple 40).' } };
+  const match = /^(\d{1,6})(?:[,.](\d{1,2}))?$/.exec(typed);
+  if (!match) return { issue: { field: 'fee', message: `« ${given(values, 'fee')} » n'est pas un montant en euros : écrivez par exemple 40 ou 40,50.` } };
+  return { cents: Number(match[1]) * 100 + Number((match[2] ?? '0').padEnd(2, '0')) };
+}
+
+/** The campaign form as POST /admin/campaigns takes it, checked by the same schema; every refused field at once, the fee's on `fee`. */
+function campaignInput(values: FormValues) {
+  const fee = feeOf(values);
+  const feeIssues = 'issue' in fee ? [fee.issue] : [];
+  let input;
+  try {
+    // An unreadable fee is already refused above: a placeholder lets the schema check every other field.
+    input = parseInput(newCampaignSchema, { ...campaignBody(values), feeCents: 'cents' in fee ? fee.cents : 1 });
+  } catch (error) {
+    if (!isAppError(error) || error.issues.length === 0) throw error;
+    throw invalidInput([...feeIssues, ...error.issues.map((issue) => (issue.field === 'feeCents' ? { ...issue, field: 'fee' } : issue))]);
+  }
+  if (feeIssues.length > 0) throw invalidInput(feeIssues);
+  return input;
+}
+
 /** The campaign form as the body POST /admin/campaigns takes. */
 const campaignBody = (values: FormValues) => ({
   schoolYear: given(values, 'schoolYear'),
-  feeCents: numeric(values, 'feeCents'),
   endDate: given(values, 'endDate'),
   issuePlace: given(values, 'issuePlace'),
   issueDate: given(values, 'issueDate'),
@@ -156,7 +183,7 @@ export const forms: Record<string, ConsoleRoute> = {
     return withFieldErrors(
       values,
       async () => {
-        const { campaign, warnings } = await createCampaign(d, parseInput(newCampaignSchema, campaignBody(values)));
+        const { campaign, warnings } = await createCampaign(d, campaignInput(values));
         return html(201, campaignCreatedPage({ campaign, warnings, user: session }));
       },
       async (form) => campaignFormPage({ user: session, form }),

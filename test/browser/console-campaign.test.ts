@@ -14,7 +14,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AXE_SOURCE, CHROMIUM, SHOTS } from '../support/browser.ts';
+import { CHROMIUM, CHROMIUM_ARGS, consoleInBrowser, SHOTS } from '../support/browser.ts';
 import { deliberation, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
 import { eventually, mayorEmail, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -33,7 +33,7 @@ beforeAll(async () => {
   stack = await startTestStack();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: CHROMIUM_ARGS,
   });
 });
 afterAll(async () => {
@@ -41,40 +41,8 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** A person logs in as `account` through the provider's form, JavaScript off; the page the console lands on. */
-async function loggedIn(account: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, javaScriptEnabled: false, locale: 'fr-FR' });
-  const page = await context.newPage();
-  await page.goto(`${stack.url}/console`);
-  await page.fill('#login', account);
-  await page.fill('#password', account);
-  await page.click('button[type=submit]');
-  await expect.poll(() => page.url(), { timeout: 15_000 }).toBe(`${stack.url}/console/campagnes`);
-  await page.waitForLoadState('load');
-  return { context, page };
-}
 
-async function seriousViolations(context: BrowserContext, page: Page): Promise<string[]> {
-  // axe needs script; the console runs none and its CSP forbids inline script: axe runs in a scripted copy, with the same session.
-  const scriptedContext = await browser.newContext({ viewport: page.viewportSize()!, locale: 'fr-FR', bypassCSP: true });
-  await scriptedContext.addCookies(await context.cookies());
-  const scripted = await scriptedContext.newPage();
-  await scripted.goto(page.url());
-  await scripted.addScriptTag({ content: AXE_SOURCE });
-  const results = await scripted.evaluate(async () => (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; help: string }[] }> } }).axe.run());
-  await scriptedContext.close();
-  return results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.help}`);
-}
 
-/** The page as it is, at 360 px and at 1280 px: no horizontal scrolling, no serious or critical violation, a screenshot each. */
-async function checkedAtBothWidths(context: BrowserContext, page: Page, name: string): Promise<void> {
-  for (const width of [360, 1280]) {
-    await page.setViewportSize({ width, height: 800 });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at ${width} px`).toBeLessThanOrEqual(width);
-    await page.screenshot({ path: join(SHOTS, `console-${name}-${width}.png`), fullPage: true });
-    expect(await seriousViolations(context, page), `${name} at ${width} px`).toEqual([]);
-  }
-}
 
 /** Reloads a job's page, as a person follows it, until the job is over. */
 async function untilJobOver(page: Page): Promise<string> {
@@ -95,6 +63,10 @@ const IMPORT_FILE = Buffer.from(
   [HEADER, row(lespignan, '34135', emails.lespignan, '0341401N;maternelle;Les Pins'), row(lespignan, '34135', emails.lespignan, '0341406U;elementaire;Jules Ferry'), row(leBoulou, '66024', emails.boulou, '0660713X;elementaire;La Suberaie')].join('\r\n'),
 );
 
+const ui = () => consoleInBrowser(browser, stack.url);
+const loggedIn = (account: string) => ui().loggedIn(account);
+const checkedAtBothWidths = (context: BrowserContext, page: Page, name: string) => ui().checkedAtBothWidths(context, page, name);
+
 describe('a campaign run from the console in Chromium, JavaScript off', () => {
   it('logs a gestionnaire in through the local OpenID provider', async () => {
     manager = await loggedIn('gestionnaire');
@@ -107,7 +79,7 @@ describe('a campaign run from the console in Chromium, JavaScript off', () => {
     await page.click('a:has-text("Ouvrir une campagne")');
     expect(page.url()).toBe(`${stack.url}/console/nouvelle-campagne`);
     await page.fill('#schoolYear', YEAR);
-    await page.fill('#feeCents', '4000');
+    await page.fill('#fee', '40');
     await page.fill('#endDate', '2032-09-05');
     await page.fill('#issuePlace', 'Montpellier');
     await page.fill('#issueDate', '2026-11-20');

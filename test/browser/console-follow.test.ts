@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionSpecs } from '../../infra/functions.ts';
 import { lambdaContext, loadHandler } from '../../infra/local/gateway.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
-import { AXE_SOURCE, CHROMIUM, SHOTS } from '../support/browser.ts';
+import { CHROMIUM, CHROMIUM_ARGS, consoleInBrowser, SHOTS } from '../support/browser.ts';
 import { sesBounceEvent } from '../support/ses-events.ts';
 import { campaign2026, deliberation, leBoulou, lespignan } from '../fixtures/seed-communes.ts';
 import { eventually, mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
@@ -39,7 +39,7 @@ beforeAll(async () => {
   await ses(sesBounceEvent({ address: lespignanEmail, at: new Date() }), lambdaContext('ses-events'));
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: CHROMIUM_ARGS,
   });
 });
 afterAll(async () => {
@@ -47,45 +47,17 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function loggedIn(account: string, width: number): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width, height: 800 }, javaScriptEnabled: false, locale: 'fr-FR' });
-  const page = await context.newPage();
-  await page.goto(`${stack.url}/console`);
-  await page.fill('#login', account);
-  await page.fill('#password', account);
-  await page.click('button[type=submit]');
-  await expect.poll(() => page.url(), { timeout: 15_000 }).toBe(`${stack.url}/console/campagnes`);
-  await page.waitForLoadState('load');
-  return { context, page };
-}
 
-async function seriousViolations(context: BrowserContext, page: Page) {
-  // axe needs script; the console runs none: axe runs in a scripted copy of the page.
-  const scriptedContext = await browser.newContext({ viewport: page.viewportSize()!, locale: 'fr-FR', bypassCSP: true });
-  await scriptedContext.addCookies(await context.cookies());
-  const scripted = await scriptedContext.newPage();
-  // The page exactly as shown (a form's answer to a POST too, which a second GET would not give), on the stack's origin.
-  await scripted.goto(`${stack.url}/console/campagnes`);
-  await scripted.setContent(await page.content(), { waitUntil: 'load' });
-  await scripted.addScriptTag({ content: AXE_SOURCE });
-  const results = await scripted.evaluate(async () => (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; help: string }[] }> } }).axe.run());
-  await scriptedContext.close();
-  return results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.help}`);
-}
 
 /** The page as it is shown, at both widths: no wider than the screen, no serious violation, a screenshot. */
 async function checkAtBothWidths(name: string, account: string, path: string, expectText: string, act?: (page: Page) => Promise<void>) {
-  for (const width of [360, 1280]) {
-    const { context, page } = await loggedIn(account, width);
-    await page.goto(`${stack.url}${path}`);
-    if (act) await act(page);
-    expect(await page.textContent('main')).toContain(expectText);
-    // No sideways scrolling: what is wider than the screen (a table) scrolls inside its own box.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at ${width} px`).toBeLessThanOrEqual(width);
-    await page.screenshot({ path: join(SHOTS, `console-${name}-${width}.png`), fullPage: true });
-    expect(await seriousViolations(context, page), `${name} at ${width} px`).toEqual([]);
-    await context.close();
-  }
+  const { loggedIn, checkedAtBothWidths } = consoleInBrowser(browser, stack.url);
+  const { context, page } = await loggedIn(account, 360);
+  await page.goto(`${stack.url}${path}`);
+  if (act) await act(page);
+  expect(await page.textContent('main')).toContain(expectText);
+  await checkedAtBothWidths(context, page, name);
+  await context.close();
 }
 
 describe("the console's follow-up pages in Chromium", () => {

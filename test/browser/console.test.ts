@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AXE_SOURCE, CHROMIUM, SHOTS } from '../support/browser.ts';
+import { CHROMIUM, CHROMIUM_ARGS, consoleInBrowser, SHOTS } from '../support/browser.ts';
 import { campaign2026, deliberation, lespignan } from '../fixtures/seed-communes.ts';
 import { eventually, mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -26,7 +26,7 @@ beforeAll(async () => {
   ({ id: conventionId, path: signingPath } = await sentConvention(stack, campaign2026, { ...lespignan, mayor: { ...lespignan.mayor, email: mayorEmail('console-browser') } }));
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: CHROMIUM_ARGS,
   });
 });
 afterAll(async () => {
@@ -34,30 +34,12 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** A person at `width` pixels logs in as `account` through the provider's form; the page the console lands on. */
-async function loggedIn(account: string, width: number): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width, height: 800 }, javaScriptEnabled: false, locale: 'fr-FR' });
-  const page = await context.newPage();
-  await page.goto(`${stack.url}/console`);
-  await page.fill('#login', account);
-  await page.fill('#password', account);
-  await page.click('button[type=submit]');
-  await expect.poll(() => page.url(), { timeout: 15_000 }).toBe(`${stack.url}/console/campagnes`);
-  await page.waitForLoadState('load');
-  return { context, page };
-}
 
-async function seriousViolations(context: BrowserContext, page: Page) {
-  // axe needs script; the console runs none and its CSP forbids inline script: axe runs in a scripted copy, with the same session.
-  const scriptedContext = await browser.newContext({ viewport: page.viewportSize()!, locale: 'fr-FR', bypassCSP: true });
-  await scriptedContext.addCookies(await context.cookies());
-  const scripted = await scriptedContext.newPage();
-  await scripted.goto(page.url());
-  await scripted.addScriptTag({ content: AXE_SOURCE });
-  const results = await scripted.evaluate(async () => (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; help: string }[] }> } }).axe.run());
-  await scriptedContext.close();
-  return results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.help}`);
-}
+
+const ui = () => consoleInBrowser(browser, stack.url);
+const loggedIn = (account: string, width: number) => ui().loggedIn(account, width);
+const seriousViolations = (context: BrowserContext, page: Page) => ui().seriousViolations(context, page);
+const checkedAtBothWidths = (context: BrowserContext, page: Page, name: string) => ui().checkedAtBothWidths(context, page, name);
 
 describe('the console in Chromium', () => {
   it('logs a gestionnaire in through the local provider and shows the campaigns, usable at 360 px and at desktop width', async () => {
@@ -87,6 +69,23 @@ describe('the console in Chromium', () => {
     await page.screenshot({ path: join(SHOTS, 'console-convention-360.png'), fullPage: true });
     expect(await seriousViolations(context, page)).toEqual([]);
     await context.close();
+  });
+
+  it('keeps the campaign page, the campaign form, the resend and cancel pages, and the countersignature page usable at 360 px and at desktop width, with no serious violation', async () => {
+    const pages: { account: string; path: string; name: string; says: string }[] = [
+      { account: 'gestionnaire', path: '/console/campagnes/2026-2027', name: 'campagne', says: 'Lespignan' },
+      { account: 'gestionnaire', path: '/console/nouvelle-campagne', name: 'nouvelle-campagne', says: 'Montant par école, en euros' },
+      { account: 'gestionnaire', path: `/console/conventions/${conventionId}/renvoyer`, name: 'renvoyer', says: 'Lespignan' },
+      { account: 'gestionnaire', path: `/console/conventions/${conventionId}/annuler`, name: 'annuler', says: 'Lespignan' },
+      { account: 'signataire', path: '/console/campagnes/2026-2027/contresigner', name: 'contresigner-campagne', says: 'Campagne 2026-2027' },
+    ];
+    for (const { account, path, name, says } of pages) {
+      const { context, page } = await loggedIn(account, 360);
+      await page.goto(`${stack.url}${path}`);
+      expect(await page.textContent('main'), name).toContain(says);
+      await checkedAtBothWidths(context, page, name);
+      await context.close();
+    }
   });
 
   it("refuses a gestionnaire's forged countersign post with 403, even with the session's own CSRF token", async () => {

@@ -233,7 +233,7 @@ describe('downloads from the console', () => {
 
 describe('opening a campaign from the console', () => {
   const form = {
-    schoolYear: '2027-2028', feeCents: '5000', endDate: '2028-09-05', issuePlace: 'Montpellier', issueDate: '2027-11-20',
+    schoolYear: '2027-2028', fee: '50,50', endDate: '2028-09-05', issuePlace: 'Montpellier', issueDate: '2027-11-20',
     'signatory.name': 'Carole Drucker-Godard', 'signatory.title': 'Rectrice de la région académique Occitanie', linkValidityDays: '', model: '', deliberationRequired: 'false',
   };
 
@@ -244,12 +244,17 @@ describe('opening a campaign from the console', () => {
     expect(list.text).toContain('href="/console/nouvelle-campagne"');
     const page = await visit(jar, `${stack.url}/console/nouvelle-campagne`);
     expect(page.response.status).toBe(200);
-    const refused = await visit(jar, `${stack.url}/console/nouvelle-campagne`, { form: { csrf: csrfOf(page.text), ...form, feeCents: '', endDate: '2028-02-30', linkValidityDays: '400' } });
+    const refused = await visit(jar, `${stack.url}/console/nouvelle-campagne`, { form: { csrf: csrfOf(page.text), ...form, fee: '', endDate: '2028-02-30', linkValidityDays: '400' } });
     expect(refused.response.status).toBe(400);
-    expect(refused.text).toMatch(/id="feeCents-error">Le montant par école, en centimes, est obligatoire/);
+    expect(refused.text).toMatch(/id="fee-error">Indiquez le montant par école, en euros \(par exemple 40\)\./);
     expect(refused.text).toMatch(/id="endDate-error">La date de fin des conventions n&#39;est pas une date du calendrier\./);
     expect(refused.text).toMatch(/id="linkValidityDays-error">La durée de validité des liens ne doit pas dépasser 365 jours\./);
     expect(refused.text).toContain('value="Montpellier"');
+    expect((await stack.admin('GET', '/admin/campaigns/2027-2028/stats')).status).toBe(404);
+    // A fee typed in cents, as the API takes it, is not an amount in euros a clerk means.
+    const cents = await visit(jar, `${stack.url}/console/nouvelle-campagne`, { form: { csrf: csrfOf(page.text), ...form, fee: '40 €50' } });
+    expect(cents.response.status).toBe(400);
+    expect(cents.text).toMatch(/id="fee-error">« 40 €50 » n&#39;est pas un montant en euros/);
     expect((await stack.admin('GET', '/admin/campaigns/2027-2028/stats')).status).toBe(404);
   });
 
@@ -261,6 +266,8 @@ describe('opening a campaign from the console', () => {
     const created = await visit(jar, `${stack.url}/console/nouvelle-campagne`, { form: { csrf: csrfOf(page.text), ...form } });
     expect(created.response.status).toBe(201);
     expect(created.text).toContain('Campagne 2027-2028 ouverte');
+    // "50,50" in the form is 5050 cents.
+    expect(created.text).toMatch(/Montant par école : 50,50\s€/);
     expect(created.text).toContain('diffère de celui du texte');
     const campaign = (await stack.admin('GET', '/admin/campaigns/2027-2028/stats')).status;
     expect(campaign).toBe(200);

@@ -1,12 +1,66 @@
 /**
  * What the browser tests share: Debian's Chromium (never a downloaded browser), axe-core's source to inject in
- * a page, and the folder where the screenshots are kept.
+ * a page, the folder where the screenshots are kept, and the console's login and page checks.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 export const SHOTS = join(PROJECT_ROOT, 'test-results');
+
+/** Chromium's flags for these machines: no sandbox (root in a container), no GPU, no network of its own. */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/**
+ * The console as a person sees it in Chromium, JavaScript off: logging in through the local provider's form,
+ * and each page checked as it is shown, at 360 px and at 1280 px.
+ */
+export function consoleInBrowser(browser: Browser, baseUrl: string) {
+  /** A person at `width` pixels logs in as `account` (password = account); the page the console lands on. */
+  async function loggedIn(account: string, width = 1280): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport: { width, height: 800 }, javaScriptEnabled: false, locale: 'fr-FR' });
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/console`);
+    await page.fill('#login', account);
+    await page.fill('#password', account);
+    await page.click('button[type=submit]');
+    await expect.poll(() => page.url(), { timeout: 15_000 }).toBe(`${baseUrl}/console/campagnes`);
+    await page.waitForLoadState('load');
+    return { context, page };
+  }
+
+  /**
+   * axe-core's serious and critical violations on the page exactly as shown (a form's answer to a POST too,
+   * which a second GET would not give). axe needs script; the console runs none and its CSP forbids inline
+   * script: axe runs in a scripted copy on the same origin, with the same session.
+   */
+  async function seriousViolations(context: BrowserContext, page: Page): Promise<string[]> {
+    const scriptedContext = await browser.newContext({ viewport: page.viewportSize()!, locale: 'fr-FR', bypassCSP: true });
+    await scriptedContext.addCookies(await context.cookies());
+    const scripted = await scriptedContext.newPage();
+    await scripted.goto(`${baseUrl}/console/campagnes`);
+    await scripted.setContent(await page.content(), { waitUntil: 'load' });
+    await scripted.addScriptTag({ content: AXE_SOURCE });
+    const results = await scripted.evaluate(async () => (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; help: string }[] }> } }).axe.run());
+    await scriptedContext.close();
+    return results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.help}`);
+  }
+
+  /** The page as it is, at 360 px and at 1280 px: no sideways scrolling, no serious or critical violation, a screenshot each. */
+  async function checkedAtBothWidths(context: BrowserContext, page: Page, name: string): Promise<void> {
+    for (const width of [360, 1280]) {
+      await page.setViewportSize({ width, height: 800 });
+      // What is wider than the screen (a table) scrolls inside its own box.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at ${width} px`).toBeLessThanOrEqual(width);
+      await page.screenshot({ path: join(SHOTS, `console-${name}-${width}.png`), fullPage: true });
+      expect(await seriousViolations(context, page), `${name} at ${width} px`).toEqual([]);
+    }
+  }
+
+  return { loggedIn, seriousViolations, checkedAtBothWidths };
+}

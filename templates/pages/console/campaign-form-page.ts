@@ -5,7 +5,7 @@ import { html } from '../html.ts';
 import { formAlert, inputField, radioField, type FormState } from './form-fields.ts';
 import { consolePage, csrfField, type ConsoleUser } from './layout.ts';
 
-export const CAMPAIGN_FIELDS = ['schoolYear', 'feeCents', 'endDate', 'issuePlace', 'issueDate', 'signatory.name', 'signatory.title', 'linkValidityDays', 'model', 'deliberationRequired'] as const;
+export const CAMPAIGN_FIELDS = ['schoolYear', 'fee', 'endDate', 'issuePlace', 'issueDate', 'signatory.name', 'signatory.title', 'linkValidityDays', 'model', 'deliberationRequired'] as const;
 
 const crumbs = (last: string) => [{ label: 'Campagnes', href: '/console/campagnes' }, { label: last }];
 
@@ -15,7 +15,7 @@ export function campaignFormPage(input: { user: ConsoleUser; form: FormState }):
 ${formAlert(form, CAMPAIGN_FIELDS)}
 <form method="post" action="/console/nouvelle-campagne" novalidate>${csrfField(input.user)}
 ${inputField(form, { name: 'schoolYear', label: 'Année scolaire', hint: 'Par exemple 2027-2028.', required: true })}
-${inputField(form, { name: 'feeCents', label: 'Montant par école, en centimes', hint: 'Par exemple 4000 pour 40 €.', type: 'number', required: true })}
+${inputField(form, { name: 'fee', label: 'Montant par école, en euros', hint: 'Par exemple 40 ou 40,50.', required: true })}
 ${inputField(form, { name: 'endDate', label: 'Fin des conventions', hint: 'Format AAAA-MM-JJ.', type: 'date', required: true })}
 ${inputField(form, { name: 'issuePlace', label: "Lieu d'émission", hint: 'Par exemple Montpellier.', required: true })}
 ${inputField(form, { name: 'issueDate', label: "Date d'émission", hint: 'Format AAAA-MM-JJ.', type: 'date', required: true })}
