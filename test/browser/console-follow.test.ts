@@ -92,13 +92,17 @@ describe("the console's follow-up pages in Chromium", () => {
   });
 
   it("shows a convention's avenants, prepared from the console", async () => {
-    // At 360 px a school is added; at 1280 px one is removed, which replaces the first avenant (not signed).
-    await checkAtBothWidths('avenant-prepare', 'gestionnaire', `/console/conventions/${executedId}/avenant`, 'Avenant préparé', async (page) => {
-      const list = page.viewportSize()!.width === 360 ? '0341401N ; maternelle\n0341406U ; élémentaire\n0340001S ; primaire ; NOUVELLE ECOLE' : '0341401N ; maternelle';
-      await page.fill('#schools', list);
-      await page.click('button:has-text("Préparer et envoyer")');
-      await page.waitForLoadState('load');
-    });
+    // A school is added; then one is removed, which replaces the first avenant (not signed).
+    for (const [name, list] of [
+      ['avenant-prepare', '0341401N ; maternelle\n0341406U ; élémentaire\n0340001S ; primaire ; NOUVELLE ECOLE'],
+      ['avenant-remplace', '0341401N ; maternelle'],
+    ] as const) {
+      await checkAtBothWidths(name, 'gestionnaire', `/console/conventions/${executedId}/avenant`, 'Avenant préparé', async (page) => {
+        await page.fill('#schools', list);
+        await page.click('button:has-text("Préparer et envoyer")');
+        await page.waitForLoadState('load');
+      });
+    }
     await checkAtBothWidths('convention-avenants', 'signataire', `/console/conventions/${executedId}`, 'Remplacé par un avenant plus récent');
   });
 });
