@@ -53,6 +53,8 @@ export function consoleInBrowser(browser: Browser, baseUrl: string) {
 
   /** The page as it is, at 360 px and at 1280 px: no sideways scrolling, no serious or critical violation, a screenshot each. */
   async function checkedAtBothWidths(context: BrowserContext, page: Page, name: string): Promise<void> {
+    // DSFR's icon stylesheet is not served: an icon class would draw a plain square instead of its icon.
+    expect(await page.locator('[class*="fr-icon-"]').count(), `${name}: icon classes`).toBe(0);
     for (const width of [360, 1280]) {
       await page.setViewportSize({ width, height: 800 });
       // What is wider than the screen (a table) scrolls inside its own box.

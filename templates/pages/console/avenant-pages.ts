@@ -98,7 +98,7 @@ ${avenants.length
 <thead><tr><th scope="col">Préparé le</th><th scope="col">Écoles</th><th scope="col">Statut</th><th scope="col">Effet</th><th scope="col">Documents et actions</th></tr></thead>
 <tbody>${avenants.map(
         (avenant) => html`<tr><td>${formatParisDateTime(avenant.createdAt)}<br>par ${avenant.requestedBy === 'maire' ? 'le maire' : avenant.actor}</td><td>${formatInteger(avenant.previousSchools.length)} → ${formatInteger(avenant.schools.length)}</td><td><p class="fr-badge fr-badge--sm ${AVENANT_STATUS_BADGE[avenant.status]}">${AVENANT_STATUS_LABEL[avenant.status]}</p></td><td>${avenant.outcome?.effect ?? ''}</td><td>
-<a class="fr-link fr-icon-download-line fr-link--icon-left" href="/console/conventions/${convention.id}/avenants/${avenant.id}/evidence.zip" download>Dossier de preuve<span class="fr-sr-only"> de l'avenant du ${formatParisDateTime(avenant.createdAt)}</span></a>
+<a class="fr-link" href="/console/conventions/${convention.id}/avenants/${avenant.id}/evidence.zip" download>Dossier de preuve<span class="fr-sr-only"> de l'avenant du ${formatParisDateTime(avenant.createdAt)}</span></a>
 ${countersigns && avenant.status === 'signed' ? html`<form method="post" action="/console/conventions/${convention.id}/avenants/${avenant.id}/contresigner" class="fr-mt-1w">${csrfField(user)}<button type="submit" class="fr-btn fr-btn--sm">Contresigner l'avenant<span class="fr-sr-only"> du ${formatParisDateTime(avenant.createdAt)}</span></button></form>` : ''}</td></tr>`,
       )}</tbody></table></div>`
     : html`<p>Aucun avenant.</p>`}</section>`;

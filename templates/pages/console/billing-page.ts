@@ -46,9 +46,9 @@ export function billingPage(input: { view: BillingView; user: ConsoleUser; refus
   const owed = toInvoice.reduce((sum, convention) => sum + convention.amountCents, 0);
   const body = html`<h1>Facturation de la campagne ${year}</h1>
 ${input.notice ? html`<div class="fr-alert fr-alert--success fr-mb-3w" role="status"><p>${input.notice}</p></div>` : ''}
-<ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left fr-mb-3w" aria-label="Fichiers de facturation">
-<li><a class="fr-btn fr-btn--secondary fr-btn--icon-left fr-icon-download-line" href="/console/campagnes/${year}/billing.csv" download>Toutes les conventions exécutoires (billing.csv)</a></li>
-<li><a class="fr-btn fr-btn--secondary fr-btn--icon-left fr-icon-download-line" href="/console/campagnes/${year}/billing.csv?reste=1" download>Reste à facturer (sans titre de perception)</a></li></ul>
+<ul class="fr-btns-group fr-btns-group--inline-md fr-mb-3w" aria-label="Fichiers de facturation">
+<li><a class="fr-btn fr-btn--secondary" href="/console/campagnes/${year}/billing.csv" download>Toutes les conventions exécutoires (billing.csv)</a></li>
+<li><a class="fr-btn fr-btn--secondary" href="/console/campagnes/${year}/billing.csv?reste=1" download>Reste à facturer (sans titre de perception)</a></li></ul>
 <p>${plural(toInvoice.length, 'convention exécutoire reste', 'conventions exécutoires restent')} à facturer, pour ${formatEuros(owed)} ; ${invoiced.count > 1 ? `${formatInteger(invoiced.count)} ont déjà leur` : `${formatInteger(invoiced.count)} a déjà son`} titre de perception (${formatEuros(invoiced.cents)}).</p>
 ${toInvoice.length
     ? html`<div class="fr-table"><table tabindex="0"><caption>Les conventions à facturer, par département puis commune</caption>

@@ -21,9 +21,9 @@ ${input.notice ? html`<div class="fr-alert fr-alert--success fr-mb-3w" role="sta
 <p><span class="fr-badge ${STATUS_BADGE[convention.status]}">${STATUS_LABEL[convention.status]}</span></p>
 ${conventionSummary(convention)}
 <p>Maire : ${convention.mayor.name} (${convention.mayor.title}), ${convention.mayor.email}</p>
-<ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left fr-mb-3w" aria-label="Télécharger et agir">
-<li><a class="fr-btn fr-btn--secondary fr-btn--icon-left fr-icon-download-line" href="/console/conventions/${convention.id}/audit.json" download>Journal d'audit (audit.json)</a></li>
-<li><a class="fr-btn fr-btn--secondary fr-btn--icon-left fr-icon-download-line" href="/console/conventions/${convention.id}/evidence.zip" download>Dossier de preuve (evidence.zip)</a></li>
+<ul class="fr-btns-group fr-btns-group--inline-md fr-mb-3w" aria-label="Télécharger et agir">
+<li><a class="fr-btn fr-btn--secondary" href="/console/conventions/${convention.id}/audit.json" download>Journal d'audit (audit.json)</a></li>
+<li><a class="fr-btn fr-btn--secondary" href="/console/conventions/${convention.id}/evidence.zip" download>Dossier de preuve (evidence.zip)</a></li>
 ${canResend ? html`<li><a class="fr-btn fr-btn--secondary" href="/console/conventions/${convention.id}/renvoyer">Renvoyer le lien</a></li>` : ''}
 ${canCancel ? html`<li><a class="fr-btn fr-btn--tertiary" href="/console/conventions/${convention.id}/annuler">Annuler la convention</a></li>` : ''}</ul>
 ${canCountersign ? html`<section class="fr-mb-4w" aria-labelledby="countersign-title"><h2 id="countersign-title">Contresigner</h2><p>La commune a signé : la contresignature rend la convention exécutoire et envoie le document final aux deux parties.</p><form method="post" action="/console/conventions/${convention.id}/contresigner">${csrfField(input.user)}<button type="submit" class="fr-btn">Contresigner la convention</button></form></section>` : ''}
