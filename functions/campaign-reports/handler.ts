@@ -1,8 +1,8 @@
 import { deps } from '../adapters/composition.ts';
 import { campaignStats } from '../domain/campaign-stats.ts';
-import { AppError } from '../domain/errors.ts';
 import { parseInput, schoolYearSchema } from '../domain/inputs.ts';
 import { listConventions } from '../domain/list-conventions.ts';
+import { campaignWithConventions } from '../use-cases/console-views.ts';
 import { billingQuerySchema, conventionListQuerySchema } from '../http/admin-requests.ts';
 import { billingCsvAnswer } from '../http/downloads.ts';
 import { pathParameter } from '../http/request.ts';
@@ -17,8 +17,7 @@ const d = deps();
  */
 export const handler = adminRoute(async (event) => {
   const schoolYear = parseInput(schoolYearSchema, pathParameter(event, 'schoolYear'), 'schoolYear');
-  if (!(await d.campaigns.get(schoolYear))) throw new AppError('NOT_FOUND', `Aucune campagne n'existe pour l'année scolaire ${schoolYear}.`);
-  const conventions = await d.conventions.listByCampaign(schoolYear);
+  const { conventions } = await campaignWithConventions(d, schoolYear);
   if (event.rawPath.endsWith('/stats')) return json(200, campaignStats(conventions) satisfies Answer<typeof campaignStatsSchema>);
   if (event.rawPath.endsWith('/billing.csv')) {
     const { reste } = parseInput(billingQuerySchema, event.queryStringParameters ?? {});
