@@ -18,7 +18,7 @@ const routed = functionSpecs.filter((spec) => /\b(adminRoutes|pageRoutes)\(/.tes
 
 describe("the routes of a function's router", () => {
   it('are used by the functions that serve several routes', () => {
-    expect(routed.map((spec) => spec.name).sort()).toEqual(['avenant-page', 'campaign-reports', 'get-convention', 'import-campaign', 'signing-page']);
+    expect(routed.map((spec) => spec.name).sort()).toEqual(['avenant-page', 'campaign-reports', 'countersign-convention', 'get-convention', 'import-campaign', 'signing-page']);
   });
 
   it.each(routed.map((spec) => [spec.name, spec] as const))('%s: are the routes API Gateway sends it', (_name, spec) => {
