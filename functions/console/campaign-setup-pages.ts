@@ -16,7 +16,7 @@ import {
 import { emptyForm } from '../../templates/pages/console/form-fields.ts';
 import type { BaseDeps } from '../adapters/composition.ts';
 import { addConvention } from '../use-cases/add-convention.ts';
-import { campaignConventions } from '../use-cases/console-views.ts';
+import { campaignConventions, getCampaign } from '../use-cases/console-views.ts';
 import { AppError, invalidInput, isAppError } from '../domain/errors.ts';
 import { getJob } from '../use-cases/get-job.ts';
 import { schoolTypeOf } from '../domain/import/columns.ts';
@@ -44,12 +44,7 @@ export const CONSOLE_IMPORT_MAX_BYTES = 4 * 1024 * 1024;
 
 const LIST_SIZE = 500;
 
-async function campaignOf(d: BaseDeps, event: APIGatewayProxyEventV2): Promise<Campaign> {
-  const schoolYear = campaignYear(event);
-  const campaign = await d.campaigns.get(schoolYear);
-  if (!campaign) throw new AppError('NOT_FOUND', `Aucune campagne n'existe pour l'année scolaire ${schoolYear} : créez-la d'abord.`);
-  return campaign;
-}
+const campaignOf = (d: BaseDeps, event: APIGatewayProxyEventV2): Promise<Campaign> => getCampaign(d, campaignYear(event), "créez-la d'abord");
 
 const fileIssue = (message: string) => invalidInput([{ field: IMPORT_FILE_FIELD, message }], message);
 

@@ -2,8 +2,12 @@
  * The two shapes of HTTP function: JSON routes for the rectorat (behind the
  * JWT authorizer) and HTML routes for mayors. Each wraps a handler with middy
  * and renders every error through one table; 5xx messages never leave.
+ * A function that serves several routes gives one plain handler per route
+ * (adminRoutes, pageRoutes): @middy/http-router dispatches on the method and
+ * path, inside the same wrapper.
  */
 import middy from '@middy/core';
+import httpRouter, { type Method } from '@middy/http-router';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -95,7 +99,7 @@ export function adminRoute(
 
 /** An HTML route for mayors: errors become pages in French, never a stack trace. */
 export function pageRoute(
-  handle: (event: APIGatewayProxyEventV2) => Promise<Result>,
+  handle: (event: APIGatewayProxyEventV2, context: Context) => Promise<Result>,
   renderError: (error: unknown, event: APIGatewayProxyEventV2) => Result,
 ) {
   const route = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
@@ -107,4 +111,42 @@ export function pageRoute(
       request.response = result;
     });
   return instrumented<APIGatewayProxyEventV2, APIGatewayProxyResultV2>(requestKeys, (event, context) => route(event, context ?? ({} as Context)));
+}
+
+/** One route of a function: API Gateway's method and path (`{param}`), as infra/functions.ts declares them. */
+export interface RouteOf<Handle> {
+  method: Method;
+  path: string;
+  handle: Handle;
+}
+
+/**
+ * The routes' dispatcher (@middy/http-router, on the payload 2.0 event's method and path). A request no route
+ * answers cannot come through API Gateway, whose routes are the same; invoked directly, it is NOT_FOUND, which
+ * the wrapper renders as it renders any error.
+ */
+function dispatcher<E extends APIGatewayProxyEventV2>(routes: Array<RouteOf<(event: E, context: Context) => Promise<Result>>>) {
+  const dispatch = httpRouter<E, APIGatewayProxyResultV2>({
+    routes: routes.map(({ method, path, handle }) => ({ method, path, handler: handle })),
+    notFoundResponse: ({ method, path }) => {
+      throw new AppError('NOT_FOUND', `Aucune ressource ne répond à ${method} ${path}.`);
+    },
+  });
+  return async (event: E, context: Context): Promise<Result> => (await dispatch(event, context)) as Result;
+}
+
+/** Several JSON routes of the rectorat in one function: one role check (adminRoute's), then the route's handler. */
+export function adminRoutes(
+  routes: Array<RouteOf<(event: APIGatewayProxyEventV2WithJWTAuthorizer, admin: Admin, context: Context) => Promise<Result>>>,
+  options: { role: AdminRole | readonly AdminRole[] } = { role: 'gestionnaire' },
+) {
+  // adminRoute has checked the claims and the role; each route reads who acts from the same claims.
+  const dispatch = dispatcher<APIGatewayProxyEventV2WithJWTAuthorizer>(routes.map(({ handle, ...route }) => ({ ...route, handle: (event, context) => handle(event, adminOf(event), context) })));
+  return adminRoute((event, _admin, context) => dispatch(event, context), options);
+}
+
+/** Several HTML routes for mayors in one function, their errors rendered as pageRoute renders them. */
+export function pageRoutes(routes: Array<RouteOf<(event: APIGatewayProxyEventV2) => Promise<Result>>>, renderError: (error: unknown, event: APIGatewayProxyEventV2) => Result) {
+  const dispatch = dispatcher<APIGatewayProxyEventV2>(routes);
+  return pageRoute(dispatch, renderError);
 }

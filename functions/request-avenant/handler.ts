@@ -1,7 +1,6 @@
 import { deps } from '../adapters/composition.ts';
-import { AppError } from '../domain/errors.ts';
 import { avenantRequestSchema, conventionIdSchema, parseInput } from '../domain/inputs.ts';
-import { requestAvenant } from '../use-cases/request-avenant.ts';
+import { requestAvenantOf } from '../use-cases/request-avenant.ts';
 import { jsonBody, pathParameter } from '../http/request.ts';
 import type { Answer, avenantSchema } from '../http/admin-responses.ts';
 import { adminRoute, json } from '../http/middleware.ts';
@@ -12,9 +11,7 @@ const d = deps();
 export const handler = adminRoute(async (event, admin) => {
   const id = parseInput(conventionIdSchema, pathParameter(event, 'id'), 'id');
   const { schools } = parseInput(avenantRequestSchema, jsonBody(event));
-  const convention = await d.conventions.get(id);
-  if (!convention) throw new AppError('NOT_FOUND', `Aucune convention ne porte l'identifiant ${id}.`);
-  const { avenant } = await requestAvenant(d, { convention, schools, requestedBy: 'rectorat', actor: admin.actor });
+  const { avenant } = await requestAvenantOf(d, { conventionId: id, schools, actor: admin.actor });
   const { link: _link, ...shown } = avenant;
   return json(201, shown satisfies Answer<typeof avenantSchema>);
 });

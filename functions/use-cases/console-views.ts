@@ -10,10 +10,16 @@ export async function listCampaigns(deps: Pick<Deps, 'campaigns'>): Promise<Camp
   return (await deps.campaigns.list()).sort((a, b) => b.schoolYear.localeCompare(a.schoolYear));
 }
 
+/** The campaign of a school year; NOT_FOUND, as the admin API answers (with `advice` after it, for a page), when it does not exist. */
+export async function getCampaign(deps: Pick<Deps, 'campaigns'>, schoolYear: string, advice?: string): Promise<Campaign> {
+  const campaign = await deps.campaigns.get(schoolYear);
+  if (!campaign) throw new AppError('NOT_FOUND', `Aucune campagne n'existe pour l'année scolaire ${schoolYear}${advice ? ` : ${advice}` : ''}.`);
+  return campaign;
+}
+
 /** The campaign and every one of its conventions; NOT_FOUND, as the admin API answers, when it does not exist. */
 export async function campaignWithConventions(deps: Pick<Deps, 'campaigns' | 'conventions'>, schoolYear: string): Promise<{ campaign: Campaign; conventions: Convention[] }> {
-  const campaign = await deps.campaigns.get(schoolYear);
-  if (!campaign) throw new AppError('NOT_FOUND', `Aucune campagne n'existe pour l'année scolaire ${schoolYear}.`);
+  const campaign = await getCampaign(deps, schoolYear);
   return { campaign, conventions: await deps.conventions.listByCampaign(schoolYear) };
 }
 

@@ -41,6 +41,16 @@ export function avenantLimitError(limit: AvenantLimit, convention: Convention, l
   );
 }
 
+/** The rectorat prepares an avenant of the convention it names: NOT_FOUND when there is none. */
+export async function requestAvenantOf(
+  deps: RequestDeps,
+  input: { conventionId: string; schools: School[]; actor: string },
+): Promise<RequestedAvenant> {
+  const convention = await deps.conventions.get(input.conventionId);
+  if (!convention) throw new AppError('NOT_FOUND', `Aucune convention ne porte l'identifiant ${input.conventionId}.`);
+  return requestAvenant(deps, { convention, schools: input.schools, requestedBy: 'rectorat', actor: input.actor });
+}
+
 export async function requestAvenant(
   deps: RequestDeps,
   input: { convention: Convention; schools: School[]; requestedBy: 'maire' | 'rectorat'; actor: string },

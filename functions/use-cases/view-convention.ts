@@ -1,6 +1,6 @@
-import type { Convention } from '../domain/model.ts';
+import type { Avenant, Convention } from '../domain/model.ts';
 import type { Deps } from './ports.ts';
-import { resolveSigningLink } from './signing-link.ts';
+import { resolveAvenantLink, resolveSigningLink } from './signing-link.ts';
 import { checkSha256 } from './stored-document.ts';
 
 /** The convention behind a link, with when that very link expires (another live link may expire later). */
@@ -44,4 +44,15 @@ export async function conventionPdf(
   // By its recorded version, refused (DocumentIntegrityError) unless its SHA-256 is the recorded one.
   const pdf = await deps.documents.get(stored);
   return pdf ? { convention, pdf: checkSha256(pdf, stored), version } : undefined;
+}
+
+/** The PDF behind an avenant's link: the executed copy once countersigned, the signed copy once signed, the original before. */
+export async function avenantPdf(
+  deps: Pick<Deps, 'now' | 'conventions' | 'avenants' | 'documents'>,
+  token: string,
+): Promise<{ convention: Convention; avenant: Avenant; pdf: Uint8Array } | undefined> {
+  const { convention, avenant } = await resolveAvenantLink(deps, token);
+  const stored = avenant.executedDocument ?? avenant.signedDocument ?? avenant.document;
+  const pdf = await deps.documents.get(stored);
+  return pdf ? { convention, avenant, pdf: checkSha256(pdf, stored) } : undefined;
 }

@@ -373,17 +373,18 @@ describe('an avenant form with bad input writes nothing', () => {
 
 describe('a malformed percent-encoding in a path never crashes a function', () => {
   // The local gateway decodes path parameters itself (and cannot, for these, until it is fixed): the handlers are
-  // called here with what API Gateway may hand over, the raw token or one decoded leniently.
+  // called here with what API Gateway may hand over, the raw token or one decoded leniently, in a payload 2.0
+  // event (its version and requestContext.http.path, on which @middy/http-router dispatches).
   const event = (rawPath: string, pathParameters: Record<string, string>) =>
-    ({ rawPath, pathParameters, headers: {}, requestContext: { http: { method: 'GET', sourceIp: '127.0.0.1', userAgent: 'test' }, requestId: 'r' } }) as never;
+    ({ version: '2.0', rawPath, pathParameters, headers: {}, requestContext: { http: { method: 'GET', path: rawPath, sourceIp: '127.0.0.1', userAgent: 'test' }, requestId: 'r' } }) as never;
   const invoke = async (entry: string, rawPath: string, pathParameters: Record<string, string>) => {
     const { handler } = (await import(`../../functions/${entry}/handler.ts`)) as { handler: (event: never, context: never) => Promise<{ statusCode: number; body: string }> };
     return handler(event(rawPath, pathParameters), {} as never);
   };
 
   it.each(['%E0%A4%A', '\ufffd%A', '%'])('a signing link %j gives the neutral « lien invalide » page', async (token) => {
-    for (const entry of ['signing-page', 'avenant-page']) {
-      const response = await invoke(entry, `/sign/${token}`, { token });
+    for (const [entry, prefix] of [['signing-page', '/sign'], ['avenant-page', '/avenant']] as const) {
+      const response = await invoke(entry, `${prefix}/${token}`, { token });
       expect(response.statusCode).toBe(404);
       expect(response.body).toContain("Ce lien n'est pas valide");
     }

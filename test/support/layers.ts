@@ -7,6 +7,9 @@
  *   use-cases   functions/use-cases/   orchestrate the ports, the domain and the templates; the ports they need
  *   adapters    functions/adapters/    the ports on AWS (DynamoDB, S3, SES, KMS/secrets, TSA) and the composition
  *   handlers    functions/http/, functions/console/, functions/<function>/   the Lambda entry points and their HTTP helpers
+ *
+ * Besides imports, a handler never calls a repository port itself (`d.conventions.get(…)`): what it reads or
+ * writes goes through one use case, which holds the rule (NOT_FOUND, the checks) the other entry points share.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
@@ -53,7 +56,17 @@ export interface Violation {
   rule: string;
 }
 
-/** Every import of `files` (repository-relative path → source) against the rule. */
+/** The repository ports of use-cases/ports.ts: a handler reaches them only through a use case. */
+export const REPOSITORY_PORTS = ['campaigns', 'conventions', 'avenants', 'reminders', 'jobs', 'undeliverable', 'anchors', 'documents'] as const;
+
+const REPOSITORY_CALL = new RegExp(`[\\w)\\]]\\s*\\.\\s*(${REPOSITORY_PORTS.join('|')})\\s*\\.\\s*(\\w+)\\s*\\(`, 'g');
+
+/** The repository methods a source calls on its deps (`d.jobs.wakeDue(`), as `jobs.wakeDue`. */
+export function repositoryCallsOf(source: string): string[] {
+  return [...new Set([...source.matchAll(REPOSITORY_CALL)].map((match) => `${match[1]}.${match[2]}`))];
+}
+
+/** Every import of `files` (repository-relative path → source) against the rule, and every repository call of a handler. */
 export function layerViolations(files: ReadonlyMap<string, string>): Violation[] {
   const violations: Violation[] = [];
   for (const [file, source] of files) {
@@ -79,6 +92,9 @@ export function layerViolations(files: ReadonlyMap<string, string>): Violation[]
       } else if (FORBIDDEN_MODULES[layer]?.test(specifier)) {
         violations.push({ file, imports: specifier, rule: `${layer} may not use ${specifier}` });
       }
+    }
+    if (layer === 'handlers') {
+      for (const call of repositoryCallsOf(source)) violations.push({ file, imports: call, rule: 'a handler calls a repository: call a use case' });
     }
   }
   return violations;

@@ -55,6 +55,30 @@ describe('the dependency rule', () => {
     ]);
   });
 
+  it('refuses a handler that calls a repository itself, however its deps are named; a use case may, and a handler may use other ports', () => {
+    expect(
+      check({
+        'functions/request-avenant/handler.ts': [
+          "import { deps } from '../adapters/composition.ts';",
+          'const d = deps();',
+          'export const handler = async (id: string) => {',
+          '  const convention = await d.conventions.get(id);',
+          '  await deps().jobs',
+          '    .wakeDue(new Date().toISOString());',
+          '  return d.mailer.send({ to: d.contactEmail });',
+          '};',
+        ].join('\n'),
+        'functions/console/campaign-setup-pages.ts': 'const campaignOf = (d: BaseDeps, year: string) => d.campaigns.get(year);',
+        'functions/use-cases/request-avenant.ts': 'export const find = (deps: Pick<Deps, "conventions">, id: string) => deps.conventions.get(id);',
+        'functions/sign-convention/handler.ts': 'export const handler = () => signConvention(d, { token: d.documents === undefined ? "" : "x" });',
+      }),
+    ).toEqual([
+      'functions/request-avenant/handler.ts → conventions.get: a handler calls a repository: call a use case',
+      'functions/request-avenant/handler.ts → jobs.wakeDue: a handler calls a repository: call a use case',
+      'functions/console/campaign-setup-pages.ts → campaigns.get: a handler calls a repository: call a use case',
+    ]);
+  });
+
   it('lets each layer import the ones below it', () => {
     expect(
       check({
