@@ -50,14 +50,24 @@ afterAll(async () => {
 
 
 /** The page as it is shown, at both widths: no wider than the screen, no serious violation, a screenshot. */
+/** One login per account for the whole file (the session lasts 8 hours): each page opens in it. */
+const sessions = new Map<string, Promise<BrowserContext>>();
+function sessionOf(account: string): Promise<BrowserContext> {
+  if (!sessions.has(account)) {
+    sessions.set(account, consoleInBrowser(browser, stack.url).loggedIn(account, 360).then(async ({ context, page }) => (await page.close(), context)));
+  }
+  return sessions.get(account)!;
+}
+
+/** The page as it is shown (after `act`, if given), at both widths: no wider than the screen, no serious violation, a screenshot. */
 async function checkAtBothWidths(name: string, account: string, path: string, expectText: string, act?: (page: Page) => Promise<void>) {
-  const { loggedIn, checkedAtBothWidths } = consoleInBrowser(browser, stack.url);
-  const { context, page } = await loggedIn(account, 360);
+  const context = await sessionOf(account);
+  const page = await context.newPage();
   await page.goto(`${stack.url}${path}`);
   if (act) await act(page);
   expect(await page.textContent('main')).toContain(expectText);
-  await checkedAtBothWidths(context, page, name);
-  await context.close();
+  await consoleInBrowser(browser, stack.url).checkedAtBothWidths(context, page, name);
+  await page.close();
 }
 
 describe("the console's follow-up pages in Chromium", () => {
