@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionSpecs } from '../../infra/functions.ts';
 import { LOCAL_CREDENTIALS } from '../../infra/local/resources.ts';
 import { campaign2026, leBoulou, lespignan, pezilla, deliberation } from '../fixtures/seed-communes.ts';
-import { mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
+import { eventually, mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
 let db: DynamoDBClient;
@@ -341,6 +341,8 @@ describe('an avenant form with bad input writes nothing', () => {
     const { id, path } = await sentConvention(stack, campaign, { ...lespignan, mayor: { ...lespignan.mayor, email: mayorEmail('avenant-input') } });
     expect((await stack.request('POST', path, { token: null, form: { signerName: 'Jean François GUIBBERT', capacity: 'maire', consent: 'on', ...deliberation } })).status).toBe(200);
     const historyOf = async () => (await stack.admin('GET', `/admin/conventions/${id}`)).json.history.map((event: { type: string }) => event.type);
+    // The signature's seal job writes for a few seconds after it (the signed copy, the job's end): counted once it is done.
+    await eventually(async () => (await stack.admin('GET', `/admin/conventions/${id}`)).json.signedDocument);
 
     let items = await quietItemCount();
     const list = await stack.request('POST', `${path}/avenant`, { token: null, form: { schools: '0341401N ; maternelle ; Les\u202e Pins\n0341406U ; élémentaire' } });
