@@ -12,9 +12,9 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, CHROMIUM_ARGS, consoleInBrowser, SHOTS } from '../support/browser.ts';
+import { consoleInBrowser, launchChromium, SHOTS } from '../support/browser.ts';
 import { deliberation, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
 import { eventually, mayorEmail, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -31,10 +31,7 @@ let signingUrl: string;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   stack = await startTestStack();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

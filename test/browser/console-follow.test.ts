@@ -7,12 +7,12 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionSpecs } from '../../infra/functions.ts';
 import { lambdaContext, loadHandler } from '../../infra/local/gateway.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
-import { CHROMIUM, CHROMIUM_ARGS, consoleInBrowser, SHOTS } from '../support/browser.ts';
+import { consoleInBrowser, launchChromium, SHOTS } from '../support/browser.ts';
 import { sesBounceEvent } from '../support/ses-events.ts';
 import { campaign2026, deliberation, leBoulou, lespignan } from '../fixtures/seed-communes.ts';
 import { eventually, mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
@@ -37,10 +37,7 @@ beforeAll(async () => {
   await sentConvention(stack, campaign, { ...leBoulou, mayor: { ...leBoulou.mayor, email: mayorEmail('follow-browser-boulou') } });
   const ses = await loadHandler(PROJECT_ROOT, functionSpecs.find((spec) => spec.name === 'ses-events')!);
   await ses(sesBounceEvent({ address: lespignanEmail, at: new Date() }), lambdaContext('ses-events'));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

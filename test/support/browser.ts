@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 
@@ -14,7 +14,10 @@ export const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('a
 export const SHOTS = join(PROJECT_ROOT, 'test-results');
 
 /** Chromium's flags for these machines: no sandbox (root in a container), no GPU, no network of its own. */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Debian's Chromium, headless, with those flags. */
+export const launchChromium = (): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 
 /**
  * The console as a person sees it in Chromium, JavaScript off: logging in through the local provider's form,

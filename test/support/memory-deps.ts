@@ -31,6 +31,7 @@
  * runJob and jobDefinitions, the same rounds, wake-ups and error), and
  * `drainAll()` runs every pending job of the store until it is quiet.
  */
+import { communeTaken, schoolsTaken } from '../../functions/domain/convention-errors.ts';
 import { createHash } from 'node:crypto';
 import { chainEvent, type ChainHead } from '../../functions/domain/audit-chain.ts';
 import { schoolChange } from '../../functions/domain/avenant-rules.ts';
@@ -260,22 +261,6 @@ export function memoryDeps(options: MemoryDepsOptions = {}): MemoryDeps {
   /** Deletes this convention's guards of these schools ('conventionId = :me'); another's are left alone. */
   function releaseSchools(schoolYear: string, conventionId: string, uais: readonly string[]) {
     for (const uai of uais) if (schoolGuards.get(guardKey(schoolYear, uai))?.conventionId === conventionId) schoolGuards.delete(guardKey(schoolYear, uai));
-  }
-
-  const communeTaken = (convention: Convention) =>
-    new AppError('ALREADY_EXISTS', `La commune ${convention.commune.name} a déjà une convention pour ${convention.schoolYear}.`, [
-      { field: 'commune.siret', message: `Une convention existe déjà pour le SIRET ${convention.commune.siret} dans cette campagne.` },
-    ]);
-
-  function schoolsTaken(convention: Convention, taken: SchoolGuard[]): AppError {
-    const owners = new Map(taken.map((guard) => [guard.uai, guard.communeName]));
-    const issues = [];
-    for (const [index, school] of convention.schools.entries()) {
-      const owner = owners.get(school.uai);
-      if (owner === undefined) continue;
-      issues.push({ field: `schools.${index}.uai`, message: `L'école ${school.uai} figure déjà dans la convention de la commune ${owner} pour ${convention.schoolYear}.` });
-    }
-    return new AppError('ALREADY_EXISTS', "Une école figure déjà dans la convention d'une autre commune.", issues);
   }
 
   // ---- the ports ----

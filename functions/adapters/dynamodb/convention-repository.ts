@@ -5,6 +5,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { communeTaken, schoolsTaken } from '../../domain/convention-errors.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { Convention, ConventionEvent } from '../../domain/model.ts';
 import type { ConventionRepository } from '../../use-cases/ports.ts';
@@ -85,25 +86,6 @@ export function createConventionRepository(
     });
 
   const guards = createSchoolGuards(db, tableName, options.wallClock);
-
-  const communeTaken = (convention: Convention) =>
-    new AppError('ALREADY_EXISTS', `La commune ${convention.commune.name} a déjà une convention pour ${convention.schoolYear}.`, [
-      { field: 'commune.siret', message: `Une convention existe déjà pour le SIRET ${convention.commune.siret} dans cette campagne.` },
-    ]);
-
-  function schoolsTaken(convention: Convention, taken: SchoolGuard[]): AppError {
-    const owners = new Map(taken.map((guard) => [guard.uai, guard.communeName]));
-    const issues = [];
-    for (const [index, school] of convention.schools.entries()) {
-      const owner = owners.get(school.uai);
-      if (owner === undefined) continue;
-      issues.push({
-        field: `schools.${index}.uai`,
-        message: `L'école ${school.uai} figure déjà dans la convention de la commune ${owner} pour ${convention.schoolYear}.`,
-      });
-    }
-    return new AppError('ALREADY_EXISTS', 'Une école figure déjà dans la convention d\'une autre commune.', issues);
-  }
 
   return {
     async add(convention, event) {
