@@ -76,13 +76,18 @@ describe('the console in Chromium', () => {
       { account: 'gestionnaire', path: `/console/conventions/${conventionId}/annuler`, name: 'annuler', says: 'Lespignan' },
       { account: 'signataire', path: '/console/campagnes/2026-2027/contresigner', name: 'contresigner-campagne', says: 'Campagne 2026-2027' },
     ];
+    // One session per account: logging in is the first test's subject, not this one's.
+    const sessions = new Map<string, BrowserContext>();
     for (const { account, path, name, says } of pages) {
-      const { context, page } = await loggedIn(account, 360);
+      const context = sessions.get(account) ?? (await loggedIn(account, 360)).context;
+      sessions.set(account, context);
+      const page = await context.newPage();
       await page.goto(`${stack.url}${path}`);
       expect(await page.textContent('main'), name).toContain(says);
       await checkedAtBothWidths(context, page, name);
-      await context.close();
+      await page.close();
     }
+    for (const context of sessions.values()) await context.close();
   });
 
   it("refuses a gestionnaire's forged countersign post with 403, even with the session's own CSRF token", async () => {

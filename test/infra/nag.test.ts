@@ -42,7 +42,7 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('still reports what nobody acknowledged', () => {
-    const { stateless } = buildTestParaphe();
+    const { stateless } = buildTestParaphe({ fresh: true });
     new s3.Bucket(stateless, 'CarelessBucket');
     const report = new ParapheNagChecks().validateScope(Stack.of(stateless));
     const rules = report.violations.map((v) => v.ruleName);

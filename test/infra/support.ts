@@ -24,9 +24,25 @@ export interface TestParaphe extends ParapheStacks {
   webAclTemplate: Template;
 }
 
+/**
+ * Each build synthesises three stacks (seconds of CPU). The infra project runs its files in one process
+ * (`isolate: false` in vitest.config.ts), so the builds are kept by their options and shared between files:
+ * a test reads them and never adds to them. A test that adds a construct asks for a `fresh` one.
+ */
+const builds = new Map<string, TestParaphe>();
+
 export function buildTestParaphe(
-  options: { functions?: readonly FunctionSpec[]; settings?: Record<string, string> } = {},
+  options: { functions?: readonly FunctionSpec[]; settings?: Record<string, string>; fresh?: boolean } = {},
 ): TestParaphe {
+  const key = JSON.stringify({ functions: options.functions?.map((spec) => spec.name), settings: options.settings });
+  const built = options.fresh ? undefined : builds.get(key);
+  if (built) return built;
+  const paraphe = build(options);
+  if (!options.fresh) builds.set(key, paraphe);
+  return paraphe;
+}
+
+function build(options: { functions?: readonly FunctionSpec[]; settings?: Record<string, string> }): TestParaphe {
   const specs = options.functions ?? functionSpecs;
   const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
   const settings = readSettings((key) => options.settings?.[key], {});

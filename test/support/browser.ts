@@ -23,7 +23,18 @@ export const launchChromium = (): Promise<Browser> => chromium.launch({ executab
  * The console as a person sees it in Chromium, JavaScript off: logging in through the local provider's form,
  * and each page checked as it is shown, at 360 px and at 1280 px.
  */
+const instances = new WeakMap<Browser, Map<string, ReturnType<typeof makeConsoleInBrowser>>>();
+
+/** One per browser and address, so that its scripted page is shared by every check. */
 export function consoleInBrowser(browser: Browser, baseUrl: string) {
+  const byUrl = instances.get(browser) ?? new Map<string, ReturnType<typeof makeConsoleInBrowser>>();
+  instances.set(browser, byUrl);
+  const found = byUrl.get(baseUrl) ?? makeConsoleInBrowser(browser, baseUrl);
+  byUrl.set(baseUrl, found);
+  return found;
+}
+
+function makeConsoleInBrowser(browser: Browser, baseUrl: string) {
   /** A person at `width` pixels logs in as `account` (password = account); the page the console lands on. */
   async function loggedIn(account: string, width = 1280): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ viewport: { width, height: 800 }, javaScriptEnabled: false, locale: 'fr-FR' });
@@ -40,17 +51,25 @@ export function consoleInBrowser(browser: Browser, baseUrl: string) {
   /**
    * axe-core's serious and critical violations on the page exactly as shown (a form's answer to a POST too,
    * which a second GET would not give). axe needs script; the console runs none and its CSP forbids inline
-   * script: axe runs in a scripted copy on the same origin, with the same session.
+   * script: axe runs in a scripted copy of the page's markup, on the same origin so that the design system's
+   * stylesheet loads as it does for the page. The copy needs no session: the stylesheet is public. One scripted
+   * page serves every check (its browser cache keeps the stylesheet).
    */
-  async function seriousViolations(context: BrowserContext, page: Page): Promise<string[]> {
-    const scriptedContext = await browser.newContext({ viewport: page.viewportSize()!, locale: 'fr-FR', bypassCSP: true });
-    await scriptedContext.addCookies(await context.cookies());
-    const scripted = await scriptedContext.newPage();
-    await scripted.goto(`${baseUrl}/console/campagnes`);
-    await scripted.setContent(await page.content(), { waitUntil: 'load' });
-    await scripted.addScriptTag({ content: AXE_SOURCE });
-    const results = await scripted.evaluate(async () => (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; help: string }[] }> } }).axe.run());
-    await scriptedContext.close();
+  let scripted: Promise<Page> | undefined;
+  const scriptedPage = (): Promise<Page> =>
+    (scripted ??= (async () => {
+      const scriptedContext = await browser.newContext({ locale: 'fr-FR', bypassCSP: true });
+      const copy = await scriptedContext.newPage();
+      await copy.goto(`${baseUrl}/console/axe-origin`);
+      return copy;
+    })());
+
+  async function seriousViolations(_context: BrowserContext, page: Page): Promise<string[]> {
+    const copy = await scriptedPage();
+    await copy.setViewportSize(page.viewportSize()!);
+    await copy.setContent(await page.content(), { waitUntil: 'load' });
+    await copy.addScriptTag({ content: AXE_SOURCE });
+    const results = await copy.evaluate(async () => (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; help: string }[] }> } }).axe.run());
     return results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.help}`);
   }
 

@@ -35,14 +35,33 @@ declare module 'vitest' {
   }
 }
 
-export default async function setup(project: TestProject) {
+/**
+ * The integration and browser projects both name this setup, and vitest runs it once per project, in the
+ * same process: the servers are started by the first and shared (one JVM, one TSA), and stopped when the
+ * last project is done.
+ */
+interface Shared {
+  endpoints: Promise<{ endpoints: ServerEndpoints; stop: () => Promise<void> }>;
+  users: number;
+}
+const SHARED = Symbol.for('paraphe.test-servers');
+const registry = globalThis as unknown as Record<symbol, Shared | undefined>;
+
+/**
+ * DynamoDB Local's JVM, tuned for a test run of a few minutes on two cores: the client compiler only (the
+ * server compiler's warm-up costs more CPU than it wins back in a run this short) and the serial collector.
+ */
+const TEST_JVM_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:+UseSerialGC';
+
+async function start(): Promise<{ endpoints: ServerEndpoints; stop: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'paraphe-test-'));
+  process.env.JAVA_TOOL_OPTIONS ??= TEST_JVM_OPTIONS;
   const servers = await startServers({
     ports: { dynamodb: await freePort(), s3: await freePort(), ses: await freePort() },
     dataDir,
     persistent: false,
   });
-  project.provide('servers', {
+  const endpoints: ServerEndpoints = {
     dynamodbEndpoint: servers.dynamodbEndpoint,
     s3Endpoint: servers.s3Endpoint,
     s3DirectEndpoint: servers.s3DirectEndpoint,
@@ -53,9 +72,25 @@ export default async function setup(project: TestProject) {
     tsaCertificate: servers.tsa.tsaCertificate,
     crlUrl: servers.tsa.crlUrl,
     oidcIssuer: servers.oidcIssuer,
-  });
+  };
+  return {
+    endpoints,
+    stop: async () => {
+      await servers.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export default async function setup(project: TestProject) {
+  const shared = (registry[SHARED] ??= { endpoints: start(), users: 0 });
+  shared.users += 1;
+  const { endpoints, stop } = await shared.endpoints;
+  project.provide('servers', endpoints);
   return async () => {
-    await servers.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    shared.users -= 1;
+    if (shared.users > 0) return;
+    registry[SHARED] = undefined;
+    await stop();
   };
 }
