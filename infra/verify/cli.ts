@@ -7,7 +7,7 @@
  * AWS_REGION as for the AWS CLI; S3_ENDPOINT for the local stack).
  */
 import { createS3DocumentStore } from '../../functions/adapters/s3-document-store.ts';
-import { formatReport, verifyFiles, type AnchorSource } from './verify-files.ts';
+import { exitCodeOf, formatReport, verifyFiles, type AnchorSource } from './verify-files.ts';
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--bucket');
@@ -24,4 +24,4 @@ if (bucketName) {
 }
 const lines = await verifyFiles(auditPath, others, bucket);
 console.log(formatReport(auditPath, lines));
-process.exit(lines.some((line) => line.status === 'fail') ? 1 : 0);
+process.exit(exitCodeOf(lines));

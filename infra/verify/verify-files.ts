@@ -156,6 +156,9 @@ async function checkAnchorTimestamp(name: string, anchor: Uint8Array, token: Uin
 
 const MARK = { ok: '✓', fail: '✗', warn: '⚠' } as const;
 
+/** The command's exit code: 1 when any check failed, 0 when everything holds. */
+export const exitCodeOf = (lines: readonly CheckLine[]): 0 | 1 => (lines.some((line) => line.status === 'fail') ? 1 : 0);
+
 export function formatReport(auditPath: string, lines: CheckLine[]): string {
   const failed = lines.filter((line) => line.status === 'fail').length;
   return [

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { composeDeps } from '../../functions/adapters/composition.ts';
 import { loadConfig } from '../../functions/adapters/config.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
+import { exitCodeOf, formatReport, verifyFiles } from '../../infra/verify/verify-files.ts';
 import { eventHash } from '../../functions/domain/audit-chain.ts';
 import { anchorFileKey, anchorTokenKey, startAnchor } from '../../functions/use-cases/anchor-audit.ts';
 import { addDays, parisDateOf } from '../../functions/domain/calendar.ts';
@@ -64,9 +65,16 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => stack?.close());
 
-function verify(audit: string, ...pdfs: string[]) {
+/** `npm run verify` as a clerk runs it: a process of its own (about two seconds of start-up). */
+function verifyCommand(audit: string, ...pdfs: string[]) {
   const run = spawnSync(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), [join(PROJECT_ROOT, 'infra/verify/cli.ts'), audit, ...pdfs], { encoding: 'utf8', cwd: PROJECT_ROOT });
   return { code: run.status, out: `${run.stdout}${run.stderr}` };
+}
+
+/** The same checks, report and exit code as the command, in this process: for the refusals, which need no start-up each. */
+async function verify(audit: string, ...pdfs: string[]) {
+  const lines = await verifyFiles(audit, pdfs);
+  return { code: exitCodeOf(lines), out: formatReport(audit, lines) };
 }
 
 /** audit.json with its events changed by `change`, written beside the original. */
@@ -80,7 +88,7 @@ const indexOf = (type: string) => trail.events.findIndex((event) => event.type =
 
 describe('npm run verify', () => {
   it('accepts a real trail and its original, signed and executed PDFs, each printed head found in the chain', () => {
-    const { code, out } = verify(files.audit, files.original, files.signed, files.executed);
+    const { code, out } = verifyCommand(files.audit, files.original, files.signed, files.executed);
     expect(out).not.toContain('✗');
     expect(code).toBe(0);
     expect(out).toMatch(/✓ chaîne de la convention : \d+ événement\(s\) intègres/);
@@ -98,8 +106,8 @@ describe('npm run verify', () => {
     expect(out).toContain('Résultat : tout est intègre.');
   });
 
-  it("finds the trail's head in the day's anchor", () => {
-    const { code, out } = verify(files.audit, files.anchor);
+  it("finds the trail's head in the day's anchor", async () => {
+    const { code, out } = await verify(files.audit, files.anchor);
     expect(out).toContain(`✓ l'ancrage du ${parisDateOf(new Date())} (ancrage.json) retrouve la chaîne de la convention au n° ${trail.head.seq}`);
     expect(out).toMatch(/✓ ancrage\.json : l'ancrage est horodaté du \d{4}-/);
     expect(code).toBe(0);
@@ -114,11 +122,11 @@ describe('npm run verify', () => {
     expect(run.status).toBe(0);
   });
 
-  it("refuses an anchor whose bytes are not the ones its timestamp stamps, even with the same heads", () => {
+  it("refuses an anchor whose bytes are not the ones its timestamp stamps, even with the same heads", async () => {
     const path = join(dir, 'ancrage-modifie.json');
     writeFileSync(path, `${readFileSync(files.anchor, 'utf8').trimEnd()} \n`);
     writeFileSync(path.replace(/\.json$/, '.tst'), readFileSync(files.anchor.replace(/\.json$/, '.tst')));
-    const { code, out } = verify(files.audit, path);
+    const { code, out } = await verify(files.audit, path);
     expect(code).toBe(1);
     expect(out).toContain("✗ ancrage-modifie.json : l'horodatage de l'ancrage est invalide (le jeton d'horodatage ne porte pas sur cet ancrage");
   });
@@ -136,13 +144,13 @@ describe('npm run verify', () => {
     const untimed = await new SignPdf().sign(prepared, new P12Signer(readFileSync(config.SEALING_P12_PATH!), { passphrase: config.SEALING_P12_PASSPHRASE }));
     const path = join(dir, 'sans-horodatage.pdf');
     writeFileSync(path, untimed);
-    const { code, out } = verify(files.audit, path);
+    const { code, out } = await verify(files.audit, path);
     expect(code).toBe(1);
     expect(out).toContain('✓ sans-horodatage.pdf : le sceau');
     expect(out).toContain("✗ sans-horodatage.pdf : le sceau n'est pas horodaté");
   });
 
-  it('refuses a trail rewritten with every hash after the change recomputed: its own chain holds, but not the printed head nor the anchor', () => {
+  it('refuses a trail rewritten with every hash after the change recomputed: its own chain holds, but not the printed head nor the anchor', async () => {
     const at = indexOf('signed');
     const events = structuredClone(trail.events);
     events[at] = { ...events[at], actor: 'un autre' };
@@ -153,29 +161,29 @@ describe('npm run verify', () => {
     const last = events.at(-1)!;
     const path = join(dir, 'reecrite.json');
     writeFileSync(path, JSON.stringify({ ...trail, events, head: { seq: last.seq, hash: last.hash } }));
-    expect(verify(path).code).toBe(0);
-    const { code, out } = verify(path, files.signed, files.anchor);
+    expect((await verify(path)).code).toBe(0);
+    const { code, out } = await verify(path, files.signed, files.anchor);
     expect(code).toBe(1);
     expect(out).toContain(`✗ signee.pdf : l'empreinte de piste imprimée (n° ${trail.events[at]!.seq}`);
     expect(out).toContain("✗ l'ancrage du");
   });
 
-  it('refuses a PDF with one byte changed: it matches no hash of the trail and its seal breaks', () => {
+  it('refuses a PDF with one byte changed: it matches no hash of the trail and its seal breaks', async () => {
     const bytes = readFileSync(files.signed);
     bytes[400] = bytes[400]! ^ 0x01;
     const path = join(dir, 'modifiee.pdf');
     writeFileSync(path, bytes);
-    const { code, out } = verify(files.audit, path);
+    const { code, out } = await verify(files.audit, path);
     expect(code).toBe(1);
     expect(out).toContain('✗ le PDF modifiee.pdf ne correspond à aucune empreinte de la piste');
     expect(out).toContain('✗ modifiee.pdf : le sceau est invalide');
   });
 
   for (const [field, value] of [['actor', 'quelqu’un d’autre'], ['at', '2071-09-01T08:00:00.000Z'], ['type', 'declined']] as const) {
-    it(`refuses an event whose ${field} was rewritten: that event is named as modified`, () => {
+    it(`refuses an event whose ${field} was rewritten: that event is named as modified`, async () => {
       const at = indexOf('signed');
       const seq = trail.events[at]!.seq;
-      const { code, out } = verify(tampered(`rewritten-${field}`, (events) => events.map((event, index) => (index === at ? { ...event, [field]: value } : event))), files.signed);
+      const { code, out } = await verify(tampered(`rewritten-${field}`, (events) => events.map((event, index) => (index === at ? { ...event, [field]: value } : event))), files.signed);
       expect(code).toBe(1);
       expect(out).toContain(`✗ chaîne de la convention : l'événement n° ${seq} (${field === 'type' ? value : 'signed'}) a été modifié`);
     });
@@ -189,29 +197,29 @@ describe('npm run verify', () => {
       const rewritten = { ...event, actor: 'un autre' };
       return { ...rewritten, hash: eventHash(rewritten) };
     }));
-    const { code, out } = verify(path);
+    const { code, out } = await verify(path);
     expect(code).toBe(1);
     expect(out).toContain(`l'événement n° ${Number(trail.events[at]!.seq) + 1}`);
     expect(out).toContain('ne suit pas');
   });
 
-  it('refuses a trail with an event removed: the gap is named', () => {
+  it('refuses a trail with an event removed: the gap is named', async () => {
     const at = indexOf('viewed');
     const seq = Number(trail.events[at]!.seq);
-    const { code, out } = verify(tampered('removed', (events) => events.filter((_, index) => index !== at)));
+    const { code, out } = await verify(tampered('removed', (events) => events.filter((_, index) => index !== at)));
     expect(code).toBe(1);
     expect(out).toContain(`✗ chaîne de la convention : un événement manque entre n° ${seq - 1} et n° ${seq + 1}`);
   });
 
-  it('refuses two events swapped, whether moved in the file or renumbered to look in order', () => {
+  it('refuses two events swapped, whether moved in the file or renumbered to look in order', async () => {
     const at = indexOf('viewed');
-    const moved = verify(tampered('swapped', (events) => {
+    const moved = await verify(tampered('swapped', (events) => {
       [events[at], events[at + 1]] = [events[at + 1]!, events[at]!];
       return events;
     }));
     expect(moved.code).toBe(1);
     expect(moved.out).toContain('✗');
-    const renumbered = verify(tampered('renumbered', (events) => {
+    const renumbered = await verify(tampered('renumbered', (events) => {
       const [first, second] = [events[at]!, events[at + 1]!];
       [events[at], events[at + 1]] = [{ ...second, seq: first.seq }, { ...first, seq: second.seq }];
       return events;
@@ -294,7 +302,7 @@ describe('the proof file, GET /admin/conventions/{id}/evidence.zip', () => {
     const line = readme.split('\n').find((text) => text.trim().startsWith('npm run verify -- '))!;
     const args = line.trim().replace('npm run verify -- ', '').split(/\s+/).map((arg) => arg.replace('<dossier>', unzipped));
     expect(args.some((arg) => arg.endsWith('.json') && arg.includes('ancrages'))).toBe(true);
-    const { code, out } = verify(args[0]!, ...args.slice(1));
+    const { code, out } = verifyCommand(args[0]!, ...args.slice(1));
     expect(out).not.toContain('✗');
     expect(out).toContain('Résultat : tout est intègre.');
     expect(code).toBe(0);
