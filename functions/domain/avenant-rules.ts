@@ -82,6 +82,35 @@ export function avenantOutcome(input: {
   return { timing, schoolYear, schools: change.kept, refused: change.added, removed: change.removed, billedCount: previous.length, amountCents: previous.length * feeCents };
 }
 
+/**
+ * What a signed avenant did to the convention, as its audit event keeps it: the decision without the full
+ * list of schools (the avenant holds it), and the count before, which a late decrease keeps billing.
+ */
+export interface AvenantEffect {
+  timing: AvenantDecision['timing'];
+  schoolYear: string;
+  billedCount: number;
+  amountCents: number;
+  /** UAIs of the added schools refused (late increase), not activated. */
+  refused: string[];
+  /** UAIs of the schools that left the list. */
+  removed: string[];
+  /** The convention's count of schools before the avenant. */
+  previousCount: number;
+}
+
+export function avenantEffectOf(decision: AvenantDecision, previousCount: number): AvenantEffect {
+  return {
+    timing: decision.timing,
+    schoolYear: decision.schoolYear,
+    billedCount: decision.billedCount,
+    amountCents: decision.amountCents,
+    refused: decision.refused.map((school) => school.uai),
+    removed: decision.removed.map((school) => school.uai),
+    previousCount,
+  };
+}
+
 /** A school whose département is not the commune's. */
 export interface DepartementMismatch {
   uai: string;

@@ -5,6 +5,7 @@ import type { AvenantDecision } from './avenant-rules.ts';
 export type AvenantOutcome = AvenantDecision & { effect: string };
 import type { ReminderPolicy } from './reminder-policy.ts';
 import type { ChainHead } from './audit-chain.ts';
+import type { ConventionEvent } from './audit-events.ts';
 
 export type SchoolType = 'maternelle' | 'elementaire' | 'primaire';
 
@@ -188,30 +189,8 @@ export interface Convention {
   executedJob?: string;
 }
 
-export type ConventionEventType = 'created' | 'sent' | 'invitation_failed' | 'viewed' | 'signed' | 'declined' | 'countersigned' | 'link_resent' | 'reminded' | 'reminder_failed' | 'expired' | 'avenant_requested' | 'avenant_signed' | 'avenant_countersigned' | 'cancelled' | 'document_sealed' | 'mayor_email_changed' | 'titre_recorded' | 'avenant_replaced';
-
-/** One line of a convention's append-only history. */
-export interface ConventionEvent {
-  /** Given by the store when the event is written: its key is unique, so no event ever replaces another. */
-  id?: string;
-  conventionId: string;
-  at: string;
-  type: ConventionEventType;
-  actor: string;
-  ip?: string;
-  userAgent?: string;
-  sha256Before?: string;
-  sha256After?: string;
-  detail?: string;
-  /** mayor_email_changed: both addresses in full, the trail being the evidence of where the link went. */
-  addressChange?: { previous: string; next: string };
-  /** Set by the avenant store: the event belongs to that avenant's audit chain, not the convention's. */
-  avenantId?: string;
-  /** The event's place in its chain, set by the store (functions/domain/audit-chain.ts). */
-  seq?: number;
-  prevHash?: string;
-  hash?: string;
-}
+/** The audit events, one member per type with its own fields (functions/domain/audit-events.ts). */
+export type { ConventionEvent, ConventionEventData, ConventionEventType, Countersigner, EventBase, EventOf, NewConventionEvent, NewEventOf } from './audit-events.ts';
 
 /** 'replaced': a newer avenant was prepared before this one was signed; its link died with it. */
 export type AvenantStatus = 'sent' | 'signed' | 'executed' | 'replaced';

@@ -14,7 +14,7 @@ export async function cancelConvention(deps: Pick<Deps, 'now' | 'conventions'>, 
     new AppError('CONFLICT', `Une convention « ${convention.status} » ne peut pas être annulée : seules celles à envoyer, envoyées ou refusées le peuvent (une convention signée se résilie selon son article 11).`);
   if (!['draft', 'sent', 'declined'].includes(convention.status)) throw refused();
   const at = deps.now().toISOString();
-  const done = await deps.conventions.cancel(convention, { conventionId: convention.id, at, type: 'cancelled', actor: input.actor, detail: input.reason });
+  const done = await deps.conventions.cancel(convention, { conventionId: convention.id, at, type: 'cancelled', actor: input.actor, reason: input.reason });
   if (!done) throw refused();
   return { ...convention, status: 'cancelled' };
 }

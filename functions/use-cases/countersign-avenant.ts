@@ -12,6 +12,7 @@ import { emailThenRecord, sealedEvent } from './jobs/email-once.ts';
 import { newJob, type Job } from '../domain/jobs/job.ts';
 import type { JobDeps } from './jobs/run-job.ts';
 import type { Avenant } from '../domain/model.ts';
+import { countersignerOf } from '../domain/audit-events.ts';
 import type { Deps } from './ports.ts';
 import { sealerOf } from './sign-convention.ts';
 import { storeOnce } from './stored-document.ts';
@@ -51,7 +52,8 @@ export async function countersignAvenant(
       ip: input.ip,
       userAgent: input.userAgent,
       sha256Before: avenant.signedDocument.sha256,
-      detail: `Avenant ${avenant.id} contresigné par ${countersignature.signerName}`,
+      avenantId: avenant.id,
+      ...countersignerOf(countersignature),
     },
     job,
   );
@@ -78,7 +80,6 @@ export async function sealExecutedAvenantJob(deps: JobDeps, job: Job): Promise<{
     { reason: `Avenant à la convention ENT-École ${avenant.schoolYear} de la commune de ${convention.commune.name} contresigné`, location: campaign.issuePlace },
   );
   const { document: executedDocument, bytes: sealed } = await storeOnce(deps, executedAvenantDocumentKey(convention, avenant.id), made, 'application/pdf');
-  const detail = `Avenant ${avenant.id} exécutoire : scellé et envoyé à ${convention.mayor.email} et au rectorat`;
   return emailThenRecord(
     deps,
     job,
@@ -87,6 +88,6 @@ export async function sealExecutedAvenantJob(deps: JobDeps, job: Job): Promise<{
       ...executedAvenantEmail({ convention, avenant: { ...avenant, executedDocument }, contactEmail: deps.contactEmail }),
       attachments: [{ filename: `avenant-ent-ecole-${avenant.schoolYear}-${avenant.id.slice(0, 8)}-executoire.pdf`, contentType: 'application/pdf', content: sealed }],
     }),
-    (at) => deps.avenants.recordSealed(avenant, 'executed', executedDocument, sealedEvent(convention.id, at, signedDocument.sha256, executedDocument.sha256, detail), { job, at }),
+    (at) => deps.avenants.recordSealed(avenant, 'executed', executedDocument, sealedEvent({ conventionId: convention.id, avenantId: avenant.id, at, before: signedDocument.sha256, after: executedDocument.sha256, document: 'executed', sentTo: convention.mayor.email }), { job, at }),
   );
 }

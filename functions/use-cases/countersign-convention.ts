@@ -19,7 +19,8 @@ import { emailThenRecord, sealedEvent } from './jobs/email-once.ts';
 import { newJob, RetryLater, type Job } from '../domain/jobs/job.ts';
 import { conventionJobs, enqueueInChunks } from './jobs/fan-out.ts';
 import type { JobBudget, JobDeps } from './jobs/run-job.ts';
-import type { Campaign, Convention, Countersignature, ConventionEvent } from '../domain/model.ts';
+import type { Campaign, Convention, Countersignature, NewEventOf } from '../domain/model.ts';
+import { countersignerOf } from '../domain/audit-events.ts';
 import type { Deps } from './ports.ts';
 import { sealerOf } from './sign-convention.ts';
 import { storeOnce } from './stored-document.ts';
@@ -53,7 +54,7 @@ const sealOf = (convention: Convention, campaign: Campaign) => ({
   location: campaign.issuePlace,
 });
 
-function countersignedEvent(convention: Convention, paper: SignedPaper, countersignature: Countersignature, input: Omit<CountersignInput, 'id'>): ConventionEvent {
+function countersignedEvent(convention: Convention, paper: SignedPaper, countersignature: Countersignature, input: Omit<CountersignInput, 'id'>): NewEventOf<'countersigned'> {
   return {
     conventionId: convention.id,
     at: countersignature.countersignedAt,
@@ -62,9 +63,7 @@ function countersignedEvent(convention: Convention, paper: SignedPaper, counters
     ip: input.ip,
     userAgent: input.userAgent,
     sha256Before: paper.signedDocument.sha256,
-    detail: countersignature.byDelegation
-      ? `Contresignée par ${countersignature.signerName}, ${countersignature.signerTitle}, par délégation`
-      : `Contresignée par ${countersignature.signerName}, ${countersignature.signerTitle}`,
+    ...countersignerOf(countersignature),
   };
 }
 
@@ -118,7 +117,6 @@ async function sealExecuted(deps: JobDeps, job: Job, convention: Convention): Pr
   const { document: executedDocument, bytes: sealed } = await storeOnce(deps, executedDocumentKey(convention), made, 'application/pdf');
 
   const executed: Convention = { ...convention, executedDocument };
-  const detail = `Convention exécutoire scellée et envoyée à ${convention.mayor.email} et au rectorat`;
   return emailThenRecord(
     deps,
     job,
@@ -128,7 +126,7 @@ async function sealExecuted(deps: JobDeps, job: Job, convention: Convention): Pr
       attachments: [{ filename: documentFileName(executed, 'executed'), contentType: 'application/pdf', content: sealed }],
     }),
     (at) =>
-      deps.conventions.recordSealed(convention.id, 'executed', executedDocument, sealedEvent(convention.id, at, paper.signedDocument.sha256, executedDocument.sha256, detail), {
+      deps.conventions.recordSealed(convention.id, 'executed', executedDocument, sealedEvent({ conventionId: convention.id, at, before: paper.signedDocument.sha256, after: executedDocument.sha256, document: 'executed', sentTo: convention.mayor.email }), {
         job,
         at,
         tally: 'executed',

@@ -37,7 +37,7 @@ export async function declineConvention(
     ip: input.ip,
     userAgent: input.userAgent,
     ...(convention.document ? { sha256Before: convention.document.sha256 } : {}),
-    detail: decline.reason,
+    reason: decline.reason,
   }, newJob({ id: deps.newId(), kind: 'decline-acknowledgement', payload: { conventionId: convention.id }, at: decline.declinedAt, label: convention.commune.name }));
   if (!recorded) {
     throw settledError(await deps.conventions.get(convention.id)) ?? new AppError('CONFLICT', 'La convention a changé entre-temps : rouvrez le lien.');

@@ -2,6 +2,7 @@ import { AppError } from '../domain/errors.ts';
 import type { Convention, ConventionEvent, ConventionWithHistory } from '../domain/model.ts';
 import type { Deps } from './ports.ts';
 import { chainKey, type ChainHead } from '../domain/audit-chain.ts';
+import { describeEvent } from '../../templates/format/audit-event.ts';
 
 export type { ConventionWithHistory };
 
@@ -36,8 +37,11 @@ function inChainOrder(history: ConventionEvent[]): ConventionEvent[] {
  * The audit trail as a self-contained record: what was signed, by whom, when, and the hashes that bind them.
  * Each event as stored, with its chain links (seq, prevHash, hash); `head` the convention chain's head as the
  * convention item keeps it, `avenantHeads` each avenant's as its item keeps it; `npm run verify` checks it all offline.
+ * `lecture`: each event's sentence in French, beside the events rather than in them (an event is hashed as
+ * stored), named by its chain, seq and hash; a reading aid that no hash covers.
  */
 export function auditExport({ convention, history }: ConventionWithHistory, exportedAt: Date, avenantHeads: Record<string, ChainHead> = {}) {
+  const events = inChainOrder(history);
   return {
     format: 'paraphe-audit/1',
     exportedAt: exportedAt.toISOString(),
@@ -54,6 +58,7 @@ export function auditExport({ convention, history }: ConventionWithHistory, expo
     },
     head: convention.auditSeq !== undefined && convention.auditHead !== undefined ? { seq: convention.auditSeq, hash: convention.auditHead } : undefined,
     avenantHeads,
-    events: inChainOrder(history),
+    events,
+    lecture: events.map((event) => ({ seq: event.seq, ...(event.avenantId ? { avenantId: event.avenantId } : {}), hash: event.hash, texte: describeEvent(event) })),
   };
 }

@@ -4,7 +4,7 @@
  */
 import type { ConventionText } from '../domain/campaign-text.ts';
 import type { Job, JobFailure, JobProgress } from '../domain/jobs/job.ts';
-import type { Avenant, AvenantOutcome, Campaign, UndeliverableAddress, Convention, ConventionEvent, Countersignature, Decline, MayorAddressChange, Signature, SigningLink, StoredDocument, Titre } from '../domain/model.ts';
+import type { Avenant, AvenantOutcome, Campaign, UndeliverableAddress, Convention, ConventionEvent, Countersignature, NewConventionEvent, Decline, MayorAddressChange, Signature, SigningLink, StoredDocument, Titre } from '../domain/model.ts';
 import type { LinkChange } from './signing-link.ts';
 
 export interface CampaignRepository {
@@ -28,7 +28,7 @@ export interface ConventionRepository {
    * convention with its reference. Throws ALREADY_EXISTS naming the field
    * that collides, having released what it claimed.
    */
-  add(convention: Convention, event: ConventionEvent): Promise<{ reference: string }>;
+  add(convention: Convention, event: NewConventionEvent): Promise<{ reference: string }>;
   get(id: string): Promise<Convention | undefined>;
   /** Many conventions by id (batches of 100 reads); the missing ones are absent from the map. */
   getMany(ids: string[]): Promise<Map<string, Convention>>;
@@ -41,7 +41,7 @@ export interface ConventionRepository {
    * A draft, sent or declined convention is cancelled: its link dies, its commune and schools are freed (the
    * schools by the status change itself; their guards are deleted in chunks after it); false when it was signed meanwhile.
    */
-  cancel(convention: Convention, event: ConventionEvent): Promise<boolean>;
+  cancel(convention: Convention, event: NewConventionEvent): Promise<boolean>;
   /** Which of these schools belong to a live convention of the campaign (school-guards.ts), and to which commune. */
   schoolOwners(schoolYear: string, uais: string[]): Promise<Map<string, { siret: string; communeName: string }>>;
   /** draft becomes sending, held by this invitation job; false when it is no longer a draft (sent, or held by another job). */
@@ -55,26 +55,26 @@ export interface ConventionRepository {
    * sending becomes sent, with its event, the day its first reminder falls due and the end of the job, in one
    * transaction; false when the job had already ended (a second delivery).
    */
-  markSent(id: string, jobId: string, event: ConventionEvent, reminderDue: string | undefined, completion: JobCompletion): Promise<boolean>;
+  markSent(id: string, jobId: string, event: NewConventionEvent, reminderDue: string | undefined, completion: JobCompletion): Promise<boolean>;
   /**
    * sending goes back to draft, with the reason as an event, so a later send retries it; its links die (SES
    * refused their email: nobody holds them, and the next invitation may go to a corrected address).
    */
-  releaseSending(id: string, jobId: string, event: ConventionEvent): Promise<void>;
+  releaseSending(id: string, jobId: string, event: NewConventionEvent): Promise<void>;
   /** Records the first opening through one of its live links; false when already recorded. */
-  recordView(id: string, linkHash: string, event: ConventionEvent): Promise<boolean>;
+  recordView(id: string, linkHash: string, event: NewConventionEvent): Promise<boolean>;
   /**
    * sent becomes signed through the given link, with its event and the job that seals and sends the signed
    * copy (the outbox); false when it is no longer sent, or that link no longer live.
    */
-  recordSignature(id: string, linkHash: string, signature: Signature, event: ConventionEvent, job: Job): Promise<boolean>;
+  recordSignature(id: string, linkHash: string, signature: Signature, event: NewConventionEvent, job: Job): Promise<boolean>;
   /** sent becomes declined through the given live link, with its event and the acknowledgement's job; false when it is no longer sent, or that link no longer live. */
-  recordDecline(id: string, linkHash: string, decline: Decline, event: ConventionEvent, job: Job): Promise<boolean>;
+  recordDecline(id: string, linkHash: string, decline: Decline, event: NewConventionEvent, job: Job): Promise<boolean>;
   /**
    * The sealed copy of a signed (or executed) convention is recorded once, with its event, ending the job that
    * made it in the same transaction; false when it was already recorded or the job had ended.
    */
-  recordSealed(id: string, version: 'signed' | 'executed', document: StoredDocument, event: ConventionEvent, completion: JobCompletion): Promise<boolean>;
+  recordSealed(id: string, version: 'signed' | 'executed', document: StoredDocument, event: NewConventionEvent, completion: JobCompletion): Promise<boolean>;
   /**
    * While the convention can still be opened (sent, signed, executed, declined) and `change.newestBefore` is
    * still its newest link, its links become those of `change` (a reminder's added, a `resend` replacing all,
@@ -82,28 +82,28 @@ export interface ConventionRepository {
    * change is appended to the convention's `addressChanges`, with its event and the job that tells the previous
    * address; false when the convention changed meanwhile.
    */
-  changeLinks(id: string, change: LinkChange, event: ConventionEvent, newAddress?: NewMayorAddress): Promise<boolean>;
+  changeLinks(id: string, change: LinkChange, event: NewConventionEvent, newAddress?: NewMayorAddress): Promise<boolean>;
   /**
    * signed (with its sealed copy) becomes executed, held by the job that seals the executed document
    * (`sealing.jobId`), with its event; `sealing.job` is that job when this transaction writes it (the
    * single route), absent when the job that countersigns goes on to seal (a campaign's countersignature);
    * false when it is no longer signed.
    */
-  recordCountersignature(id: string, countersignature: Countersignature, event: ConventionEvent, sealing: { jobId: string; job?: Job }): Promise<boolean>;
+  recordCountersignature(id: string, countersignature: Countersignature, event: NewConventionEvent, sealing: { jobId: string; job?: Job }): Promise<boolean>;
   /** The titre de perception is recorded once, with its event, on a convention the commune signed; false when one is already recorded or it is not signed. */
-  recordTitre(id: string, titre: Titre, event: ConventionEvent): Promise<boolean>;
+  recordTitre(id: string, titre: Titre, event: NewConventionEvent): Promise<boolean>;
 }
 
 /** The mayor's address a new link goes to: a new spelling, or (with `change`) another address. */
 export interface NewMayorAddress {
   email: string;
-  change?: { record: MayorAddressChange; event: ConventionEvent; notice: Job };
+  change?: { record: MayorAddressChange; event: NewConventionEvent; notice: Job };
 }
 
 /** A pending avenant that a new one replaces, with the event that closes its chain. */
 export interface ReplacedAvenant {
   avenant: Avenant;
-  event: ConventionEvent;
+  event: NewConventionEvent;
 }
 
 export interface AvenantRepository {
@@ -113,7 +113,7 @@ export interface AvenantRepository {
    * transaction each replaced avenant becomes 'replaced' (still waiting, conditioned on its chain's head),
    * its link dies and its chain records why. False when the convention or a replaced avenant changed meanwhile.
    */
-  create(avenant: Avenant, event: ConventionEvent, replaces?: ReplacedAvenant[]): Promise<boolean>;
+  create(avenant: Avenant, event: NewConventionEvent, replaces?: ReplacedAvenant[]): Promise<boolean>;
   get(conventionId: string, avenantId: string): Promise<Avenant | undefined>;
   /** Every avenant of the convention, whatever its status (a Query of the convention's items). */
   ofConvention(conventionId: string): Promise<Avenant[]>;
@@ -131,14 +131,14 @@ export interface AvenantRepository {
     signature: Signature;
     outcome: AvenantOutcome;
     convention: Convention;
-    event: ConventionEvent;
+    event: NewConventionEvent;
     /** The job that seals and sends the signed avenant. */
     job: Job;
   }): Promise<boolean>;
   /** signed (with its sealed copy) becomes executed, with the convention's event and the job that seals the final avenant; false when no longer signed. */
-  recordCountersignature(avenant: Avenant, countersignature: Countersignature, event: ConventionEvent, job: Job): Promise<boolean>;
+  recordCountersignature(avenant: Avenant, countersignature: Countersignature, event: NewConventionEvent, job: Job): Promise<boolean>;
   /** The sealed signed or executed avenant is recorded once, with the convention's event, ending its job; false when already recorded. */
-  recordSealed(avenant: Avenant, version: 'signed' | 'executed', document: StoredDocument, event: ConventionEvent, completion: JobCompletion): Promise<boolean>;
+  recordSealed(avenant: Avenant, version: 'signed' | 'executed', document: StoredDocument, event: NewConventionEvent, completion: JobCompletion): Promise<boolean>;
 }
 
 /** Where the reminder sweep finds what is due, and how it makes sure each reminder goes out once. */
@@ -154,11 +154,11 @@ export interface ReminderRepository {
    */
   claim(keys: string[], at: string, owner: string): Promise<boolean>;
   /** The email went out: the keys are final, and each convention's history says so. */
-  confirm(keys: string[], events: ConventionEvent[]): Promise<void>;
+  confirm(keys: string[], events: NewConventionEvent[]): Promise<void>;
   /** The email failed: the keys go, so a later run sends it. */
   release(keys: string[]): Promise<void>;
   /** The convention reached its end date; false when it was already expired. */
-  expire(conventionId: string, event: ConventionEvent): Promise<boolean>;
+  expire(conventionId: string, event: NewConventionEvent): Promise<boolean>;
 }
 
 /** A job that ends as done in the same transaction as the change it made; `tally` names what its parent counts. */

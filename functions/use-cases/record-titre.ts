@@ -16,7 +16,6 @@ import { parisDateOf } from '../domain/calendar.ts';
 import { AppError } from '../domain/errors.ts';
 import type { Convention, Titre } from '../domain/model.ts';
 import type { Deps } from './ports.ts';
-import { formatCsvAmount } from '../../templates/export/csv.ts';
 import { formatShortDate } from '../../templates/format/french.ts';
 
 /** The commune signed it: a titre can be issued. */
@@ -58,7 +57,8 @@ export async function recordTitre(
     at: titre.recordedAt,
     type: 'titre_recorded',
     actor: input.actor,
-    detail: `Titre de perception n° ${titre.number} du ${formatShortDate(titre.date)} : ${formatCsvAmount(convention.amountCents)} €`,
+    titre: { number: titre.number, date: titre.date },
+    amountCents: convention.amountCents,
   });
   if (!done) {
     // Another request recorded one first, or the convention changed: say which.

@@ -132,11 +132,14 @@ export async function requestAvenant(
       type: 'avenant_requested',
       actor: input.actor,
       sha256After: document.sha256,
-      detail: `Avenant ${id} : ${change.added.length} école(s) ajoutée(s), ${change.removed.length} retirée(s)${pending.length > 0 ? `, remplace ${pending.map((old) => old.id).join(', ')}` : ''}`,
+      avenantId: id,
+      added: change.added.length,
+      removed: change.removed.length,
+      replaces: pending.map((old) => old.id),
     },
     pending.map((old) => ({
       avenant: old,
-      event: { conventionId: convention.id, at: createdAt, type: 'avenant_replaced', actor: input.actor, detail: `Remplacé par l'avenant ${id} avant sa signature : son lien ne fonctionne plus.` },
+      event: { conventionId: convention.id, at: createdAt, type: 'avenant_replaced', actor: input.actor, avenantId: old.id, replacedBy: id },
     })),
   );
   if (!created) {

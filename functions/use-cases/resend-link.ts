@@ -14,7 +14,7 @@ import { AppError } from '../domain/errors.ts';
 import { emailOnce } from './jobs/email-once.ts';
 import { newJob, type Job } from '../domain/jobs/job.ts';
 import type { JobDeps } from './jobs/run-job.ts';
-import type { Convention, ConventionEvent, MayorAddressChange } from '../domain/model.ts';
+import type { Convention, MayorAddressChange, NewConventionEvent } from '../domain/model.ts';
 import type { Deps, NewMayorAddress } from './ports.ts';
 import { hashToken, linkExpiry, replaceAllLinks, signingUrl } from './signing-link.ts';
 
@@ -43,13 +43,12 @@ function newAddressOf(deps: Pick<Deps, 'newId'>, convention: Convention, email: 
   if (email === previous) return undefined;
   if (email.toLowerCase() === previous.toLowerCase()) return { email };
   const record: MayorAddressChange = { at, previous, next: email, actor };
-  const event: ConventionEvent = {
+  const event: NewConventionEvent = {
     conventionId: convention.id,
     at,
     type: 'mayor_email_changed',
     actor,
     addressChange: { previous, next: email },
-    detail: `Adresse du maire changée à la demande du rectorat : ${previous} → ${email} ; l'ancienne adresse en est avertie, sans lien.`,
   };
   const payload: AddressChangeNoticePayload = { conventionId: convention.id, communeName: convention.commune.name, schoolYear: convention.schoolYear, previous, next: email, at };
   const notice = newJob({ id: deps.newId(), kind: 'address-change-notice', payload: { ...payload }, at, label: `Avis de changement d'adresse – ${convention.commune.name}` });
@@ -72,12 +71,13 @@ export async function resendLink(
   const link = { hash: hashToken(token), expiresAt: linkExpiry(now, campaign.linkValidityDays) };
   const email = input.mayorEmail ?? convention.mayor.email;
   const newAddress = newAddressOf(deps, convention, email, at, input.actor);
-  const event: ConventionEvent = {
+  const event: NewConventionEvent = {
     conventionId: convention.id,
     at,
     type: 'link_resent',
     actor: input.actor,
-    detail: newAddress?.change ? `Nouveau lien envoyé à une nouvelle adresse (${email}) ; les liens précédents ne fonctionnent plus.` : 'Nouveau lien envoyé ; les liens précédents ne fonctionnent plus.',
+    cause: 'resend',
+    ...(newAddress?.change ? { newAddress: email } : {}),
   };
   // A reminder may add its link between the read above and this write: read again and revoke that one too.
   let current = convention;

@@ -130,7 +130,7 @@ export async function sendInvitation(deps: JobDeps, job: Job): Promise<{ ended: 
   const recorded = await deps.conventions.markSent(
     convention.id,
     job.id,
-    { conventionId: convention.id, at: sentAt, type: 'sent', actor, ...(document ? { sha256After: document.sha256 } : {}), detail: `Invitation envoyée à ${convention.mayor.email}` },
+    { conventionId: convention.id, at: sentAt, type: 'sent', actor, ...(document ? { sha256After: document.sha256 } : {}), to: convention.mayor.email },
     firstWakeUp(campaign, convention, sentAt),
     { job, at: deps.now().toISOString(), tally: 'sent' },
   );
@@ -150,7 +150,7 @@ function isRefusal(error: unknown): boolean {
 /** The job gives up: the convention goes back to draft with the reason, so the next send retries it. */
 export async function releaseInvitation(deps: JobDeps, job: Job, reason: string): Promise<void> {
   const { conventionId, actor } = job.payload as { conventionId: string; actor: string };
-  await deps.conventions.releaseSending(conventionId, job.id, { conventionId, at: deps.now().toISOString(), type: 'invitation_failed', actor, detail: reason });
+  await deps.conventions.releaseSending(conventionId, job.id, { conventionId, at: deps.now().toISOString(), type: 'invitation_failed', actor, reason });
 }
 
 export type { Convention };

@@ -19,7 +19,7 @@ import { certainlyNotSent, claimJobEmail, sendClaimedEmail } from './jobs/email-
 import { childJobId, JobRefused, newJob, type Job } from '../domain/jobs/job.ts';
 import { enqueueInChunks } from './jobs/fan-out.ts';
 import type { JobBudget, JobDeps } from './jobs/run-job.ts';
-import type { Campaign, Convention, ConventionEvent, SigningLink } from '../domain/model.ts';
+import type { Campaign, Convention, NewConventionEvent, SigningLink } from '../domain/model.ts';
 import type { Deps } from './ports.ts';
 import { storeOnce } from './stored-document.ts';
 import { deadlineOf, idempotencyKey, mergeForOneEmail, type PlannedReminder } from '../domain/reminder-policy.ts';
@@ -110,7 +110,7 @@ export async function sendMayorReminders(deps: JobDeps, job: Job): Promise<{ tal
       continue;
     }
     if (convention.endDate <= today && EXPIRING.has(convention.status)) {
-      if (await deps.reminders.expire(convention.id, { conventionId: convention.id, at, type: 'expired', actor: 'planificateur', detail: `Échue le ${convention.endDate}` })) expired += 1;
+      if (await deps.reminders.expire(convention.id, { conventionId: convention.id, at, type: 'expired', actor: 'planificateur', endDate: convention.endDate })) expired += 1;
       await deps.reminders.reschedule(convention.id, undefined);
       continue;
     }
@@ -150,7 +150,7 @@ async function sendOneEmail(deps: JobDeps, job: Job, email: string, items: Due[]
       const token = deps.newToken();
       const link = { hash: hashToken(token), expiresAt: linkExpiry(new Date(at), item.campaign.linkValidityDays) };
       const change = addLink(item.convention, link, new Date(at));
-      const event: ConventionEvent = { conventionId: item.convention.id, at: deps.now().toISOString(), type: 'link_resent', actor: 'planificateur', detail: 'Lien joint au rappel ; les liens déjà reçus restent valables.' };
+      const event: NewConventionEvent = { conventionId: item.convention.id, at: deps.now().toISOString(), type: 'link_resent', actor: 'planificateur', cause: 'reminder' };
       if (await deps.conventions.changeLinks(item.convention.id, change, event)) {
         added.push({ convention: { ...item.convention, link, links: change.links }, previous, change, url: signingUrl(deps.publicBaseUrl, token) });
       }
@@ -179,7 +179,7 @@ async function sendOneEmail(deps: JobDeps, job: Job, email: string, items: Due[]
           at: deps.now().toISOString(),
           type: 'reminder_failed',
           actor: 'planificateur',
-          detail: `Le rappel n'a pas pu partir (${error instanceof Error ? error.name : 'erreur'}) ; il sera retenté.`,
+          error: error instanceof Error ? error.name : String(error),
         });
       }
       if ((error as { name?: string }).name === 'MessageRejected') {
@@ -197,7 +197,7 @@ async function sendOneEmail(deps: JobDeps, job: Job, email: string, items: Due[]
       at,
       type: 'reminded' as const,
       actor: 'planificateur',
-      detail: `Rappel envoyé : ${message.reminders.filter((reminder) => reminder.conventionId === item.convention.id).map((reminder) => reminder.kind).join(', ')}`,
+      kinds: message.reminders.filter((reminder) => reminder.conventionId === item.convention.id).map((reminder) => reminder.kind),
     })),
   );
   return 'sent';

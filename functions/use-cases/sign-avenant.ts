@@ -8,13 +8,13 @@
  */
 import { certifyOriginal } from './certificates.ts';
 import { signedAvenantEmail } from '../../templates/email/avenant.ts';
-import { avenantLimit, avenantOutcome, avenantTiming } from '../domain/avenant-rules.ts';
+import { avenantEffectOf, avenantLimit, avenantOutcome, avenantTiming } from '../domain/avenant-rules.ts';
 import { avenantLimitError } from './request-avenant.ts';
 import { avenantWindow } from '../domain/calendar.ts';
 import { signedAvenantDocumentKey } from '../domain/document-keys.ts';
 import { AppError } from '../domain/errors.ts';
 import { formatFrenchDate } from '../../templates/format/french.ts';
-import { avenantEffect } from '../../templates/format/avenant-phrases.ts';
+import { avenantEffectText } from '../../templates/format/avenant-phrases.ts';
 import type { SignatureForm } from '../domain/inputs.ts';
 import type { Avenant, AvenantOutcome, Convention, Signature } from '../domain/model.ts';
 import type { Deps } from './ports.ts';
@@ -49,7 +49,9 @@ export async function signAvenant(
   if (limit?.kind === 'convention-ended') throw avenantLimitError(limit, convention);
   // Against the convention's list as it is now: another avenant may have been signed since this one was drawn up.
   const decision = avenantOutcome({ previous: convention.schools, requested: avenant.schools, feeCents: avenant.feeCents, timing, schoolYear: avenant.schoolYear });
-  const outcome: AvenantOutcome = { ...decision, effect: avenantEffect(decision, convention.schools.length) };
+  const effect = avenantEffectOf(decision, convention.schools.length);
+  // The effect as data in the audit event; its sentence, as told at the signature, on the avenant and the convention.
+  const outcome: AvenantOutcome = { ...decision, effect: avenantEffectText(effect) };
   const { form } = input;
   const signature: Signature = {
     signerName: form.signerName,
@@ -83,7 +85,8 @@ export async function signAvenant(
       ip: input.ip,
       userAgent: input.userAgent,
       sha256Before: avenant.document.sha256,
-      detail: outcome.effect,
+      avenantId: avenant.id,
+      effect,
     },
     // The outbox: the signed avenant is sealed, stored and sent by this job.
     job: newJob({ id: deps.newId(), kind: 'seal-avenant-signed', payload: { conventionId: convention.id, avenantId: avenant.id }, at: signedAt, label: convention.commune.name }),
@@ -115,7 +118,6 @@ export async function sealSignedAvenantJob(deps: JobDeps, job: Job): Promise<{ e
     signingTime: new Date(avenant.signedAt),
   });
   const { document: signedDocument, bytes: sealed } = await storeOnce(deps, signedAvenantDocumentKey(convention, avenant.id), made, 'application/pdf');
-  const detail = `Avenant ${avenant.id} signé : copie scellée et envoyée à ${convention.mayor.email}`;
   return emailThenRecord(
     deps,
     job,
@@ -124,6 +126,6 @@ export async function sealSignedAvenantJob(deps: JobDeps, job: Job): Promise<{ e
       ...signedAvenantEmail({ convention, avenant: { ...avenant, signedDocument }, contactEmail: deps.contactEmail }),
       attachments: [{ filename: `avenant-ent-ecole-${avenant.schoolYear}-${avenant.id.slice(0, 8)}-signe.pdf`, contentType: 'application/pdf', content: sealed }],
     }),
-    (at) => deps.avenants.recordSealed(avenant, 'signed', signedDocument, sealedEvent(convention.id, at, avenant.document.sha256, signedDocument.sha256, detail), { job, at }),
+    (at) => deps.avenants.recordSealed(avenant, 'signed', signedDocument, sealedEvent({ conventionId: convention.id, avenantId: avenant.id, at, before: avenant.document.sha256, after: signedDocument.sha256, document: 'signed', sentTo: convention.mayor.email }), { job, at }),
   );
 }

@@ -76,7 +76,8 @@ export async function signConvention(
       ip: input.ip,
       userAgent: input.userAgent,
       sha256Before: convention.document.sha256,
-      detail: signature.capacity === 'maire' ? 'Signée par le maire' : `Signée par délégation du maire (${signature.delegateFunction})`,
+      capacity: signature.capacity,
+      ...(signature.delegateFunction !== undefined ? { delegateFunction: signature.delegateFunction } : {}),
     },
     job,
   );
@@ -133,7 +134,7 @@ export async function sealSignedJob(deps: JobDeps, job: Job): Promise<{ ended: t
         convention.id,
         'signed',
         signedDocument,
-        sealedEvent(convention.id, at, document.sha256, signedDocument.sha256, `Copie signée scellée et envoyée à ${convention.mayor.email}`),
+        sealedEvent({ conventionId: convention.id, at, before: document.sha256, after: signedDocument.sha256, document: 'signed', sentTo: convention.mayor.email }),
         { job, at },
       ),
   );

@@ -23,6 +23,7 @@ import type { Convention, ConventionStatus, MayorAddressChange } from '../../fun
 import { dayOfWeek, parisDateOf } from '../../functions/domain/calendar.ts';
 import { departementOf, type CampaignStats } from '../../functions/domain/campaign-stats.ts';
 import { excelCsv, excelText, formatCsvAmount, type CsvCell } from '../export/csv.ts';
+import { declinedText, mayorEmailChangedText } from '../format/audit-event.ts';
 import { maskEmail } from '../format/email-address.ts';
 import { formatEuros, formatFrenchDate, formatParisDateTime, formatShortDate, typeset } from '../format/french.ts';
 import { html, raw } from '../pages/html.ts';
@@ -117,18 +118,21 @@ function signedLine(convention: Convention): string {
   return `${commune(convention)} – ${schoolsAndAmount(convention)} – signée${at ? ` le ${formatParisDateTime(at)}` : ''}${who}${deliberation}`;
 }
 
+// What happened is said as the history says the event recorded with it (templates/format/audit-event.ts):
+// the decline and the change of address are on the convention, read with it, so no event is read here.
 function declinedLine(convention: Convention): string {
   const decline = convention.decline;
   const when = decline ? ` le ${formatParisDateTime(decline.declinedAt)}` : '';
-  return `${commune(convention)} – refusée${when} par ${decline?.declinedBy ?? 'la commune'} : « ${decline?.reason ?? ''} »`;
+  return `${commune(convention)} – refusée${when} par ${decline?.declinedBy ?? 'la commune'} – ${declinedText({ reason: decline?.reason ?? '' })}`;
 }
 
 const undeliverableWhat = (entry: UndeliverableAddress) => (entry.reason === 'bounce' ? 'adresse rejetée' : 'courriel signalé comme indésirable');
 const undeliverableLine = (entry: UndeliverableAddress) => `${entry.address} – ${undeliverableWhat(entry)} le ${formatParisDateTime(entry.at)} : ${entry.detail}`;
 // The previous address masked, as the notice it received shows the new one: the digest goes to a list.
-const addressChangeWhat = ({ change }: AddressChanged) => `${maskEmail(change.previous)} → ${change.next}`;
+const maskedChange = ({ change }: AddressChanged) => ({ previous: maskEmail(change.previous), next: change.next });
+const addressChangeWhat = (entry: AddressChanged) => `${maskedChange(entry).previous} → ${entry.change.next}`;
 const addressChangeLine = (entry: AddressChanged) =>
-  `${commune(entry.convention)} – convention ${entry.convention.id} – lien envoyé à une autre adresse le ${formatParisDateTime(entry.change.at)} : ${addressChangeWhat(entry)}, par ${entry.change.actor}`;
+  `${commune(entry.convention)} – convention ${entry.convention.id} – le ${formatParisDateTime(entry.change.at)}, par ${entry.change.actor} – ${mayorEmailChangedText({ addressChange: maskedChange(entry) })}`;
 const dueLine = (due: DueSoon) => `${formatFrenchDate(due.date)} – ${commune(due.convention)} – ${kindLabel(due.kind)}`;
 
 function statusSummary(stats: CampaignStats): string[] {

@@ -22,6 +22,7 @@ export function evidenceReadme(readme: EvidenceReadme): string {
     '',
     'CONTENU',
     '- audit.json : la piste d’audit. Chaque événement porte l’empreinte (SHA-256) de son contenu et de l’événement précédent : modifier, retirer ou intervertir un événement rompt la chaîne.',
+    '  Sa rubrique « lecture » redit chaque événement en une phrase, pour le lire : elle n’est pas couverte par les empreintes, seuls les événements font foi.',
     ...readme.pdfs.map((pdf) => `- ${pdf.name} : SHA-256 ${pdf.sha256}${pdf.sealed ? ', scellé' : ', non scellé (document d’origine)'}`),
     ...(stamped.length > 0 ? ['- horodatage/*.tst : le jeton d’horodatage (RFC 3161) de chaque sceau, extrait du PDF.'] : []),
     ...(readme.roots.length > 0

@@ -1,16 +1,19 @@
 /** The avenant rules' results (functions/domain/avenant-rules.ts) said in French: for the page, the emails, the history and the billing export. */
 import { avenantWindow } from '../../functions/domain/calendar.ts';
-import type { AvenantDecision, DepartementMismatch, PreparationWarning } from '../../functions/domain/avenant-rules.ts';
+import type { AvenantEffect, DepartementMismatch, PreparationWarning } from '../../functions/domain/avenant-rules.ts';
 import { formatEuros, formatFrenchDate } from './french.ts';
 
-/** What a signed avenant does to the convention: recorded with it, as the mayor and the rectorat read it. */
-export function avenantEffect(decision: AvenantDecision, previousCount: number): string {
-  if (decision.timing === 'in-window') {
-    return `Avenant reçu dans les délais : ${decision.billedCount} école(s) pour ${decision.schoolYear}, soit ${formatEuros(decision.amountCents)}.`;
+/**
+ * What a signed avenant does to the convention: recorded in French with it (as the mayor and the rectorat
+ * read it), and phrased again from its audit event (avenant_signed), which keeps it as data.
+ */
+export function avenantEffectText(effect: AvenantEffect): string {
+  if (effect.timing === 'in-window') {
+    return `Avenant reçu dans les délais : ${effect.billedCount} école(s) pour ${effect.schoolYear}, soit ${formatEuros(effect.amountCents)}.`;
   }
-  const parts = [`Avenant reçu après le ${formatFrenchDate(avenantWindow(decision.schoolYear).closes)}`];
-  if (decision.refused.length > 0) parts.push(`${decision.refused.length} école(s) ajoutée(s) refusée(s), non activée(s) (${decision.refused.map((school) => school.uai).join(', ')})`);
-  if (decision.removed.length > 0) parts.push(`retrait de ${decision.removed.length} école(s) non pris en compte dans la facturation de ${decision.schoolYear} (facturé sur ${previousCount} école(s))`);
+  const parts = [`Avenant reçu après le ${formatFrenchDate(avenantWindow(effect.schoolYear).closes)}`];
+  if (effect.refused.length > 0) parts.push(`${effect.refused.length} école(s) ajoutée(s) refusée(s), non activée(s) (${effect.refused.join(', ')})`);
+  if (effect.removed.length > 0) parts.push(`retrait de ${effect.removed.length} école(s) non pris en compte dans la facturation de ${effect.schoolYear} (facturé sur ${effect.previousCount} école(s))`);
   return `${parts.join(' ; ')}.`;
 }
 

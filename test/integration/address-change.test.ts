@@ -74,7 +74,7 @@ describe('a new link sent to another address', () => {
     expect(shown.addressChanges).toEqual([{ at: expect.any(String), previous, next, actor: expect.any(String) }]);
     const change = shown.history.find((event: { type: string }) => event.type === 'mayor_email_changed');
     expect(change).toMatchObject({ addressChange: { previous, next }, at: shown.addressChanges[0].at, id: expect.any(String) });
-    expect(shown.history.find((event: { type: string }) => event.type === 'link_resent')).toMatchObject({ at: change.at });
+    expect(shown.history.find((event: { type: string }) => event.type === 'link_resent')).toMatchObject({ at: change.at, cause: 'resend', newAddress: next });
     const audit = await stack.request('GET', `/admin/conventions/${id}/audit.json`);
     const trail = (await audit.json()) as { events: { type: string; addressChange?: unknown }[] };
     expect(trail.events.filter((event) => event.type === 'mayor_email_changed')).toEqual([expect.objectContaining({ addressChange: { previous, next } })]);
@@ -107,8 +107,8 @@ describe('a new link sent to another address', () => {
     const [digest] = await stack.inbox(recipient);
     expect(digest!.subject).toContain('1 changement d’adresse');
     const line = (digest!.body.text ?? '').split('\n').find((entry) => entry.includes(`convention ${id}`));
-    expect(line).toMatch(/^- Lespignan \(34\) – convention [0-9a-f-]+ – lien envoyé à une autre adresse le /);
-    expect(line).toContain(`m…@example.org → ${next}, par `);
+    expect(line).toMatch(/^- Lespignan \(34\) – convention [0-9a-f-]+ – le .+, par \S+ – Adresse du maire changée à la demande du rectorat/);
+    expect(line).toContain(`m…@example.org → ${next}\u202f;`);
     expect(digest!.body.text).not.toContain(previous);
   });
 });

@@ -15,7 +15,7 @@ import { sealer } from '../../functions/adapters/sealing.ts';
 import { checkTimestampFile } from '../../infra/verify/seal-signature.ts';
 import { sha256Hex } from '../../functions/domain/sha256.ts';
 import type { JobDeps } from '../../functions/use-cases/jobs/run-job.ts';
-import type { Convention, ConventionEvent } from '../../functions/domain/model.ts';
+import type { Convention, NewEventOf } from '../../functions/domain/model.ts';
 import { lespignan, lespignanConvention } from '../fixtures/seed-communes.ts';
 import { drainJobs } from '../support/run-jobs-inline.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -38,17 +38,18 @@ function draft(): Convention {
     id, schoolYear: `anchor-${id.slice(0, 8)}`, commune: { ...lespignan.commune, siret: String(randomInt(1e13, 1e14)) }, createdAt: `${day}T08:00:00.000Z`,
   });
 }
-const event = (conventionId: string, at: string, type: ConventionEvent['type']): ConventionEvent => ({ conventionId, at, type, actor: 'test' });
+const created = (conventionId: string, at: string): NewEventOf<'created'> => ({ conventionId, at, type: 'created', actor: 'test' });
+const reminded = (conventionId: string, at: string): NewEventOf<'reminded'> => ({ conventionId, at, type: 'reminded', actor: 'test', kinds: ['unsigned'] });
 
 describe('the daily anchor', () => {
   it("writes the day's latest head of every chain that changed, once, in a create-only file whose hash is recorded", async () => {
     const [first, second] = [draft(), draft()];
-    await deps.conventions.add(first, event(first.id, `${day}T08:00:00.000Z`, 'created'));
-    await deps.conventions.add(second, event(second.id, `${day}T09:00:00.000Z`, 'created'));
+    await deps.conventions.add(first, created(first.id, `${day}T08:00:00.000Z`));
+    await deps.conventions.add(second, created(second.id, `${day}T09:00:00.000Z`));
     // 23:59 Paris (UTC+1 on 10 March): still the day.
-    await deps.reminders.confirm([], [event(first.id, `${day}T22:59:00.000Z`, 'reminded')]);
+    await deps.reminders.confirm([], [reminded(first.id, `${day}T22:59:00.000Z`)]);
     // The next day's event is the next day's.
-    await deps.reminders.confirm([], [event(second.id, `${day}T23:30:00.000Z`, 'reminded')]);
+    await deps.reminders.confirm([], [reminded(second.id, `${day}T23:30:00.000Z`)]);
 
     const started = await startAnchor(deps, { today: nextDay(day), at: `${day}T23:15:00.000Z` });
     expect(started).toEqual({ jobId: `anchor-${day}`, started: true });

@@ -255,6 +255,12 @@ describe('in the window, through the use cases with a fixed clock', () => {
     expect(heads).toEqual({ [avenant.id]: { seq: 2, hash: avenant.auditHead } });
     const trail = auditExport(found, clock, heads);
     expect(verifyChains(convention.id, trail.events, trail.head, trail.avenantHeads)).toMatchObject({ ok: true });
+    // The effect as data in the event; said from it, the sentence recorded on the convention.
+    expect(avenantEvents[1]).toMatchObject({ avenantId: avenant.id, effect: { timing: 'in-window', schoolYear: '2026-2027', billedCount: 3, amountCents: 12000, refused: [], removed: [], previousCount: 2 } });
+    expect(trail.lecture.filter((line) => line.avenantId === avenant.id).map((line) => line.texte)).toEqual([
+      `Avenant ${avenant.id} : 1 école(s) ajoutée(s), 0 retirée(s)`,
+      stored.avenants?.[0]?.effect,
+    ]);
   });
 
   it('16 October at 00:00 Paris: a decrease is billed at the previous count', async () => {

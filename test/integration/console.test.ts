@@ -123,6 +123,8 @@ describe('console pages', () => {
     expect(page.text).toContain('Convention de Lespignan, 2026-2027');
     expect(page.text).toContain('Convention créée');
     expect(page.text).toContain('Envoyée au maire');
+    // Each event's sentence, phrased from its fields (templates/format/audit-event.ts).
+    expect(page.text).toContain(`Invitation envoyée à ${(await stack.admin('GET', `/admin/conventions/${signed.id}`)).json.mayor.email}`);
   });
 });
 

@@ -203,7 +203,7 @@ describe('sending a campaign', () => {
     expect(await deps.conventions.get(ids[1]!)).toMatchObject({ status: 'draft' });
     expect((await deps.conventions.get(ids[1]!))?.sendingJob).toBeUndefined();
     const history = await deps.conventions.history(ids[1]!);
-    expect(history.filter((event) => event.type === 'invitation_failed')).toMatchObject([{ detail: failed.failed[0].reason }]);
+    expect(history.filter((event) => event.type === 'invitation_failed')).toMatchObject([{ reason: failed.failed[0].reason }]);
     expect(await stack.inbox(refusedAddress)).toEqual([]);
 
     // SES takes the address next time: the next send sends that one only.

@@ -108,7 +108,7 @@ describe('declining', () => {
     const convention = await status(id);
     expect(convention.status).toBe('declined');
     expect(convention.decline).toMatchObject({ reason, declinedBy: 'François COMES' });
-    expect(convention.history.at(-1)).toMatchObject({ type: 'declined', detail: reason, actor: 'François COMES' });
+    expect(convention.history.at(-1)).toMatchObject({ type: 'declined', reason, actor: 'François COMES' });
     // Acknowledged by the decline's job.
     const acknowledgement = (await inboxWhen(email, (mails) => mails.some((mail) => mail.subject.startsWith('Refus')))).find((mail) => mail.subject.startsWith('Refus'));
     expect(acknowledgement?.body.text).toContain(reason);

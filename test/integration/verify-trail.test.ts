@@ -27,7 +27,7 @@ import { mayorEmail, sentConvention, startTestStack, type TestStack } from '../s
 let stack: TestStack;
 const dir = mkdtempSync(join(tmpdir(), 'paraphe-verify-'));
 const files = { audit: join(dir, 'audit.json'), original: join(dir, 'original.pdf'), signed: join(dir, 'signee.pdf'), executed: join(dir, 'executoire.pdf'), anchor: join(dir, 'ancrage.json') };
-let trail: { head: { seq: number; hash: string }; events: Record<string, unknown>[] };
+let trail: { head: { seq: number; hash: string }; events: Record<string, unknown>[]; lecture: { seq: number; avenantId?: string; hash: string; texte: string }[] };
 let conventionId: string;
 
 async function conventionWhen(id: string, ready: (convention: any) => boolean): Promise<any> {
@@ -106,6 +106,17 @@ describe('npm run verify', () => {
     expect(out).toContain('Résultat : tout est intègre.');
   });
 
+  it('carries each event with its own fields, and beside the events its sentence in French, named by seq and hash', () => {
+    const signed = trail.events[indexOf('signed')]!;
+    expect(signed).toMatchObject({ capacity: 'maire' });
+    expect(signed).not.toHaveProperty('detail');
+    expect(trail.lecture.map(({ seq, hash }) => ({ seq, hash }))).toEqual(trail.events.map(({ seq, hash }) => ({ seq, hash })));
+    expect(trail.lecture.find((line) => line.hash === signed.hash)?.texte).toBe('Signée par le maire');
+    const sent = trail.events[indexOf('sent')]!;
+    expect(sent.to).toMatch(/^maire\.verify\./);
+    expect(trail.lecture.find((line) => line.seq === sent.seq)?.texte).toBe(`Invitation envoyée à ${String(sent.to)}`);
+  });
+
   it("finds the trail's head in the day's anchor", async () => {
     const { code, out } = await verify(files.audit, files.anchor);
     expect(out).toContain(`✓ l'ancrage du ${parisDateOf(new Date())} (ancrage.json) retrouve la chaîne de la convention au n° ${trail.head.seq}`);
@@ -179,7 +190,7 @@ describe('npm run verify', () => {
     expect(out).toContain('✗ modifiee.pdf : le sceau est invalide');
   });
 
-  for (const [field, value] of [['actor', 'quelqu’un d’autre'], ['at', '2071-09-01T08:00:00.000Z'], ['type', 'declined']] as const) {
+  for (const [field, value] of [['actor', 'quelqu’un d’autre'], ['at', '2071-09-01T08:00:00.000Z'], ['type', 'declined'], ['capacity', 'delegation']] as const) {
     it(`refuses an event whose ${field} was rewritten: that event is named as modified`, async () => {
       const at = indexOf('signed');
       const seq = trail.events[at]!.seq;

@@ -8,6 +8,7 @@
 import type { OutgoingEmail } from '../ports.ts';
 import { RetryLater, type Job } from '../../domain/jobs/job.ts';
 import type { JobDeps } from './run-job.ts';
+import type { NewEventOf } from '../../domain/model.ts';
 
 /** Longer than any invocation of the worker (checked by the infra tests), so a live try never races a takeover. */
 export const EMAIL_LEASE_MS = 5 * 60 * 1000;
@@ -83,13 +84,20 @@ export async function emailThenRecord(
   return (await record(deps.now().toISOString())) ? { ended: true } : { tally: 'skipped' };
 }
 
-/** The audit event of a document a job sealed and sent. */
-export const sealedEvent = (conventionId: string, at: string, before: string, after: string, detail: string) => ({
-  conventionId,
-  at,
-  type: 'document_sealed' as const,
+/**
+ * The audit event of a document a job sealed and sent to the mayor's address `sentTo`: the executed copy goes
+ * to the rectorat too. With `avenantId`, the document is that avenant's.
+ */
+export const sealedEvent = (input: { conventionId: string; avenantId?: string; at: string; before: string; after: string; document: 'signed' | 'executed'; sentTo: string }): NewEventOf<'document_sealed'> => ({
+  conventionId: input.conventionId,
+  ...(input.avenantId ? { avenantId: input.avenantId } : {}),
+  at: input.at,
+  type: 'document_sealed',
   actor: 'Paraphe',
-  sha256Before: before,
-  sha256After: after,
-  detail,
+  sha256Before: input.before,
+  sha256After: input.after,
+  document: input.document,
+  sentTo: input.sentTo,
+  // The executed copy goes to both parties (countersign-convention.ts, countersign-avenant.ts).
+  rectoratCopy: input.document === 'executed',
 });

@@ -1,5 +1,6 @@
 /** GET /console/conventions/{id}: a convention, its dated history and, for a signataire, the countersignature. */
 import type { ConventionWithHistory } from '../../../functions/domain/model.ts';
+import { describeEvent } from '../../format/audit-event.ts';
 import { formatParisDateTime } from '../../format/french.ts';
 import { conventionSummary } from '../convention-summary.ts';
 import { html } from '../html.ts';
@@ -31,7 +32,7 @@ ${avenantsSection({ convention, avenants: input.avenants ?? [], user: input.user
 <section aria-labelledby="history-title"><h2 id="history-title">Historique</h2>
 <div class="fr-table"><table tabindex="0"><caption>Historique de la convention, du plus ancien au plus récent</caption>
 <thead><tr><th scope="col">Date</th><th scope="col">Événement</th><th scope="col">Par</th><th scope="col">Détail</th></tr></thead>
-<tbody>${events.map((event) => html`<tr><td>${formatParisDateTime(event.at)}</td><td>${EVENT_LABEL[event.type] ?? event.type}</td><td>${event.actor}</td><td>${event.detail ?? ''}</td></tr>`)}</tbody></table></div></section>`;
+<tbody>${events.map((event) => html`<tr><td>${formatParisDateTime(event.at)}</td><td>${EVENT_LABEL[event.type] ?? event.type}</td><td>${event.actor}</td><td>${describeEvent(event)}</td></tr>`)}</tbody></table></div></section>`;
   return consolePage({
     title: `Convention de ${convention.commune.name}`,
     user: input.user,

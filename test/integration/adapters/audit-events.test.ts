@@ -18,7 +18,7 @@ import { createJobRepository } from '../../../functions/adapters/dynamodb/job-re
 import { eventKey } from '../../../functions/adapters/dynamodb/keys.ts';
 import { createUndeliverableRepository } from '../../../functions/adapters/dynamodb/undeliverable-repository.ts';
 import { newJob } from '../../../functions/domain/jobs/job.ts';
-import type { Convention, ConventionEvent } from '../../../functions/domain/model.ts';
+import type { Convention, ConventionEvent, NewEventOf } from '../../../functions/domain/model.ts';
 import { ensureTable } from '../../../infra/local/resources.ts';
 import { PROJECT_ROOT } from '../../../infra/local/paths.ts';
 import { lespignanConvention } from '../../fixtures/seed-communes.ts';
@@ -51,14 +51,18 @@ afterAll(() => db?.destroy());
 
 const draft = (id = randomUUID()): Convention => lespignanConvention({ id, schoolYear: `audit-${id.slice(0, 8)}` });
 
-const event = (conventionId: string, extra: Partial<ConventionEvent> = {}): ConventionEvent => ({
+/** The events of this file: a sealed document, told apart by `sentTo`. */
+const event = (conventionId: string, extra: Partial<NewEventOf<'document_sealed'>> = {}): NewEventOf<'document_sealed'> => ({
   conventionId,
   at: '2026-11-20T09:00:00.000Z',
   type: 'document_sealed',
   actor: 'Paraphe',
-  detail: 'original',
+  document: 'signed',
+  sentTo: 'original',
+  rectoratCopy: false,
   ...extra,
 });
+const created = (conventionId: string): NewEventOf<'created'> => ({ conventionId, at: '2026-11-20T09:00:00.000Z', type: 'created', actor: 'test' });
 
 describe('an audit event', () => {
   it('is refused when its key is already taken, and the event first written stays intact', async () => {
@@ -66,18 +70,18 @@ describe('an audit event', () => {
     const first = event(conventionId, { id: 'e-1' });
     expect(await transact(db, eventPut(tableName, first, undefined).items)).toBe(true);
     // The same key, another content: an overwrite, which the condition refuses (the whole transaction with it).
-    expect(await transact(db, eventPut(tableName, { ...first, detail: 'réécrit', actor: 'quelqu’un' }, undefined).items)).toBe(false);
+    expect(await transact(db, eventPut(tableName, { ...first, sentTo: 'réécrit', actor: 'quelqu’un' }, undefined).items)).toBe(false);
     const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: eventKey(conventionId, first.at, first.type, 'e-1'), ConsistentRead: true }));
-    expect(Item).toMatchObject({ detail: 'original', actor: 'Paraphe', id: 'e-1' });
+    expect(Item).toMatchObject({ sentTo: 'original', actor: 'Paraphe', id: 'e-1' });
     const history = await createConventionRepository(db, tableName).history(conventionId);
-    expect(history).toEqual([expect.objectContaining({ id: 'e-1', detail: 'original' })]);
+    expect(history).toEqual([expect.objectContaining({ id: 'e-1', sentTo: 'original' })]);
   });
 
   it('of the same type in the same millisecond as another is kept beside it, not written over it', async () => {
     const conventionId = randomUUID();
-    expect(await transact(db, eventPuts(tableName, [event(conventionId, { detail: 'avenant A' }), event(conventionId, { detail: 'avenant B' })], undefined).items)).toBe(true);
+    expect(await transact(db, eventPuts(tableName, [event(conventionId, { sentTo: 'avenant A' }), event(conventionId, { sentTo: 'avenant B' })], undefined).items)).toBe(true);
     const history = await createConventionRepository(db, tableName).history(conventionId);
-    expect(history.map((entry) => entry.detail).sort()).toEqual(['avenant A', 'avenant B']);
+    expect(history.map((entry) => (entry.type === 'document_sealed' ? entry.sentTo : '')).sort()).toEqual(['avenant A', 'avenant B']);
     expect(new Set(history.map((entry) => entry.id)).size).toBe(2);
   });
 
@@ -85,11 +89,11 @@ describe('an audit event', () => {
     const conventions = createConventionRepository(db, tableName);
     const jobs = createJobRepository(db, tableName);
     const convention = draft();
-    await conventions.add(convention, event(convention.id, { type: 'created', actor: 'test', detail: undefined }));
+    await conventions.add(convention, created(convention.id));
     const job = newJob({ id: randomUUID(), kind: 'send-invitation', payload: { conventionId: convention.id }, at: '2026-11-20T09:00:00.000Z' });
     expect((await jobs.startTracked(job)).started).toBe(true);
     expect(await conventions.claimForSending(convention.id, job.id)).toBe(true);
-    const sent = (at: string) => event(convention.id, { type: 'sent', at, actor: 'test', detail: 'Invitation envoyée' });
+    const sent = (at: string): NewEventOf<'sent'> => ({ conventionId: convention.id, type: 'sent', at, actor: 'test', to: 'maire@example.org' });
     expect(await conventions.markSent(convention.id, job.id, sent('2026-11-20T09:01:00.000Z'), undefined, { job, at: '2026-11-20T09:01:00.000Z' })).toBe(true);
     // A second delivery of the same job, with the same instant (the email's): refused by the convention's state.
     expect(await conventions.markSent(convention.id, job.id, sent('2026-11-20T09:01:00.000Z'), undefined, { job, at: '2026-11-20T09:02:00.000Z' })).toBe(false);
@@ -119,7 +123,7 @@ describe('the audit chain', () => {
   it('links each event to the one before, from the genesis of the convention, and keeps the head on the convention', async () => {
     const conventions = createConventionRepository(db, tableName);
     const convention = draft();
-    await conventions.add(convention, event(convention.id, { type: 'created', actor: 'test', detail: undefined }));
+    await conventions.add(convention, created(convention.id));
     const history = await conventions.history(convention.id);
     expect(history).toEqual([expect.objectContaining({ seq: 1, prevHash: genesisHash({ conventionId: convention.id }) })]);
     const stored = await conventions.get(convention.id);
@@ -131,10 +135,10 @@ describe('the audit chain', () => {
     const conventions = createConventionRepository(db, tableName);
     const reminders = createReminderRepository(db, tableName);
     const convention = draft();
-    await conventions.add(convention, event(convention.id, { type: 'created', actor: 'test', detail: undefined }));
+    await conventions.add(convention, created(convention.id));
     // Ten reminder confirmations at once, each extending the chain: every one is retried from the head that moved.
     await Promise.all(Array.from({ length: 10 }, (_, index) =>
-      reminders.confirm([], [event(convention.id, { type: 'reminded', actor: 'Paraphe', detail: `relance ${index}`, at: `2026-11-21T09:00:0${index}.000Z` })])));
+      reminders.confirm([], [{ conventionId: convention.id, type: 'reminded', actor: 'Paraphe', kinds: ['unsigned'], at: `2026-11-21T09:00:0${index}.000Z` }])));
     const history = await conventions.history(convention.id);
     const stored = await conventions.get(convention.id);
     expect(history).toHaveLength(11);
@@ -144,14 +148,29 @@ describe('the audit chain', () => {
     expect(verifyChains(convention.id, bySeq, { seq: 11, hash: stored!.auditHead! }).ok).toBe(true);
   });
 
+  it('keeps an event stored by an earlier version as it was: its legacy detail read back, its hash still its own', async () => {
+    const conventions = createConventionRepository(db, tableName);
+    const convention = draft();
+    await conventions.add(convention, created(convention.id));
+    const head = { seq: 1, hash: (await conventions.history(convention.id))[0]!.hash! };
+    // As sign-convention.ts wrote it before events carried their fields.
+    const legacy: ConventionEvent = { conventionId: convention.id, at: '2026-11-20T10:00:00.000Z', type: 'document_sealed', actor: 'Paraphe', detail: 'Copie signée scellée et envoyée à maire@example.org' } as ConventionEvent;
+    const { items, head: next } = eventPut(tableName, legacy, head);
+    expect(await transact(db, items)).toBe(true);
+    const history = await conventions.history(convention.id);
+    expect(history[1]).toMatchObject({ seq: 2, detail: legacy.detail, hash: next.hash });
+    expect(history[1]).not.toHaveProperty('sentTo');
+    expect(verifyChains(convention.id, history, next).ok).toBe(true);
+  });
+
   it('refuses an event put from a head that moved: the head is conditioned on the seq it extends', async () => {
     const conventions = createConventionRepository(db, tableName);
     const convention = draft();
-    await conventions.add(convention, event(convention.id, { type: 'created', actor: 'test', detail: undefined }));
+    await conventions.add(convention, created(convention.id));
     const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: { pk: `CONVENTION#${convention.id}`, sk: 'CONVENTION' }, ConsistentRead: true }));
     const stale = { seq: 0, hash: 'x' };
     const { headUpdate } = await import('../../../functions/adapters/dynamodb/event-items.ts');
-    const { items, head } = eventPuts(tableName, [event(convention.id, { detail: 'fork' })], stale);
+    const { items, head } = eventPuts(tableName, [event(convention.id, { sentTo: 'fork' })], stale);
     expect(await transact(db, [headUpdate(tableName, { pk: String(Item!.pk), sk: 'CONVENTION' }, stale, head), ...items])).toBe(false);
     expect((await conventions.history(convention.id)).map((entry) => entry.type)).toEqual(['created']);
   });

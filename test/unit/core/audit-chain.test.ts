@@ -63,6 +63,39 @@ describe('verifying a trail', () => {
   });
 });
 
+describe('an event stored before events carried their fields', () => {
+  // As the table holds them: a `detail` sentence and none of the typed fields, hashed when they were written.
+  const stored = [
+    { id: 'e-1', conventionId: 'c-legacy', at: '2026-09-01T08:00:00.000Z', type: 'created', actor: 'clerk', seq: 1, prevHash: genesisHash({ conventionId: 'c-legacy' }), hash: '9fb82c3205142de8ec7fbd252aa893b9a202873a3b7496b11a9b5133c4237a02' },
+    {
+      id: 'e-2',
+      conventionId: 'c-legacy',
+      at: '2026-09-02T10:00:00.000Z',
+      type: 'signed',
+      actor: 'Jean MARTIN',
+      ip: '203.0.113.7',
+      userAgent: 'Firefox',
+      sha256Before: 'ab'.repeat(32),
+      detail: 'Signée par délégation du maire (Adjoint)',
+      seq: 2,
+      prevHash: '9fb82c3205142de8ec7fbd252aa893b9a202873a3b7496b11a9b5133c4237a02',
+      hash: '2e76a017c2a002dc230ac2b27bcd4e478f6c28ea9f4045150f287c131dae2088',
+    },
+  ];
+
+  it('keeps its hash: its detail is hashed as stored, and its chain still verifies', () => {
+    expect(stored.map((event) => eventHash(event))).toEqual(stored.map((event) => event.hash));
+    expect(verifyChains('c-legacy', stored, { seq: 2, hash: stored[1]!.hash })).toMatchObject({ ok: true });
+    expect(verifyChains('c-legacy', [stored[0]!, { ...stored[1]!, detail: 'Signée par le maire' }], { seq: 2, hash: stored[1]!.hash }).ok).toBe(false);
+  });
+
+  it('is extended by an event with its fields, which its hash covers', () => {
+    const next = chainEvent({ id: 'e-3', conventionId: 'c-legacy', at: '2026-09-03T10:00:00.000Z', type: 'document_sealed', actor: 'Paraphe', document: 'signed', sentTo: 'maire@example.org', rectoratCopy: false }, { seq: 2, hash: stored[1]!.hash });
+    expect(verifyChains('c-legacy', [...stored, next], { seq: 3, hash: next.hash }).ok).toBe(true);
+    expect(eventHash({ ...next, sentTo: 'autre@example.org' })).not.toBe(next.hash);
+  });
+});
+
 describe('what a PDF claims', () => {
   it('reads the heads printed on certificate pages, a hash broken across lines included', () => {
     const hash = 'c0ffee'.repeat(10) + 'abcd';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { avenantLimit, avenantOutcome, avenantTiming, departementMismatches, isPastEndDate, preparationWarnings, schoolChange } from '../../../functions/domain/avenant-rules.ts';
-import { avenantEffect, departementMismatchText, preparationWarningText } from '../../../templates/format/avenant-phrases.ts';
+import { avenantEffectOf, avenantLimit, avenantOutcome, avenantTiming, departementMismatches, isPastEndDate, preparationWarnings, schoolChange } from '../../../functions/domain/avenant-rules.ts';
+import { avenantEffectText, departementMismatchText, preparationWarningText } from '../../../templates/format/avenant-phrases.ts';
 import type { School } from '../../../functions/domain/model.ts';
 
 const maternelle: School = { uai: '0341401N', type: 'maternelle', name: '' };
@@ -45,7 +45,7 @@ describe('the effect of a signed avenant', () => {
     const outcome = avenantOutcome({ previous: [maternelle], requested: [maternelle, elementaire, nouvelle], feeCents: 4000, timing: 'in-window', schoolYear: '2026-2027' });
     expect(outcome).toMatchObject({ billedCount: 3, amountCents: 12000, refused: [] });
     expect(outcome).not.toHaveProperty('followingYearsCount');
-    const effect = avenantEffect(outcome, 1);
+    const effect = avenantEffectText(avenantEffectOf(outcome, 1));
     expect(effect).toContain('3 école(s) pour 2026-2027');
     expect(effect).not.toMatch(/suivant|par an/);
     expect(outcome.schools.map((school) => school.uai)).toEqual(['0341401N', '0341406U', '0340001S']);
@@ -54,7 +54,7 @@ describe('the effect of a signed avenant', () => {
   it('a decrease sent after 15 October is billed at last year\'s count', () => {
     const outcome = avenantOutcome({ previous: [maternelle, elementaire], requested: [maternelle], feeCents: 4000, timing: 'late', schoolYear: '2026-2027' });
     expect(outcome).toMatchObject({ billedCount: 2, amountCents: 8000, removed: [elementaire] });
-    const effect = avenantEffect(outcome, 2);
+    const effect = avenantEffectText(avenantEffectOf(outcome, 2));
     expect(effect).toContain('retrait de 1 école(s) non pris en compte dans la facturation de 2026-2027 (facturé sur 2 école(s))');
     expect(effect).not.toContain('suivant');
   });

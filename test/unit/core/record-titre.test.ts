@@ -53,7 +53,7 @@ describe('a titre de perception', () => {
     const deps = repository(convention('executed'));
     const recorded = await record(deps);
     expect(recorded.titre).toEqual({ number: 'T-2027-000184', date: '2027-01-12', recordedAt: now.toISOString(), actor: 'finance@rectorat.example.org' });
-    expect(deps.events).toEqual([expect.objectContaining({ type: 'titre_recorded', actor: 'finance@rectorat.example.org', detail: 'Titre de perception n° T-2027-000184 du 12/01/2027 : 40,00 €' })]);
+    expect(deps.events).toEqual([expect.objectContaining({ type: 'titre_recorded', actor: 'finance@rectorat.example.org', titre: { number: 'T-2027-000184', date: '2027-01-12' }, amountCents: 4000 })]);
   });
 
   it('is refused (409) for a convention the commune has not signed', async () => {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { campaignStats } from '../../../functions/domain/campaign-stats.ts';
 import type { Convention, ConventionStatus } from '../../../functions/domain/model.ts';
 import { digestEmail, type DigestInput } from '../../../templates/email/digest.ts';
+import { declinedText, mayorEmailChangedText } from '../../../templates/format/audit-event.ts';
+import { typeset } from '../../../templates/format/french.ts';
 import { leBoulou, lespignan, pezilla } from '../../fixtures/seed-communes.ts';
 
 type Seed = typeof lespignan;
@@ -69,8 +71,10 @@ describe('the daily digest of a busy day', () => {
     );
   });
 
-  it('gives the reason of a decline, escaped in HTML', () => {
-    expect(email.text).toContain('Le Boulou (66) – refusée le 7 décembre 2026 à 16 h 40 (heure de Paris) par François COMES\u00a0: «\u00a0Le conseil municipal a voté contre <le 3 décembre>.\u00a0»');
+  it('gives the reason of a decline as the history says it, escaped in HTML', () => {
+    const reason = declinedText({ reason: 'Le conseil municipal a voté contre <le 3 décembre>.' });
+    expect(email.text).toContain(`Le Boulou (66) – refusée le 7 décembre 2026 à 16 h 40 (heure de Paris) par François COMES – ${typeset(reason)}`);
+    expect(email.text).toContain('Motif du refus\u00a0: «\u00a0Le conseil municipal a voté contre <le 3 décembre>.\u00a0»');
     expect(email.html).toContain('contre &lt;le 3 décembre&gt;');
     expect(email.html).not.toContain('<le 3 décembre>');
   });
@@ -162,11 +166,12 @@ describe('the daily digest of a day the rectorat sent a link to another address'
     expect(email.subject).toBe("Conventions ENT-École, synthèse du 8 décembre 2026\u00a0: 1 changement d’adresse");
   });
 
-  it('names the commune, the convention, the previous address masked, the new one and who asked', () => {
+  it('names the commune, the convention, who asked, and the change as the history says it, the previous address masked', () => {
     expect(email.text).toContain('== Changements d’adresse (1)');
     expect(email.text).toContain(
-      '- Pézilla-la-Rivière (66) – convention c-pezilla – lien envoyé à une autre adresse le 8 décembre 2026 à 15 h 30 (heure de Paris)\u00a0: m…@example.org → dgs@mairie-pezilla.example.org, par clerk@rectorat.example.org',
+      `- Pézilla-la-Rivière (66) – convention c-pezilla – le 8 décembre 2026 à 15 h 30 (heure de Paris), par clerk@rectorat.example.org – ${typeset(mayorEmailChangedText({ addressChange: { previous: 'm…@example.org', next: 'dgs@mairie-pezilla.example.org' } }))}`,
     );
+    expect(email.text).toContain('changée à la demande du rectorat\u00a0: m…@example.org → dgs@mairie-pezilla.example.org\u202f;');
     expect(email.text).not.toContain('maire.pezilla@example.org');
     expect(email.html).not.toContain('maire.pezilla@example.org');
   });
