@@ -80,7 +80,11 @@ describe('one convention from campaign to signed PDF', () => {
     expect(confirmation.attachments[0]!.contentType).toBe('application/pdf');
 
     // The admin view shows the status and the dated history
-    const shown = await stack.admin('GET', `/admin/conventions/${id}`);
+    // The job emails before the transaction that records the signed copy ends it: the record follows the email.
+    const shown = await eventually(async () => {
+      const view = await stack.admin('GET', `/admin/conventions/${id}`);
+      return view.json.signedDocument && view;
+    });
     expect(shown.status).toBe(200);
     expect(shown.json.status).toBe('signed');
     expect(shown.json.history.map((event: { type: string }) => event.type)).toEqual(['created', 'sent', 'viewed', 'signed', 'document_sealed']);
