@@ -150,7 +150,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     send(response, 500, 'Internal Server Error');
   }
 
-  const server = createServer((request, response) => {
+  // Node closes an idle kept-alive connection after 5 s, while undici's client keeps one for 4 s: on a
+  // loaded machine the two race, and a request sent as the server closes fails with "fetch failed". The
+  // server waits longer than any client here keeps a connection, as a load balancer in front of a fleet does.
+  const server = createServer({ keepAliveTimeout: 65_000 }, (request, response) => {
     handle(request, response).catch((error: unknown) => {
       // Nothing a client sends may stop the gateway: whatever escapes is this request's 500.
       log(`${request.method} ${request.url} → 500 (gateway): ${error instanceof Error ? error.stack : String(error)}`);
