@@ -20,6 +20,7 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
   type _Record as StreamRecord,
+  type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse } from 'aws-lambda';
 import type { FunctionSpec, StreamSourceSpec } from '../functions.ts';
@@ -219,13 +220,21 @@ export async function startStreamMapping(options: StreamMappingOptions): Promise
     return ShardIterator;
   }
 
+  const DESCRIBE_EVERY_MS = 1_000;
+  let described: { at: number; shards: Shard[]; stale: boolean } | undefined;
+
   async function pollOnce(): Promise<boolean> {
     if (inFlight >= MAX_IN_FLIGHT) {
       await sleep(50);
       return true;
     }
-    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-    const shards = StreamDescription?.Shards ?? [];
+    // The shard list changes only when a shard closes (a few hours in AWS): it is described again each
+    // second, or at once after a shard ended, rather than at every poll of the open shards.
+    if (!described || Date.now() - described.at > DESCRIBE_EVERY_MS || described.stale) {
+      const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+      described = { at: Date.now(), shards: StreamDescription?.Shards ?? [], stale: false };
+    }
+    const shards = described.shards;
     const known = new Set(shards.map((shard) => shard.ShardId));
     let busy = false;
     for (const shard of shards) {
@@ -245,6 +254,7 @@ export async function startStreamMapping(options: StreamMappingOptions): Promise
       else {
         iterators.delete(shardId);
         finished.add(shardId);
+        described.stale = true;
       }
     }
     return busy;
@@ -258,6 +268,7 @@ export async function startStreamMapping(options: StreamMappingOptions): Promise
         // DynamoDB Local restarting: the poller waits and reads on from its checkpoint, as Lambda's does.
         log(`${options.spec.name}: stream not readable (${error instanceof Error ? error.name : String(error)}); retrying`);
         iterators.clear();
+        described = undefined;
         await sleep(1_000);
       }
     }
