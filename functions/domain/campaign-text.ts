@@ -9,7 +9,9 @@
  * 000 and 001); a text of another year, or a fee other than the text's year's,
  * is allowed but worth a second look (findings, phrased by the caller).
  */
-import { invalidInput } from './errors.ts';
+import { AppError, type FieldIssue } from './errors.ts';
+
+const invalidInput = (issues: FieldIssue[]) => new AppError('INVALID_INPUT', 'Certaines données sont invalides.', issues);
 
 export type RectoratParty = 'academie-montpellier' | 'region-academique-occitanie';
 

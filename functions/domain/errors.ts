@@ -30,10 +30,6 @@ export class AppError extends Error {
   }
 }
 
-export function invalidInput(issues: FieldIssue[], message = 'Certaines données sont invalides.'): AppError {
-  return new AppError('INVALID_INPUT', message, issues);
-}
-
 export const isAppError = (error: unknown): error is AppError => error instanceof AppError;
 
 /** A sender's claim on a convention was lost to another sender, or its write already landed. */

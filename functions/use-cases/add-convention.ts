@@ -1,5 +1,6 @@
-import { AppError, invalidInput } from '../domain/errors.ts';
-import type { NewConvention } from '../domain/inputs.ts';
+import { AppError } from '../domain/errors.ts';
+import { invalidInput } from './input/invalid-input.ts';
+import type { NewConvention } from './input/inputs.ts';
 import type { Convention } from '../domain/model.ts';
 import type { Deps } from './ports.ts';
 

@@ -1,6 +1,6 @@
 import { campaignTextWarnings } from '../../templates/format/campaign-warnings.ts';
 import { pinCampaignText } from '../domain/campaign-text.ts';
-import type { NewCampaign } from '../domain/inputs.ts';
+import type { NewCampaign } from './input/inputs.ts';
 import type { Campaign } from '../domain/model.ts';
 import type { Deps } from './ports.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { partyOfSchoolYear, pinCampaignText, type ConventionText } from '../../../functions/domain/campaign-text.ts';
 import { createCampaign } from '../../../functions/use-cases/create-campaign.ts';
-import { newCampaignSchema, parseInput } from '../../../functions/domain/inputs.ts';
+import { newCampaignSchema, parseInput } from '../../../functions/use-cases/input/inputs.ts';
 import type { Campaign } from '../../../functions/domain/model.ts';
 import { createShippedConventionTexts } from '../../../functions/adapters/convention-texts.ts';
 import { sha256Hex } from '../../../functions/domain/sha256.ts';

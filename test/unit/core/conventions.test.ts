@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addConvention } from '../../../functions/use-cases/add-convention.ts';
-import { newConventionSchema, parseInput } from '../../../functions/domain/inputs.ts';
+import { newConventionSchema, parseInput } from '../../../functions/use-cases/input/inputs.ts';
 import type { Campaign, Convention, ConventionEvent } from '../../../functions/domain/model.ts';
 import { uaiCheckLetter } from '../../../functions/domain/identifiers.ts';
 import { addLink, hashToken, replaceAllLinks, resolveSigningLink, withdrawLink } from '../../../functions/use-cases/signing-link.ts';

@@ -1,11 +1,14 @@
 /**
  * The shapes of what people send Paraphe, with messages in French that say
- * what to fix. Used at every edge (HTTP bodies, later CSV rows).
+ * what to fix. Used at every edge (HTTP bodies, forms, the import's rows).
+ * Parsing is the application's boundary, not the domain: the rules these
+ * schemas apply (an identifier's check, the largest list of schools) are the
+ * domain's, called from here.
  */
 // A namespace import lets esbuild leave zod's locales out of the bundles (454 KB → 90 KB).
 import * as z from 'zod';
-import { invalidInput } from './errors.ts';
-import { isValidSchoolYear, isValidSiret, isValidUai, uaiCheckLetter } from './identifiers.ts';
+import { invalidInput } from './invalid-input.ts';
+import { isValidSchoolYear, isValidSiret, isValidUai, uaiCheckLetter } from '../../domain/identifiers.ts';
 import { reminderPolicySchema } from './reminder-policy.ts';
 
 const required = (what: string) => ({

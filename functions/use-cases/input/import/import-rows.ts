@@ -8,9 +8,9 @@
  * question, answered through rejectTaken.
  */
 import { emailSchema, frenchIssue, newConventionSchema, type NewConvention } from '../inputs.ts';
-import { departementOfUai, isValidSiret, isValidUai, uaiCheckLetter } from '../identifiers.ts';
-import { invalidInput } from '../errors.ts';
-import type { SchoolType } from '../model.ts';
+import { departementOfUai, isValidSiret, isValidUai, uaiCheckLetter } from '../../../domain/identifiers.ts';
+import { invalidInput } from '../invalid-input.ts';
+import type { SchoolType } from '../../../domain/model.ts';
 import { mapColumns, schoolTypeOf, type ColumnMap, type ImportField } from './columns.ts';
 import { decodeCsv, parseCsv, type CsvRow } from './read-csv.ts';
 
