@@ -3,6 +3,7 @@ import { pinCampaignText } from '../domain/campaign-text.ts';
 import type { NewCampaign } from './input/inputs.ts';
 import type { Campaign } from '../domain/model.ts';
 import type { Deps } from './ports.ts';
+import { inWords } from './refused.ts';
 
 /**
  * The rectorat opens the campaign of a school year: fee, end date, place and date of issue, signatory, and
@@ -13,7 +14,13 @@ export async function createCampaign(
   deps: Pick<Deps, 'now' | 'campaigns' | 'conventionTexts'>,
   input: NewCampaign,
 ): Promise<{ campaign: Campaign; warnings: string[] }> {
-  const { text, findings } = pinCampaignText(deps.conventionTexts.list(), input);
+  let pinned;
+  try {
+    pinned = pinCampaignText(deps.conventionTexts.list(), input);
+  } catch (error) {
+    throw inWords(error);
+  }
+  const { text, findings } = pinned;
   const campaign: Campaign = { ...input, model: text.schoolYear, modelSha256: text.sha256, createdAt: deps.now().toISOString() };
   await deps.campaigns.create(campaign, text);
   return { campaign, warnings: campaignTextWarnings(findings) };

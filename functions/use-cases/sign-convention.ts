@@ -10,11 +10,12 @@
  * transaction that ends the job.
  */
 import { signedEmail } from '../../templates/email/signed.ts';
+import { refusalWords } from '../../templates/format/refusals.ts';
 import { certifyOriginal } from './certificates.ts';
 import { settledError } from '../domain/convention-errors.ts';
 import { documentFileName, signedDocumentKey } from '../domain/document-keys.ts';
 import { parisDateOf } from '../domain/calendar.ts';
-import { deliberationIssues } from '../domain/deliberation.ts';
+import { deliberationRefusals } from '../domain/deliberation.ts';
 import { AppError } from '../domain/errors.ts';
 import { invalidInput } from './input/invalid-input.ts';
 import { emailThenRecord, sealedEvent } from './jobs/email-once.ts';
@@ -40,8 +41,8 @@ export async function signConvention(
   }
   const { form } = input;
   const now = deps.now();
-  const issues = deliberationIssues({ required: convention.deliberationRequired !== false, number: form.deliberationNumber, date: form.deliberationDate, today: parisDateOf(now) });
-  if (issues.length > 0) throw invalidInput(issues);
+  const refusals = deliberationRefusals({ required: convention.deliberationRequired !== false, number: form.deliberationNumber, date: form.deliberationDate, today: parisDateOf(now) });
+  if (refusals.length > 0) throw invalidInput(refusals.flatMap((refusal) => refusalWords(refusal).issues));
   const signature: Signature = {
     signerName: form.signerName,
     capacity: form.capacity,
