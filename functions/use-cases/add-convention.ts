@@ -39,12 +39,10 @@ export async function addConvention(
     status: 'draft',
     createdAt: now,
   };
-  try {
-    const { reference } = await deps.conventions.add(convention, { conventionId: convention.id, at: now, type: 'created', actor: input.actor });
-    return { ...convention, reference };
-  } catch (error) {
+  const { reference } = await deps.conventions.add(convention, { conventionId: convention.id, at: now, type: 'created', actor: input.actor }).catch((error: unknown) => {
     throw inWords(error);
-  }
+  });
+  return { ...convention, reference };
 }
 
 /**

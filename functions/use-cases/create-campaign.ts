@@ -14,14 +14,17 @@ export async function createCampaign(
   deps: Pick<Deps, 'now' | 'campaigns' | 'conventionTexts'>,
   input: NewCampaign,
 ): Promise<{ campaign: Campaign; warnings: string[] }> {
-  let pinned;
-  try {
-    pinned = pinCampaignText(deps.conventionTexts.list(), input);
-  } catch (error) {
-    throw inWords(error);
-  }
-  const { text, findings } = pinned;
+  const { text, findings } = pinnedText(deps.conventionTexts.list(), input);
   const campaign: Campaign = { ...input, model: text.schoolYear, modelSha256: text.sha256, createdAt: deps.now().toISOString() };
   await deps.campaigns.create(campaign, text);
   return { campaign, warnings: campaignTextWarnings(findings) };
+}
+
+/** The text the campaign pins; one that does not fit is refused in French (INVALID_INPUT on its field). */
+function pinnedText(...args: Parameters<typeof pinCampaignText>): ReturnType<typeof pinCampaignText> {
+  try {
+    return pinCampaignText(...args);
+  } catch (error) {
+    throw inWords(error);
+  }
 }
