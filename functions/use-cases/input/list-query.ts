@@ -1,4 +1,4 @@
-/** The query string of a campaign's list of conventions (the API's and the console's), parsed with French words; the list itself is domain/list-conventions.ts. */
+/** The query string of a campaign's list of conventions (the API's and the console's), refused field by field in French; the list itself is domain/list-conventions.ts. */
 import * as z from 'zod';
 import { CONVENTION_STATUSES } from '../../domain/campaign-stats.ts';
 import { optionalText } from './inputs.ts';
