@@ -1,6 +1,6 @@
 import { deps } from '../adapters/composition.ts';
 import { addConvention } from '../use-cases/add-convention.ts';
-import { newConventionSchema, parseInput, schoolYearSchema } from '../domain/inputs.ts';
+import { newConventionSchema, parseInput, schoolYearSchema } from '../use-cases/input/inputs.ts';
 import { jsonBody, pathParameter } from '../http/request.ts';
 import type { Answer, conventionAddedSchema } from '../http/admin-responses.ts';
 import { adminRoute, json } from '../http/middleware.ts';

@@ -1,7 +1,7 @@
 import { deps } from '../adapters/composition.ts';
 import { eventHandler } from '../adapters/invocation.ts';
 import { startAnchor } from '../use-cases/anchor-audit.ts';
-import { scheduledRun } from '../domain/reminder-schedule.ts';
+import { scheduledRun } from '../use-cases/input/scheduled-event.ts';
 
 const d = deps();
 

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { deps } from '../adapters/composition.ts';
 import { campaignStats } from '../domain/campaign-stats.ts';
-import { parseInput, schoolYearSchema } from '../domain/inputs.ts';
+import { parseInput, schoolYearSchema } from '../use-cases/input/inputs.ts';
 import { listConventions } from '../domain/list-conventions.ts';
 import { campaignWithConventions } from '../use-cases/console-views.ts';
 import { billingQuerySchema, conventionListQuerySchema } from '../http/admin-requests.ts';

@@ -1,6 +1,6 @@
 import { deps } from '../adapters/composition.ts';
 import { cancelConvention } from '../use-cases/cancel-convention.ts';
-import { conventionIdSchema, parseInput } from '../domain/inputs.ts';
+import { conventionIdSchema, parseInput } from '../use-cases/input/inputs.ts';
 import { cancelBodySchema } from '../http/admin-requests.ts';
 import { jsonBody, pathParameter } from '../http/request.ts';
 import type { Answer, conventionStatusChangeSchema } from '../http/admin-responses.ts';

@@ -17,12 +17,13 @@ import { emptyForm } from '../../templates/pages/console/form-fields.ts';
 import type { BaseDeps } from '../adapters/composition.ts';
 import { addConvention } from '../use-cases/add-convention.ts';
 import { campaignConventions, getCampaign } from '../use-cases/console-views.ts';
-import { AppError, invalidInput, isAppError } from '../domain/errors.ts';
+import { AppError, isAppError } from '../domain/errors.ts';
+import { invalidInput } from '../use-cases/input/invalid-input.ts';
 import { getJob } from '../use-cases/get-job.ts';
-import { schoolTypeOf } from '../domain/import/columns.ts';
+import { IMPORT_COLUMNS, schoolTypeOf } from '../use-cases/input/import/columns.ts';
 import { startImport } from '../use-cases/import-campaign.ts';
 import { refusedRowsCsv } from '../../templates/export/refused-rows-csv.ts';
-import { newConventionSchema, parseInput } from '../domain/inputs.ts';
+import { newConventionSchema, parseInput } from '../use-cases/input/inputs.ts';
 import type { Campaign } from '../domain/model.ts';
 import { startCampaignSend } from '../use-cases/send-campaign.ts';
 import { jobIdSchema } from '../http/admin-requests.ts';
@@ -45,6 +46,9 @@ export const CONSOLE_IMPORT_MAX_BYTES = 4 * 1024 * 1024;
 const LIST_SIZE = 500;
 
 const campaignOf = (d: BaseDeps, event: APIGatewayProxyEventV2): Promise<Campaign> => getCampaign(d, campaignYear(event), "créez-la d'abord");
+
+/** The import file's columns, as the import page lists them: the parser's own list, so the page says what is read. */
+const importColumns = Object.values(IMPORT_COLUMNS);
 
 const fileIssue = (message: string) => invalidInput([{ field: IMPORT_FILE_FIELD, message }], message);
 
@@ -103,7 +107,7 @@ const conventionBody = (values: FormValues, schools: unknown[]) => ({
 export const setupPages: Record<string, ConsoleRoute> = {
   'GET /console/campagnes/{schoolYear}/importer': async (d, event, user) => {
     requireRole(user, 'gestionnaire');
-    return html(200, importPage({ campaign: await campaignOf(d, event), user, form: emptyForm(), maxBytes: CONSOLE_IMPORT_MAX_BYTES }));
+    return html(200, importPage({ campaign: await campaignOf(d, event), user, form: emptyForm(), maxBytes: CONSOLE_IMPORT_MAX_BYTES, columns: importColumns }));
   },
 
   'GET /console/campagnes/{schoolYear}/ajouter': async (d, event, user) => {
@@ -134,7 +138,7 @@ export const setupForms: Record<string, ConsoleRoute> = {
   'POST /console/campagnes/{schoolYear}/importer': async (d, event, session) => {
     requireRole(session, 'gestionnaire');
     const campaign = await campaignOf(d, event);
-    const again = async (form: Parameters<typeof importPage>[0]['form']) => importPage({ campaign, user: session, form, maxBytes: CONSOLE_IMPORT_MAX_BYTES });
+    const again = async (form: Parameters<typeof importPage>[0]['form']) => importPage({ campaign, user: session, form, maxBytes: CONSOLE_IMPORT_MAX_BYTES, columns: importColumns });
     return withFieldErrors(
       {},
       async () => {

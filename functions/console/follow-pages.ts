@@ -16,7 +16,7 @@ import { countersignAvenant } from '../use-cases/countersign-avenant.ts';
 import { isAppError } from '../domain/errors.ts';
 import { getConvention } from '../use-cases/get-convention.ts';
 import { recentJobs } from '../use-cases/get-job.ts';
-import { avenantRequestSchema, conventionIdSchema, parseInput, schoolsFromLines, schoolYearSchema } from '../domain/inputs.ts';
+import { avenantRequestSchema, conventionIdSchema, parseInput, schoolsFromLines, schoolYearSchema } from '../use-cases/input/inputs.ts';
 import { recordTitre } from '../use-cases/record-titre.ts';
 import { requestAvenant } from '../use-cases/request-avenant.ts';
 import { titreBodySchema } from '../http/admin-requests.ts';

@@ -1,6 +1,6 @@
 import { deps } from '../adapters/composition.ts';
 import { countersignAvenant } from '../use-cases/countersign-avenant.ts';
-import { conventionIdSchema, parseInput } from '../domain/inputs.ts';
+import { conventionIdSchema, parseInput } from '../use-cases/input/inputs.ts';
 import { countersignBodySchema } from '../http/admin-requests.ts';
 import { clientOf, jsonBody, pathParameter, rawBody } from '../http/request.ts';
 import type { Answer, countersignedAvenantSchema } from '../http/admin-responses.ts';

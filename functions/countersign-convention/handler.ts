@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { deps } from '../adapters/composition.ts';
 import { countersignConvention, startCampaignCountersign } from '../use-cases/countersign-convention.ts';
-import { conventionIdSchema, parseInput, schoolYearSchema } from '../domain/inputs.ts';
+import { conventionIdSchema, parseInput, schoolYearSchema } from '../use-cases/input/inputs.ts';
 import { campaignCountersignBodySchema, countersignBodySchema } from '../http/admin-requests.ts';
 import { clientOf, pathParameter, rawBody, jsonBody } from '../http/request.ts';
 import type { Answer, countersignedConventionSchema, jobStartedSchema } from '../http/admin-responses.ts';

@@ -1,6 +1,6 @@
 import { deps } from '../adapters/composition.ts';
 import { createCampaign } from '../use-cases/create-campaign.ts';
-import { newCampaignSchema, parseInput } from '../domain/inputs.ts';
+import { newCampaignSchema, parseInput } from '../use-cases/input/inputs.ts';
 import { jsonBody } from '../http/request.ts';
 import type { Answer, campaignSchema } from '../http/admin-responses.ts';
 import { adminRoute, json } from '../http/middleware.ts';

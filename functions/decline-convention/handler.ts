@@ -3,7 +3,7 @@ import { appendLogKeys } from '../adapters/logging.ts';
 import { settledError } from '../domain/convention-errors.ts';
 import { declineConvention } from '../use-cases/decline-convention.ts';
 import { isAppError } from '../domain/errors.ts';
-import { declineFormSchema, parseInput } from '../domain/inputs.ts';
+import { declineFormSchema, parseInput } from '../use-cases/input/inputs.ts';
 import { resolveSigningLink } from '../use-cases/signing-link.ts';
 import { declinedPage, signingPage } from '../../templates/pages/signing-page.ts';
 import { clientOf, formBody, pathParameter, type FormValues } from '../http/request.ts';

@@ -1,14 +1,13 @@
 /**
  * Checks an exported audit trail on its own: every chain recomputed from its
- * genesis, in the order of the file; and what a PDF claims against it. Pure:
- * the CLI (infra/verify/cli.ts) reads the files and phrases nothing else.
+ * genesis, in the order of the file; and what a PDF claims against it. Pure,
+ * and wordless: each check is a finding (its status, its kind and what it
+ * saw), which templates/format/verify-report.ts phrases for the CLI
+ * (infra/verify/).
  */
 import { chainKey, eventHash, genesisHash, type ChainHead } from './audit-chain.ts';
 
-export interface CheckLine {
-  status: 'ok' | 'fail' | 'warn';
-  text: string;
-}
+export type CheckStatus = 'ok' | 'fail' | 'warn';
 
 export interface TrailEvent {
   conventionId?: string;
@@ -24,13 +23,34 @@ export interface TrailEvent {
 /** Each chain's events by seq, as the file gives them (for the heads printed on PDFs). */
 export type ChainIndex = Map<string, Map<number, string>>;
 
-export interface ChainsReport {
-  ok: boolean;
-  lines: CheckLine[];
-  index: ChainIndex;
+/** An event as a finding names it: its seq and type, when it has them. */
+export interface EventRef {
+  seq?: number;
+  type?: string;
 }
 
-const chainName = (key: string) => (key === 'convention' ? 'la convention' : `l'avenant ${key.slice('avenant:'.length)}`);
+/** What a chain's check finds wrong: each is a failure of the chain. */
+export type ChainProblem =
+  | { kind: 'other-convention'; event: EventRef; conventionId: unknown }
+  | { kind: 'unlinked'; type?: string; at?: string }
+  | { kind: 'gap'; after: number; next: number }
+  | { kind: 'out-of-order'; event: EventRef; after: number }
+  | { kind: 'modified'; event: EventRef }
+  | { kind: 'not-from-genesis'; event: EventRef }
+  | { kind: 'broken-link'; event: EventRef }
+  | { kind: 'head-not-last'; claimed: ChainHead; lastSeq: number }
+  | { kind: 'head-missing' };
+
+/** What one chain's check found; `chain` is its key ('convention', or 'avenant:<id>'). */
+export type ChainFinding =
+  | { chain: string; status: 'ok'; kind: 'intact'; count: number; last?: ChainHead }
+  | ({ chain: string; status: 'fail' } & ChainProblem);
+
+export interface ChainsReport {
+  ok: boolean;
+  findings: ChainFinding[];
+  index: ChainIndex;
+}
 
 /**
  * Recomputes every chain: seq from 1 without a gap, each prevHash the hash of the event before (the genesis
@@ -43,7 +63,7 @@ export function verifyChains(
   head: ChainHead | undefined,
   avenantHeads: Record<string, ChainHead> = {},
 ): ChainsReport {
-  const lines: CheckLine[] = [];
+  const findings: ChainFinding[] = [];
   const index: ChainIndex = new Map();
   const chains = new Map<string, TrailEvent[]>();
   for (const event of events as TrailEvent[]) {
@@ -52,52 +72,40 @@ export function verifyChains(
   }
   if (!chains.has('convention')) chains.set('convention', []);
   for (const [key, chain] of chains) {
-    const problems: string[] = [];
+    const problems: ChainProblem[] = [];
     const bySeq = new Map<number, string>();
     index.set(key, bySeq);
     const genesis = genesisHash({ conventionId, ...(key === 'convention' ? {} : { avenantId: key.slice('avenant:'.length) }) });
     let expected = 1;
     let previousHash = genesis;
     for (const event of chain) {
-      const name = `l'événement n° ${event.seq ?? '?'} (${event.type ?? '?'})`;
-      if (event.conventionId !== conventionId) problems.push(`${name} appartient à une autre convention (${String(event.conventionId)})`);
+      const ref: EventRef = { ...(event.seq !== undefined ? { seq: event.seq } : {}), ...(event.type !== undefined ? { type: event.type } : {}) };
+      if (event.conventionId !== conventionId) problems.push({ kind: 'other-convention', event: ref, conventionId: event.conventionId });
       if (typeof event.seq !== 'number' || typeof event.hash !== 'string' || typeof event.prevHash !== 'string') {
-        problems.push(`l'événement ${event.type ?? '?'} du ${event.at ?? '?'} n'est pas chaîné (seq, prevHash ou hash absent)`);
+        problems.push({ kind: 'unlinked', ...(event.type !== undefined ? { type: event.type } : {}), ...(event.at !== undefined ? { at: event.at } : {}) });
         continue;
       }
-      if (event.seq > expected) problems.push(`un événement manque entre n° ${expected - 1} et n° ${event.seq}`);
-      if (event.seq < expected) problems.push(`${name} est hors de son ordre (après le n° ${expected - 1})`);
+      if (event.seq > expected) problems.push({ kind: 'gap', after: expected - 1, next: event.seq });
+      if (event.seq < expected) problems.push({ kind: 'out-of-order', event: ref, after: expected - 1 });
       const own = eventHash(event);
-      if (own !== event.hash) problems.push(`${name} a été modifié (son empreinte ne correspond plus à son contenu)`);
-      else if (event.prevHash !== previousHash) {
-        problems.push(event.seq === 1 ? `${name} ne part pas de l'origine de la chaîne` : `${name} ne suit pas l'événement qui le précède (un événement a été retiré, déplacé ou modifié avant lui)`);
-      }
+      if (own !== event.hash) problems.push({ kind: 'modified', event: ref });
+      else if (event.prevHash !== previousHash) problems.push({ kind: event.seq === 1 ? 'not-from-genesis' : 'broken-link', event: ref });
       bySeq.set(event.seq, event.hash);
       expected = event.seq + 1;
       previousHash = event.hash;
     }
     const last = chain.at(-1);
     const claimed = key === 'convention' ? head : avenantHeads[key.slice('avenant:'.length)];
-    if (claimed && (last?.seq !== claimed.seq || last?.hash !== claimed.hash)) {
-      problems.push(`la tête enregistrée (n° ${claimed.seq}, ${claimed.hash}) n'est pas le dernier événement de la chaîne (n° ${last?.seq ?? 0})`);
+    if (claimed && (last?.seq !== claimed.seq || last?.hash !== claimed.hash)) problems.push({ kind: 'head-not-last', claimed, lastSeq: last?.seq ?? 0 });
+    if (key === 'convention' && !head) problems.push({ kind: 'head-missing' });
+    if (problems.length === 0) {
+      const lastHead = typeof last?.seq === 'number' && typeof last.hash === 'string' ? { seq: last.seq, hash: last.hash } : undefined;
+      findings.push({ chain: key, status: 'ok', kind: 'intact', count: chain.length, ...(lastHead ? { last: lastHead } : {}) });
+    } else {
+      for (const problem of problems) findings.push({ chain: key, status: 'fail', ...problem });
     }
-    if (key === 'convention' && !head) problems.push("la piste n'indique pas la tête de sa chaîne (head)");
-    if (problems.length === 0) lines.push({ status: 'ok', text: `chaîne de ${chainName(key)} : ${chain.length} événement(s) intègres, tête n° ${last?.seq ?? 0} ${last?.hash ?? ''}`.trim() });
-    else for (const problem of problems) lines.push({ status: 'fail', text: `chaîne de ${chainName(key)} : ${problem}` });
   }
-  return { ok: lines.every((line) => line.status !== 'fail'), lines, index };
-}
-
-const PRINTED_HEAD = /Empreinte de la piste d['’]audit[^:]*:\s*n°\s*(\d+)\s*[—-]\s*((?:[0-9a-f]\s*){64})/g;
-
-/** The audit heads a certificate page prints, from its extracted text (a hash may be broken across lines). */
-export function printedHeads(text: string): ChainHead[] {
-  const heads: ChainHead[] = [];
-  for (const match of text.matchAll(PRINTED_HEAD)) {
-    const hash = match[2]!.replace(/\s+/g, '');
-    if (/^[0-9a-f]{64}$/.test(hash)) heads.push({ seq: Number(match[1]), hash });
-  }
-  return heads;
+  return { ok: findings.every((finding) => finding.status !== 'fail'), findings, index };
 }
 
 /** Is a head printed on a certificate the hash of some chain at that seq? */
@@ -125,19 +133,29 @@ export interface AnchorFile {
   chains?: { conventionId?: string; avenantId?: string; seq?: number; hash?: string }[];
 }
 
+/** What one daily anchor says of this convention's chains; `name` is where the anchor was read. */
+export type AnchorFinding = { name: string } & (
+  | { status: 'fail'; kind: 'not-an-anchor' }
+  | { status: 'warn'; kind: 'convention-absent'; day?: string }
+  | { status: 'ok'; kind: 'chain-found'; day?: string; chain: string; seq?: number }
+  | { status: 'fail'; kind: 'chain-not-found'; day?: string; chain: string; seq?: number; trailHash: 'other' | 'none' }
+);
+
 /**
  * A daily anchor (anchors/<day>.json) against the trail: each head it holds for this convention's chains must
  * be in the trail at its seq. A trail rewritten after the day, hashes recomputed, fails here.
  */
-export function checkAnchor(conventionId: string, index: ChainIndex, name: string, anchor: AnchorFile): CheckLine[] {
-  if (anchor.format !== 'paraphe-anchor/1' || !Array.isArray(anchor.chains)) return [{ status: 'fail', text: `${name} n'est pas un ancrage Paraphe` }];
+export function checkAnchor(conventionId: string, index: ChainIndex, name: string, anchor: AnchorFile): AnchorFinding[] {
+  if (anchor.format !== 'paraphe-anchor/1' || !Array.isArray(anchor.chains)) return [{ name, status: 'fail', kind: 'not-an-anchor' }];
+  const day = anchor.day !== undefined ? { day: anchor.day } : {};
   const mine = anchor.chains.filter((chain) => chain.conventionId === conventionId);
-  if (mine.length === 0) return [{ status: 'warn', text: `l'ancrage du ${anchor.day} (${name}) ne mentionne pas cette convention` }];
-  return mine.map((chain) => {
+  if (mine.length === 0) return [{ name, status: 'warn', kind: 'convention-absent', ...day }];
+  return mine.map((chain): AnchorFinding => {
     const key = chainKey({ conventionId, ...(chain.avenantId ? { avenantId: chain.avenantId } : {}) });
     const found = typeof chain.seq === 'number' ? index.get(key)?.get(chain.seq) : undefined;
+    const at = { name, ...day, chain: key, ...(chain.seq !== undefined ? { seq: chain.seq } : {}) };
     return found === chain.hash
-      ? { status: 'ok' as const, text: `l'ancrage du ${anchor.day} (${name}) retrouve la chaîne de ${chainName(key)} au n° ${chain.seq}` }
-      : { status: 'fail' as const, text: `l'ancrage du ${anchor.day} (${name}) ne retrouve pas la chaîne de ${chainName(key)} : au n° ${chain.seq}, la piste ${found ? 'porte une autre empreinte' : "n'a pas d'événement"}` };
+      ? { ...at, status: 'ok', kind: 'chain-found' }
+      : { ...at, status: 'fail', kind: 'chain-not-found', trailHash: found ? 'other' : 'none' };
   });
 }

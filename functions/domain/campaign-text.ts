@@ -7,9 +7,10 @@
  * The rules: the text must name the party of its school year (l'Académie de
  * Montpellier until 2021-2022, the Région académique Occitanie since: seeds
  * 000 and 001); a text of another year, or a fee other than the text's year's,
- * is allowed but worth a second look (findings, phrased by the caller).
+ * is allowed but worth a second look (findings). Findings and refusals are
+ * data, phrased in templates/format/ (campaign-warnings.ts, refusals.ts).
  */
-import { invalidInput } from './errors.ts';
+import { RefusedError } from './refusals.ts';
 
 export type RectoratParty = 'academie-montpellier' | 'region-academique-occitanie';
 
@@ -41,40 +42,28 @@ export function partyOfSchoolYear(schoolYear: string): RectoratParty {
   return startYear(schoolYear) <= LAST_ACADEMIE_YEAR ? 'academie-montpellier' : 'region-academique-occitanie';
 }
 
-export const PARTY_NAMES: Record<RectoratParty, string> = {
-  'academie-montpellier': "l'Académie de Montpellier",
-  'region-academique-occitanie': 'la Région académique Occitanie',
-};
-
 /**
  * The text a new campaign pins: the one it names (`model`), or the latest text
- * not after its school year that names the right party. Throws INVALID_INPUT
- * (field `model` or `schoolYear`) when none fits.
+ * not after its school year that names the right party. Throws a RefusedError
+ * (text-unknown, text-of-other-party, no-text-for-year: INVALID_INPUT) when
+ * none fits.
  */
 export function pinCampaignText(
   texts: readonly ConventionText[],
   input: { schoolYear: string; feeCents: number; model?: string | undefined },
 ): { text: ConventionText; findings: CampaignTextFinding[] } {
   const party = partyOfSchoolYear(input.schoolYear);
-  const available = texts.map((text) => text.schoolYear).join(', ');
+  const available = texts.map((text) => text.schoolYear);
   let text: ConventionText | undefined;
   if (input.model) {
     text = texts.find((candidate) => candidate.schoolYear === input.model);
-    if (!text) throw invalidInput([{ field: 'model', message: `Aucun texte de convention n'existe pour ${input.model} : textes disponibles ${available}.` }]);
+    if (!text) throw new RefusedError({ code: 'text-unknown', model: input.model, available });
     if (text.party !== party) {
-      throw invalidInput([{
-        field: 'model',
-        message: `Le texte de ${text.schoolYear} nomme ${PARTY_NAMES[text.party]} comme partie, mais les conventions de ${input.schoolYear} nomment ${PARTY_NAMES[party]} : choisissez un texte de cette période.`,
-      }]);
+      throw new RefusedError({ code: 'text-of-other-party', text: text.schoolYear, textParty: text.party, schoolYear: input.schoolYear, party });
     }
   } else {
     text = texts.filter((candidate) => candidate.party === party && startYear(candidate.schoolYear) <= startYear(input.schoolYear)).at(-1);
-    if (!text) {
-      throw invalidInput([{
-        field: 'schoolYear',
-        message: `Aucun texte de convention ne convient à ${input.schoolYear} (il doit nommer ${PARTY_NAMES[party]}) : textes disponibles ${available}. Ajoutez le texte de cette année, ou nommez-en un avec « model ».`,
-      }]);
-    }
+    if (!text) throw new RefusedError({ code: 'no-text-for-year', schoolYear: input.schoolYear, party, available });
   }
   const findings: CampaignTextFinding[] = [];
   if (text.schoolYear !== input.schoolYear) findings.push({ kind: 'other-year', text: text.schoolYear, schoolYear: input.schoolYear });

@@ -15,7 +15,7 @@ export function communeDepartement(siret: string): string {
 }
 
 export function conventionReference(schoolYear: string, departement: string, sequence: number): string {
-  if (!Number.isSafeInteger(sequence) || sequence < 1) throw new Error(`numéro de convention invalide : ${sequence}`);
+  if (!Number.isSafeInteger(sequence) || sequence < 1) throw new RangeError(`Not a convention number: ${sequence}`);
   return `ENT-${schoolYear}-${departement}-${String(sequence).padStart(4, '0')}`;
 }
 

@@ -1,6 +1,10 @@
 /**
  * The one error vocabulary of Paraphe. The core throws AppError with a code;
- * functions/http/errors.ts maps codes to HTTP statuses and renders them.
+ * functions/http/errors.ts maps codes to HTTP statuses and renders them. The
+ * domain itself words nothing: its rules throw a RefusedError (refusals.ts),
+ * a code and data that templates/format/refusals.ts phrases; the use cases
+ * raise AppErrors with their French message, and INVALID_INPUT's default
+ * sentence is the boundary's (use-cases/input/invalid-input.ts).
  */
 export type ErrorCode =
   | 'INVALID_INPUT'
@@ -28,10 +32,6 @@ export class AppError extends Error {
     this.code = code;
     this.issues = issues;
   }
-}
-
-export function invalidInput(issues: FieldIssue[], message = 'Certaines données sont invalides.'): AppError {
-  return new AppError('INVALID_INPUT', message, issues);
 }
 
 export const isAppError = (error: unknown): error is AppError => error instanceof AppError;

@@ -1,12 +1,19 @@
 /**
- * Checks of the identifiers of the domain: UAI (school code) and SIRET
- * (establishment number of a commune). Pure, no I/O.
+ * Checks of the identifiers of the domain: UAI (school code), SIRET
+ * (establishment number of a commune) and INSEE code (a commune's code). Pure,
+ * no I/O. What they say when one is wrong is the input parser's
+ * (use-cases/input/), which calls these.
  */
 const UAI_LETTERS = 'ABCDEFGHJKLMNPRSTUVWXYZ';
 
 /** The check letter of a UAI: the letter at (first seven digits mod 23). */
 export function uaiCheckLetter(digits: string): string {
   return UAI_LETTERS[Number(digits) % 23]!;
+}
+
+/** Seven digits and a letter: a UAI's shape, its check letter aside. */
+export function isUaiShaped(uai: string): boolean {
+  return /^\d{7}[A-Z]$/.test(uai);
 }
 
 export function isValidUai(uai: string): boolean {
@@ -22,7 +29,7 @@ export function uaiDepartement(uai: string): string {
 /** "0341401N" → "34", "0660713S" → "66", "0971234A" → "971" (overseas keep three digits). */
 export function departementOfUai(uai: string): string {
   const digits = uai.slice(0, 3);
-  if (!/^\d{3}$/.test(digits)) throw new Error(`UAI invalide : « ${uai} »`);
+  if (!/^\d{3}$/.test(digits)) throw new Error(`Not a UAI: "${uai}"`);
   return digits.startsWith('0') ? digits.slice(1) : digits;
 }
 
@@ -40,14 +47,32 @@ function luhnSum(digits: string): number {
   return sum;
 }
 
+/** Fourteen digits: a SIRET's shape, its Luhn key aside. */
+export function isSiretShaped(siret: string): boolean {
+  return /^\d{14}$/.test(siret);
+}
+
 /** Luhn checksum over the 14 digits of a SIRET. */
 export function isValidSiret(siret: string): boolean {
-  return /^\d{14}$/.test(siret) && luhnSum(siret) % 10 === 0;
+  return isSiretShaped(siret) && luhnSum(siret) % 10 === 0;
 }
 
 /** The digit that completes 13 digits into a valid SIRET. */
 export function siretCheckDigit(first13: string): string {
   return String((10 - (luhnSum(`${first13}0`) % 10)) % 10);
+}
+
+/** A commune's INSEE code: five digits, or Corsica's 2A/2B and three digits ("34135", "2A004"). */
+export function isInseeCode(insee: string): boolean {
+  return /^(\d{5}|2[AB]\d{3})$/.test(insee);
+}
+
+/** The département of an INSEE code as a UAI writes it: 34135 → 34, 97101 → 971, and Corsica's 2A/2B → 620/720. */
+export function inseeDepartement(insee: string): string {
+  if (insee.startsWith('97')) return insee.slice(0, 3);
+  if (insee.startsWith('2A')) return '620';
+  if (insee.startsWith('2B')) return '720';
+  return insee.slice(0, 2);
 }
 
 /** "2026-2027": two consecutive years. */

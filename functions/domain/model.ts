@@ -15,6 +15,13 @@ export interface School {
   name: string;
 }
 
+/**
+ * The largest list a convention (or an avenant) may carry. Toulouse, the largest commune of the
+ * région, has about 200 public schools; beyond 1,000 the list is surely a mistake (a whole
+ * département pasted in). The school guards are written in chunks, so this is no storage limit.
+ */
+export const MAX_SCHOOLS = 1000;
+
 export interface Commune {
   name: string;
   siret: string;

@@ -31,8 +31,6 @@
  * policy refuses 0 days before a deadline, the only setting that would plan
  * one on its deadline.
  */
-import * as z from 'zod';
-import { invalidInput } from './errors.ts';
 import { addDays, avenantWindow, daysBetween, nextSchoolYear, nextWorkingDay, parisDateOf, previousWorkingDay } from './calendar.ts';
 
 export interface ReminderPolicy {
@@ -55,24 +53,11 @@ export const DEFAULT_REMINDER_POLICY: Readonly<ReminderPolicy> = Object.freeze({
   endDateNoticesDaysBefore: [60, 30, 7],
 });
 
-const days = (what: string) => z.number().int({ error: `${what} doit être un nombre entier de jours.` });
-/** Days before a deadline: at least 1, or the reminder would go out on the deadline itself (or after, the day being a holiday). */
-const daysBeforeList = (what: string, deadline: string) =>
-  z.array(
-    days(what).min(1, {
-      error: `${what} doit partir au moins 1 jour avant ${deadline} : à 0 jour, il partirait le jour même de l'échéance, trop tard pour agir. Indiquez 1 ou plus.`,
-    }),
-  );
-
-/** The reminder policy as a campaign setting: every field optional, the defaults of issue 5 otherwise. */
-export const reminderPolicySchema = z.object({
-  unsignedFirstAfterDays: days('Le premier rappel').min(1).default(DEFAULT_REMINDER_POLICY.unsignedFirstAfterDays),
-  unsignedEveryDays: days("L'intervalle entre deux rappels").min(1).default(DEFAULT_REMINDER_POLICY.unsignedEveryDays),
-  unsignedMax: days('Le nombre de rappels').min(0).default(DEFAULT_REMINDER_POLICY.unsignedMax),
-  avenantNoticesDaysBefore: daysBeforeList('Un rappel avant le 15 octobre', 'le 15 octobre').default(() => [...DEFAULT_REMINDER_POLICY.avenantNoticesDaysBefore]),
-  avenantWindowOpenNotice: z.boolean().default(DEFAULT_REMINDER_POLICY.avenantWindowOpenNotice),
-  endDateNoticesDaysBefore: daysBeforeList("Un rappel avant la fin de la convention", 'la date de fin de la convention').default(() => [...DEFAULT_REMINDER_POLICY.endDateNoticesDaysBefore]),
-});
+/**
+ * The fewest days before its deadline a reminder may be set to go out: at 0 it would go out on the deadline
+ * itself (or after it, the day being a holiday), too late to act. The campaign's policy is refused below it.
+ */
+export const MIN_DAYS_BEFORE_DEADLINE = 1;
 
 export type ReminderKind = 'unsigned' | 'avenant-window-open' | 'avenant-deadline' | 'end-date';
 
@@ -206,23 +191,4 @@ export function idempotencyKey(conventionId: string, kind: ReminderKind, sendDat
   if (conventionId === '' || conventionId.includes('#')) throw new Error(`Not a convention id: "${conventionId}"`);
   addDays(sendDate, 0); // throws unless a plain date
   return `reminder#${conventionId}#${kind}#${sendDate}`;
-}
-
-const scheduledEventSchema = z
-  .object({
-    scheduledTime: z.iso.datetime({ offset: true }).optional(),
-    time: z.iso.datetime({ offset: true }).optional(),
-  })
-  .refine((event) => event.scheduledTime !== undefined || event.time !== undefined, {
-    error: 'Un événement planifié doit porter scheduledTime ou time (instant ISO-8601).',
-  });
-
-/** "Today" in Paris from the event's scheduled time (EventBridge Scheduler's scheduledTime, or a rule's time), never the wall clock. */
-export function todayFromScheduledEvent(event: unknown): string {
-  const parsed = scheduledEventSchema.safeParse(event);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => ({ field: issue.path.join('.') || 'event', message: issue.message }));
-    throw invalidInput(issues, `Événement planifié invalide : ${issues.map((issue) => `${issue.field} : ${issue.message}`).join(' ; ')}`);
-  }
-  return parisDateOf((parsed.data.scheduledTime ?? parsed.data.time)!);
 }

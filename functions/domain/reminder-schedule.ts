@@ -1,7 +1,7 @@
 /** The reminders of one convention under its campaign's policy, and the next day the sweep must look at it. */
 import { parisDateOf } from './calendar.ts';
 import type { Campaign, Convention } from './model.ts';
-import { DEFAULT_REMINDER_POLICY, nextDueDate, planReminders, todayFromScheduledEvent, type PlannedReminder } from './reminder-policy.ts';
+import { DEFAULT_REMINDER_POLICY, nextDueDate, planReminders, type PlannedReminder } from './reminder-policy.ts';
 
 const EXPIRES: ReadonlySet<Convention['status']> = new Set(['sent', 'signed', 'executed', 'declined']);
 
@@ -29,11 +29,4 @@ export function nextWakeUp(planned: readonly PlannedReminder[], convention: Conv
 export function firstWakeUp(campaign: Campaign, convention: Convention, sentAt: string): string | undefined {
   const sent: Convention = { ...convention, status: 'sent', sentAt };
   return nextWakeUp(remindersOf(campaign, sent), sent, parisDateOf(sentAt));
-}
-
-/** A scheduled run: its Paris day and its instant, both from the event, never from the clock. */
-export function scheduledRun(event: unknown): { today: string; at: string } {
-  const today = todayFromScheduledEvent(event);
-  const { scheduledTime, time } = event as { scheduledTime?: string; time?: string };
-  return { today, at: new Date(Date.parse((scheduledTime ?? time)!)).toISOString() };
 }

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { deps } from '../adapters/composition.ts';
 import { getConvention } from '../use-cases/get-convention.ts';
-import { conventionIdSchema, parseInput } from '../domain/inputs.ts';
+import { conventionIdSchema, parseInput } from '../use-cases/input/inputs.ts';
 import { auditJsonAnswer, evidenceZipAnswer } from '../http/downloads.ts';
 import { pathParameter } from '../http/request.ts';
 import type { Answer, conventionWithHistorySchema } from '../http/admin-responses.ts';

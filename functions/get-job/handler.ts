@@ -1,6 +1,6 @@
 import { deps } from '../adapters/composition.ts';
 import { getJob } from '../use-cases/get-job.ts';
-import { parseInput } from '../domain/inputs.ts';
+import { parseInput } from '../use-cases/input/inputs.ts';
 import { jobIdSchema } from '../http/admin-requests.ts';
 import { pathParameter } from '../http/request.ts';
 import type { Answer, jobViewSchema } from '../http/admin-responses.ts';

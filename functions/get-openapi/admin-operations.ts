@@ -1,13 +1,13 @@
 /**
  * Every admin route, described for the OpenAPI document from the schemas its
- * handler parses with (domain/inputs.ts, http/admin-requests.ts) and answers
+ * handler parses with (use-cases/input/inputs.ts, http/admin-requests.ts) and answers
  * with (http/admin-responses.ts). Keyed by API Gateway route key, as
  * infra/functions.ts declares it: test/integration/http/openapi.test.ts fails when a route
  * of the catalogue has no entry here, or an entry no route.
  */
 import * as z from 'zod';
 import type { ZodOpenApiOperationObject, ZodOpenApiResponsesObject } from 'zod-openapi';
-import { avenantRequestSchema, conventionIdSchema, newCampaignSchema, newConventionSchema, schoolYearSchema } from '../domain/inputs.ts';
+import { avenantRequestSchema, conventionIdSchema, newCampaignSchema, newConventionSchema, schoolYearSchema } from '../use-cases/input/inputs.ts';
 import {
   campaignCountersignBodySchema,
   cancelBodySchema,

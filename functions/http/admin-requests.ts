@@ -1,19 +1,19 @@
 /**
  * The request shapes of the admin routes that are not domain inputs (those
- * live in domain/inputs.ts): bodies, query strings and path values. Each handler
+ * live in use-cases/input/inputs.ts): bodies, query strings and path values. Each handler
  * parses with these very schemas, and the OpenAPI document (functions/get-openapi)
  * describes them, so what is documented is what is checked.
  */
 import * as z from 'zod';
-import { conventionIdSchema, emailSchema, multilineText, optionalText, plainDate, text } from '../domain/inputs.ts';
+import { conventionIdSchema, emailSchema, multilineText, optionalText, plainDate, text } from '../use-cases/input/inputs.ts';
 
 export const jobIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,200}$/, { error: "L'identifiant de tâche est invalide." })
   .meta({ description: "Identifiant d'une tâche (job), tel que renvoyé dans `jobId`. / A job id, as returned in `jobId`." });
 
-/** The list's filters and page: one schema for the API and the console (domain/list-conventions.ts). */
-export { conventionListQuerySchema } from '../domain/list-conventions.ts';
+/** The list's filters and page: one schema for the API and the console (use-cases/input/list-query.ts). */
+export { conventionListQuerySchema } from '../use-cases/input/list-query.ts';
 
 export const importUploadSchema = z
   .object({

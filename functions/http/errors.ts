@@ -1,7 +1,9 @@
 /** The one table from error codes to HTTP statuses, and the JSON shape of an error. */
 import * as z from 'zod';
+import { refusalWords } from '../../templates/format/refusals.ts';
 import type { ErrorCode } from '../domain/errors.ts';
 import { isAppError } from '../domain/errors.ts';
+import { isRefused } from '../domain/refusals.ts';
 
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   INVALID_INPUT: 400,
@@ -31,12 +33,16 @@ export const errorBodySchema = z
 
 export type ErrorBody = z.output<typeof errorBodySchema>;
 
-/** Known errors keep their message; anything else is a 500 whose message never leaves the function. */
+/**
+ * Known errors keep their message, and a domain refusal that reaches here as thrown gets its words
+ * (templates/format/refusals.ts); anything else is a 500 whose message never leaves the function.
+ */
 export function describeError(error: unknown): { statusCode: number; body: ErrorBody } {
   if (isAppError(error)) {
+    const { message, issues } = isRefused(error) ? refusalWords(error.refusal) : error;
     return {
       statusCode: STATUS_BY_CODE[error.code],
-      body: { error: { code: error.code, message: error.message, fields: error.issues } },
+      body: { error: { code: error.code, message, fields: issues } },
     };
   }
   return {

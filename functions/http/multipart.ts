@@ -5,7 +5,7 @@
  * chosen. Strict like the url-encoded forms: a malformed body, or a field sent
  * twice, is refused in French naming the field; never a guess.
  */
-import { invalidInput } from '../domain/errors.ts';
+import { invalidInput } from '../use-cases/input/invalid-input.ts';
 
 /** A file of the form: its name as the browser gave it (maybe empty: no file chosen), its type and its bytes. */
 export interface UploadedFile {

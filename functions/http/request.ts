@@ -1,6 +1,6 @@
 /** Reading API Gateway HTTP API (payload 2.0) requests. */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { invalidInput } from '../domain/errors.ts';
+import { invalidInput } from '../use-cases/input/invalid-input.ts';
 import { multipartBoundary, parseMultipart, type MultipartForm } from './multipart.ts';
 
 export function rawBody(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>): string {

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { deps } from '../adapters/composition.ts';
 import { prepareImportUpload, startImport } from '../use-cases/import-campaign.ts';
-import { parseInput, schoolYearSchema } from '../domain/inputs.ts';
+import { parseInput, schoolYearSchema } from '../use-cases/input/inputs.ts';
 import { importKeySchema, importUploadSchema } from '../http/admin-requests.ts';
 import { bodyBytes, jsonBody, pathParameter } from '../http/request.ts';
 import type { Answer, importUploadTicketSchema, jobStartedSchema } from '../http/admin-responses.ts';

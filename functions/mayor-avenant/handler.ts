@@ -1,6 +1,6 @@
 import { deps } from '../adapters/composition.ts';
 import { isAppError } from '../domain/errors.ts';
-import { parseInput, schoolListSchema, schoolsFromLines } from '../domain/inputs.ts';
+import { parseInput, schoolListSchema, schoolsFromLines } from '../use-cases/input/inputs.ts';
 import { requestAvenant } from '../use-cases/request-avenant.ts';
 import { resolveSigningLink } from '../use-cases/signing-link.ts';
 import { signedPage } from '../../templates/pages/signing-page.ts';

@@ -1,5 +1,5 @@
 import { deps } from '../adapters/composition.ts';
-import { conventionIdSchema, parseInput } from '../domain/inputs.ts';
+import { conventionIdSchema, parseInput } from '../use-cases/input/inputs.ts';
 import { recordTitre } from '../use-cases/record-titre.ts';
 import { titreBodySchema } from '../http/admin-requests.ts';
 import type { Answer, titreRecordedSchema } from '../http/admin-responses.ts';

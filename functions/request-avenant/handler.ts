@@ -1,5 +1,5 @@
 import { deps } from '../adapters/composition.ts';
-import { avenantRequestSchema, conventionIdSchema, parseInput } from '../domain/inputs.ts';
+import { avenantRequestSchema, conventionIdSchema, parseInput } from '../use-cases/input/inputs.ts';
 import { requestAvenantOf } from '../use-cases/request-avenant.ts';
 import { jsonBody, pathParameter } from '../http/request.ts';
 import type { Answer, avenantSchema } from '../http/admin-responses.ts';

@@ -1,5 +1,5 @@
 import { deps } from '../adapters/composition.ts';
-import { conventionIdSchema, parseInput } from '../domain/inputs.ts';
+import { conventionIdSchema, parseInput } from '../use-cases/input/inputs.ts';
 import { resendLink } from '../use-cases/resend-link.ts';
 import { resendBodySchema } from '../http/admin-requests.ts';
 import { jsonBody, pathParameter, rawBody } from '../http/request.ts';

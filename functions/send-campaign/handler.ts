@@ -1,5 +1,5 @@
 import { deps } from '../adapters/composition.ts';
-import { parseInput, schoolYearSchema } from '../domain/inputs.ts';
+import { parseInput, schoolYearSchema } from '../use-cases/input/inputs.ts';
 import { startCampaignSend } from '../use-cases/send-campaign.ts';
 import { pathParameter } from '../http/request.ts';
 import type { Answer, campaignSendStartedSchema } from '../http/admin-responses.ts';

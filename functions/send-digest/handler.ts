@@ -1,7 +1,7 @@
 import { deps } from '../adapters/composition.ts';
 import { eventHandler } from '../adapters/invocation.ts';
 import { loadConfig } from '../adapters/config.ts';
-import { scheduledRun } from '../domain/reminder-schedule.ts';
+import { scheduledRun } from '../use-cases/input/scheduled-event.ts';
 import { startDigest } from '../use-cases/send-digest.ts';
 
 const d = deps();

@@ -1,6 +1,6 @@
 import { deps } from '../adapters/composition.ts';
 import { eventHandler } from '../adapters/invocation.ts';
-import { scheduledRun } from '../domain/reminder-schedule.ts';
+import { scheduledRun } from '../use-cases/input/scheduled-event.ts';
 import { startReminderDay } from '../use-cases/send-reminders.ts';
 
 const d = deps();

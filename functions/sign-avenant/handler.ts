@@ -1,7 +1,7 @@
 import { deps } from '../adapters/composition.ts';
 import { parisDateOf } from '../domain/calendar.ts';
 import { isAppError } from '../domain/errors.ts';
-import { parseInput, signatureFormSchema } from '../domain/inputs.ts';
+import { parseInput, signatureFormSchema } from '../use-cases/input/inputs.ts';
 import { AvenantAlreadySignedError, signAvenant } from '../use-cases/sign-avenant.ts';
 import { resolveAvenantLink } from '../use-cases/signing-link.ts';
 import { avenantPage, avenantSignedPage } from '../../templates/pages/avenant-page.ts';

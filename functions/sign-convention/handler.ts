@@ -2,7 +2,7 @@ import { deps } from '../adapters/composition.ts';
 import { appendLogKeys } from '../adapters/logging.ts';
 import { settledError } from '../domain/convention-errors.ts';
 import { isAppError } from '../domain/errors.ts';
-import { parseInput, signatureFormSchema } from '../domain/inputs.ts';
+import { parseInput, signatureFormSchema } from '../use-cases/input/inputs.ts';
 import { signConvention } from '../use-cases/sign-convention.ts';
 import { resolveSigningLink } from '../use-cases/signing-link.ts';
 import { signedPage, signingPage } from '../../templates/pages/signing-page.ts';

@@ -1,15 +1,17 @@
-import { AppError, invalidInput } from '../domain/errors.ts';
-import type { NewConvention } from '../domain/inputs.ts';
+import { AppError } from '../domain/errors.ts';
+import { invalidInput } from './input/invalid-input.ts';
+import type { NewConvention } from './input/inputs.ts';
 import type { Convention } from '../domain/model.ts';
 import type { Deps } from './ports.ts';
+import { inWords } from './refused.ts';
 
 /**
  * The rectorat adds a commune's convention to a campaign. Its amount is the
  * number of schools times the campaign's fee, in cents; it ends on its own
  * date when given (the 2023-2024 conventions ended on 1 or 5 September 2024),
  * the campaign's otherwise. The repository refuses a second convention for the
- * commune and a school already in another one, and gives the convention its
- * reference (convention-reference.ts).
+ * commune and a school already in another one (refusals, said here in French),
+ * and gives the convention its reference (convention-reference.ts).
  */
 export async function addConvention(
   deps: Pick<Deps, 'now' | 'newId' | 'campaigns' | 'conventions'>,
@@ -37,7 +39,9 @@ export async function addConvention(
     status: 'draft',
     createdAt: now,
   };
-  const { reference } = await deps.conventions.add(convention, { conventionId: convention.id, at: now, type: 'created', actor: input.actor });
+  const { reference } = await deps.conventions.add(convention, { conventionId: convention.id, at: now, type: 'created', actor: input.actor }).catch((error: unknown) => {
+    throw inWords(error);
+  });
   return { ...convention, reference };
 }
 

@@ -6,7 +6,7 @@
 import { declinedEmail } from '../../templates/email/declined.ts';
 import { settledError } from '../domain/convention-errors.ts';
 import { AppError } from '../domain/errors.ts';
-import type { DeclineForm } from '../domain/inputs.ts';
+import type { DeclineForm } from './input/inputs.ts';
 import { emailOnce } from './jobs/email-once.ts';
 import { newJob, type Job } from '../domain/jobs/job.ts';
 import type { JobDeps } from './jobs/run-job.ts';

@@ -10,8 +10,9 @@
 import { addConvention } from './add-convention.ts';
 import { sha256Hex } from '../domain/sha256.ts';
 import { IMPORT_PREFIX, importFileKey } from '../domain/document-keys.ts';
-import { AppError, invalidInput, isAppError } from '../domain/errors.ts';
-import { planImportFile, rejectTaken, type PlannedCommune } from '../domain/import/import-rows.ts';
+import { AppError, isAppError } from '../domain/errors.ts';
+import { invalidInput } from './input/invalid-input.ts';
+import { planImportFile, rejectTaken, type PlannedCommune } from './input/import/import-rows.ts';
 import { childJobId, JobRefused, newJob, type Job } from '../domain/jobs/job.ts';
 import { enqueueInChunks } from './jobs/fan-out.ts';
 import type { JobBudget, JobDeps } from './jobs/run-job.ts';

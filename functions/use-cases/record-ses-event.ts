@@ -6,7 +6,7 @@
  * between SES taking it and recording it (jobs/email-once.ts).
  */
 import * as z from 'zod';
-import { parseInput } from '../domain/inputs.ts';
+import { parseInput } from './input/inputs.ts';
 import { JOB_TAG } from './jobs/email-once.ts';
 import type { Deps, UndeliverableAddress } from './ports.ts';
 

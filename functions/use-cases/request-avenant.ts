@@ -16,6 +16,7 @@ import { avenantDocumentKey } from '../domain/document-keys.ts';
 import { AppError } from '../domain/errors.ts';
 import type { Avenant, Convention, School } from '../domain/model.ts';
 import type { Deps } from './ports.ts';
+import { refusedError } from './refused.ts';
 import { avenantUrl, hashToken, linkExpiry } from './signing-link.ts';
 import { storeOnce } from './stored-document.ts';
 
@@ -77,10 +78,11 @@ export async function requestAvenant(
     .map((school, index) => ({ school, index, owner: owners.get(school.uai) }))
     .filter(({ owner }) => owner !== undefined && owner.siret !== convention.commune.siret);
   if (taken.length > 0) {
-    throw new AppError('ALREADY_EXISTS', "Une école figure déjà dans la convention d'une autre commune.", taken.map(({ school, index, owner }) => ({
-      field: `schools.${index}.uai`,
-      message: `L'école ${school.uai} figure déjà dans la convention de la commune ${owner!.communeName} pour ${convention.schoolYear}.`,
-    })));
+    throw refusedError({
+      code: 'schools-taken',
+      schoolYear: convention.schoolYear,
+      taken: taken.map(({ school, index, owner }) => ({ index, uai: school.uai, communeName: owner!.communeName })),
+    });
   }
   // At most one avenant waits for the mayor: this one replaces it (older data may hold several).
   const pending = (await deps.avenants.pending(convention.id)).slice(0, MAX_REPLACED);

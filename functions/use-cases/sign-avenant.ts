@@ -15,7 +15,7 @@ import { signedAvenantDocumentKey } from '../domain/document-keys.ts';
 import { AppError } from '../domain/errors.ts';
 import { formatFrenchDate } from '../../templates/format/french.ts';
 import { avenantEffectText } from '../../templates/format/avenant-phrases.ts';
-import type { SignatureForm } from '../domain/inputs.ts';
+import type { SignatureForm } from './input/inputs.ts';
 import type { Avenant, AvenantOutcome, Convention, Signature } from '../domain/model.ts';
 import type { Deps } from './ports.ts';
 import { resolveAvenantLink } from './signing-link.ts';

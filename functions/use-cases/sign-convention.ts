@@ -10,16 +10,18 @@
  * transaction that ends the job.
  */
 import { signedEmail } from '../../templates/email/signed.ts';
+import { refusalWords } from '../../templates/format/refusals.ts';
 import { certifyOriginal } from './certificates.ts';
 import { settledError } from '../domain/convention-errors.ts';
 import { documentFileName, signedDocumentKey } from '../domain/document-keys.ts';
 import { parisDateOf } from '../domain/calendar.ts';
-import { deliberationIssues } from '../domain/deliberation.ts';
-import { AppError, invalidInput } from '../domain/errors.ts';
+import { deliberationRefusals } from '../domain/deliberation.ts';
+import { AppError } from '../domain/errors.ts';
+import { invalidInput } from './input/invalid-input.ts';
 import { emailThenRecord, sealedEvent } from './jobs/email-once.ts';
 import { newJob, type Job } from '../domain/jobs/job.ts';
 import type { JobDeps } from './jobs/run-job.ts';
-import type { SignatureForm } from '../domain/inputs.ts';
+import type { SignatureForm } from './input/inputs.ts';
 import type { Convention, Signature, StoredDocument } from '../domain/model.ts';
 import type { Deps, PdfSealer } from './ports.ts';
 import { resolveSigningLink } from './signing-link.ts';
@@ -39,8 +41,8 @@ export async function signConvention(
   }
   const { form } = input;
   const now = deps.now();
-  const issues = deliberationIssues({ required: convention.deliberationRequired !== false, number: form.deliberationNumber, date: form.deliberationDate, today: parisDateOf(now) });
-  if (issues.length > 0) throw invalidInput(issues);
+  const refusals = deliberationRefusals({ required: convention.deliberationRequired !== false, number: form.deliberationNumber, date: form.deliberationDate, today: parisDateOf(now) });
+  if (refusals.length > 0) throw invalidInput(refusals.flatMap((refusal) => refusalWords(refusal).issues));
   const signature: Signature = {
     signerName: form.signerName,
     capacity: form.capacity,

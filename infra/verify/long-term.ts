@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import type * as pkijs from 'pkijs';
-import type { CheckLine } from '../../functions/domain/audit-verify.ts';
+import type { CheckLine } from '../../templates/format/verify-report.ts';
 import { dssOf } from '../../functions/adapters/seal-contents.ts';
 import { certificateOf, crlOf, isSelfSigned, issued, nameOf, revocationOf, signedCrl } from '../../functions/adapters/x509.ts';
 

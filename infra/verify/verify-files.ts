@@ -1,6 +1,7 @@
 /**
  * `npm run verify -- <audit.json> [<pdf>…] [<anchors/day.json>…]`, offline, on the files alone:
- * the trail's chains recomputed (domain/audit-verify.ts), then each PDF: its
+ * the trail's chains recomputed (domain/audit-verify.ts, its findings said by
+ * templates/format/verify-report.ts), then each PDF: its
  * SHA-256 one the trail records, the audit heads its certificate pages print
  * found in the trail at their seq, its seal's CMS signature over its byte
  * range, the seal's timestamp, and its validation data (DSS, long-term.ts); each daily anchor given:
@@ -10,10 +11,12 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { checkAnchor, headInTrail, printedHeads, recordedHashes, verifyChains, type AnchorFile, type ChainIndex, type CheckLine, type TrailEvent } from '../../functions/domain/audit-verify.ts';
+import { checkAnchor, headInTrail, recordedHashes, verifyChains, type AnchorFile, type ChainIndex, type TrailEvent } from '../../functions/domain/audit-verify.ts';
 import type { ChainHead } from '../../functions/domain/audit-chain.ts';
 import { anchorFileKey, anchorTokenKey } from '../../functions/use-cases/anchor-audit.ts';
 import { parisDateOf } from '../../functions/domain/calendar.ts';
+import { printedHeads } from '../../templates/convention/signature-certificate.ts';
+import { anchorFindingLine, chainFindingLine, type CheckLine } from '../../templates/format/verify-report.ts';
 import { checkLongTerm } from './long-term.ts';
 import { checkSeal, checkTimestampFile } from './seal-signature.ts';
 
@@ -95,7 +98,7 @@ export async function verifyFiles(auditPath: string, others: string[], bucket?: 
     return [{ status: 'fail', text: `${basename(auditPath)} n'est pas une piste d'audit Paraphe (convention.id, events)` }];
   }
   const chains = verifyChains(conventionId, trail.events, trail.head, trail.avenantHeads ?? {});
-  const lines = [...chains.lines];
+  const lines = chains.findings.map(chainFindingLine);
   const recorded = recordedHashes(trail);
   for (const path of pdfPaths) lines.push(...(await verifyPdf(path, recorded, chains.index)));
   for (const path of anchorPaths) {
@@ -106,7 +109,7 @@ export async function verifyFiles(auditPath: string, others: string[], bucket?: 
       lines.push({ status: 'fail', text: `l'ancrage ${basename(path)} est illisible (${(error as Error).message})` });
       continue;
     }
-    lines.push(...checkAnchor(conventionId, chains.index, basename(path), anchor));
+    lines.push(...checkAnchor(conventionId, chains.index, basename(path), anchor).map(anchorFindingLine));
     const tokenPath = path.replace(/\.json$/i, '.tst');
     lines.push(await checkAnchorTimestamp(basename(path), Uint8Array.from(readFileSync(path)), existsSync(tokenPath) ? Uint8Array.from(readFileSync(tokenPath)) : undefined, basename(tokenPath)));
   }
@@ -139,7 +142,7 @@ async function anchorsFromBucket(conventionId: string, index: ChainIndex, events
       lines.push({ status: 'fail', text: `${name} est illisible (${(error as Error).message})` });
       continue;
     }
-    lines.push(...checkAnchor(conventionId, index, name, anchor));
+    lines.push(...checkAnchor(conventionId, index, name, anchor).map(anchorFindingLine));
     lines.push(await checkAnchorTimestamp(name, bytes, await bucket.get(anchorTokenKey(day)), anchorTokenKey(day)));
   }
   return lines;

@@ -50,6 +50,19 @@ const AUDIT_HEAD_AT_COUNTERSIGNATURE = "Empreinte de la piste d'audit au moment 
 /** « n° 5 — <hex> »: the event count and the hash `npm run verify` looks for in the trail at that seq. */
 const auditHeadText = (head: AuditHead) => `n° ${head.seq} — ${head.hash.toLowerCase()}`;
 
+/** How a page prints a head, as `npm run verify` reads it back from the PDF's text: this file prints it, so it reads it. */
+const PRINTED_HEAD = /Empreinte de la piste d['’]audit[^:]*:\s*n°\s*(\d+)\s*[—-]\s*((?:[0-9a-f]\s*){64})/g;
+
+/** The audit heads a certificate page prints, from its extracted text (a hash may be broken across lines). */
+export function printedHeads(text: string): AuditHead[] {
+  const heads: AuditHead[] = [];
+  for (const match of text.matchAll(PRINTED_HEAD)) {
+    const hash = match[2]!.replace(/\s+/g, '');
+    if (/^[0-9a-f]{64}$/.test(hash)) heads.push({ seq: Number(match[1]), hash });
+  }
+  return heads;
+}
+
 const LINK_SENT_TO = 'Lien de signature envoyé à';
 
 function capacityText(certificate: SignatureCertificate): string {

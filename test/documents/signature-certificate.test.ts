@@ -50,7 +50,7 @@ describe('signature certificate page', () => {
     const file = savePdf(bytes);
     const text = pdfText(file, Number(pdfInfo(file).Pages));
     expect(normalize(text)).toMatch(/Empreinte de la piste d['’]audit au moment de la signature : n° 7 — [0-9a-f]{64}/);
-    const { printedHeads } = await import('../../functions/domain/audit-verify.ts');
+    const { printedHeads } = await import('../../templates/convention/signature-certificate.ts');
     expect(printedHeads(text)).toEqual([{ seq: 7, hash }]);
   });
 

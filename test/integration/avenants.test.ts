@@ -21,7 +21,7 @@ import { addConvention } from '../../functions/use-cases/add-convention.ts';
 import { verifyChains } from '../../functions/domain/audit-verify.ts';
 import { createCampaign } from '../../functions/use-cases/create-campaign.ts';
 import { auditExport, avenantHeadsOf, getConvention } from '../../functions/use-cases/get-convention.ts';
-import { newCampaignSchema, newConventionSchema, parseInput } from '../../functions/domain/inputs.ts';
+import { newCampaignSchema, newConventionSchema, parseInput } from '../../functions/use-cases/input/inputs.ts';
 import type { Deps } from '../../functions/use-cases/ports.ts';
 import { requestAvenant } from '../../functions/use-cases/request-avenant.ts';
 import { signAvenant } from '../../functions/use-cases/sign-avenant.ts';

@@ -13,7 +13,7 @@ import { createDocumentClient } from '../../functions/adapters/dynamodb/client.t
 import { campaignTextKey } from '../../functions/adapters/dynamodb/keys.ts';
 import { createCampaign } from '../../functions/use-cases/create-campaign.ts';
 import { sha256Hex } from '../../functions/domain/sha256.ts';
-import { newCampaignSchema, parseInput } from '../../functions/domain/inputs.ts';
+import { newCampaignSchema, parseInput } from '../../functions/use-cases/input/inputs.ts';
 import { campaign2026, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
 import { normalize, pdfInfo, pdfText, savePdf } from '../support/read-pdf.ts';
 import { eventually, mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';

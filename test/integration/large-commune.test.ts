@@ -20,7 +20,7 @@ import { sealer } from '../../functions/adapters/sealing.ts';
 import { addConvention } from '../../functions/use-cases/add-convention.ts';
 import { isAppError } from '../../functions/domain/errors.ts';
 import { siretCheckDigit, uaiCheckLetter } from '../../functions/domain/identifiers.ts';
-import { newConventionSchema, parseInput } from '../../functions/domain/inputs.ts';
+import { newConventionSchema, parseInput } from '../../functions/use-cases/input/inputs.ts';
 import type { Deps } from '../../functions/use-cases/ports.ts';
 import { requestAvenant } from '../../functions/use-cases/request-avenant.ts';
 import { GUARD_GRACE_MS } from '../../functions/domain/school-guards.ts';

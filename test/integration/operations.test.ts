@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDeps } from '../../functions/adapters/composition.ts';
 import { loadConfig } from '../../functions/adapters/config.ts';
 import { addDays, nextWorkingDay, parisDateOf } from '../../functions/domain/calendar.ts';
-import { planImportFile } from '../../functions/domain/import/import-rows.ts';
+import { planImportFile } from '../../functions/use-cases/input/import/import-rows.ts';
 import { startDigest } from '../../functions/use-cases/send-digest.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { campaign2026, deliberation } from '../fixtures/seed-communes.ts';

@@ -13,7 +13,7 @@ import { sealer } from '../../functions/adapters/sealing.ts';
 import { addConvention } from '../../functions/use-cases/add-convention.ts';
 import { addDays, dayOfWeek } from '../../functions/domain/calendar.ts';
 import { createCampaign } from '../../functions/use-cases/create-campaign.ts';
-import { newCampaignSchema, newConventionSchema, parseInput } from '../../functions/domain/inputs.ts';
+import { newCampaignSchema, newConventionSchema, parseInput } from '../../functions/use-cases/input/inputs.ts';
 import type { Deps } from '../../functions/use-cases/ports.ts';
 import type { ReminderPolicy } from '../../functions/domain/reminder-policy.ts';
 import { campaign2026, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';

@@ -13,7 +13,7 @@ import { sealer } from '../../functions/adapters/sealing.ts';
 import { addConvention } from '../../functions/use-cases/add-convention.ts';
 import { addDays, dayOfWeek, parisDateOf } from '../../functions/domain/calendar.ts';
 import { createCampaign } from '../../functions/use-cases/create-campaign.ts';
-import { newCampaignSchema, newConventionSchema, parseInput } from '../../functions/domain/inputs.ts';
+import { newCampaignSchema, newConventionSchema, parseInput } from '../../functions/use-cases/input/inputs.ts';
 import type { Deps } from '../../functions/use-cases/ports.ts';
 import { hashToken, linkExpiry } from '../../functions/use-cases/signing-link.ts';
 import { formatParisDateTime } from '../../templates/format/french.ts';

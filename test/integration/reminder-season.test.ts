@@ -25,7 +25,7 @@ import { addDays, dayOfWeek } from '../../functions/domain/calendar.ts';
 import { createCampaign } from '../../functions/use-cases/create-campaign.ts';
 import { declineConvention } from '../../functions/use-cases/decline-convention.ts';
 import { siretCheckDigit, uaiCheckLetter } from '../../functions/domain/identifiers.ts';
-import { newCampaignSchema, newConventionSchema, parseInput } from '../../functions/domain/inputs.ts';
+import { newCampaignSchema, newConventionSchema, parseInput } from '../../functions/use-cases/input/inputs.ts';
 import type { Deps } from '../../functions/use-cases/ports.ts';
 import { newJob } from '../../functions/domain/jobs/job.ts';
 import { signConvention } from '../../functions/use-cases/sign-convention.ts';

@@ -2,7 +2,6 @@
  * The gestionnaire's pages that fill and send a campaign: import the communes from a CSV file, add one commune,
  * send the invitations; and what an import's job page shows of the rows it refused.
  */
-import { IMPORT_COLUMNS } from '../../../functions/domain/import/columns.ts';
 import { refusedRows } from '../../../functions/domain/import-refusals.ts';
 import type { JobView } from '../../../functions/domain/jobs/job-view.ts';
 import type { listConventions } from '../../../functions/domain/list-conventions.ts';
@@ -25,11 +24,16 @@ export const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1).
 
 export const IMPORT_FILE_FIELD = 'fichier';
 
+/** A column of the import file as the page lists it (the parser's list, given by the console). */
+export interface ImportColumn {
+  label: string;
+  required: boolean;
+}
+
 /** GET /console/campagnes/{schoolYear}/importer: the file, what it must hold, and where a file too large for this page goes. */
-export function importPage(input: { campaign: Campaign; user: ConsoleUser; form: FormState; maxBytes: number }): string {
-  const { campaign, form } = input;
+export function importPage(input: { campaign: Campaign; user: ConsoleUser; form: FormState; maxBytes: number; columns: readonly ImportColumn[] }): string {
+  const { campaign, form, columns } = input;
   const errors = form.issues.filter((issue) => issue.field === IMPORT_FILE_FIELD).map((issue) => issue.message);
-  const columns = Object.values(IMPORT_COLUMNS);
   const body = html`<h1>Importer des communes dans la campagne ${campaign.schoolYear}</h1>
 <p>Le fichier est un tableau CSV (UTF-8 ou Windows-1252, séparé par « ; » ou « , »), enregistré depuis Excel ou LibreOffice : <strong>une ligne par école</strong>, sous une ligne d'en-tête qui nomme les colonnes. Les lignes d'une même commune (même SIRET) répètent ses informations.</p>
 <ul>

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { avenantRequestSchema, newCampaignSchema, newConventionSchema } from '../../../functions/domain/inputs.ts';
+import { avenantRequestSchema, newCampaignSchema, newConventionSchema } from '../../../functions/use-cases/input/inputs.ts';
 import { adminApiDocument } from '../../../functions/get-openapi/admin-api.ts';
 import { adminOperations } from '../../../functions/get-openapi/admin-operations.ts';
 import { cancelBodySchema, conventionListQuerySchema } from '../../../functions/http/admin-requests.ts';

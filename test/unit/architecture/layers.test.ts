@@ -1,19 +1,24 @@
 /**
  * The dependency rule (docs/architecture.md, "Layers"): domain ← templates ← use-cases ← adapters ← handlers.
- * The first test holds the repository to it; the others show that the rule catches each kind of import
- * against the grain, on sources made up here.
+ * The first tests hold the repository to it; the others show that the rule catches each kind of import
+ * against the grain, and French prose in the domain, on sources made up here.
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { applicationSources, importsOf, layerViolations } from '../../support/layers.ts';
+import { applicationSources, domainProse, importsOf, layerViolations, stringLiteralsOf } from '../../support/layers.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 describe('the layers of functions/ and templates/', () => {
+  const sources = applicationSources(ROOT);
+
   it('import only downwards: no file imports against the grain', () => {
-    const sources = applicationSources(ROOT);
     expect(sources.size).toBeGreaterThan(100);
     expect(layerViolations(sources)).toEqual([]);
+  });
+
+  it('leave the words to the templates: no string literal of the domain holds French prose', () => {
+    expect(domainProse(sources).map((found) => `${found.file}:${found.line} "${found.text}"`)).toEqual([]);
   });
 });
 
@@ -101,5 +106,58 @@ describe('the dependency rule', () => {
       'import {\n  g,\n  h,\n} from "./g.ts";',
     ].join('\n');
     expect(importsOf(source).sort()).toEqual(['./a.ts', './b.ts', './c.ts', './d.ts', './e.ts', './f.ts', './g.ts']);
+  });
+});
+
+describe('the domain words nothing', () => {
+  const prose = (files: Record<string, string>) => domainProse(new Map(Object.entries(files))).map((found) => `${found.file}:${found.line} ${found.text}`);
+
+  it('refuses a domain rule that throws a French sentence, with or without accents, in any kind of string', () => {
+    expect(
+      prose({
+        'functions/domain/avenant-rules.ts': [
+          "import { AppError } from './errors.ts';",
+          'export function checkOpen(convention: { status: string; commune: { name: string } }) {',
+          "  if (convention.status === 'cancelled') throw new AppError('CONFLICT', \"La convention n'est plus modifiable.\");",
+          "  if (convention.status === 'draft') throw new AppError('CONFLICT', 'Le brouillon doit être envoyé avant un avenant.');",
+          '  if (convention.status === "expired") return `La convention de ${convention.commune.name} est échue`;',
+          '  return undefined;',
+          '}',
+        ].join('\n'),
+      }),
+    ).toEqual([
+      "functions/domain/avenant-rules.ts:3 La convention n'est plus modifiable.",
+      'functions/domain/avenant-rules.ts:4 Le brouillon doit être envoyé avant un avenant.',
+      'functions/domain/avenant-rules.ts:5 La convention de … est échue',
+    ]);
+  });
+
+  it('lets the domain keep codes, keys, English errors, patterns and French comments; and French outside the domain', () => {
+    expect(
+      prose({
+        'functions/domain/reminder-policy.ts': [
+          '// Le rappel part la veille de l\'échéance : a comment may say so in French.',
+          "export type ReminderKind = 'unsigned' | 'avenant-window-open' | 'avenant-deadline' | 'end-date';",
+          "const SUFFIX = { signed: '-signee', executed: '-executoire' };",
+          "const LINE = /^ligne \\d+$/;",
+          'const half = (days: number) => days / 2;',
+          "const QUOTE = /['’]/g; /* la commune, l'école */",
+          "throw new RangeError(`Not a plain date 'YYYY-MM-DD': \"${date}\"`);",
+          "const sorted = names.sort((a, b) => a.localeCompare(b, 'fr'));",
+        ].join('\n'),
+        'templates/format/refusals.ts': "export const words = 'La commune a déjà une convention.';",
+        'functions/use-cases/input/inputs.ts': "const message = 'Le SIRET doit compter 14 chiffres.';",
+      }),
+    ).toEqual([]);
+  });
+
+  it('reads string literals past regexes, divisions, comments and template expressions', () => {
+    const source = [
+      "const a = 'un';",
+      'const b = total / 2 + "deux" / 1;',
+      'const c = /["\'`]/.test(x) ? `trois ${ { d: \'quatre\' }.d } cinq` : "six"; // \'pas une\'',
+      "/* 'pas plus' */ const e = value.replace(/\\/|'/g, '') + 'sept';",
+    ].join('\n');
+    expect(stringLiteralsOf(source).map((literal) => literal.text)).toEqual(['un', 'deux', 'quatre', 'trois … cinq', 'six', '', 'sept']);
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, chainEvent, eventHash, genesisHash, type ChainHead } from '../../../functions/domain/audit-chain.ts';
-import { headInTrail, printedHeads, recordedHashes, verifyChains } from '../../../functions/domain/audit-verify.ts';
+import { checkAnchor, headInTrail, recordedHashes, verifyChains } from '../../../functions/domain/audit-verify.ts';
+import { printedHeads } from '../../../templates/convention/signature-certificate.ts';
+import { anchorFindingLine, chainFindingLine } from '../../../templates/format/verify-report.ts';
 
 const conventionId = 'c-1';
 const base = (type: string, at: string, extra: Record<string, unknown> = {}) => ({ id: `e-${type}-${at}`, conventionId, at, type, actor: 'Paraphe', ...extra });
@@ -45,21 +47,58 @@ describe('verifying a trail', () => {
     });
     const report = verifyChains(conventionId, [...trail, ...avenant], head, { 'a-1': avenantHead! });
     expect(report.ok).toBe(true);
-    expect(report.lines.map((line) => line.status)).toEqual(['ok', 'ok']);
+    expect(report.findings).toEqual([
+      { chain: 'convention', status: 'ok', kind: 'intact', count: 3, last: head },
+      { chain: 'avenant:a-1', status: 'ok', kind: 'intact', count: 2, last: avenantHead },
+    ]);
     expect(headInTrail(report.index, { seq: 2, hash: avenant[1]!.hash })).toBe('avenant:a-1');
     expect(headInTrail(report.index, { seq: 2, hash: trail[1]!.hash })).toBe('convention');
     expect(headInTrail(report.index, { seq: 3, hash: trail[1]!.hash })).toBeUndefined();
   });
 
-  it('names a modified event, a gap, an event out of order, a lost tail, and an event without links', () => {
-    const texts = (events: object[], claimed: ChainHead | undefined = head) => verifyChains(conventionId, events, claimed).lines.filter((line) => line.status === 'fail').map((line) => line.text);
+  it('names a modified event, a gap, an event out of order, a lost tail, and an event without links, as findings', () => {
+    const failures = (events: object[], claimed: ChainHead | undefined = head) => verifyChains(conventionId, events, claimed).findings.filter((finding) => finding.status === 'fail');
+    expect(failures([trail[0]!, { ...trail[1]!, actor: 'x' }, trail[2]!])).toContainEqual({ chain: 'convention', status: 'fail', kind: 'modified', event: { seq: 2, type: 'sent' } });
+    expect(failures([trail[0]!, trail[2]!])).toContainEqual({ chain: 'convention', status: 'fail', kind: 'gap', after: 1, next: 3 });
+    expect(failures([trail[0]!, trail[2]!, trail[1]!])).toContainEqual({ chain: 'convention', status: 'fail', kind: 'out-of-order', event: { seq: 2, type: 'sent' }, after: 3 });
+    expect(failures([trail[0]!, trail[1]!])).toContainEqual({ chain: 'convention', status: 'fail', kind: 'head-not-last', claimed: head, lastSeq: 2 });
+    const { seq: _seq, prevHash: _prev, hash: _hash, ...unlinked } = trail[2]!;
+    expect(failures([trail[0]!, trail[1]!, unlinked])).toContainEqual({ chain: 'convention', status: 'fail', kind: 'unlinked', type: 'signed', at: '2026-09-02T10:00:00.000Z' });
+    expect(verifyChains(conventionId, trail, undefined).findings).toContainEqual({ chain: 'convention', status: 'fail', kind: 'head-missing' });
+  });
+
+  it('is said in French by the verify report, one line per finding', () => {
+    const texts = (events: object[], claimed: ChainHead | undefined = head) => verifyChains(conventionId, events, claimed).findings.map(chainFindingLine).filter((line) => line.status === 'fail').map((line) => line.text);
     expect(texts([trail[0]!, { ...trail[1]!, actor: 'x' }, trail[2]!])).toContain("chaîne de la convention : l'événement n° 2 (sent) a été modifié (son empreinte ne correspond plus à son contenu)");
     expect(texts([trail[0]!, trail[2]!])).toContain('chaîne de la convention : un événement manque entre n° 1 et n° 3');
     expect(texts([trail[0]!, trail[2]!, trail[1]!]).join('\n')).toContain("l'événement n° 2 (sent) est hors de son ordre");
     expect(texts([trail[0]!, trail[1]!]).join('\n')).toContain("la tête enregistrée (n° 3");
     const { seq: _seq, prevHash: _prev, hash: _hash, ...unlinked } = trail[2]!;
-    expect(texts([trail[0]!, trail[1]!, unlinked]).join('\n')).toContain("n'est pas chaîné");
-    expect(verifyChains(conventionId, trail, undefined).lines.map((line) => line.text).join('\n')).toContain("n'indique pas la tête");
+    expect(texts([trail[0]!, trail[1]!, unlinked]).join('\n')).toContain("l'événement signed du 2026-09-02T10:00:00.000Z n'est pas chaîné");
+    expect(verifyChains(conventionId, trail, undefined).findings.map((finding) => chainFindingLine(finding).text).join('\n')).toContain("n'indique pas la tête");
+    expect(verifyChains(conventionId, trail, head).findings.map(chainFindingLine)).toEqual([
+      { status: 'ok', text: `chaîne de la convention : 3 événement(s) intègres, tête n° 3 ${head.hash}` },
+    ]);
+  });
+
+  it('checks a daily anchor against the trail, and says it', () => {
+    const { index } = verifyChains(conventionId, trail, head);
+    const anchor = (chains: object[]) => ({ format: 'paraphe-anchor/1', day: '2026-09-02', chains });
+    const lines = (found: ReturnType<typeof checkAnchor>) => found.map(anchorFindingLine);
+    expect(checkAnchor(conventionId, index, 'a.json', anchor([{ conventionId, seq: 3, hash: head.hash }]))).toEqual([
+      { name: 'a.json', status: 'ok', kind: 'chain-found', day: '2026-09-02', chain: 'convention', seq: 3 },
+    ]);
+    expect(lines(checkAnchor(conventionId, index, 'a.json', anchor([{ conventionId, seq: 3, hash: head.hash }])))).toEqual([
+      { status: 'ok', text: "l'ancrage du 2026-09-02 (a.json) retrouve la chaîne de la convention au n° 3" },
+    ]);
+    expect(lines(checkAnchor(conventionId, index, 'a.json', anchor([{ conventionId, seq: 3, hash: 'ab'.repeat(32) }, { conventionId, avenantId: 'a-9', seq: 1, hash: 'cd' }])))).toEqual([
+      { status: 'fail', text: "l'ancrage du 2026-09-02 (a.json) ne retrouve pas la chaîne de la convention : au n° 3, la piste porte une autre empreinte" },
+      { status: 'fail', text: "l'ancrage du 2026-09-02 (a.json) ne retrouve pas la chaîne de l'avenant a-9 : au n° 1, la piste n'a pas d'événement" },
+    ]);
+    expect(lines(checkAnchor(conventionId, index, 'a.json', anchor([{ conventionId: 'c-2', seq: 1, hash: 'ef' }])))).toEqual([
+      { status: 'warn', text: "l'ancrage du 2026-09-02 (a.json) ne mentionne pas cette convention" },
+    ]);
+    expect(lines(checkAnchor(conventionId, index, 'b.json', { format: 'autre' }))).toEqual([{ status: 'fail', text: "b.json n'est pas un ancrage Paraphe" }]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { partyOfSchoolYear, pinCampaignText, type ConventionText } from '../../../functions/domain/campaign-text.ts';
 import { createCampaign } from '../../../functions/use-cases/create-campaign.ts';
-import { newCampaignSchema, parseInput } from '../../../functions/domain/inputs.ts';
+import { newCampaignSchema, parseInput } from '../../../functions/use-cases/input/inputs.ts';
 import type { Campaign } from '../../../functions/domain/model.ts';
 import { createShippedConventionTexts } from '../../../functions/adapters/convention-texts.ts';
 import { sha256Hex } from '../../../functions/domain/sha256.ts';
@@ -40,19 +40,22 @@ describe('the text a campaign pins', () => {
 
   it('refuses a text whose party does not fit the year: a Région académique text for 2021-2022, an Académie text for 2023-2024', () => {
     expect(() => pinCampaignText(texts, { schoolYear: '2021-2022', feeCents: 5000, model: '2023-2024' })).toThrow(
-      expect.objectContaining({ code: 'INVALID_INPUT', issues: [{ field: 'model', message: expect.stringContaining("les conventions de 2021-2022 nomment l'Académie de Montpellier") }] }),
+      expect.objectContaining({
+        code: 'INVALID_INPUT',
+        refusal: { code: 'text-of-other-party', text: '2023-2024', textParty: 'region-academique-occitanie', schoolYear: '2021-2022', party: 'academie-montpellier' },
+      }),
     );
     expect(() => pinCampaignText(texts, { schoolYear: '2023-2024', feeCents: 4500, model: '2021-2022' })).toThrow(
-      expect.objectContaining({ issues: [{ field: 'model', message: expect.stringContaining('nomme l\'Académie de Montpellier comme partie') }] }),
+      expect.objectContaining({ refusal: expect.objectContaining({ code: 'text-of-other-party', textParty: 'academie-montpellier' }) }),
     );
   });
 
   it('refuses a year no text of its party precedes, and an unknown text, naming the texts there are', () => {
     expect(() => pinCampaignText(texts.slice(1), { schoolYear: '2021-2022', feeCents: 5000 })).toThrow(
-      expect.objectContaining({ issues: [{ field: 'schoolYear', message: expect.stringContaining('textes disponibles 2023-2024, 2025-2026') }] }),
+      expect.objectContaining({ refusal: { code: 'no-text-for-year', schoolYear: '2021-2022', party: 'academie-montpellier', available: ['2023-2024', '2025-2026'] } }),
     );
     expect(() => pinCampaignText(texts, { schoolYear: '2026-2027', feeCents: 4000, model: '2031-2032' })).toThrow(
-      expect.objectContaining({ issues: [{ field: 'model', message: expect.stringContaining("Aucun texte de convention n'existe pour 2031-2032") }] }),
+      expect.objectContaining({ refusal: expect.objectContaining({ code: 'text-unknown', model: '2031-2032' }) }),
     );
   });
 });
@@ -78,6 +81,20 @@ describe('creating a campaign', () => {
       expect.stringContaining('Les conventions de 2026-2027 reprendront le texte de 2025-2026'),
       expect.stringContaining('Le montant par école (45\u00a0€) diffère de celui du texte de 2025-2026 (40\u00a0€)'),
     ]);
+  });
+
+  it('refuses in French a text that does not fit, as an INVALID_INPUT on its field', async () => {
+    await expect(create({ ...campaign2026, schoolYear: '2021-2022', endDate: '2022-09-01', issueDate: '2021-06-01', model: '2023-2024' })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: 'Certaines données sont invalides.',
+      issues: [{ field: 'model', message: expect.stringContaining("les conventions de 2021-2022 nomment l'Académie de Montpellier") }],
+    });
+    await expect(create({ ...campaign2026, model: '2031-2032' })).rejects.toMatchObject({
+      issues: [{ field: 'model', message: "Aucun texte de convention n'existe pour 2031-2032 : textes disponibles 2021-2022, 2023-2024, 2025-2026." }],
+    });
+    await expect(create({ ...campaign2026, schoolYear: '2021-2022', endDate: '2022-09-01', issueDate: '2021-06-01' }, texts.slice(1))).rejects.toMatchObject({
+      issues: [{ field: 'schoolYear', message: expect.stringContaining('textes disponibles 2023-2024, 2025-2026') }],
+    });
   });
 
   it('requires the délibération to sign unless the campaign says otherwise', async () => {

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { addConvention } from '../../../functions/use-cases/add-convention.ts';
-import { newConventionSchema, parseInput } from '../../../functions/domain/inputs.ts';
+import { newConventionSchema, parseInput } from '../../../functions/use-cases/input/inputs.ts';
 import type { Campaign, Convention, ConventionEvent } from '../../../functions/domain/model.ts';
 import { uaiCheckLetter } from '../../../functions/domain/identifiers.ts';
 import { addLink, hashToken, replaceAllLinks, resolveSigningLink, withdrawLink } from '../../../functions/use-cases/signing-link.ts';
 import { remindersOf } from '../../../functions/domain/reminder-schedule.ts';
+import { communeTaken, schoolsTaken } from '../../../functions/domain/convention-errors.ts';
+import { AppError } from '../../../functions/domain/errors.ts';
+import { RefusedError } from '../../../functions/domain/refusals.ts';
 import { campaign2026, lespignan, lespignanConvention, pezilla } from '../../fixtures/seed-communes.ts';
 
 const fixedNow = new Date('2026-11-20T09:00:00Z');
@@ -55,6 +58,33 @@ describe('adding a convention', () => {
       conventions: memoryConventions() as never,
     };
     await expect(addConvention(deps, { schoolYear: '2040-2041', convention: parseInput(newConventionSchema, lespignan), actor: 'clerk' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it("says in French what the repository's guards refuse as data: a commune taken, a school taken", async () => {
+    const refusing = (refusal: (convention: Convention) => Error) => ({
+      now: () => fixedNow,
+      newId: () => 'c-1',
+      campaigns: { get: async () => campaign, create: async () => undefined, list: async () => [campaign], pinnedText: async () => undefined },
+      conventions: { add: async (convention: Convention) => Promise.reject(refusal(convention)) } as never,
+    });
+    const add = (refusal: (convention: Convention) => Error) =>
+      addConvention(refusing(refusal), { schoolYear: '2026-2027', convention: parseInput(newConventionSchema, pezilla), actor: 'clerk' });
+    const commune = await add(communeTaken).catch((error: unknown) => error);
+    expect(commune).not.toBeInstanceOf(RefusedError);
+    expect(commune).toMatchObject({
+      code: 'ALREADY_EXISTS',
+      message: `La commune ${pezilla.commune.name} a déjà une convention pour 2026-2027.`,
+      issues: [{ field: 'commune.siret', message: `Une convention existe déjà pour le SIRET ${pezilla.commune.siret} dans cette campagne.` }],
+    });
+    const uai = pezilla.schools[1]!.uai;
+    await expect(add((convention) => schoolsTaken(convention, [{ uai, communeName: 'Perpignan' }]))).rejects.toMatchObject({
+      code: 'ALREADY_EXISTS',
+      message: "Une école figure déjà dans la convention d'une autre commune.",
+      issues: [{ field: 'schools.1.uai', message: `L'école ${uai} figure déjà dans la convention de la commune Perpignan pour 2026-2027.` }],
+    });
+    // Any other failure passes as it is.
+    const other = new AppError('CONFLICT', "L'ajout de la convention a pris trop de temps : réessayez.");
+    await expect(add(() => other)).rejects.toBe(other);
   });
 });
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodeCsv, detectSeparator, parseCsv } from '../../../functions/domain/import/read-csv.ts';
-import { mapColumns, normalizeHeader, schoolTypeOf } from '../../../functions/domain/import/columns.ts';
-import { planImport, planImportFile, rejectTaken, type ImportReport } from '../../../functions/domain/import/import-rows.ts';
+import { decodeCsv, detectSeparator, parseCsv } from '../../../functions/use-cases/input/import/read-csv.ts';
+import { mapColumns, normalizeHeader, schoolTypeOf } from '../../../functions/use-cases/input/import/columns.ts';
+import { planImport, planImportFile, rejectTaken, type ImportReport } from '../../../functions/use-cases/input/import/import-rows.ts';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../../fixtures/import/${name}`, import.meta.url)));
 const utf8File = fixture('communes-2025-2026-utf8.csv');

@@ -9,7 +9,7 @@ import {
   parseInput,
   signatureFormSchema,
   text,
-} from '../../../functions/domain/inputs.ts';
+} from '../../../functions/use-cases/input/inputs.ts';
 import type { FieldIssue } from '../../../functions/domain/errors.ts';
 import { campaign2026, lespignan } from '../../fixtures/seed-communes.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addDays, daysBetween, isWorkingDay } from '../../../functions/domain/calendar.ts';
-import { newCampaignSchema, parseInput } from '../../../functions/domain/inputs.ts';
+import { newCampaignSchema, parseInput } from '../../../functions/use-cases/input/inputs.ts';
 import { campaign2026 } from '../../fixtures/seed-communes.ts';
 import {
   DEFAULT_REMINDER_POLICY,
@@ -9,12 +9,12 @@ import {
   mergeForOneEmail,
   nextDueDate,
   planReminders,
-  reminderPolicySchema,
-  todayFromScheduledEvent,
   type PlanRemindersInput,
   type PlannedReminder,
   type ReminderKind,
 } from '../../../functions/domain/reminder-policy.ts';
+import { reminderPolicySchema } from '../../../functions/use-cases/input/reminder-policy.ts';
+import { todayFromScheduledEvent } from '../../../functions/use-cases/input/scheduled-event.ts';
 
 const convention2026 = (overrides: Partial<PlanRemindersInput>): PlanRemindersInput => ({
   policy: DEFAULT_REMINDER_POLICY,

@@ -18,9 +18,9 @@ import { addDays, dayOfWeek, parisMidnightUtc } from '../../../functions/domain/
 import { createCampaign } from '../../../functions/use-cases/create-campaign.ts';
 import { declineConvention } from '../../../functions/use-cases/decline-convention.ts';
 import { siretCheckDigit, uaiCheckLetter } from '../../../functions/domain/identifiers.ts';
-import { newCampaignSchema, newConventionSchema, parseInput } from '../../../functions/domain/inputs.ts';
+import { newCampaignSchema, newConventionSchema, parseInput } from '../../../functions/use-cases/input/inputs.ts';
 import { newJob } from '../../../functions/domain/jobs/job.ts';
-import { scheduledRun } from '../../../functions/domain/reminder-schedule.ts';
+import { scheduledRun } from '../../../functions/use-cases/input/scheduled-event.ts';
 import { startCampaignSend } from '../../../functions/use-cases/send-campaign.ts';
 import { startReminderDay } from '../../../functions/use-cases/send-reminders.ts';
 import { signConvention } from '../../../functions/use-cases/sign-convention.ts';

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { addConvention } from '../../../functions/use-cases/add-convention.ts';
 import { parisMidnightUtc } from '../../../functions/domain/calendar.ts';
 import { createCampaign } from '../../../functions/use-cases/create-campaign.ts';
-import { newCampaignSchema, newConventionSchema, parseInput } from '../../../functions/domain/inputs.ts';
+import { newCampaignSchema, newConventionSchema, parseInput } from '../../../functions/use-cases/input/inputs.ts';
 import { resendLink } from '../../../functions/use-cases/resend-link.ts';
 import { startCampaignSend } from '../../../functions/use-cases/send-campaign.ts';
 import { startReminderDay } from '../../../functions/use-cases/send-reminders.ts';

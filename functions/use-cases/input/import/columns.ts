@@ -5,8 +5,8 @@
  * the same column. Columns Paraphe does not know are ignored (an export from
  * another tool often carries more).
  */
-import type { SchoolType } from '../model.ts';
-import { invalidInput } from '../errors.ts';
+import type { SchoolType } from '../../../domain/model.ts';
+import { invalidInput } from '../invalid-input.ts';
 
 export type ImportField =
   | 'communeName'

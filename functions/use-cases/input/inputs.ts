@@ -1,11 +1,15 @@
 /**
  * The shapes of what people send Paraphe, with messages in French that say
- * what to fix. Used at every edge (HTTP bodies, later CSV rows).
+ * what to fix. Used at every edge (HTTP bodies, forms, the import's rows).
+ * Parsing is the application's boundary, not the domain: the rules these
+ * schemas apply (an identifier's check, the largest list of schools) are the
+ * domain's, called from here.
  */
 // A namespace import lets esbuild leave zod's locales out of the bundles (454 KB → 90 KB).
 import * as z from 'zod';
-import { invalidInput } from './errors.ts';
-import { isValidSchoolYear, isValidSiret, isValidUai, uaiCheckLetter } from './identifiers.ts';
+import { invalidInput } from './invalid-input.ts';
+import { MAX_SCHOOLS } from '../../domain/model.ts';
+import { isSiretShaped, isUaiShaped, isValidSchoolYear, isValidSiret, isValidUai, uaiCheckLetter } from '../../domain/identifiers.ts';
 import { reminderPolicySchema } from './reminder-policy.ts';
 
 const required = (what: string) => ({
@@ -102,7 +106,7 @@ export const uaiSchema = z
   .trim()
   .toUpperCase()
   .superRefine((uai, ctx) => {
-    if (!/^\d{7}[A-Z]$/.test(uai)) {
+    if (!isUaiShaped(uai)) {
       ctx.addIssue({ code: 'custom', message: `Le code UAI « ${uai} » doit compter 7 chiffres suivis d'une lettre (par exemple 0341401N).` });
     } else if (!isValidUai(uai)) {
       ctx.addIssue({
@@ -116,7 +120,7 @@ export const uaiSchema = z
 export const siretSchema = z
   .string(required('Le SIRET'))
   .transform((value) => value.replace(/\s/g, ''))
-  .refine((siret) => /^\d{14}$/.test(siret), { error: 'Le SIRET doit compter 14 chiffres.' })
+  .refine(isSiretShaped, { error: 'Le SIRET doit compter 14 chiffres.' })
   .refine(isValidSiret, { error: "Le SIRET n'est pas valide (sa clé de contrôle ne correspond pas) : vérifiez-le sur l'avis de situation INSEE." })
   .meta({ description: 'SIRET de la commune, 14 chiffres, clé de Luhn vérifiée. / The commune’s SIRET.', example: '21340135900012' });
 
@@ -167,13 +171,6 @@ export const schoolSchema = z.object({
   }),
   name: optionalText("Le nom de l'école").default(''),
 }).meta({ id: 'School' });
-
-/**
- * The largest list a convention (or an avenant) may carry. Toulouse, the largest commune of the
- * région, has about 200 public schools; beyond 1,000 the list is surely a mistake (a whole
- * département pasted in). The school guards are written in chunks, so this is no storage limit.
- */
-export const MAX_SCHOOLS = 1000;
 
 export const schoolListSchema = z
     .array(schoolSchema, { error: 'La liste des écoles est obligatoire.' })

@@ -8,9 +8,9 @@
  * question, answered through rejectTaken.
  */
 import { emailSchema, frenchIssue, newConventionSchema, type NewConvention } from '../inputs.ts';
-import { departementOfUai, isValidSiret, isValidUai, uaiCheckLetter } from '../identifiers.ts';
-import { invalidInput } from '../errors.ts';
-import type { SchoolType } from '../model.ts';
+import { departementOfUai, inseeDepartement, isInseeCode, isSiretShaped, isUaiShaped, isValidSiret, isValidUai, uaiCheckLetter } from '../../../domain/identifiers.ts';
+import { invalidInput } from '../invalid-input.ts';
+import type { SchoolType } from '../../../domain/model.ts';
 import { mapColumns, schoolTypeOf, type ColumnMap, type ImportField } from './columns.ts';
 import { decodeCsv, parseCsv, type CsvRow } from './read-csv.ts';
 
@@ -59,16 +59,6 @@ interface ReadRow {
   problems: string[];
 }
 
-const INSEE = /^(\d{5}|2[AB]\d{3})$/;
-
-/** The département of an INSEE code as a UAI writes it: 34135 → 34, 97101 → 971, and Corsica's 2A/2B → 620/720. */
-function inseeDepartement(insee: string): string {
-  if (insee.startsWith('97')) return insee.slice(0, 3);
-  if (insee.startsWith('2A')) return '620';
-  if (insee.startsWith('2B')) return '720';
-  return insee.slice(0, 2);
-}
-
 /** "lignes 3 et 7", "lignes 3, 7 et 9". */
 export function listLines(lines: number[]): string {
   const sorted = [...lines].sort((a, b) => a - b);
@@ -101,18 +91,18 @@ function readRow(row: CsvRow, columns: ColumnMap): ReadRow {
   const problem = (message: string) => read.problems.push(message);
   if (!read.communeName) problem('Le nom de la commune est manquant.');
   if (!read.siret) problem('Le SIRET est manquant.');
-  else if (!/^\d{14}$/.test(read.siret)) problem(`Le SIRET « ${read.siret} » doit compter 14 chiffres.`);
+  else if (!isSiretShaped(read.siret)) problem(`Le SIRET « ${read.siret} » doit compter 14 chiffres.`);
   else if (!isValidSiret(read.siret)) problem(`Le SIRET ${read.siret} n'est pas valide : sa clé de contrôle ne correspond pas (vérifiez-le sur l'avis de situation INSEE).`);
   if (!read.insee) problem('Le code INSEE est manquant.');
-  else if (!INSEE.test(read.insee)) problem(`Le code INSEE « ${read.insee} » doit compter 5 caractères (par exemple 34135, ou 2A004 en Corse).`);
+  else if (!isInseeCode(read.insee)) problem(`Le code INSEE « ${read.insee} » doit compter 5 caractères (par exemple 34135, ou 2A004 en Corse).`);
   if (!read.address) problem("L'adresse de la commune est manquante.");
   if (!read.mayorName) problem('Le nom du maire est manquant.');
   if (!read.mayorEmail) problem('Le courriel du maire est manquant.');
   else if (!emailSchema.safeParse(read.mayorEmail).success) problem(`Le courriel du maire « ${read.mayorEmail} » n'est pas valide (par exemple mairie@commune.fr).`);
   if (!read.uai) problem("Le code UAI de l'école est manquant.");
-  else if (!/^\d{7}[A-Z]$/.test(read.uai)) problem(`Le code UAI « ${read.uai} » doit compter 7 chiffres suivis d'une lettre (par exemple 0341401N).`);
+  else if (!isUaiShaped(read.uai)) problem(`Le code UAI « ${read.uai} » doit compter 7 chiffres suivis d'une lettre (par exemple 0341401N).`);
   else if (!isValidUai(read.uai)) problem(`Le code UAI ${read.uai} n'est pas valide : sa lettre de contrôle devrait être ${uaiCheckLetter(read.uai.slice(0, 7))}.`);
-  if (INSEE.test(read.insee) && isValidUai(read.uai) && inseeDepartement(read.insee) !== departementOfUai(read.uai)) {
+  if (isInseeCode(read.insee) && isValidUai(read.uai) && inseeDepartement(read.insee) !== departementOfUai(read.uai)) {
     problem(`Le code INSEE ${read.insee} n'est pas du département de l'école ${read.uai} (${departementOfUai(read.uai)}) : l'un des deux est erroné.`);
   }
   if (read.endDate && !/^\d{4}-\d{2}-\d{2}$/.test(read.endDate)) problem(`La date de fin « ${read.endDate} » doit s'écrire JJ/MM/AAAA ou AAAA-MM-JJ (par exemple 05/09/2024), ou rester vide pour celle de la campagne.`);
@@ -167,7 +157,7 @@ function checkOneSiretPerCommune(groups: ReadRow[][]): void {
   const groupsByInsee = new Map<string, ReadRow[][]>();
   for (const group of groups) {
     const insee = group[0]!.insee;
-    if (INSEE.test(insee)) groupsByInsee.set(insee, [...(groupsByInsee.get(insee) ?? []), group]);
+    if (isInseeCode(insee)) groupsByInsee.set(insee, [...(groupsByInsee.get(insee) ?? []), group]);
   }
   for (const [insee, sharing] of groupsByInsee) {
     if (sharing.length < 2) continue;

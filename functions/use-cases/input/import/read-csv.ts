@@ -5,7 +5,7 @@
  * Line numbers are those a clerk sees in a text editor, so the report can
  * point at them.
  */
-import { invalidInput } from '../errors.ts';
+import { invalidInput } from '../invalid-input.ts';
 
 /**
  * Windows-1252's 0x80-0x9F, which differ from Latin-1. Node 20's TextDecoder
