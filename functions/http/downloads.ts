@@ -7,7 +7,7 @@ import { zipSync, type Zippable } from 'fflate';
 import { sealContentsReader } from '../adapters/seal-contents.ts';
 import { billingCsv, billingCsvFilename } from '../../templates/export/billing-csv.ts';
 import { evidenceFiles } from '../use-cases/evidence.ts';
-import { auditExport, avenantHeadsOf, getConvention } from '../use-cases/get-convention.ts';
+import { auditExport, auditTrail } from '../use-cases/get-convention.ts';
 import type { Convention } from '../domain/model.ts';
 import type { Deps } from '../use-cases/ports.ts';
 import type { Answer, evidenceTooLargeSchema } from './admin-responses.ts';
@@ -32,8 +32,8 @@ export function billingCsvAnswer(schoolYear: string, conventions: readonly Conve
 
 /** audit.json: the convention's audit trail as a file to keep. */
 export async function auditJsonAnswer(deps: Pick<Deps, 'conventions' | 'avenants' | 'now'>, id: string): Promise<Result> {
-  const found = await getConvention(deps, id);
-  const response = json(200, auditExport(found, deps.now(), await avenantHeadsOf(deps, found)));
+  const { found, avenantHeads } = await auditTrail(deps, id);
+  const response = json(200, auditExport(found, deps.now(), avenantHeads));
   response.headers = { ...response.headers, 'content-disposition': `attachment; filename="audit-convention-${id}.json"` };
   return response;
 }

@@ -11,7 +11,7 @@ import { anchorFileKey, anchorTokenKey } from './anchor-audit.ts';
 import { chainKey } from '../domain/audit-chain.ts';
 import { parisDateOf } from '../domain/calendar.ts';
 import { AppError } from '../domain/errors.ts';
-import { auditExport, avenantHeadsOf, getConvention } from './get-convention.ts';
+import { auditExport, auditTrail } from './get-convention.ts';
 import type { StoredDocument } from '../domain/model.ts';
 import type { Deps, SealContentsReader, SealedPdfContents } from './ports.ts';
 import { readDocument } from './stored-document.ts';
@@ -32,7 +32,7 @@ export function pem(ders: Uint8Array[], label = 'CERTIFICATE'): string {
 type EvidenceDeps = Pick<Deps, 'conventions' | 'avenants' | 'documents' | 'now'> & { sealContents: SealContentsReader };
 
 export async function evidenceFiles(deps: EvidenceDeps, id: string, avenantId?: string): Promise<{ fileName: string; files: EvidenceFile[] }> {
-  const found = await getConvention(deps, id);
+  const { found, avenantHeads } = await auditTrail(deps, id);
   const { convention } = found;
   const base = `convention-${convention.schoolYear}-${convention.id}`;
   let documents: [string, StoredDocument | undefined][];
@@ -57,7 +57,7 @@ export async function evidenceFiles(deps: EvidenceDeps, id: string, avenantId?: 
   const files: EvidenceFile[] = [];
   const readme: EvidenceReadme = { subject, exportedAt: deps.now().toISOString(), pdfs: [], anchors: [], roots: [] };
 
-  const trail = auditExport(found, deps.now(), await avenantHeadsOf(deps, found));
+  const trail = auditExport(found, deps.now(), avenantHeads);
   files.push({ name: 'audit.json', bytes: encoder.encode(`${JSON.stringify(trail, null, 2)}\n`) });
 
   const certificates = new Map<string, Uint8Array>();

@@ -6,10 +6,19 @@ import { describeEvent } from '../../templates/format/audit-event.ts';
 
 export type { ConventionWithHistory };
 
+/**
+ * The convention and its history as of one instant. They are two reads (an item, then a Query): a
+ * transaction landing between them (a job recording a sealed copy, say) adds an event to the history that
+ * the item read before it does not show yet, and audit.json's head would not be its last event. Each
+ * transaction that appends to the convention's chain also moves the item's head (`auditSeq`), so the
+ * history is cut at the head the item was read with: both are then the state before that transaction.
+ */
 export async function getConvention(deps: Pick<Deps, 'conventions'>, id: string): Promise<ConventionWithHistory> {
   const convention = await deps.conventions.get(id);
   if (!convention) throw new AppError('NOT_FOUND', `Aucune convention ne porte l'identifiant ${id}.`);
-  return { convention, history: await deps.conventions.history(id) };
+  const history = await deps.conventions.history(id);
+  const head = convention.auditSeq;
+  return { convention, history: head === undefined ? history : history.filter((event) => event.avenantId !== undefined || event.seq === undefined || event.seq <= head) };
 }
 
 /** The head of each avenant's chain, as its avenant item keeps it. */
@@ -21,6 +30,21 @@ export async function avenantHeadsOf(deps: Pick<Deps, 'avenants'>, { convention,
     if (avenant?.auditSeq !== undefined && avenant.auditHead !== undefined) heads[id] = { seq: avenant.auditSeq, hash: avenant.auditHead };
   }
   return heads;
+}
+
+/**
+ * A convention, its history and its avenants' heads, as one instant's state, for audit.json and the proof
+ * file. The convention's chain is cut at its item's head (getConvention); an avenant's head is on the
+ * avenant's item, read after the history: if a transaction appended to that chain in between, the head is
+ * past the history's last event of that chain, and everything is read again.
+ */
+export async function auditTrail(deps: Pick<Deps, 'conventions' | 'avenants'>, id: string, attempts = 3): Promise<{ found: ConventionWithHistory; avenantHeads: Record<string, ChainHead> }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const found = await getConvention(deps, id);
+    const avenantHeads = await avenantHeadsOf(deps, found);
+    const lastSeq = (avenantId: string) => Math.max(0, ...found.history.filter((event) => event.avenantId === avenantId).map((event) => event.seq ?? 0));
+    if (attempt >= attempts || Object.entries(avenantHeads).every(([avenantId, head]) => head.seq <= lastSeq(avenantId))) return { found, avenantHeads };
+  }
 }
 
 /** The trail's events, chain by chain (the convention's, then each avenant's as it began), each in its order. */
