@@ -27,7 +27,7 @@ export default defineConfig({
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false, testTimeout: 30_000 } },
       { test: { name: 'documents', include: ['test/documents/**/*.test.ts'], testTimeout: 60_000 } },
       { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], isolate: false, fileParallelism: false, sequence: { groupOrder: 1 }, testTimeout: 120_000 } },
-      { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], globalSetup: [SERVERS], testTimeout: 60_000, hookTimeout: 120_000 } },
+      { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], globalSetup: [SERVERS], isolate: false, testTimeout: 60_000, hookTimeout: 120_000 } },
       { test: { name: 'browser', include: ['test/browser/**/*.test.ts'], globalSetup: [SERVERS], testTimeout: 120_000, hookTimeout: 120_000 } },
     ],
   },

@@ -50,10 +50,17 @@ export function composeDeps(config: Config): BaseDeps {
   };
 }
 
-let cached: BaseDeps | undefined;
+const cached = new Map<string, BaseDeps>();
 
-/** The process's dependencies, from process.env, parsed once (handlers call it at cold start). */
+/**
+ * The process's dependencies, from process.env, composed once per configuration (handlers call it at cold
+ * start). In Lambda the environment never changes, so this is one composition; the local test runs reuse a
+ * process for several stacks, each with its own table and bucket, and each gets its own.
+ */
 export function deps(): BaseDeps {
-  cached ??= composeDeps(loadConfig(process.env));
-  return cached;
+  const config = loadConfig(process.env);
+  const key = JSON.stringify(config);
+  const found = cached.get(key) ?? composeDeps(config);
+  cached.set(key, found);
+  return found;
 }

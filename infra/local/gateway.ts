@@ -29,7 +29,10 @@ export const LAMBDA_PAYLOAD_MAX_BYTES = 6 * 1024 * 1024;
 
 /** The handler module imported into this process (npm run invoke, tests that call a handler directly): no limits. */
 export async function loadHandler(root: string, spec: FunctionSpec): Promise<LambdaHandler> {
-  const mod = (await import(pathToFileURL(join(root, spec.entry)).href)) as { handler: LambdaHandler };
+  // One module per table and bucket, as each deployed function has its own: a handler reads its environment
+  // at its cold start, and a test process may run several stacks one after the other.
+  const environment = encodeURIComponent(`${process.env.TABLE_NAME ?? ''}/${process.env.BUCKET_NAME ?? ''}`);
+  const mod = (await import(`${pathToFileURL(join(root, spec.entry)).href}?environment=${environment}`)) as { handler: LambdaHandler };
   return mod.handler;
 }
 

@@ -221,13 +221,17 @@ export const invocationError = (error: FunctionError): Error => Object.assign(ne
  */
 export function createInProcessRuntime(options: { root: string }): LambdaRuntime {
   const modules = new Map<string, Promise<(event: unknown, context: unknown) => Promise<unknown>>>();
+  // Each runtime is one execution environment: its handler modules are its own (a query makes the module
+  // loader import them anew), so they read the environment of the stack that started it at their cold start,
+  // even in a process that ran another stack before.
+  const environment = randomUUID();
   return {
     async invoke(spec, event) {
       const timeoutSeconds = spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
       const requestId = randomUUID();
       let timer: NodeJS.Timeout | undefined;
       try {
-        if (!modules.has(spec.name)) modules.set(spec.name, import(pathToFileURL(join(options.root, spec.entry)).href).then((loaded) => loaded.handler));
+        if (!modules.has(spec.name)) modules.set(spec.name, import(`${pathToFileURL(join(options.root, spec.entry)).href}?environment=${environment}`).then((loaded) => loaded.handler));
         const handler = await modules.get(spec.name)!;
         const context = lambdaContext(spec.name, timeoutSeconds, spec.memoryMb ?? DEFAULT_MEMORY_MB, Date.now() + timeoutSeconds * 1000, requestId);
         return await Promise.race([
