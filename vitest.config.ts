@@ -11,7 +11,8 @@ import { defineConfig } from 'vitest/config';
  *   group of its own, after the others.
  * - `integration` (test/integration/): the real local servers (DynamoDB Local, S3, SES, the TSA, the OpenID
  *   provider), started once by the global setup for this project and the browser one; each file makes its own
- *   table and bucket.
+ *   table and bucket, and its own handler modules (see docs/architecture.md, "What a test run costs"): the
+ *   files share their worker processes (isolate off), so the SDK and the rest are imported once per worker.
  * - `browser` (test/browser/): Debian's Chromium on the same servers, beside the integration files.
  *
  * On this 2-core machine most integration time is spent waiting on the servers (DynamoDB Local, openssl,
