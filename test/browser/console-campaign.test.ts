@@ -41,14 +41,18 @@ afterAll(async () => {
 
 
 
-/** Reloads a job's page, as a person follows it, until the job is over. */
+/**
+ * Waits for the job whose page is shown to be over, then reloads the page once, as a person comes back to it:
+ * the page's answer is what is checked. The waiting asks the API, not the browser, because each reload of a
+ * page costs Chromium a style and layout pass over the whole design system.
+ */
 async function untilJobOver(page: Page): Promise<string> {
-  await expect
-    .poll(async () => {
-      await page.reload();
-      return page.textContent('main');
-    }, { timeout: 60_000, interval: 500 })
-    .toMatch(/Terminée|Échouée/);
+  const jobId = /\/console\/taches\/([\w-]+)$/.exec(page.url())![1];
+  await eventually(async () => {
+    const { state } = (await stack.admin('GET', `/admin/jobs/${jobId}`)).json;
+    return state === 'done' || state === 'failed';
+  }, 60_000);
+  await page.reload();
   return (await page.textContent('main'))!;
 }
 

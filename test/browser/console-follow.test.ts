@@ -6,8 +6,7 @@
  * the screen and with no serious or critical axe-core violation. Screenshots go to test-results/.
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionSpecs } from '../../infra/functions.ts';
 import { lambdaContext, loadHandler } from '../../infra/local/gateway.ts';
@@ -46,25 +45,14 @@ afterAll(async () => {
 
 
 
-/** The page as it is shown, at both widths: no wider than the screen, no serious violation, a screenshot. */
-/** One login per account for the whole file (the session lasts 8 hours): each page opens in it. */
-const sessions = new Map<string, Promise<BrowserContext>>();
-function sessionOf(account: string): Promise<BrowserContext> {
-  if (!sessions.has(account)) {
-    sessions.set(account, consoleInBrowser(browser, stack.url).loggedIn(account, 360).then(async ({ context, page }) => (await page.close(), context)));
-  }
-  return sessions.get(account)!;
-}
-
-/** The page as it is shown (after `act`, if given), at both widths: no wider than the screen, no serious violation, a screenshot. */
+/** The page as it is shown (after `act`, if given), at both widths, in `account`'s session (one login per account for the file): no wider than the screen, no serious violation, a screenshot. */
 async function checkAtBothWidths(name: string, account: string, path: string, expectText: string, act?: (page: Page) => Promise<void>) {
-  const context = await sessionOf(account);
-  const page = await context.newPage();
+  const ui = consoleInBrowser(browser, stack.url);
+  const { context, page } = await ui.session(account);
   await page.goto(`${stack.url}${path}`);
   if (act) await act(page);
   expect(await page.textContent('main')).toContain(expectText);
-  await consoleInBrowser(browser, stack.url).checkedAtBothWidths(context, page, name);
-  await page.close();
+  await ui.checkedAtBothWidths(context, page, name);
 }
 
 describe("the console's follow-up pages in Chromium", () => {

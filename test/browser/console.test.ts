@@ -35,13 +35,16 @@ afterAll(async () => {
 
 const ui = () => consoleInBrowser(browser, stack.url);
 const loggedIn = (account: string, width: number) => ui().loggedIn(account, width);
+/** `account`'s session for the file, logged in once: logging in is the first test's subject, not the others'. */
+const session = (account: string) => ui().session(account);
 const seriousViolations = (context: BrowserContext, page: Page) => ui().seriousViolations(context, page);
 const checkedAtBothWidths = (context: BrowserContext, page: Page, name: string) => ui().checkedAtBothWidths(context, page, name);
 
 describe('the console in Chromium', () => {
   it('logs a gestionnaire in through the local provider and shows the campaigns, usable at 360 px and at desktop width', async () => {
+    const { context, page } = await loggedIn('gestionnaire', 360);
     for (const width of [360, 1280]) {
-      const { context, page } = await loggedIn('gestionnaire', width);
+      await page.setViewportSize({ width, height: 800 });
       expect(await page.textContent('h1')).toBe('Campagnes');
       expect(await page.textContent('main')).toContain('Campagne 2026-2027');
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
@@ -50,12 +53,13 @@ describe('the console in Chromium', () => {
       expect(await page.evaluate(() => getComputedStyle(document.body).fontFamily)).toContain('Marianne');
       await page.screenshot({ path: join(SHOTS, `console-campagnes-${width}.png`), fullPage: true });
       expect(await seriousViolations(context, page), `at ${width} px`).toEqual([]);
-      await context.close();
     }
+    await context.close();
   });
 
   it("follows a campaign to a convention's page and its history, with no serious accessibility violation", async () => {
-    const { context, page } = await loggedIn('gestionnaire', 360);
+    const { context, page } = await session('gestionnaire');
+    await page.goto(`${stack.url}/console/campagnes`);
     await page.click('a:has-text("Campagne 2026-2027")');
     await page.selectOption('#departement', '34');
     await page.click('button:has-text("Filtrer")');
@@ -65,7 +69,6 @@ describe('the console in Chromium', () => {
     expect(await page.locator('button:has-text("Contresigner")').count()).toBe(0);
     await page.screenshot({ path: join(SHOTS, 'console-convention-360.png'), fullPage: true });
     expect(await seriousViolations(context, page)).toEqual([]);
-    await context.close();
   });
 
   it('keeps the campaign page, the campaign form, the resend and cancel pages, and the countersignature page usable at 360 px and at desktop width, with no serious violation', async () => {
@@ -76,41 +79,34 @@ describe('the console in Chromium', () => {
       { account: 'gestionnaire', path: `/console/conventions/${conventionId}/annuler`, name: 'annuler', says: 'Lespignan' },
       { account: 'signataire', path: '/console/campagnes/2026-2027/contresigner', name: 'contresigner-campagne', says: 'Campagne 2026-2027' },
     ];
-    // One session per account: logging in is the first test's subject, not this one's.
-    const sessions = new Map<string, BrowserContext>();
     for (const { account, path, name, says } of pages) {
-      const context = sessions.get(account) ?? (await loggedIn(account, 360)).context;
-      sessions.set(account, context);
-      const page = await context.newPage();
+      const { context, page } = await session(account);
       await page.goto(`${stack.url}${path}`);
       expect(await page.textContent('main'), name).toContain(says);
       await checkedAtBothWidths(context, page, name);
-      await page.close();
     }
-    for (const context of sessions.values()) await context.close();
   });
 
   it("refuses a gestionnaire's forged countersign post with 403, even with the session's own CSRF token", async () => {
-    const { context, page } = await loggedIn('gestionnaire', 1280);
+    const { context, page } = await session('gestionnaire');
+    await page.goto(`${stack.url}/console/campagnes`);
     const csrf = await page.getAttribute('input[name=csrf]', 'value');
     // The browser's own cookies, as a form another page made would send them.
     const forged = await context.request.post(`${stack.url}/console/conventions/${conventionId}/contresigner`, { form: { csrf: csrf! }, maxRedirects: 0 });
     expect(forged.status()).toBe(403);
     expect(await forged.text()).toContain('rôle signataire');
     expect((await stack.admin('GET', `/admin/conventions/${conventionId}`)).json.countersignature).toBeUndefined();
-    await context.close();
   });
 
   it('lets a signataire countersign with the form, JavaScript off, once the commune has signed', async () => {
     const signed = await stack.request('POST', signingPath, { token: null, form: { signerName: lespignan.mayor.name, capacity: 'maire', consent: 'on', ...deliberation } });
     expect(signed.status).toBe(200);
     await eventually(async () => (await stack.admin('GET', `/admin/conventions/${conventionId}`)).json.signedDocument);
-    const { context, page } = await loggedIn('signataire', 360);
+    const { page } = await session('signataire');
     await page.goto(`${stack.url}/console/conventions/${conventionId}`);
     await page.click('button:has-text("Contresigner la convention")');
     await expect.poll(() => page.textContent('main'), { timeout: 15_000 }).toContain('Convention contresignée');
     await page.screenshot({ path: join(SHOTS, 'console-countersigned-360.png'), fullPage: true });
     expect((await stack.admin('GET', `/admin/conventions/${conventionId}`)).json.status).toBe('executed');
-    await context.close();
   });
 });

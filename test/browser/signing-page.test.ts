@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AXE_SOURCE, launchChromium, SHOTS } from '../support/browser.ts';
+import { consoleInBrowser, launchChromium, SHOTS } from '../support/browser.ts';
 import { campaign2026, lespignan } from '../fixtures/seed-communes.ts';
 import { mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -29,24 +29,21 @@ afterAll(async () => {
   await stack?.close();
 });
 
+/**
+ * The signing link opened in the mayor's one page for the file (a new page or context costs Chromium a
+ * renderer; a navigation does not), at `width` pixels.
+ */
+let mayorPage: Page | undefined;
 async function openPage(width: number): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height: 800 }, javaScriptEnabled: false, locale: 'fr-FR' });
-  const page = await context.newPage();
-  const response = await page.goto(signingUrl);
+  mayorPage ??= await (await browser.newContext({ viewport: { width, height: 800 }, javaScriptEnabled: false, locale: 'fr-FR' })).newPage();
+  await mayorPage.setViewportSize({ width, height: 800 });
+  const response = await mayorPage.goto(signingUrl);
   expect(response?.status()).toBe(200);
-  return page;
+  return mayorPage;
 }
 
-async function seriousViolations(page: Page) {
-  // axe needs script; the page runs none and its CSP forbids inline script, so axe runs in a scripted copy that bypasses the CSP.
-  const context = await browser.newContext({ viewport: page.viewportSize()!, locale: 'fr-FR', bypassCSP: true });
-  const scripted = await context.newPage();
-  await scripted.goto(page.url());
-  await scripted.addScriptTag({ content: AXE_SOURCE });
-  const results = await scripted.evaluate(async () => (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; help: string; nodes: unknown[] }[] }> } }).axe.run());
-  await context.close();
-  return results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.help}`);
-}
+/** axe's serious and critical violations on the page as shown (see consoleInBrowser: axe runs in a scripted copy of its markup). */
+const seriousViolations = (page: Page) => consoleInBrowser(browser, stack.url).seriousViolations(page.context(), page);
 
 describe('the signing page in Chromium', () => {
   it('fits a 360-pixel-wide phone without horizontal scrolling, styled by the DSFR served by Paraphe', async () => {
@@ -63,6 +60,15 @@ describe('the signing page in Chromium', () => {
       expect(await seriousViolations(page), `at ${width} px`).toEqual([]);
       if (width === 1280) await page.screenshot({ path: join(SHOTS, 'signing-page-1280.png'), fullPage: true });
     }
+  });
+
+  it("finds the violations of a page that has some, with axe parsed once for the file's checks", async () => {
+    const page = await openPage(360);
+    // The signing page's own markup with its first field's label taken away, then a picture with no text.
+    await page.evaluate(() => document.querySelector('label[for=signerName]')!.remove());
+    expect(await seriousViolations(page)).toEqual([expect.stringMatching(/^label:/)]);
+    await page.evaluate(() => document.querySelector('main')!.insertAdjacentHTML('afterbegin', '<img src="/nowhere.png">'));
+    expect(await seriousViolations(page)).toEqual(expect.arrayContaining([expect.stringMatching(/^image-alt:/), expect.stringMatching(/^label:/)]));
   });
 
   it('signs with JavaScript turned off', async () => {

@@ -49,11 +49,23 @@ function makeConsoleInBrowser(browser: Browser, baseUrl: string) {
   }
 
   /**
+   * `account`'s session, logged in once (at 360 px) for this browser and address, and its one page, which every
+   * check navigates: a new page costs Chromium a renderer (about half a core-second), a navigation does not.
+   */
+  const sessions = new Map<string, Promise<{ context: BrowserContext; page: Page }>>();
+  function session(account: string): Promise<{ context: BrowserContext; page: Page }> {
+    const found = sessions.get(account) ?? loggedIn(account, 360);
+    sessions.set(account, found);
+    return found;
+  }
+
+  /**
    * axe-core's serious and critical violations on the page exactly as shown (a form's answer to a POST too,
    * which a second GET would not give). axe needs script; the console runs none and its CSP forbids inline
    * script: axe runs in a scripted copy of the page's markup, on the same origin so that the design system's
    * stylesheet loads as it does for the page. The copy needs no session: the stylesheet is public. One scripted
-   * page serves every check (its browser cache keeps the stylesheet).
+   * page serves every check (its browser cache keeps the stylesheet), and axe is parsed in it once: replacing
+   * the markup (document.open) keeps the window's globals, and axe reads the document afresh at each run.
    */
   let scripted: Promise<Page> | undefined;
   const scriptedPage = (): Promise<Page> =>
@@ -68,7 +80,7 @@ function makeConsoleInBrowser(browser: Browser, baseUrl: string) {
     const copy = await scriptedPage();
     await copy.setViewportSize(page.viewportSize()!);
     await copy.setContent(await page.content(), { waitUntil: 'load' });
-    await copy.addScriptTag({ content: AXE_SOURCE });
+    if (!(await copy.evaluate(() => 'axe' in window))) await copy.addScriptTag({ content: AXE_SOURCE });
     const results = await copy.evaluate(async () => (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; help: string }[] }> } }).axe.run());
     return results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.help}`);
   }
@@ -86,5 +98,5 @@ function makeConsoleInBrowser(browser: Browser, baseUrl: string) {
     }
   }
 
-  return { loggedIn, seriousViolations, checkedAtBothWidths };
+  return { loggedIn, session, seriousViolations, checkedAtBothWidths };
 }
