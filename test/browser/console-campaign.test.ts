@@ -10,11 +10,10 @@
  * send) has no serious or critical axe-core violation at 360 px and at
  * 1280 px; screenshots go to test-results/.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleInBrowser, launchChromium, SHOTS } from '../support/browser.ts';
+import { consoleInBrowser, launchChromium, screenshot } from '../support/browser.ts';
 import { deliberation, leBoulou, lespignan, pezilla } from '../fixtures/seed-communes.ts';
 import { eventually, mayorEmail, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -29,7 +28,6 @@ let manager: { context: BrowserContext; page: Page };
 let signingUrl: string;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   stack = await startTestStack();
   browser = await launchChromium();
 });
@@ -175,7 +173,7 @@ describe('a campaign run from the console in Chromium, JavaScript off', () => {
     const main = await untilJobOver(page);
     expect(main).toContain('Terminée');
     expect(main).toContain('1 sur 1 traitée');
-    await page.screenshot({ path: join(SHOTS, 'console-contresignature-tache-1280.png'), fullPage: true });
+    await screenshot(page, 'console-contresignature-tache-1280');
     await context.close();
     const [item] = (await stack.admin('GET', `/admin/campaigns/${YEAR}/conventions?q=lespignan`)).json.items;
     expect(item.status).toBe('executed');

@@ -5,13 +5,12 @@
  * and with an error next to the list) and a convention's avenants, each at 360 px and at 1280 px, no wider than
  * the screen and with no serious or critical axe-core violation. Screenshots go to test-results/.
  */
-import { mkdirSync } from 'node:fs';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionSpecs } from '../../infra/functions.ts';
 import { lambdaContext, loadHandler } from '../../infra/local/gateway.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
-import { consoleInBrowser, launchChromium, SHOTS } from '../support/browser.ts';
+import { consoleInBrowser, launchChromium } from '../support/browser.ts';
 import { sesBounceEvent } from '../support/ses-events.ts';
 import { campaign2026, deliberation, leBoulou, lespignan } from '../fixtures/seed-communes.ts';
 import { eventually, mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
@@ -23,7 +22,6 @@ let browser: Browser;
 let executedId: string;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   stack = await startTestStack();
   // An exécutoire convention (to invoice, to amend) whose mayor's address then bounces, and one still waiting for its signature.
   const campaign = { ...campaign2026, schoolYear: YEAR, endDate: '2099-09-05', issueDate: '2024-06-01', linkValidityDays: 10 };

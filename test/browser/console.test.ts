@@ -6,11 +6,9 @@
  * serious or critical axe-core violation, and a gestionnaire's forged
  * countersign post refused, a signataire's countersignature. Screenshots go to test-results/.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleInBrowser, launchChromium, SHOTS } from '../support/browser.ts';
+import { consoleInBrowser, launchChromium, screenshot } from '../support/browser.ts';
 import { campaign2026, deliberation, lespignan } from '../fixtures/seed-communes.ts';
 import { eventually, mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -21,7 +19,6 @@ let conventionId: string;
 let signingPath: string;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   stack = await startTestStack();
   ({ id: conventionId, path: signingPath } = await sentConvention(stack, campaign2026, { ...lespignan, mayor: { ...lespignan.mayor, email: mayorEmail('console-browser') } }));
   browser = await launchChromium();
@@ -51,7 +48,7 @@ describe('the console in Chromium', () => {
       // No menu to open (that needs script): the logout button is in sight at every width.
       expect(await page.isVisible('button:has-text("Se déconnecter")')).toBe(true);
       expect(await page.evaluate(() => getComputedStyle(document.body).fontFamily)).toContain('Marianne');
-      await page.screenshot({ path: join(SHOTS, `console-campagnes-${width}.png`), fullPage: true });
+      await screenshot(page, `console-campagnes-${width}`);
       expect(await seriousViolations(context, page), `at ${width} px`).toEqual([]);
     }
     await context.close();
@@ -67,7 +64,7 @@ describe('the console in Chromium', () => {
     expect(page.url()).toBe(`${stack.url}/console/conventions/${conventionId}`);
     expect(await page.textContent('main')).toContain('Historique');
     expect(await page.locator('button:has-text("Contresigner")').count()).toBe(0);
-    await page.screenshot({ path: join(SHOTS, 'console-convention-360.png'), fullPage: true });
+    await screenshot(page, 'console-convention-360');
     expect(await seriousViolations(context, page)).toEqual([]);
   });
 
@@ -106,7 +103,7 @@ describe('the console in Chromium', () => {
     await page.goto(`${stack.url}/console/conventions/${conventionId}`);
     await page.click('button:has-text("Contresigner la convention")');
     await expect.poll(() => page.textContent('main'), { timeout: 15_000 }).toContain('Convention contresignée');
-    await page.screenshot({ path: join(SHOTS, 'console-countersigned-360.png'), fullPage: true });
+    await screenshot(page, 'console-countersigned-360');
     expect((await stack.admin('GET', `/admin/conventions/${conventionId}`)).json.status).toBe('executed');
   });
 });

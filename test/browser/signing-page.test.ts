@@ -4,11 +4,9 @@
  * playwright-core): no JavaScript needed, usable at 360 px, no serious or
  * critical axe-core violation. Screenshots go to test-results/.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleInBrowser, launchChromium, SHOTS } from '../support/browser.ts';
+import { consoleInBrowser, launchChromium, screenshot } from '../support/browser.ts';
 import { campaign2026, lespignan } from '../fixtures/seed-communes.ts';
 import { mayorEmail, sentConvention, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -18,7 +16,6 @@ let browser: Browser;
 let signingUrl: string;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   stack = await startTestStack();
   const { path } = await sentConvention(stack, campaign2026, { ...lespignan, mayor: { ...lespignan.mayor, email: mayorEmail('browser') } });
   signingUrl = `${stack.url}${path}`;
@@ -51,14 +48,14 @@ describe('the signing page in Chromium', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     const font = await page.evaluate(() => getComputedStyle(document.body).fontFamily);
     expect(font).toContain('Marianne');
-    await page.screenshot({ path: join(SHOTS, 'signing-page-360.png'), fullPage: true });
+    await screenshot(page, 'signing-page-360');
   });
 
   it('has no serious or critical accessibility violation at 360 px and at desktop width', async () => {
     for (const width of [360, 1280]) {
       const page = await openPage(width);
       expect(await seriousViolations(page), `at ${width} px`).toEqual([]);
-      if (width === 1280) await page.screenshot({ path: join(SHOTS, 'signing-page-1280.png'), fullPage: true });
+      if (width === 1280) await screenshot(page, 'signing-page-1280');
     }
   });
 
@@ -82,7 +79,7 @@ describe('the signing page in Chromium', () => {
     await page.click('button[type=submit]:has-text("Signer la convention")');
     // The signed page follows the POST; on a loaded machine it can take longer than expect.poll's default second.
     await expect.poll(() => page.textContent('h1'), { timeout: 15_000 }).toContain('Convention signée, merci');
-    await page.screenshot({ path: join(SHOTS, 'signed-page-360.png'), fullPage: true });
+    await screenshot(page, 'signed-page-360');
     expect(await seriousViolations(page)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
  * What the browser tests share: Debian's Chromium (never a downloaded browser), axe-core's source to inject in
  * a page, the folder where the screenshots are kept, and the console's login and page checks.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -12,6 +12,12 @@ import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 export const SHOTS = join(PROJECT_ROOT, 'test-results');
+
+/** A full-page screenshot in test-results/`name`.png, for a person to look at. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
 
 /** Chromium's flags for these machines: no sandbox (root in a container), no GPU, no network of its own. */
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -93,7 +99,7 @@ function makeConsoleInBrowser(browser: Browser, baseUrl: string) {
       await page.setViewportSize({ width, height: 800 });
       // What is wider than the screen (a table) scrolls inside its own box.
       expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at ${width} px`).toBeLessThanOrEqual(width);
-      await page.screenshot({ path: join(SHOTS, `console-${name}-${width}.png`), fullPage: true });
+      await screenshot(page, `console-${name}-${width}`);
       expect(await seriousViolations(context, page), `${name} at ${width} px`).toEqual([]);
     }
   }
