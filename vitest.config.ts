@@ -6,9 +6,9 @@ import { defineConfig } from 'vitest/config';
  *   the templates that make text, the HTTP helpers, the dependency rule. No server, no child process: seconds.
  * - `documents` (test/documents/): the PDFs rendered and read back with poppler and qpdf (child processes).
  * - `infra` (test/infra/): the CDK app synthesised and checked (templates, cdk-nag, least privilege, bundles).
- *   Its files run one after the other in one process (isolate off), so that the app built once with the same
- *   settings serves them all (test/infra/support.ts); vitest runs a project with another worker count in a
- *   group of its own, after the others.
+ *   One file, infra.test.ts, loads the modules of test/infra/checks/: they run in one process, so that the app
+ *   built once with the same settings serves them all (test/infra/support.ts), and beside the other projects'
+ *   files (several infra files would need their own worker count, hence a group of their own, at the end).
  * - `integration` (test/integration/): the real local servers (DynamoDB Local, S3, SES, the TSA, the OpenID
  *   provider), started once by the global setup for this project and the browser one; each file makes its own
  *   table and bucket, and its own handler modules (see docs/architecture.md, "What a test run costs"): the
@@ -27,7 +27,7 @@ export default defineConfig({
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false, testTimeout: 30_000 } },
       { test: { name: 'documents', include: ['test/documents/**/*.test.ts'], testTimeout: 60_000 } },
-      { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], isolate: false, fileParallelism: false, sequence: { groupOrder: 1 }, testTimeout: 120_000 } },
+      { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000 } },
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], globalSetup: [SERVERS], isolate: false, testTimeout: 60_000, hookTimeout: 120_000 } },
       { test: { name: 'browser', include: ['test/browser/**/*.test.ts'], globalSetup: [SERVERS], testTimeout: 120_000, hookTimeout: 120_000 } },
     ],

@@ -25,8 +25,8 @@ export interface TestParaphe extends ParapheStacks {
 }
 
 /**
- * Each build synthesises three stacks (seconds of CPU). The infra project runs its files in one process
- * (`isolate: false` in vitest.config.ts), so the builds are kept by their options and shared between files:
+ * Each build synthesises three stacks (seconds of CPU). The infra project's modules run in one file
+ * (infra.test.ts loads test/infra/checks/), so the builds are kept by their options and shared between them:
  * a test reads them and never adds to them. A test that adds a construct asks for a `fresh` one.
  */
 const builds = new Map<string, TestParaphe>();

@@ -13,10 +13,14 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 export const SHOTS = join(PROJECT_ROOT, 'test-results');
 
-/** A full-page screenshot in test-results/`name`.png, for a person to look at. */
+/**
+ * A screenshot in test-results/`name`.png, for a person to look at: what the screen shows, or the whole page
+ * with SCREENSHOTS=full (`SCREENSHOTS=full npm run test:browser`). A whole page costs Chromium about 0.5
+ * core-second (it lays out and draws the page at its full height), the screen about 0.1.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: process.env.SCREENSHOTS === 'full' });
 }
 
 /** Chromium's flags for these machines: no sandbox (root in a container), no GPU, no network of its own. */
@@ -87,8 +91,12 @@ function makeConsoleInBrowser(browser: Browser, baseUrl: string) {
     await copy.setViewportSize(page.viewportSize()!);
     await copy.setContent(await page.content(), { waitUntil: 'load' });
     if (!(await copy.evaluate(() => 'axe' in window))) await copy.addScriptTag({ content: AXE_SOURCE });
-    const results = await copy.evaluate(async () => (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; help: string }[] }> } }).axe.run());
-    return results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.help}`);
+    // Only the violations' names cross back to Node: axe's full results (every pass, with its nodes) are large.
+    return copy.evaluate(async () => {
+      type Axe = { run: (options: object) => Promise<{ violations: { id: string; impact: string; help: string }[] }> };
+      const { violations } = await (window as unknown as { axe: Axe }).axe.run({ resultTypes: ['violations'] });
+      return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.help}`);
+    });
   }
 
   /** The page as it is, at 360 px and at 1280 px: no sideways scrolling, no serious or critical violation, a screenshot each. */

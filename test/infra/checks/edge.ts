@@ -1,9 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { CACHED_PATH_PATTERN, EDGE_CONTENT_SECURITY_POLICY, VIEWER_IP_HEADER } from '../../infra/edge-distribution.ts';
-import { PUBLIC_RATE_LIMIT, PUBLIC_RATE_LIMIT_BODY, PUBLIC_RATE_LIMIT_STATUS, ROUTE_THROTTLE } from '../../infra/edge-limits.ts';
-import { BODY_OVER_8KB_LABEL, WEB_ACL_REGION } from '../../infra/web-acl-stack.ts';
-import { buildTestParaphe, DOMAIN_SETTINGS } from './support.ts';
+import { CACHED_PATH_PATTERN, EDGE_CONTENT_SECURITY_POLICY, VIEWER_IP_HEADER } from '../../../infra/edge-distribution.ts';
+import { PUBLIC_RATE_LIMIT, PUBLIC_RATE_LIMIT_BODY, PUBLIC_RATE_LIMIT_STATUS, ROUTE_THROTTLE } from '../../../infra/edge-limits.ts';
+import { BODY_OVER_8KB_LABEL, WEB_ACL_REGION } from '../../../infra/web-acl-stack.ts';
+import { buildTestParaphe, DOMAIN_SETTINGS } from '../support.ts';
 
 /** IDs of the CloudFront managed policies (Use managed cache / origin request policies, CloudFront Developer Guide). */
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';

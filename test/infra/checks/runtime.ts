@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../infra/app.ts';
+import { PROJECT_ROOT } from '../../../infra/app.ts';
 
 const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8'));
 const bundling = readFileSync(join(PROJECT_ROOT, 'infra/paraphe-function.ts'), 'utf8');

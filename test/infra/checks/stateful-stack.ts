@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { buildTestParaphe } from './support.ts';
+import { buildTestParaphe } from '../support.ts';
 
 const { statefulTemplate: template } = buildTestParaphe({ settings: { objectLockRetentionDays: '3650' } });
 

@@ -1,9 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { JOB_TAG } from '../../functions/use-cases/jobs/email-once.ts';
-import { functionSpecs } from '../../infra/functions.ts';
-import { toCronExpression } from '../../infra/stateless-stack.ts';
-import { buildTestParaphe, DOMAIN_SETTINGS, logicalIdOf, scheduledSpec } from './support.ts';
+import { JOB_TAG } from '../../../functions/use-cases/jobs/email-once.ts';
+import { functionSpecs } from '../../../infra/functions.ts';
+import { toCronExpression } from '../../../infra/stateless-stack.ts';
+import { buildTestParaphe, DOMAIN_SETTINGS, logicalIdOf, scheduledSpec } from '../support.ts';
 
 const { statelessTemplate: template, specs } = buildTestParaphe();
 const routes = specs.flatMap((spec) => spec.routes.map((route) => ({ ...route, name: spec.name })));

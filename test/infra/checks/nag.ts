@@ -2,9 +2,9 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { functionSpecs } from '../../infra/functions.ts';
-import { ParapheNagChecks } from '../../infra/nag.ts';
-import { buildTestParaphe, DOMAIN_SETTINGS, scheduledSpec } from './support.ts';
+import { functionSpecs } from '../../../infra/functions.ts';
+import { ParapheNagChecks } from '../../../infra/nag.ts';
+import { buildTestParaphe, DOMAIN_SETTINGS, scheduledSpec } from '../support.ts';
 
 function acknowledgedReasons(root: IConstruct): Array<{ id: string; reason: unknown }> {
   return root.node.findAll().flatMap((construct) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readSettings } from '../../infra/app.ts';
+import { readSettings } from '../../../infra/app.ts';
 
 const noContext = (): undefined => undefined;
 

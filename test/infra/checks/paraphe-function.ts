@@ -7,11 +7,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { configSchema } from '../../functions/adapters/config.ts';
-import { EMAIL_LEASE_MS } from '../../functions/use-cases/jobs/email-once.ts';
-import { PROJECT_ROOT } from '../../infra/app.ts';
-import { ParapheFunction } from '../../infra/paraphe-function.ts';
-import { buildTestParaphe, FIXTURE_ENTRY } from './support.ts';
+import { configSchema } from '../../../functions/adapters/config.ts';
+import { EMAIL_LEASE_MS } from '../../../functions/use-cases/jobs/email-once.ts';
+import { PROJECT_ROOT } from '../../../infra/app.ts';
+import { ParapheFunction } from '../../../infra/paraphe-function.ts';
+import { buildTestParaphe, FIXTURE_ENTRY } from '../support.ts';
 
 const paraphe = buildTestParaphe();
 const { statelessTemplate: template, specs } = paraphe;

@@ -9,9 +9,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../infra/app.ts';
-import { TABLE_ACTIONS } from '../../infra/paraphe-function.ts';
-import { buildTestParaphe } from './support.ts';
+import { PROJECT_ROOT } from '../../../infra/app.ts';
+import { TABLE_ACTIONS } from '../../../infra/paraphe-function.ts';
+import { buildTestParaphe } from '../support.ts';
 
 /** The IAM actions each SDK v3 command needs (Service Authorization Reference). */
 const COMMAND_ACTIONS: Record<string, readonly string[]> = {
