@@ -32,6 +32,12 @@ export interface LambdaRuntime {
   invoke(spec: FunctionSpec, event: unknown): Promise<Invocation>;
   /** The function's environments now, warm and busy (for tests). */
   environments(functionName: string): { idle: number; busy: number };
+  /**
+   * Calls `listener` with the function each time one of its invocations ends, whatever its outcome: what it
+   * wrote is then on the table's stream, and the stream mappings read it at once rather than at their next
+   * idle poll. Returns the unsubscribe.
+   */
+  afterInvocation(listener: (spec: FunctionSpec) => void): () => void;
   /** Terminates every environment; invocations still running fail. */
   close(): Promise<void>;
 }
@@ -49,6 +55,26 @@ const INIT_LIMIT_MS = 10_000;
 const WORKER_URL = new URL('./lambda-worker.ts', import.meta.url);
 // Worker threads do not inherit the loader the stack runs under: each one registers tsx to import TypeScript.
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+/** The listeners of `afterInvocation`, told in turn; one that throws does not stop the others. */
+function invocationListeners() {
+  const listeners = new Set<(spec: FunctionSpec) => void>();
+  return {
+    add(listener: (spec: FunctionSpec) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    tell(spec: FunctionSpec): void {
+      for (const listener of listeners) {
+        try {
+          listener(spec);
+        } catch {
+          // A listener's failure is its own.
+        }
+      }
+    },
+  };
+}
 
 const timedOut = (requestId: string, seconds: number): FunctionError => ({
   errorType: 'Sandbox.Timedout',
@@ -75,6 +101,7 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
   const pools = new Map<string, Pool>();
   const maxEnvironments = options.maxEnvironments ?? ((spec: FunctionSpec) => spec.streamSource?.parallelizationFactor ?? 2);
   let closed = false;
+  const ended = invocationListeners();
 
   const poolOf = (name: string): Pool => {
     if (!pools.has(name)) pools.set(name, { idle: [], all: new Set(), waiting: [] });
@@ -185,6 +212,7 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
     });
     clearTimeout(timer);
     environment.running = undefined;
+    ended.tell(spec);
     // An environment that failed its init, timed out or died is not reused: a fresh one runs the next invocation.
     if (!outcome.ok && outcome.error.errorType === 'Sandbox.Timedout') environment.broken = true;
     if (!environment.broken && pool.all.has(environment)) release(pool, environment);
@@ -198,6 +226,7 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
 
   return {
     invoke,
+    afterInvocation: ended.add,
     environments: (name) => {
       const pool = pools.get(name);
       return { idle: pool?.idle.length ?? 0, busy: (pool?.all.size ?? 0) - (pool?.idle.length ?? 0) };
@@ -225,6 +254,7 @@ export function createInProcessRuntime(options: { root: string }): LambdaRuntime
   // loader import them anew), so they read the environment of the stack that started it at their cold start,
   // even in a process that ran another stack before.
   const environment = randomUUID();
+  const ended = invocationListeners();
   return {
     async invoke(spec, event) {
       const timeoutSeconds = spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
@@ -242,8 +272,10 @@ export function createInProcessRuntime(options: { root: string }): LambdaRuntime
         return { ok: false, error: error instanceof Error ? { errorType: error.name, errorMessage: error.message, ...(error.stack ? { stack: error.stack } : {}) } : { errorType: 'Error', errorMessage: String(error) } };
       } finally {
         clearTimeout(timer);
+        ended.tell(spec);
       }
     },
+    afterInvocation: ended.add,
     environments: () => ({ idle: 0, busy: 0 }),
     close: async () => undefined,
   };

@@ -68,7 +68,13 @@ export interface StreamMappingOptions {
   /** The on-failure destination: one JSON line per discarded batch. */
   deadLetterFile?: string;
   log?: (line: string) => void;
+  /** The wait between two empty polls while the stack is active (default 200 ms). */
   pollMs?: number;
+  /**
+   * The wait between two empty polls once the stack has been quiet for ACTIVE_WINDOW_MS (default 1 s). Any
+   * invocation's end (the runtime's `afterInvocation`) cuts it short: what a function wrote is read at once.
+   */
+  idlePollMs?: number;
   /** First retry delay of a failed batch, doubled each time up to 30 s. */
   retryBaseMs?: number;
   /** The execution environments, shared with the gateway and the scheduler; the mapping's own otherwise. */
@@ -82,6 +88,14 @@ export interface StreamMapping {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * How long after the last record, or the last invocation of a function that is not on a schedule, the
+ * mapping keeps polling at `pollMs`: a write that lands without an invocation (a test's own) is still read
+ * within 200 ms in that window. A scheduled function (wake-jobs fires each second in tests) is read after
+ * at once, but does not keep the mapping active: what it wrote shows as records.
+ */
+const ACTIVE_WINDOW_MS = 2_000;
 
 export async function startStreamMapping(options: StreamMappingOptions): Promise<StreamMapping> {
   const settings = options.spec.streamSource;
@@ -100,6 +114,26 @@ export async function startStreamMapping(options: StreamMappingOptions): Promise
   const iterators = new Map<string, string>();
   const deadLetters: StreamMapping['deadLetters'] = [];
   let running = true;
+  let activeAt = Date.now();
+  /** Ends the current wait between polls, if any (an invocation ended: its writes are on the stream). */
+  let wakeUp: (() => void) | undefined;
+  const stopListening = runtime.afterInvocation((spec) => {
+    if (!spec.schedule) activeAt = Date.now();
+    wakeUp?.();
+  });
+  /** The wait before the next poll: short while the stack is active, longer when idle, ended by an invocation. */
+  const pause = () => {
+    const ms = Date.now() - activeAt < ACTIVE_WINDOW_MS ? (options.pollMs ?? 200) : (options.idlePollMs ?? 1_000);
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wakeUp = undefined;
+        resolve();
+      }
+      wakeUp = done;
+    });
+  };
 
   const saveCheckpoint = (shardId: string, sequence: string) => {
     checkpoints[shardId] = sequence;
@@ -263,7 +297,8 @@ export async function startStreamMapping(options: StreamMappingOptions): Promise
   const loop = (async () => {
     while (running) {
       try {
-        if (!(await pollOnce())) await sleep(options.pollMs ?? 200);
+        if (await pollOnce()) activeAt = Date.now();
+        else await pause();
       } catch (error) {
         // DynamoDB Local restarting: the poller waits and reads on from its checkpoint, as Lambda's does.
         log(`${options.spec.name}: stream not readable (${error instanceof Error ? error.name : String(error)}); retrying`);
@@ -278,6 +313,8 @@ export async function startStreamMapping(options: StreamMappingOptions): Promise
     deadLetters,
     async stop() {
       running = false;
+      wakeUp?.();
+      stopListening();
       await loop;
       // The mapping's own environments stop with it (a batch they were running is delivered again at restart).
       if (!options.runtime) await runtime.close();

@@ -68,6 +68,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   // The SES server is shared by the whole run: a file reads only what was sent since its stack started (the
   // server's `since`, epoch seconds), not the run's thousands of emails with their PDFs at every look.
   const since = Math.floor(Date.now() / 1000) - 1;
+  /** This stack's view of the SES server's store: what it has read so far, and the second it reads from next. */
+  let inboxCursor = since;
+  const inboxSeen = new Map<string, SentEmail>();
   const suffix = randomBytes(4).toString('hex');
   const secrets = mkdtempSync(join(tmpdir(), 'paraphe-secrets-'));
   const settings: LocalStackSettings = {
@@ -160,9 +163,14 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     },
     admin,
     async inbox(to) {
-      const response = await fetch(`${servers.sesEndpoint}/store?since=${since}`);
+      // Only what was sent since the last look (its second included) crosses the wire: the store keeps every
+      // email of the run with its PDFs, and a file looks at its inbox hundreds of times.
+      const response = await fetch(`${servers.sesEndpoint}/store?since=${inboxCursor}`);
       const { emails } = (await response.json()) as { emails: SentEmail[] };
-      return emails.filter((email) => email.destination.to.some((address) => address.includes(to)));
+      for (const email of emails) if (!inboxSeen.has(email.messageId)) inboxSeen.set(email.messageId, email);
+      inboxCursor = Math.max(inboxCursor, ...emails.map((email) => email.at));
+      // The store's order is the sending order; `at` (seconds) keeps it across two looks that overlapped.
+      return [...inboxSeen.values()].filter((email) => email.destination.to.some((address) => address.includes(to))).sort((a, b) => a.at - b.at);
     },
     close: async () => {
       await Promise.all([workers.stop(), runtime.close()]);
