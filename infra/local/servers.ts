@@ -132,14 +132,17 @@ export async function startServers(options: { ports: ServerPorts; dataDir: strin
     await Promise.all(children.map(stopChild));
   };
   try {
-    await Promise.all([
+    // The TSA and the OpenID provider (keys to make) start while the JVM does.
+    const started = await Promise.allSettled([
+      startTsa({ dir: join(dataDir, 'tsa'), port: ports.tsa ?? 0 }).then((server) => (tsa = server)),
+      startOidcProvider({ dir: join(dataDir, 'oidc'), port: ports.oidc ?? 0 }).then((server) => (oidc = server)),
       waitForPort(ports.dynamodb, 'DynamoDB Local', dynamodb),
       waitForPort(s3rverPort, 's3rver', s3),
       waitForPort(ports.ses, 'aws-ses-v2-local', ses),
     ]);
+    const failed = started.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
     guard = await startS3Guard({ target: `http://127.0.0.1:${s3rverPort}`, port: ports.s3 });
-    tsa = await startTsa({ dir: join(dataDir, 'tsa'), port: ports.tsa ?? 0 });
-    oidc = await startOidcProvider({ dir: join(dataDir, 'oidc'), port: ports.oidc ?? 0 });
   } catch (error) {
     await stop();
     throw error;
@@ -149,8 +152,8 @@ export async function startServers(options: { ports: ServerPorts; dataDir: strin
     s3Endpoint: guard.url,
     s3DirectEndpoint: `http://127.0.0.1:${s3rverPort}`,
     sesEndpoint: `http://127.0.0.1:${ports.ses}`,
-    tsa: { url: tsa.url, caCertificate: tsa.caCertificate, caKey: tsa.caKey, tsaCertificate: tsa.tsaCertificate, crlUrl: tsa.crlUrl },
-    oidcIssuer: oidc.issuer,
+    tsa: { url: tsa!.url, caCertificate: tsa!.caCertificate, caKey: tsa!.caKey, tsaCertificate: tsa!.tsaCertificate, crlUrl: tsa!.crlUrl },
+    oidcIssuer: oidc!.issuer,
     stop,
   };
 }

@@ -115,17 +115,21 @@ export async function startStreamMapping(options: StreamMappingOptions): Promise
   const deadLetters: StreamMapping['deadLetters'] = [];
   let running = true;
   let activeAt = Date.now();
-  /** Ends the current wait between polls, if any (an invocation ended: its writes are on the stream). */
+  /** Ends the current idle wait, if any (an invocation ended: its writes are on the stream). */
   let wakeUp: (() => void) | undefined;
   const stopListening = runtime.afterInvocation((spec) => {
     if (!spec.schedule) activeAt = Date.now();
     wakeUp?.();
   });
-  /** The wait before the next poll: short while the stack is active, longer when idle, ended by an invocation. */
+  /**
+   * The wait before the next poll: `pollMs` while the stack is active, whatever the number of invocations
+   * (each request to the gateway is one: they must not each cost a poll); longer when idle, and then ended
+   * by the first invocation.
+   */
   const pause = () => {
-    const ms = Date.now() - activeAt < ACTIVE_WINDOW_MS ? (options.pollMs ?? 200) : (options.idlePollMs ?? 1_000);
+    if (Date.now() - activeAt < ACTIVE_WINDOW_MS) return sleep(options.pollMs ?? 200);
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
+      const timer = setTimeout(done, options.idlePollMs ?? 1_000);
       function done() {
         clearTimeout(timer);
         wakeUp = undefined;

@@ -132,13 +132,14 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
 
   const waitForJob: TestStack['waitForJob'] = async (jobId, timeoutMs = 120_000) => {
     const deadline = Date.now() + timeoutMs;
+    const waits = pollWaits();
     for (;;) {
       const { status, json } = await admin('GET', `/admin/jobs/${jobId}`);
       if (status !== 200) throw new Error(`job ${jobId}: ${status} ${JSON.stringify(json)}`);
       if (json.state !== 'running') return json;
       if (process.env.DEBUG_JOBS) console.log(JSON.stringify(json).slice(0, 300));
       if (Date.now() > deadline) throw new Error(`job ${jobId} still running: ${JSON.stringify(json)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, waits.next().value));
     }
   };
 
@@ -201,9 +202,19 @@ export async function sentConvention(
 
 /** Polls until `read` gives a value (the effect of a job), for at most a minute. */
 export async function eventually<T>(read: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
-  for (const deadline = Date.now() + timeoutMs; ; await new Promise((wait) => setTimeout(wait, 150))) {
+  const wait = pollWaits();
+  for (const deadline = Date.now() + timeoutMs; ; await new Promise((resume) => setTimeout(resume, wait.next().value))) {
     const value = await read();
     if (value) return value;
     if (Date.now() > deadline) throw new Error('The awaited effect never came');
   }
+}
+
+/**
+ * The waits between two looks at an effect still to come: 50 ms, then half as long again each time, up to
+ * half a second. A quick effect is seen at once; a slow one (a job sealing PDFs on a loaded machine) is not
+ * asked about ten times a second, each look a request to the gateway and reads on DynamoDB Local.
+ */
+export function* pollWaits(): Generator<number, never> {
+  for (let ms = 50; ; ms = Math.min(500, Math.round(ms * 1.5))) yield ms;
 }
