@@ -6,10 +6,9 @@ export type { JobView };
 import type { Deps } from './ports.ts';
 
 export async function getJob(deps: Pick<Deps, 'jobs'>, id: string): Promise<JobView> {
-  const job = await deps.jobs.get(id);
-  if (!job) throw new AppError('NOT_FOUND', `Aucune tâche ne porte l'identifiant ${id}.`);
-  const [progress, failed] = await Promise.all([deps.jobs.progress(id), deps.jobs.failures(id)]);
-  return jobView(job, progress, failed);
+  const found = await deps.jobs.withProgress(id);
+  if (!found) throw new AppError('NOT_FOUND', `Aucune tâche ne porte l'identifiant ${id}.`);
+  return jobView(found.job, found.progress, found.failures);
 }
 
 /**
@@ -18,11 +17,10 @@ export async function getJob(deps: Pick<Deps, 'jobs'>, id: string): Promise<JobV
  */
 export async function recentJobs(deps: Pick<Deps, 'jobs'>, options: { limit: number; schoolYear?: string }): Promise<JobView[]> {
   const ids = await deps.jobs.recentTracked(options);
-  const views = await Promise.all(
-    ids.map(async (id) => {
-      const [job, progress] = await Promise.all([deps.jobs.get(id), deps.jobs.progress(id)]);
-      return job ? jobView(job, progress, []) : undefined;
-    }),
-  );
-  return views.filter((view): view is JobView => view !== undefined);
+  const found = new Map((await deps.jobs.manyWithProgress(ids)).map((entry) => [entry.job.id, entry]));
+  // Newest first, as listed; a job the batch did not return (none should be missing) is left out.
+  return ids.flatMap((id) => {
+    const entry = found.get(id);
+    return entry ? [jobView(entry.job, entry.progress, [])] : [];
+  });
 }

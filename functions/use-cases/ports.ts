@@ -174,6 +174,13 @@ export interface JobRepository {
   progress(id: string): Promise<JobProgress | undefined>;
   failures(id: string, limit?: number): Promise<JobFailure[]>;
   /**
+   * A job, its progress and its first failures (up to `limit`, 1,000 by default), read together: what
+   * GET /admin/jobs/{id} shows, in one request when the failures fit. Undefined when there is no such job.
+   */
+  withProgress(id: string, limit?: number): Promise<{ job: Job; progress?: JobProgress; failures: JobFailure[] } | undefined>;
+  /** Several jobs with their progress, in one batch: a list of jobs without their failures. */
+  manyWithProgress(ids: readonly string[]): Promise<{ job: Job; progress?: JobProgress }[]>;
+  /**
    * A tracked job and its empty progress. With `running`, one job of its kind per campaign at a time:
    * while one runs, nothing is written and its id comes back.
    */

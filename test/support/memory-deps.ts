@@ -766,6 +766,18 @@ export function memoryDeps(options: MemoryDepsOptions = {}): MemoryDeps {
       return [...list.keys()].sort().slice(0, limit).map((key) => copy(list.get(key)!));
     },
 
+    async withProgress(id, limit = 1_000) {
+      const job = await getJob(id);
+      if (!job) return undefined;
+      const progress = await getProgress(id);
+      return { job, ...(progress ? { progress } : {}), failures: await jobRepository.failures(id, limit) };
+    },
+
+    async manyWithProgress(ids) {
+      const found = await Promise.all(ids.map((id) => jobRepository.withProgress(id, 0)));
+      return found.flatMap((entry) => (entry ? [{ job: entry.job, ...(entry.progress ? { progress: entry.progress } : {}) }] : []));
+    },
+
     async startTracked(job, running) {
       if (!running) {
         // A job whose id names its subject starts once: a second start finds it.

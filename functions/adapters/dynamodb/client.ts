@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, TransactWriteCommand, type BatchGetCommandInput, UpdateCommand, type QueryCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 
 export function createDocumentClient(options: { region: string; endpoint?: string | undefined }): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
@@ -46,6 +46,34 @@ export async function updateIf(db: DynamoDBDocumentClient, input: UpdateCommandI
     if (isConditionalCheckFailed(error)) return false;
     throw error;
   }
+}
+
+/**
+ * The items of `keys` that exist, by BatchGetItem: 100 keys a request at most (DynamoDB's limit), the
+ * unprocessed keys asked again. Strongly consistent unless `consistent` is false.
+ */
+export async function batchGetAll(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly Record<string, unknown>[],
+  options: { consistent?: boolean; projection?: { expression: string; names: Record<string, string> } } = {},
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for (let start = 0; start < keys.length; start += 100) {
+    let request: BatchGetCommandInput['RequestItems'] = {
+      [tableName]: {
+        Keys: keys.slice(start, start + 100),
+        ConsistentRead: options.consistent ?? true,
+        ...(options.projection ? { ProjectionExpression: options.projection.expression, ExpressionAttributeNames: options.projection.names } : {}),
+      },
+    };
+    while (request && Object.keys(request).length > 0) {
+      const page = await db.send(new BatchGetCommand({ RequestItems: request }));
+      items.push(...(page.Responses?.[tableName] ?? []));
+      request = page.UnprocessedKeys as typeof request;
+    }
+  }
+  return items;
 }
 
 /** Every item a query matches, page after page. */

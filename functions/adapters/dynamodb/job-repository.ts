@@ -7,7 +7,7 @@ import { BatchWriteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClien
 import { progressState, type Job, type JobFailure, type JobProgress } from '../../domain/jobs/job.ts';
 import type { StoredDocument } from '../../domain/model.ts';
 import type { JobCompletion, JobRepository } from '../../use-cases/ports.ts';
-import { queryAll, transact, updateIf, type TransactItems } from './client.ts';
+import { batchGetAll, queryAll, transact, updateIf, type TransactItems } from './client.ts';
 import {
   CAMPAIGN_JOB_PREFIX,
   campaignJobKey,
@@ -139,12 +139,18 @@ export function createJobRepository(db: DynamoDBDocumentClient, tableName: strin
     return Item ? jobOf(Item) : undefined;
   };
 
-  const progress = async (id: string) => {
-    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: jobProgressKey(id), ConsistentRead: true }));
-    if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, entity: _entity, kind: _kind, ...rest } = Item;
+  const progressOf = (item: Item): JobProgress => {
+    const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, entity: _entity, kind: _kind, ...rest } = item;
     return rest as unknown as JobProgress;
   };
+
+  const progress = async (id: string) => {
+    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: jobProgressKey(id), ConsistentRead: true }));
+    return Item ? progressOf(Item) : undefined;
+  };
+
+  const failureOf = ({ item, reason, at, line, lines }: Item) =>
+    ({ item, reason, at, ...(line !== undefined ? { line } : {}), ...(Array.isArray(lines) && lines.length ? { lines } : {}) }) as JobFailure;
 
   const fail: JobRepository['fail'] = async (job, failure, tally) => {
     const owner = job.parentId ?? job.id;
@@ -177,7 +183,41 @@ export function createJobRepository(db: DynamoDBDocumentClient, tableName: strin
           Limit: limit,
         }),
       );
-      return (Items ?? []).map(({ item, reason, at, line, lines }) => ({ item, reason, at, ...(line !== undefined ? { line } : {}), ...(lines?.length ? { lines } : {}) }) as JobFailure);
+      return (Items ?? []).map(failureOf);
+    },
+
+    async withProgress(id, limit = 1_000) {
+      // The job's partition from FAILED# on, in key order: its failures, then JOB, then PROGRESS. When the
+      // failures fit in the page, one request reads all three; otherwise the job and its progress are read
+      // after them (a file with more refused lines than the page shows).
+      const { Items = [] } = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND sk >= :failures',
+          ExpressionAttributeValues: { ':pk': jobKey(id).pk, ':failures': JOB_FAILURE_PREFIX },
+          ConsistentRead: true,
+          Limit: limit + 2,
+        }),
+      );
+      const failures = Items.filter((item) => String(item.sk).startsWith(JOB_FAILURE_PREFIX)).slice(0, limit).map(failureOf);
+      const bySk = new Map(Items.map((item) => [String(item.sk), item]));
+      if (!bySk.has(jobKey(id).sk)) {
+        const [jobItem, progressItem] = await Promise.all([get(id), progress(id)]);
+        return jobItem ? { job: jobItem, ...(progressItem ? { progress: progressItem } : {}), failures } : undefined;
+      }
+      const progressItem = bySk.get(jobProgressKey(id).sk);
+      return { job: jobOf(bySk.get(jobKey(id).sk)!), ...(progressItem ? { progress: progressOf(progressItem) } : {}), failures };
+    },
+
+    async manyWithProgress(ids) {
+      const items = await batchGetAll(db, tableName, ids.flatMap((id) => [{ ...jobKey(id) }, { ...jobProgressKey(id) }]));
+      const byKey = new Map(items.map((item) => [`${String(item.pk)} ${String(item.sk)}`, item]));
+      const at = ({ pk, sk }: ItemKey) => byKey.get(`${pk} ${sk}`);
+      return ids.flatMap((id) => {
+        const jobItem = at(jobKey(id));
+        const progressItem = at(jobProgressKey(id));
+        return jobItem ? [{ job: jobOf(jobItem), ...(progressItem ? { progress: progressOf(progressItem) } : {}) }] : [];
+      });
     },
 
     async startTracked(job, running) {

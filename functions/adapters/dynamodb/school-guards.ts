@@ -10,17 +10,16 @@
  * says when a guard is live, in flight, or free to take over, so a process
  * that dies between two chunks blocks nobody for longer than the grace period.
  */
-import { BatchGetCommand, DeleteCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../domain/errors.ts';
 import type { Convention } from '../../domain/model.ts';
 import { CLAIM_DEADLINE_MS, guardState, isGuardLive, type SchoolGuard } from '../../domain/school-guards.ts';
-import { cancellationReasons, isConditionalCheckFailed, transact } from './client.ts';
+import { batchGetAll, cancellationReasons, isConditionalCheckFailed, transact } from './client.ts';
 import { log } from '../logging.ts';
 import { conventionKey, schoolGuardKey, uaiOfSchoolGuard } from './keys.ts';
 
 /** Well under the 100 actions of a transaction. */
 export const GUARD_CHUNK = 90;
-const BATCH_GET = 100;
 /** Takeovers of stale guards that another writer raced us to: give up after a few. */
 const MAX_ATTEMPTS = 5;
 
@@ -47,24 +46,8 @@ const chunksOf = <T>(items: readonly T[], size: number): T[][] => {
 export type WallClock = () => number;
 
 export function createSchoolGuards(db: DynamoDBDocumentClient, tableName: string, wallClock: WallClock = Date.now) {
-  async function batchGet(keys: Record<string, unknown>[], projection?: { expression: string; names: Record<string, string> }) {
-    const items: Record<string, unknown>[] = [];
-    for (const chunk of chunksOf(keys, BATCH_GET)) {
-      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
-        [tableName]: {
-          Keys: chunk,
-          ConsistentRead: true,
-          ...(projection ? { ProjectionExpression: projection.expression, ExpressionAttributeNames: projection.names } : {}),
-        },
-      };
-      while (request && Object.keys(request).length > 0) {
-        const page = await db.send(new BatchGetCommand({ RequestItems: request }));
-        items.push(...(page.Responses?.[tableName] ?? []));
-        request = page.UnprocessedKeys as typeof request;
-      }
-    }
-    return items;
-  }
+  const batchGet = (keys: Record<string, unknown>[], projection?: { expression: string; names: Record<string, string> }) =>
+    batchGetAll(db, tableName, keys, projection ? { projection } : {});
 
   async function readGuards(schoolYear: string, uais: readonly string[]): Promise<Map<string, SchoolGuard>> {
     const items = await batchGet([...new Set(uais)].map((uai) => ({ ...schoolGuardKey(schoolYear, uai) })));

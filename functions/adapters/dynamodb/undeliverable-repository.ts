@@ -1,6 +1,6 @@
-import { BatchGetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { UndeliverableAddress, UndeliverableAddresses } from '../../use-cases/ports.ts';
-import { isConditionalCheckFailed, queryAll } from './client.ts';
+import { batchGetAll, isConditionalCheckFailed, queryAll } from './client.ts';
 import { TABLE_GSI1, UNDELIVERABLE_PK, undeliverableKey } from './keys.ts';
 
 const entryOf = (item: Record<string, unknown>): UndeliverableAddress => ({ address: String(item.address), reason: item.reason as UndeliverableAddress['reason'], detail: String(item.detail), at: String(item.at) });
@@ -8,17 +8,8 @@ const entryOf = (item: Record<string, unknown>): UndeliverableAddress => ({ addr
 export function createUndeliverableRepository(db: DynamoDBDocumentClient, tableName: string): UndeliverableAddresses {
   const find: UndeliverableAddresses['find'] = async (addresses) => {
     const unique = [...new Set(addresses.map((address) => address.toLowerCase()))];
-    const found: UndeliverableAddress[] = [];
-    for (let start = 0; start < unique.length; start += 100) {
-      const keys: Record<string, unknown>[] = unique.slice(start, start + 100).map((address) => ({ ...undeliverableKey(address) }));
-      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [tableName]: { Keys: keys } };
-      while (request && Object.keys(request).length > 0) {
-        const page = await db.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of page.Responses?.[tableName] ?? []) found.push(entryOf(item));
-        request = page.UnprocessedKeys as typeof request;
-      }
-    }
-    return found;
+    const items = await batchGetAll(db, tableName, unique.map((address) => ({ ...undeliverableKey(address) })), { consistent: false });
+    return items.map(entryOf);
   };
 
   return {
