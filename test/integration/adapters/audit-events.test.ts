@@ -7,8 +7,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { createDocumentClient, transact } from '../../../functions/adapters/dynamodb/client.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { transact } from '../../../functions/adapters/dynamodb/client.ts';
 import { createConventionRepository } from '../../../functions/adapters/dynamodb/convention-repository.ts';
 import { EVENT_CONDITION, eventPut, eventPuts } from '../../../functions/adapters/dynamodb/event-items.ts';
 import { verifyChains } from '../../../functions/domain/audit-verify.ts';
@@ -19,22 +19,17 @@ import { eventKey } from '../../../functions/adapters/dynamodb/keys.ts';
 import { createUndeliverableRepository } from '../../../functions/adapters/dynamodb/undeliverable-repository.ts';
 import { newJob } from '../../../functions/domain/jobs/job.ts';
 import type { Convention, ConventionEvent, NewEventOf } from '../../../functions/domain/model.ts';
-import { ensureTable } from '../../../infra/local/resources.ts';
+import { localTable } from '../../support/local-table.ts';
 import { PROJECT_ROOT } from '../../../infra/local/paths.ts';
 import { lespignanConvention } from '../../fixtures/seed-communes.ts';
 
-const tableName = `paraphe-audit-${randomBytes(4).toString('hex')}`;
+let tableName: string;
 let db: DynamoDBDocumentClient;
 /** Every item a command put in the table, with its condition: the writes the repositories really send. */
 const puts: { item: Record<string, unknown>; condition?: string }[] = [];
 
 beforeAll(async () => {
-  const { dynamodbEndpoint } = inject('servers');
-  await ensureTable(dynamodbEndpoint, tableName);
-  // DynamoDB Local takes any key; the SDK wants one.
-  process.env.AWS_ACCESS_KEY_ID ??= 'local';
-  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
-  db = createDocumentClient({ region: 'eu-west-3', endpoint: dynamodbEndpoint });
+  ({ tableName, db } = await localTable('paraphe-audit'));
   db.middlewareStack.add(
     (next) => async (args) => {
       const input = args.input as { Item?: Record<string, unknown>; ConditionExpression?: string; TransactItems?: { Put?: { Item: Record<string, unknown>; ConditionExpression?: string } }[] };

@@ -3,27 +3,22 @@
  * progress and its failures in one Query when the failures fit (they sort before JOB and PROGRESS in the
  * job's partition), read in three when they do not; a list of jobs with their progress in one BatchGetItem.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it, inject } from 'vitest';
-import { createDocumentClient } from '../../../functions/adapters/dynamodb/client.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createJobRepository } from '../../../functions/adapters/dynamodb/job-repository.ts';
 import { newJob, type JobFailure } from '../../../functions/domain/jobs/job.ts';
 import type { JobRepository } from '../../../functions/use-cases/ports.ts';
-import { ensureTable } from '../../../infra/local/resources.ts';
+import { localTable } from '../../support/local-table.ts';
 
-const tableName = `paraphe-job-views-${randomBytes(4).toString('hex')}`;
 let db: DynamoDBDocumentClient;
 let jobs: JobRepository;
 /** The commands sent, by name, since the last `sent.length = 0`. */
 const sent: string[] = [];
 
 beforeAll(async () => {
-  const { dynamodbEndpoint } = inject('servers');
-  await ensureTable(dynamodbEndpoint, tableName);
-  process.env.AWS_ACCESS_KEY_ID ??= 'local';
-  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
-  db = createDocumentClient({ region: 'eu-west-3', endpoint: dynamodbEndpoint });
+  let tableName: string;
+  ({ tableName, db } = await localTable('paraphe-job-views'));
   db.middlewareStack.add(
     (next, context) => async (args) => {
       sent.push(String(context.commandName));
