@@ -131,11 +131,14 @@ export async function startServers(options: { ports: ServerPorts; dataDir: strin
     await oidc?.close();
     await Promise.all(children.map(stopChild));
   };
+  // The TSA and the OpenID provider (keys to make) start while the JVM does; whatever started is stopped
+  // if anything else failed.
+  const tsaStart = startTsa({ dir: join(dataDir, 'tsa'), port: ports.tsa ?? 0 });
+  const oidcStart = startOidcProvider({ dir: join(dataDir, 'oidc'), port: ports.oidc ?? 0 });
   try {
-    // The TSA and the OpenID provider (keys to make) start while the JVM does.
     const started = await Promise.allSettled([
-      startTsa({ dir: join(dataDir, 'tsa'), port: ports.tsa ?? 0 }).then((server) => (tsa = server)),
-      startOidcProvider({ dir: join(dataDir, 'oidc'), port: ports.oidc ?? 0 }).then((server) => (oidc = server)),
+      tsaStart.then((server) => (tsa = server)),
+      oidcStart.then((server) => (oidc = server)),
       waitForPort(ports.dynamodb, 'DynamoDB Local', dynamodb),
       waitForPort(s3rverPort, 's3rver', s3),
       waitForPort(ports.ses, 'aws-ses-v2-local', ses),
@@ -147,13 +150,15 @@ export async function startServers(options: { ports: ServerPorts; dataDir: strin
     await stop();
     throw error;
   }
+  // Both started: the settled promises give them typed.
+  const [tsaServer, oidcServer] = await Promise.all([tsaStart, oidcStart]);
   return {
     dynamodbEndpoint: `http://127.0.0.1:${ports.dynamodb}`,
     s3Endpoint: guard.url,
     s3DirectEndpoint: `http://127.0.0.1:${s3rverPort}`,
     sesEndpoint: `http://127.0.0.1:${ports.ses}`,
-    tsa: { url: tsa!.url, caCertificate: tsa!.caCertificate, caKey: tsa!.caKey, tsaCertificate: tsa!.tsaCertificate, crlUrl: tsa!.crlUrl },
-    oidcIssuer: oidc!.issuer,
+    tsa: { url: tsaServer.url, caCertificate: tsaServer.caCertificate, caKey: tsaServer.caKey, tsaCertificate: tsaServer.tsaCertificate, crlUrl: tsaServer.crlUrl },
+    oidcIssuer: oidcServer.issuer,
     stop,
   };
 }
