@@ -17,10 +17,5 @@ export async function getJob(deps: Pick<Deps, 'jobs'>, id: string): Promise<JobV
  */
 export async function recentJobs(deps: Pick<Deps, 'jobs'>, options: { limit: number; schoolYear?: string }): Promise<JobView[]> {
   const ids = await deps.jobs.recentTracked(options);
-  const found = new Map((await deps.jobs.manyWithProgress(ids)).map((entry) => [entry.job.id, entry]));
-  // Newest first, as listed; a job the batch did not return (none should be missing) is left out.
-  return ids.flatMap((id) => {
-    const entry = found.get(id);
-    return entry ? [jobView(entry.job, entry.progress, [])] : [];
-  });
+  return (await deps.jobs.manyWithProgress(ids)).map(({ job, progress }) => jobView(job, progress, []));
 }

@@ -178,7 +178,7 @@ export interface JobRepository {
    * GET /admin/jobs/{id} shows, in one request when the failures fit. Undefined when there is no such job.
    */
   withProgress(id: string, limit?: number): Promise<{ job: Job; progress?: JobProgress; failures: JobFailure[] } | undefined>;
-  /** Several jobs with their progress, in one batch: a list of jobs without their failures. */
+  /** Several jobs with their progress, in one batch, in the order of `ids` (those that exist): a list of jobs without their failures. */
   manyWithProgress(ids: readonly string[]): Promise<{ job: Job; progress?: JobProgress }[]>;
   /**
    * A tracked job and its empty progress. With `running`, one job of its kind per campaign at a time:

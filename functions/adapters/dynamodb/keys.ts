@@ -18,6 +18,7 @@
  *   job progress    JOB#<id>                 PROGRESS            the counts of a tracked job's children; gsi1: JOBS_TRACKED / <startedAt>#<id> (the console's list of jobs)
  *   job failure     JOB#<id>                 FAILED#<item>       one failed child or refused line of a tracked job
  *   job email       JOB#<id>                 EMAIL               the claim of a job's one email, and when SES took it
+ *                   (a job's view reads its partition from FAILED# on in one Query: FAILED#… < JOB < PROGRESS)
  *   running job     CAMPAIGN#<year>          JOB#<kind>          the tracked job of that kind running for the campaign (one at a time)
  *   campaign's job  CAMPAIGN#<year>          TRACKED#<startedAt>#<id>   a tracked job started for the campaign (its payload's schoolYear), put with it
  *   send rate       RATE#ses                 RATE                the next free slot of SES's sending rate
