@@ -9,7 +9,13 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { expect } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/**
+ * Debian's Chromium in its headless shell (package chromium-headless-shell): the same build as Debian's
+ * chromium, without the browser's windowing layer, which is what Playwright itself runs for headless tests.
+ * A new page costs it about a third of what the full browser's headless mode costs, a navigation half
+ * (docs/architecture.md, "What a test run costs"). CHROMIUM_PATH=/usr/bin/chromium runs the full browser.
+ */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium-headless-shell';
 export const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 export const SHOTS = join(PROJECT_ROOT, 'test-results');
 
