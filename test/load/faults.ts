@@ -51,6 +51,7 @@ import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { ensureBucket, ensureTable } from '../../infra/local/resources.ts';
 import { ensureSealingP12 } from '../../infra/local/sealing-certificate.ts';
 import { assertJava, freePort } from '../../infra/local/servers.ts';
+import { indexStreamRecords } from '../../infra/local/dynamodb-stream-index.ts';
 import { startTsa, type LocalTsa } from '../../infra/local/tsa.ts';
 import { sesSendEvent } from '../support/ses-events.ts';
 import type { SentEmail } from '../support/sent-email.ts';
@@ -279,6 +280,7 @@ async function main(): Promise<void> {
   const startDynamo = async () => {
     dynamo = dynamoDbLocal.spawn({ port: ports.dynamodb, sharedDb: true, path: dynamoDir, stdio: 'ignore' } as Parameters<typeof dynamoDbLocal.spawn>[0]);
     await waitPort(ports.dynamodb, true);
+    await indexStreamRecords(`http://127.0.0.1:${ports.dynamodb}`, dynamoDir);
   };
   const s3rverBin = join(dirname(require.resolve('s3rver/package.json')), 'bin', 's3rver.js');
   const sesBin = join(dirname(require.resolve('aws-ses-v2-local/package.json')), 'dist', 'cli.js');
