@@ -12,6 +12,8 @@ const { DatabaseSync } = await loadSqlite();
 function planOf(sql: string): string {
   const db = new DatabaseSync(sharedDbFile(dynamodbDataDir), { readOnly: true });
   try {
+    // DynamoDB Local writes for the other files meanwhile: wait for its lock rather than fail.
+    db.exec('PRAGMA busy_timeout = 10000');
     return db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all().map((row) => String(row.detail)).join('\n');
   } finally {
     db.close();
