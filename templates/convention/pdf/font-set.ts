@@ -1,5 +1,5 @@
 /**
- * Fonts subset once per campaign, installed in every document as-is.
+ * Fonts subset once per process and repertoire, installed in every document as-is.
  *
  * Subsetting DejaVu with fontkit costs ~100 ms; doing it per document caps a
  * campaign at a few conventions per second. Instead the subset is computed
@@ -93,10 +93,29 @@ async function prepareFont(
   return { font, prepared: { resource, codes, widths, codeTable, widthTable, ref: font.ref } };
 }
 
-/** Subsets the two text fonts over the base repertoire plus `extra` characters. */
-export async function prepareFontSet(extra: Iterable<string> = []): Promise<FontSet> {
+/**
+ * The font sets made in this process, by the characters they add to the base repertoire: the same characters
+ * give the same set, byte for byte, so every renderer asking for them (each campaign's, each certificate's) shares
+ * it. A set is only read once made. A warm function keeps the last KEPT_SETS.
+ */
+const fontSets = new Map<string, Promise<FontSet>>();
+const KEPT_SETS = 16;
+
+/** Subsets the two text fonts over the base repertoire plus `extra` characters (made once per process). */
+export function prepareFontSet(extra: Iterable<string> = []): Promise<FontSet> {
   const base = new Set(BASE_REPERTOIRE);
   const added = [...new Set(extra)].filter((ch) => !base.has(ch)).sort();
+  const key = added.join('');
+  const found = fontSets.get(key);
+  if (found) return found;
+  const made = makeFontSet(added);
+  made.catch(() => fontSets.delete(key));
+  if (fontSets.size >= KEPT_SETS) fontSets.delete(fontSets.keys().next().value!);
+  fontSets.set(key, made);
+  return made;
+}
+
+async function makeFontSet(added: string[]): Promise<FontSet> {
   const characters = [...BASE_REPERTOIRE, ...added];
   const source = await PDFDocument.create({ updateMetadata: false });
   source.registerFontkit(fontkit);
