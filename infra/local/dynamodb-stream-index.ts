@@ -39,12 +39,36 @@ export async function loadSqlite(): Promise<typeof import('node:sqlite')> {
   }
 }
 
+/** The two lookups the indexes serve, as DynamoDB Local makes them. */
+export const STREAM_LOOKUPS = {
+  oldestRecord: "SELECT MIN(SequenceNumber) FROM us WHERE StreamID = 'x'",
+  shardFrom: "SELECT SequenceNumber FROM us WHERE ShardID = 'x' AND SequenceNumber >= 1 ORDER BY SequenceNumber LIMIT 1",
+} as const;
+
 /**
- * Adds the indexes to the database of the DynamoDB Local listening at `endpoint`, kept in `dbPath`. One
- * request first makes DynamoDB Local create its tables (it does on its first request); adding an index that
- * is there already does nothing, so a persistent database keeps working across restarts.
+ * Adds the indexes to the SQLite database `file` (adding one that is there does nothing) and returns SQLite's
+ * plan for each lookup, which names the index it uses. Only while DynamoDB Local is not serving requests: it
+ * sets no busy timeout, so a write of its own that met this connection's lock would fail.
  */
-export async function indexStreamRecords(endpoint: string, dbPath: string): Promise<void> {
+export async function addStreamIndexes(file: string): Promise<Record<keyof typeof STREAM_LOOKUPS, string>> {
+  const { DatabaseSync } = await loadSqlite();
+  const db = new DatabaseSync(file);
+  try {
+    db.exec('PRAGMA busy_timeout = 10000');
+    for (const statement of INDEXES) db.exec(statement);
+    const plan = (sql: string) => db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all().map((row) => String(row.detail)).join('\n');
+    return { oldestRecord: plan(STREAM_LOOKUPS.oldestRecord), shardFrom: plan(STREAM_LOOKUPS.shardFrom) };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Adds the indexes to the database of the DynamoDB Local listening at `endpoint`, kept in `dbPath`, as it
+ * starts, before anything else asks it: one request first makes it create its tables (it does on its first
+ * request). Returns SQLite's plans for the two lookups (`addStreamIndexes`).
+ */
+export async function indexStreamRecords(endpoint: string, dbPath: string): Promise<Record<keyof typeof STREAM_LOOKUPS, string>> {
   const client = new DynamoDBClient({ endpoint, region: 'eu-west-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
     await client.send(new ListTablesCommand({ Limit: 1 }));
@@ -53,13 +77,5 @@ export async function indexStreamRecords(endpoint: string, dbPath: string): Prom
   }
   const file = sharedDbFile(dbPath);
   if (!existsSync(file)) throw new Error(`DynamoDB Local did not create its database at ${file}`);
-  const { DatabaseSync } = await loadSqlite();
-  const db = new DatabaseSync(file);
-  try {
-    // DynamoDB Local may be writing: wait for its lock rather than fail.
-    db.exec('PRAGMA busy_timeout = 10000');
-    for (const statement of INDEXES) db.exec(statement);
-  } finally {
-    db.close();
-  }
+  return addStreamIndexes(file);
 }

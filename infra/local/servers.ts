@@ -22,8 +22,8 @@ const require = createRequire(import.meta.url);
 
 export interface LocalServers {
   dynamodbEndpoint: string;
-  /** DynamoDB Local's `-dbPath`: its database file is there (dynamodb-stream-index.ts). */
-  dynamodbDataDir: string;
+  /** SQLite's plans, at start, for the lookups dynamodb-stream-index.ts indexes: they name the indexes. */
+  dynamodbStreamPlans: Record<string, string>;
   /** The S3 guard in front of s3rver: what handlers use. */
   s3Endpoint: string;
   /** s3rver itself, bypassing the guard: for tests that tamper with the bucket. */
@@ -130,6 +130,7 @@ export async function startServers(options: { ports: ServerPorts; dataDir: strin
   let guard: Awaited<ReturnType<typeof startS3Guard>> | undefined;
   let tsa: LocalTsa | undefined;
   let oidc: LocalOidc | undefined;
+  let streamPlans: Record<string, string> = {};
   const stop = async () => {
     await guard?.close();
     await tsa?.close();
@@ -145,7 +146,7 @@ export async function startServers(options: { ports: ServerPorts; dataDir: strin
     const started = await Promise.allSettled([
       tsaStart.then((server) => (tsa = server)),
       oidcStart.then((server) => (oidc = server)),
-      waitForPort(ports.dynamodb, 'DynamoDB Local', dynamodb).then(() => indexStreamRecords(`http://127.0.0.1:${ports.dynamodb}`, dynamoDir)),
+      waitForPort(ports.dynamodb, 'DynamoDB Local', dynamodb).then(async () => (streamPlans = await indexStreamRecords(`http://127.0.0.1:${ports.dynamodb}`, dynamoDir))),
       waitForPort(s3rverPort, 's3rver', s3),
       waitForPort(ports.ses, 'aws-ses-v2-local', ses),
     ]);
@@ -160,7 +161,7 @@ export async function startServers(options: { ports: ServerPorts; dataDir: strin
   const [tsaServer, oidcServer] = await Promise.all([tsaStart, oidcStart]);
   return {
     dynamodbEndpoint: `http://127.0.0.1:${ports.dynamodb}`,
-    dynamodbDataDir: dynamoDir,
+    dynamodbStreamPlans: streamPlans,
     s3Endpoint: guard.url,
     s3DirectEndpoint: `http://127.0.0.1:${s3rverPort}`,
     sesEndpoint: `http://127.0.0.1:${ports.ses}`,

@@ -277,10 +277,13 @@ async function main(): Promise<void> {
   const ports = { dynamodb: await freePort(), s3: await freePort(), ses: await freePort() };
 
   let dynamo: ChildProcess | undefined;
+  let indexed = false;
   const startDynamo = async () => {
     dynamo = dynamoDbLocal.spawn({ port: ports.dynamodb, sharedDb: true, path: dynamoDir, stdio: 'ignore' } as Parameters<typeof dynamoDbLocal.spawn>[0]);
     await waitPort(ports.dynamodb, true);
-    await indexStreamRecords(`http://127.0.0.1:${ports.dynamodb}`, dynamoDir);
+    // Once, before anything asks it: the indexes stay in the file across the restart.
+    if (!indexed) await indexStreamRecords(`http://127.0.0.1:${ports.dynamodb}`, dynamoDir);
+    indexed = true;
   };
   const s3rverBin = join(dirname(require.resolve('s3rver/package.json')), 'bin', 's3rver.js');
   const sesBin = join(dirname(require.resolve('aws-ses-v2-local/package.json')), 'dist', 'cli.js');

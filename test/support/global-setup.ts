@@ -12,8 +12,8 @@ import { freePort, startServers } from '../../infra/local/servers.ts';
 
 export interface ServerEndpoints {
   dynamodbEndpoint: string;
-  /** DynamoDB Local's database folder (infra/local/dynamodb-stream-index.ts). */
-  dynamodbDataDir: string;
+  /** SQLite's plans, at DynamoDB Local's start, for the lookups infra/local/dynamodb-stream-index.ts indexes. */
+  dynamodbStreamPlans: Record<string, string>;
   /** The S3 guard (infra/local/s3-guard.ts) in front of s3rver; its recorded requests at /_guard/requests. */
   s3Endpoint: string;
   /** s3rver itself, bypassing the guard. */
@@ -65,7 +65,7 @@ async function start(): Promise<{ endpoints: ServerEndpoints; stop: () => Promis
   });
   const endpoints: ServerEndpoints = {
     dynamodbEndpoint: servers.dynamodbEndpoint,
-    dynamodbDataDir: servers.dynamodbDataDir,
+    dynamodbStreamPlans: servers.dynamodbStreamPlans,
     s3Endpoint: servers.s3Endpoint,
     s3DirectEndpoint: servers.s3DirectEndpoint,
     sesEndpoint: servers.sesEndpoint,
