@@ -141,9 +141,17 @@ export async function startTsa(options: { dir: string; port: number }): Promise<
     return next;
   };
 
+  // A CRL stands until the next revocation, as a CA publishes one per period rather than one per request: made
+  // again after `revoke`, or once half of its 7 days are gone. Each one is two openssl processes.
+  let issued: { der: Buffer; until: number } | undefined;
   // `openssl ca` rewrites its crlnumber without a lock: one CRL at a time, in the replies' queue.
   const currentCrlOnce = (dir: string): Promise<Buffer> => {
-    const next = queue.then(() => currentCrl(dir));
+    const next = queue.then(() => {
+      if (issued && Date.now() < issued.until) return issued.der;
+      const der = currentCrl(dir);
+      issued = { der, until: Date.now() + 3.5 * 24 * 3600 * 1000 };
+      return der;
+    });
     queue = next.catch(() => undefined);
     return next;
   };
@@ -205,6 +213,7 @@ export async function startTsa(options: { dir: string; port: number }): Promise<
     served: () => served,
     revoke: (certificatePem) => {
       openssl(['ca', '-config', join(ready.dir, 'ca.cnf'), '-revoke', certificatePem, '-crl_reason', 'keyCompromise']);
+      issued = undefined;
     },
     close: () =>
       new Promise<void>((resolve) => {
