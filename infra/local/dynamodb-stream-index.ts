@@ -45,12 +45,15 @@ export const STREAM_LOOKUPS = {
   shardFrom: "SELECT SequenceNumber FROM us WHERE ShardID = 'x' AND SequenceNumber >= 1 ORDER BY SequenceNumber LIMIT 1",
 } as const;
 
+/** SQLite's plan for each of STREAM_LOOKUPS. */
+export type StreamPlans = Record<keyof typeof STREAM_LOOKUPS, string>;
+
 /**
  * Adds the indexes to the SQLite database `file` (adding one that is there does nothing) and returns SQLite's
  * plan for each lookup, which names the index it uses. Only while DynamoDB Local is not serving requests: it
  * sets no busy timeout, so a write of its own that met this connection's lock would fail.
  */
-export async function addStreamIndexes(file: string): Promise<Record<keyof typeof STREAM_LOOKUPS, string>> {
+export async function addStreamIndexes(file: string): Promise<StreamPlans> {
   const { DatabaseSync } = await loadSqlite();
   const db = new DatabaseSync(file);
   try {
@@ -68,7 +71,7 @@ export async function addStreamIndexes(file: string): Promise<Record<keyof typeo
  * starts, before anything else asks it: one request first makes it create its tables (it does on its first
  * request). Returns SQLite's plans for the two lookups (`addStreamIndexes`).
  */
-export async function indexStreamRecords(endpoint: string, dbPath: string): Promise<Record<keyof typeof STREAM_LOOKUPS, string>> {
+export async function indexStreamRecords(endpoint: string, dbPath: string): Promise<StreamPlans> {
   const client = new DynamoDBClient({ endpoint, region: 'eu-west-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
     await client.send(new ListTablesCommand({ Limit: 1 }));

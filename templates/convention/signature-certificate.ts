@@ -105,11 +105,9 @@ export function certificateFacts(certificate: SignatureCertificate, originalPage
 
 const VERBATIM = new Set(['Convention', 'Adresse IP', 'Navigateur (user-agent)', 'Empreinte SHA-256 du document signé', LINK_SENT_TO, AUDIT_HEAD_AT_SIGNATURE, AUDIT_HEAD_AT_COUNTERSIGNATURE]);
 
-let baseFonts: Promise<FontSet> | undefined;
-
+/** The base set, or one with the characters of `text` it lacks (prepareFontSet keeps both for the process). */
 async function fontsFor(text: string): Promise<FontSet> {
-  baseFonts ??= prepareFontSet();
-  const base = await baseFonts;
+  const base = await prepareFontSet();
   const missing = [...new Set(text.normalize('NFC'))].filter((ch) => !base.repertoire.has(ch));
   return missing.length === 0 ? base : prepareFontSet(missing);
 }

@@ -8,12 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import type { StreamPlans } from '../../infra/local/dynamodb-stream-index.ts';
 import { freePort, startServers } from '../../infra/local/servers.ts';
 
 export interface ServerEndpoints {
   dynamodbEndpoint: string;
   /** SQLite's plans, at DynamoDB Local's start, for the lookups infra/local/dynamodb-stream-index.ts indexes. */
-  dynamodbStreamPlans: Record<string, string>;
+  dynamodbStreamPlans: StreamPlans;
   /** The S3 guard (infra/local/s3-guard.ts) in front of s3rver; its recorded requests at /_guard/requests. */
   s3Endpoint: string;
   /** s3rver itself, bypassing the guard. */
