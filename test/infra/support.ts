@@ -34,7 +34,8 @@ const builds = new Map<string, TestParaphe>();
 export function buildTestParaphe(
   options: { functions?: readonly FunctionSpec[]; settings?: Record<string, string>; fresh?: boolean } = {},
 ): TestParaphe {
-  const key = JSON.stringify({ functions: options.functions?.map((spec) => spec.name), settings: options.settings });
+  // Keyed by the settings as the app reads them: a setting given at its default is the default build.
+  const key = JSON.stringify({ functions: options.functions?.map((spec) => spec.name), settings: readSettings((name) => options.settings?.[name], {}) });
   const built = options.fresh ? undefined : builds.get(key);
   if (built) return built;
   const paraphe = build(options);
