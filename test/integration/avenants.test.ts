@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { PROJECT_ROOT } from '../../infra/local/paths.ts';
+import { verifyCommand } from '../support/verify-command.ts';
 import { verifiedTimestamp } from '../support/seal-evidence.ts';
 import { composeDeps } from '../../functions/adapters/composition.ts';
 import { loadConfig } from '../../functions/adapters/config.ts';
@@ -123,9 +123,9 @@ describe('an avenant asked by the mayor from the signed convention page', () => 
     expect(Object.keys(entries).some((name) => name.startsWith('convention'))).toBe(false);
     const folder = mkdtempSync(join(tmpdir(), 'paraphe-avenant-preuve-'));
     for (const name of ['audit.json', 'avenant.pdf', 'avenant-signe.pdf', 'avenant-executoire.pdf']) writeFileSync(join(folder, name), entries[name]!);
-    const verify = spawnSync(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), [join(PROJECT_ROOT, 'infra/verify/cli.ts'), ...['audit.json', 'avenant.pdf', 'avenant-signe.pdf', 'avenant-executoire.pdf'].map((name) => join(folder, name))], { encoding: 'utf8', cwd: PROJECT_ROOT });
-    expect(verify.stdout).not.toContain('✗');
-    expect(verify.status).toBe(0);
+    const verify = verifyCommand(...['audit.json', 'avenant.pdf', 'avenant-signe.pdf', 'avenant-executoire.pdf'].map((name) => join(folder, name)));
+    expect(verify.out).not.toContain('✗');
+    expect(verify.code).toBe(0);
   });
 
   it('refuses a list with a school twice or a wrong UAI, and keeps the mayor on the page with the reason', async () => {

@@ -16,7 +16,7 @@ import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { composeDeps } from '../../functions/adapters/composition.ts';
 import { loadConfig } from '../../functions/adapters/config.ts';
-import { PROJECT_ROOT } from '../../infra/local/paths.ts';
+import { verifyCommand } from '../support/verify-command.ts';
 import { exitCodeOf, formatReport, verifyFiles } from '../../infra/verify/verify-files.ts';
 import { eventHash } from '../../functions/domain/audit-chain.ts';
 import { anchorFileKey, anchorTokenKey, startAnchor } from '../../functions/use-cases/anchor-audit.ts';
@@ -64,12 +64,6 @@ beforeAll(async () => {
   writeFileSync(files.anchor.replace(/\.json$/, '.tst'), (await documents.get({ key: anchorTokenKey(today) }))!);
 }, 180_000);
 afterAll(async () => stack?.close());
-
-/** `npm run verify` as a clerk runs it: a process of its own (about two seconds of start-up). */
-function verifyCommand(audit: string, ...pdfs: string[]) {
-  const run = spawnSync(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), [join(PROJECT_ROOT, 'infra/verify/cli.ts'), audit, ...pdfs], { encoding: 'utf8', cwd: PROJECT_ROOT });
-  return { code: run.status, out: `${run.stdout}${run.stderr}` };
-}
 
 /** The same checks, report and exit code as the command, in this process: for the refusals, which need no start-up each. */
 async function verify(audit: string, ...pdfs: string[]) {
@@ -126,11 +120,10 @@ describe('npm run verify', () => {
 
   it('with --bucket, reads the anchor of each day of the trail from the documents bucket and checks it and its token', () => {
     const today = parisDateOf(new Date());
-    const run = spawnSync(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), [join(PROJECT_ROOT, 'infra/verify/cli.ts'), files.audit, '--bucket', process.env.BUCKET_NAME!], { encoding: 'utf8', cwd: PROJECT_ROOT });
-    const out = `${run.stdout}${run.stderr}`;
+    const { code, out } = verifyCommand(files.audit, '--bucket', process.env.BUCKET_NAME!);
     expect(out).toContain(`✓ l'ancrage du ${today} (s3://${process.env.BUCKET_NAME}/anchors/${today}.json) retrouve la chaîne de la convention au n° ${trail.head.seq}`);
     expect(out).toMatch(new RegExp(`✓ s3://${process.env.BUCKET_NAME}/anchors/${today}\\.json : l'ancrage est horodaté du \\d{4}-`));
-    expect(run.status).toBe(0);
+    expect(code).toBe(0);
   });
 
   it("refuses an anchor whose bytes are not the ones its timestamp stamps, even with the same heads", async () => {

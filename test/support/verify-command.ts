@@ -1,0 +1,13 @@
+/**
+ * `npm run verify` (infra/verify/cli.ts) as a clerk runs it, in a process of its own: Node with tsx's loader,
+ * which is what the `tsx` command starts, without the `tsx` command's own Node process in front of it (about
+ * 0.6 core-second less per run).
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../infra/local/paths.ts';
+
+export function verifyCommand(...args: string[]): { code: number | null; out: string } {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'infra/verify/cli.ts'), ...args], { encoding: 'utf8', cwd: PROJECT_ROOT });
+  return { code: run.status, out: `${run.stdout}${run.stderr}` };
+}
