@@ -88,10 +88,23 @@ async function checkedToken(body: ArrayBuffer, data: Uint8Array, digest: Uint8Ar
   return new Uint8Array(response.timeStampToken.toSchema().toBER());
 }
 
-/** The certificates a token carries (the TSA's, and the chain it sends with it), DER. */
+/**
+ * The certificates a token carries (the TSA's, and the chain it sends with it), DER: the bytes as the token
+ * holds them, read from its ASN.1 tree (ContentInfo, [0] SignedData, its [0] certificates), rather than each
+ * certificate made into a pkijs object and encoded again. Of the choices a CertificateSet allows, only the
+ * X.509 certificates (a SEQUENCE; the other choices are tagged [0] to [3]).
+ */
 export function tokenCertificates(token: Uint8Array): Uint8Array[] {
-  const signedData = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(toArrayBuffer(token)).content });
-  return (signedData.certificates ?? [])
-    .filter((item): item is pkijs.Certificate => item instanceof pkijs.Certificate)
-    .map((certificate) => new Uint8Array(certificate.toSchema().toBER()));
+  const { result, offset } = asn1js.fromBER(toArrayBuffer(token));
+  if (offset === -1) throw new Error(`not a time-stamp token: ${result.error}`);
+  const [, explicit] = (result as asn1js.Sequence).valueBlock.value;
+  const signedData = (explicit as asn1js.Constructed | undefined)?.valueBlock.value[0] as asn1js.Sequence | undefined;
+  const certificates = signedData?.valueBlock.value.find((item) => item.idBlock.tagClass === CONTEXT && item.idBlock.tagNumber === 0) as asn1js.Constructed | undefined;
+  return (certificates?.valueBlock.value ?? [])
+    .filter((item) => item.idBlock.tagClass === UNIVERSAL && item.idBlock.tagNumber === SEQUENCE)
+    .map((certificate) => new Uint8Array(certificate.valueBeforeDecodeView));
 }
+
+const UNIVERSAL = 1;
+const CONTEXT = 3;
+const SEQUENCE = 16;

@@ -84,19 +84,32 @@ export function createValidationDataSource(options: { fetch?: typeof fetch; now?
     return fetched;
   }
 
+  // The same few certificates come with every seal (the sealing chain, the TSA's): each is parsed, and a root's
+  // signature checked, once per process. Their dates and revocation are checked at each seal.
+  const certificatesSeen = new Map<string, { certificate: pkijs.Certificate; selfSigned: Promise<boolean> }>();
+  const parsed = (print: string, der: Uint8Array) => {
+    let found = certificatesSeen.get(print);
+    if (!found) {
+      const certificate = certificateOf(der);
+      found = { certificate, selfSigned: isSelfSigned(certificate) };
+      certificatesSeen.set(print, found);
+    }
+    return found;
+  };
+
   return {
     async collect(chains) {
       const unique = new Map<string, Uint8Array>();
       for (const der of chains) unique.set(fingerprint(der), der);
-      const certificates = [...unique.values()].map((der) => ({ der, certificate: certificateOf(der) }));
+      const certificates = [...unique.entries()].map(([print, der]) => ({ der, ...parsed(print, der) }));
       const crls = new Map<string, Uint8Array>();
       const at = now();
-      for (const { certificate } of certificates) {
+      for (const { certificate, selfSigned } of certificates) {
         const subject = nameOf(certificate.subject);
         if (at < certificate.notBefore.value || at > certificate.notAfter.value) {
           throw new CertificateRevokedError(subject, undefined, `n’est pas en cours de validité (${certificate.notBefore.value.toISOString().slice(0, 10)} → ${certificate.notAfter.value.toISOString().slice(0, 10)})`);
         }
-        if (await isSelfSigned(certificate)) continue;
+        if (await selfSigned) continue;
         const issuer = certificates.find((other) => other.certificate.subject.isEqual(certificate.issuer))?.certificate;
         if (!issuer) throw new ValidationDataUnavailableError(`la chaîne de « ${subject} » est incomplète : le certificat de « ${nameOf(certificate.issuer)} » manque`);
         const urls = crlUrlsOf(certificate);

@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pkijs from 'pkijs';
@@ -11,7 +12,7 @@ import { CertificateRevokedError, createValidationDataSource, ValidationDataUnav
 import { checkLongTerm } from '../../../infra/verify/long-term.ts';
 import { checkSeal } from '../../../infra/verify/seal-signature.ts';
 import { startTsa } from '../../../infra/local/tsa.ts';
-import { createTsaClient, TimestampUnavailableError } from '../../../functions/adapters/tsa-client.ts';
+import { createTsaClient, TimestampUnavailableError, tokenCertificates } from '../../../functions/adapters/tsa-client.ts';
 import { freePort } from '../../../infra/local/servers.ts';
 import { printedCms, sealCms, sealTimestamp, verifiedTimestamp } from '../../support/seal-evidence.ts';
 import { generateSealingP12 } from '../../../infra/local/sealing-certificate.ts';
@@ -307,5 +308,17 @@ describe('the time-stamp client', () => {
       expect(nonce[0]).toBeLessThan(0x80);
     }
     expect((await client.timestamp(Buffer.from('signature'))).length).toBeGreaterThan(1000);
+  });
+
+  it("reads the certificates a token carries as the token holds them: the TSA's own, byte for byte", async () => {
+    const token = await createTsaClient(servers.tsaUrl).timestamp(Buffer.from('chain'));
+    const carried = tokenCertificates(token);
+    const tsaDer = new Uint8Array(new X509Certificate(readFileSync(servers.tsaCertificate)).raw);
+    expect(carried.some((der) => Buffer.from(der).equals(tsaDer))).toBe(true);
+    // The same certificates pkijs finds in the token, in the same order.
+    const signedData = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(new Uint8Array(token).buffer).content });
+    const fromPkijs = (signedData.certificates ?? []).map((certificate) => Buffer.from((certificate as pkijs.Certificate).toSchema().toBER()));
+    expect(carried.map((der) => Buffer.from(der))).toEqual(fromPkijs);
+    expect(() => tokenCertificates(Buffer.from('not a token'))).toThrow();
   });
 });
