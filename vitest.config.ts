@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { SideBySide } from './test/support/sequencer.ts';
 
 /**
  * Five projects, one folder each (`npm test` runs them all; `npm run test:<project>` one):
@@ -16,7 +17,9 @@ import { defineConfig } from 'vitest/config';
  * - `browser` (test/browser/): Debian's Chromium on the same servers, beside the integration files.
  *
  * On this 2-core machine most integration time is spent waiting on the servers (DynamoDB Local, openssl,
- * Chromium), so files run three at a time rather than vitest's default of one per spare core.
+ * Chromium), so files run three at a time rather than vitest's default of one per spare core (four used
+ * more CPU for the same run), and the projects' files start side by side rather than one project after
+ * another (test/support/sequencer.ts).
  */
 const SERVERS = 'test/support/global-setup.ts';
 
@@ -24,6 +27,7 @@ export default defineConfig({
   test: {
     pool: 'forks',
     maxWorkers: Number(process.env.TEST_WORKERS ?? 3),
+    sequence: { sequencer: SideBySide },
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false, testTimeout: 30_000 } },
       { test: { name: 'documents', include: ['test/documents/**/*.test.ts'], testTimeout: 60_000 } },
