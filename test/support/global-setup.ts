@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import type { StreamPlans } from '../../infra/local/dynamodb-stream-index.ts';
+import { ensureSealingP12 } from '../../infra/local/sealing-certificate.ts';
 import { freePort, startServers } from '../../infra/local/servers.ts';
 
 export interface ServerEndpoints {
@@ -30,6 +31,11 @@ export interface ServerEndpoints {
   crlUrl: string;
   /** The local OpenID provider (infra/local/oidc.ts): the admin API's tokens, the console's login. */
   oidcIssuer: string;
+  /**
+   * The sealing certificate and key (PKCS#12, LOCAL_SEALING_PASSPHRASE), issued by the local CA: one for the
+   * run, as a deployment has one, rather than a key pair made for each file's stack.
+   */
+  sealingP12: string;
 }
 
 declare module 'vitest' {
@@ -76,7 +82,9 @@ async function start(): Promise<{ endpoints: ServerEndpoints; stop: () => Promis
     tsaCertificate: servers.tsa.tsaCertificate,
     crlUrl: servers.tsa.crlUrl,
     oidcIssuer: servers.oidcIssuer,
+    sealingP12: join(dataDir, 'sealing.p12'),
   };
+  ensureSealingP12(endpoints.sealingP12, new Date(), { certificate: endpoints.caCertificate, key: endpoints.caKey, crlUrl: endpoints.crlUrl });
   return {
     endpoints,
     stop: async () => {

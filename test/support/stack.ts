@@ -8,7 +8,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { ensureSealingP12 } from '../../infra/local/sealing-certificate.ts';
 import { applyEnvironment, handlerEnvironment, type LocalStackSettings } from '../../infra/local/environment.ts';
 import { startGateway } from '../../infra/local/gateway.ts';
 import { createInProcessRuntime, createLambdaRuntime } from '../../infra/local/lambda-runtime.ts';
@@ -79,11 +78,10 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     gatewayUrl: '',
     tableName: `paraphe-test-${suffix}`,
     bucketName: `paraphe-test-${suffix}`,
-    sealingP12Path: join(secrets, 'sealing.p12'),
+    sealingP12Path: servers.sealingP12,
     consoleSecretPath: ensureConsoleSecret(join(secrets, 'console-secret.json')),
     tsaUrl: options.tsaUrl ?? servers.tsaUrl,
   };
-  ensureSealingP12(settings.sealingP12Path, new Date(), { certificate: servers.caCertificate, key: servers.caKey, crlUrl: servers.crlUrl });
   await ensureTable(settings.dynamodbEndpoint, settings.tableName);
   await ensureBucket(settings.s3Endpoint, settings.bucketName);
   const isolation = options.runtime ?? (process.env.PARAPHE_LAMBDA_RUNTIME === 'worker-threads' ? 'worker-threads' : 'in-process');
