@@ -8,7 +8,7 @@
  * in bulk and following the job, and the billing export. Each page this flow
  * adds (import, the import's job page with its refused row, add a commune,
  * send) has no serious or critical axe-core violation at 360 px and at
- * 1280 px; screenshots go to test-results/.
+ * 1280 px; screenshots go to test-results/ with SCREENSHOTS=screen.
  */
 import { readFileSync } from 'node:fs';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';

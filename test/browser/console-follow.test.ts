@@ -3,7 +3,7 @@
  * The console's follow-up pages in a real browser (Chromium through playwright-core, JavaScript off): the
  * campaign's dashboard, the jobs list, the billing page with its titre forms, the avenant form (as it comes
  * and with an error next to the list) and a convention's avenants, each at 360 px and at 1280 px, no wider than
- * the screen and with no serious or critical axe-core violation. Screenshots go to test-results/.
+ * the screen and with no serious or critical axe-core violation. Screenshots go to test-results/ with SCREENSHOTS=screen.
  */
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,7 +43,7 @@ afterAll(async () => {
 
 
 
-/** The page as it is shown (after `act`, if given), at both widths, in `account`'s session (one login per account for the file): no wider than the screen, no serious violation, a screenshot. */
+/** The page as it is shown (after `act`, if given), at both widths, in `account`'s session (one login per account for the file): no wider than the screen, no serious violation, a screenshot if asked for. */
 async function checkAtBothWidths(name: string, account: string, path: string, expectText: string, act?: (page: Page) => Promise<void>) {
   const ui = consoleInBrowser(browser, stack.url);
   const { context, page } = await ui.session(account);

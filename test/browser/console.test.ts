@@ -4,7 +4,7 @@
  * playwright-core, JavaScript off): logging in through the local OpenID
  * provider's form, the campaigns page at 360 px and at desktop width with no
  * serious or critical axe-core violation, and a gestionnaire's forged
- * countersign post refused, a signataire's countersignature. Screenshots go to test-results/.
+ * countersign post refused, a signataire's countersignature. Screenshots go to test-results/ with SCREENSHOTS=screen.
  */
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

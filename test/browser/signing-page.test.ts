@@ -2,7 +2,7 @@
 /**
  * The signing page in a real browser (Debian's Chromium driven by
  * playwright-core): no JavaScript needed, usable at 360 px, no serious or
- * critical axe-core violation. Screenshots go to test-results/.
+ * critical axe-core violation. Screenshots go to test-results/ with SCREENSHOTS=screen.
  */
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -20,13 +20,17 @@ export const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('a
 export const SHOTS = join(PROJECT_ROOT, 'test-results');
 
 /**
- * A screenshot in test-results/`name`.png, for a person to look at: what the screen shows, or the whole page
- * with SCREENSHOTS=full (`SCREENSHOTS=full npm run test:browser`). A whole page costs Chromium about 0.5
- * core-second (it lays out and draws the page at its full height), the screen about 0.1.
+ * A screenshot in test-results/`name`.png, for a person to look at, when asked for: what the screen shows
+ * with SCREENSHOTS=screen (`SCREENSHOTS=screen npm run test:browser`), the whole page with SCREENSHOTS=full.
+ * No check reads them, so a plain `npm test` takes none: they cost Chromium about 5 core-seconds a run (the
+ * screen about 0.1 core-second each, a whole page about 0.5, as it lays out and draws the page at its full
+ * height).
  */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  const wanted = process.env.SCREENSHOTS;
+  if (wanted !== 'screen' && wanted !== 'full') return;
   mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: process.env.SCREENSHOTS === 'full' });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: wanted === 'full' });
 }
 
 /** Chromium's flags for these machines: no sandbox (root in a container), no GPU, no network of its own. */
@@ -105,7 +109,7 @@ function makeConsoleInBrowser(browser: Browser, baseUrl: string) {
     });
   }
 
-  /** The page as it is, at 360 px and at 1280 px: no sideways scrolling, no serious or critical violation, a screenshot each. */
+  /** The page as it is, at 360 px and at 1280 px: no sideways scrolling, no serious or critical violation, a screenshot each if asked for (SCREENSHOTS). */
   async function checkedAtBothWidths(context: BrowserContext, page: Page, name: string): Promise<void> {
     // DSFR's icon stylesheet is not served: an icon class would draw a plain square instead of its icon.
     expect(await page.locator('[class*="fr-icon-"]').count(), `${name}: icon classes`).toBe(0);
