@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { verifyCommand } from '../support/verify-command.ts';
+import { verifyInProcess } from '../support/verify-command.ts';
 import { verifiedTimestamp } from '../support/seal-evidence.ts';
 import { composeDeps } from '../../functions/adapters/composition.ts';
 import { loadConfig } from '../../functions/adapters/config.ts';
@@ -123,7 +123,8 @@ describe('an avenant asked by the mayor from the signed convention page', () => 
     expect(Object.keys(entries).some((name) => name.startsWith('convention'))).toBe(false);
     const folder = mkdtempSync(join(tmpdir(), 'paraphe-avenant-preuve-'));
     for (const name of ['audit.json', 'avenant.pdf', 'avenant-signe.pdf', 'avenant-executoire.pdf']) writeFileSync(join(folder, name), entries[name]!);
-    const verify = verifyCommand(...['audit.json', 'avenant.pdf', 'avenant-signe.pdf', 'avenant-executoire.pdf'].map((name) => join(folder, name)));
+    const [audit, ...pdfs] = ['audit.json', 'avenant.pdf', 'avenant-signe.pdf', 'avenant-executoire.pdf'].map((name) => join(folder, name));
+    const verify = await verifyInProcess(audit!, ...pdfs);
     expect(verify.out).not.toContain('✗');
     expect(verify.code).toBe(0);
   });

@@ -16,8 +16,7 @@ import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { composeDeps } from '../../functions/adapters/composition.ts';
 import { loadConfig } from '../../functions/adapters/config.ts';
-import { verifyCommand } from '../support/verify-command.ts';
-import { exitCodeOf, formatReport, verifyFiles } from '../../infra/verify/verify-files.ts';
+import { verifyCommand, verifyInProcess as verify } from '../support/verify-command.ts';
 import { eventHash } from '../../functions/domain/audit-chain.ts';
 import { anchorFileKey, anchorTokenKey, startAnchor } from '../../functions/use-cases/anchor-audit.ts';
 import { addDays, parisDateOf } from '../../functions/domain/calendar.ts';
@@ -65,12 +64,6 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => stack?.close());
 
-/** The same checks, report and exit code as the command, in this process: for the refusals, which need no start-up each. */
-async function verify(audit: string, ...pdfs: string[]) {
-  const lines = await verifyFiles(audit, pdfs);
-  return { code: exitCodeOf(lines), out: formatReport(audit, lines) };
-}
-
 /** audit.json with its events changed by `change`, written beside the original. */
 function tampered(name: string, change: (events: Record<string, unknown>[]) => Record<string, unknown>[]): string {
   const path = join(dir, `${name}.json`);
@@ -81,8 +74,10 @@ function tampered(name: string, change: (events: Record<string, unknown>[]) => R
 const indexOf = (type: string) => trail.events.findIndex((event) => event.type === type);
 
 describe('npm run verify', () => {
-  it('accepts a real trail and its original, signed and executed PDFs, each printed head found in the chain', () => {
-    const { code, out } = verifyCommand(files.audit, files.original, files.signed, files.executed);
+  // The command itself runs in the two tests that read the anchors from the bucket and the whole proof folder;
+  // the others run its checks, report and exit code in this process (test/support/verify-command.ts).
+  it('accepts a real trail and its original, signed and executed PDFs, each printed head found in the chain', async () => {
+    const { code, out } = await verify(files.audit, files.original, files.signed, files.executed);
     expect(out).not.toContain('✗');
     expect(code).toBe(0);
     expect(out).toMatch(/✓ chaîne de la convention : \d+ événement\(s\) intègres/);
