@@ -5,7 +5,8 @@ import { SideBySide } from './test/support/sequencer.ts';
  * Five projects, one folder each (`npm test` runs them all; `npm run test:<project>` one):
  * - `unit` (test/unit/): the domain's rules, the use cases on the in-memory Deps (test/support/memory-deps.ts),
  *   the templates that make text, the HTTP helpers, the dependency rule. No server, no child process: seconds.
- * - `documents` (test/documents/): the PDFs rendered and read back with poppler and qpdf (child processes).
+ * - `documents` (test/documents/): the PDFs rendered and read back with poppler and qpdf (child processes);
+ *   its files share their workers (isolate off), so pdf-lib and the templates are imported once per worker.
  * - `infra` (test/infra/): the CDK app synthesised and checked (templates, cdk-nag, least privilege, bundles).
  *   One file, infra.test.ts, loads the modules of test/infra/checks/: they run in one process, so that the app
  *   built once with the same settings serves them all (test/infra/support.ts), and beside the other projects'
@@ -30,7 +31,7 @@ export default defineConfig({
     sequence: { sequencer: SideBySide },
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false, testTimeout: 30_000 } },
-      { test: { name: 'documents', include: ['test/documents/**/*.test.ts'], testTimeout: 60_000 } },
+      { test: { name: 'documents', isolate: false, include: ['test/documents/**/*.test.ts'], testTimeout: 60_000 } },
       { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000 } },
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], globalSetup: [SERVERS], isolate: false, testTimeout: 60_000, hookTimeout: 120_000 } },
       { test: { name: 'browser', include: ['test/browser/**/*.test.ts'], globalSetup: [SERVERS], testTimeout: 120_000, hookTimeout: 120_000 } },
