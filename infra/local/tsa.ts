@@ -13,11 +13,12 @@
  * local test CA, both made once under the data directory. In AWS the TSA is
  * the one the académie chooses (README, "Evidence: the sealing certificate").
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -224,4 +225,45 @@ export async function startTsa(options: { dir: string; port: number }): Promise<
         });
       }),
   };
+}
+
+/** The TSA as its own process (tsa-server.ts): what `startServers` runs. */
+export type LocalTsaProcess = Pick<LocalTsa, 'url' | 'caCertificate' | 'caKey' | 'tsaCertificate' | 'crlUrl' | 'close'> & { pid: number };
+
+/**
+ * Starts the TSA in a small process of its own (see tsa-server.ts for why), on `port` (0: a free one), and
+ * resolves once it answers. Node runs the TypeScript entry as it is (type stripping, Node 22.18 and later), or
+ * through tsx's loader on a Node without it.
+ */
+export function startTsaProcess(options: { dir: string; port: number; log?: (line: string) => void }): Promise<LocalTsaProcess> {
+  const entry = fileURLToPath(new URL('./tsa-server.ts', import.meta.url));
+  const loader = process.features.typescript ? [] : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...loader, entry, options.dir, String(options.port)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const errors: string[] = [];
+  child.stderr.on('data', (data: Buffer) => {
+    const text = data.toString().trimEnd();
+    errors.push(text);
+    options.log?.(`[tsa] ${text}`);
+  });
+  const close = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      child.once('exit', () => (clearTimeout(timer), resolve()));
+      child.kill('SIGTERM');
+    });
+  return new Promise<LocalTsaProcess>((resolve, reject) => {
+    let line = '';
+    const onData = (data: Buffer) => {
+      line += data.toString();
+      const end = line.indexOf('\n');
+      if (end < 0) return;
+      child.stdout.off('data', onData);
+      child.off('exit', onExit);
+      resolve({ ...(JSON.parse(line.slice(0, end)) as LocalTsaFiles & { url: string }), pid: child.pid!, close });
+    };
+    const onExit = (code: number | null) => reject(new Error(`The local time-stamping authority stopped before answering (exit ${code}): ${errors.join(' ')}`));
+    child.stdout.on('data', onData);
+    child.once('exit', onExit);
+  });
 }

@@ -3,12 +3,13 @@
  * own client sees it: a query made by `openssl ts -query`, the reply verified
  * by `openssl ts -verify` against the query and the local CA.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { LOCAL_TSA_POLICY } from '../../../infra/local/tsa.ts';
+import { LOCAL_TSA_POLICY, startTsaProcess } from '../../../infra/local/tsa.ts';
+import { eventually } from '../../support/stack.ts';
 
 const servers = inject('servers');
 const dir = mkdtempSync(join(tmpdir(), 'paraphe-tsa-test-'));
@@ -63,5 +64,37 @@ describe('the local time-stamping authority', () => {
     const printed = openssl('ts', '-reply', '-in', reply, '-text').stdout;
     expect(printed).toContain('Status: Rejected.');
     expect(printed).toMatch(/Failure info:\s+(unrecognized or unsupported algorithm identifier|bad request|the data submitted has the wrong format)/);
+  });
+});
+
+/** Whether a process of that pid is running (signal 0 checks without sending anything). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('the local time-stamping authority, as a process of its own', () => {
+  it('answers from a process apart from the one that starts it, and stops when closed', async () => {
+    const tsa = await startTsaProcess({ dir: join(dir, 'own'), port: 0 });
+    expect(tsa.pid).not.toBe(process.pid);
+    expect(alive(tsa.pid)).toBe(true);
+    const ca = await fetch(`${tsa.url}ca.pem`);
+    expect(await ca.text()).toBe(readFileSync(tsa.caCertificate, 'utf8'));
+    await tsa.close();
+    expect(alive(tsa.pid)).toBe(false);
+  });
+
+  it('stops when the process that started it is gone, killed without a word', async () => {
+    const script = join(import.meta.dirname, '../../fixtures/scripts/tsa-parent.ts');
+    const parent = spawn(process.execPath, [...(process.features.typescript ? [] : ['--import', 'tsx']), script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const line = await new Promise<string>((resolve) => parent.stdout.once('data', (data: Buffer) => resolve(data.toString())));
+    const { pid, url } = JSON.parse(line) as { pid: number; url: string };
+    expect((await fetch(`${url}ca.pem`)).status).toBe(200);
+    parent.kill('SIGKILL');
+    await eventually(async () => !alive(pid), 10_000);
   });
 });
